@@ -1,0 +1,243 @@
+"""Datasets: a schema file plus an optional YAML config beside it.
+
+`schemas/shop.sql` alone is a dataset named `shop` with defaults; `schemas/shop.yaml` adds
+rows, seed, chunking and per-column generator overrides. Loading validates everything and
+raises one `SchemaError` listing every problem, before anything is generated or written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from datagen_assets.schema.ddl import load_ddl
+from datagen_assets.schema.model import Problem, Schema, SchemaError
+from datagen_assets.settings import Settings
+
+DEFAULT_ROWS = 1000
+DEFAULT_SEED = 42
+DEFAULT_CHUNK_ROWS = 250_000
+SCHEMA_SUFFIXES = (".sql", ".ddl")
+CONFIG_SUFFIXES = (".yaml", ".yml")
+DATASET_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+DATASET_KEYS = {"schema", "dialect", "seed", "rows", "scale", "chunk_rows", "null_fraction",
+                "tables", "description"}
+TABLE_KEYS = {"rows", "columns"}
+COLUMN_KEYS = {"generator", "null_fraction"}
+
+
+@dataclass(frozen=True)
+class ColumnConfig:
+    """A per-column override: a named generator with its params, and/or a null fraction."""
+
+    generator: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    null_fraction: float | None = None
+
+
+@dataclass(frozen=True)
+class TableConfig:
+    rows: int | None = None
+    columns: dict[str, ColumnConfig] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DatasetConfig:
+    """What the YAML says, with defaults applied and environment overrides merged in."""
+
+    seed: int = DEFAULT_SEED
+    rows: int = DEFAULT_ROWS
+    scale: float = 1.0
+    chunk_rows: int = DEFAULT_CHUNK_ROWS
+    null_fraction: float = 0.1
+    tables: dict[str, TableConfig] = field(default_factory=dict)
+    description: str | None = None
+
+    def rows_for(self, table_key: str) -> int:
+        """Rows of a table: its own `rows` or the default, times `scale`, rounded half up."""
+        table = self.tables.get(table_key)
+        base = table.rows if table and table.rows is not None else self.rows
+        return int(base * self.scale + 0.5)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    schema: Schema
+    config: DatasetConfig
+    schema_path: Path
+    config_path: Path | None = None
+
+
+def dataset_name(schema_path: Path) -> str:
+    """`chinook.postgres.sql` -> `chinook`: the part before the first dot names the dataset."""
+    return schema_path.name.split(".")[0]
+
+
+def discover_datasets(settings: Settings | None = None) -> list[Dataset]:
+    """Every dataset in the schemas folder, loaded and validated; all problems raised at once."""
+    settings = settings or Settings.from_env()
+    folder = settings.schemas_dir
+    if not folder.is_dir():
+        raise SchemaError([Problem(f"schemas folder {folder} does not exist", file=str(folder))])
+    configs = {p.stem: p for p in sorted(folder.iterdir()) if p.suffix in CONFIG_SUFFIXES}
+    schema_files = [p for p in sorted(folder.iterdir()) if p.suffix in SCHEMA_SUFFIXES]
+    datasets, problems, seen = [], [], {}
+    for schema_path in schema_files:
+        name = dataset_name(schema_path)
+        if name in seen:
+            problems.append(Problem(f"dataset name {name!r} is also used by {seen[name].name}; "
+                                    "rename one file", file=str(schema_path)))
+            continue
+        seen[name] = schema_path
+        try:
+            datasets.append(load_dataset(schema_path, configs.get(name), settings))
+        except SchemaError as error:
+            problems.extend(error.problems)
+    for stem, config_path in configs.items():
+        if stem not in seen:
+            problems.append(Problem(f"config has no schema file {stem}.sql beside it",
+                                    file=str(config_path)))
+    if problems:
+        raise SchemaError(problems)
+    return datasets
+
+
+def load_dataset(schema_path: Path, config_path: Path | None = None,
+                 settings: Settings | None = None) -> Dataset:
+    """Load one dataset: parse the schema, read and validate the config against it."""
+    settings = settings or Settings()
+    name = dataset_name(schema_path)
+    raw = _read_yaml(config_path) if config_path else {}
+    dialect = raw.get("dialect") if isinstance(raw, dict) else None
+    schema = load_ddl(schema_path, dialect=dialect)
+    problems: list[Problem] = []
+    if not DATASET_NAME.match(name):
+        problems.append(Problem(f"dataset name {name!r} must be letters, digits and _",
+                                file=str(schema_path)))
+    config = _parse_config(raw, schema, str(config_path) if config_path else None, problems)
+    if problems:
+        raise SchemaError(problems)
+    config = _apply_settings(config, settings)
+    return Dataset(name=name, schema=schema, config=config, schema_path=schema_path,
+                   config_path=config_path)
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise SchemaError([Problem(f"invalid YAML: {getattr(error, 'problem', error)}",
+                                   file=str(path), line=mark.line + 1 if mark else None)]) from None
+    if not isinstance(data, dict):
+        raise SchemaError([Problem("config must be a mapping", file=str(path))])
+    return data
+
+
+def _parse_config(raw: dict, schema: Schema, file: str | None,
+                  problems: list[Problem]) -> DatasetConfig:
+    for key in sorted(set(raw) - DATASET_KEYS):
+        problems.append(Problem(f"unknown key {key!r} (allowed: {', '.join(sorted(DATASET_KEYS))})",
+                                file=file))
+    values: dict[str, Any] = {}
+    for key, kind, minimum in (("seed", int, 0), ("rows", int, 0), ("scale", float, 0),
+                               ("chunk_rows", int, 1), ("null_fraction", float, 0)):
+        if key in raw:
+            value = _number(raw[key], kind, minimum, f"{key}", file, None, None, problems)
+            if value is not None:
+                values[key] = value
+    if values.get("null_fraction", 0) > 1:
+        problems.append(Problem("null_fraction must be between 0 and 1", file=file))
+    tables: dict[str, TableConfig] = {}
+    for table_key, table_raw in (raw.get("tables") or {}).items():
+        resolved = _resolve_table(schema, str(table_key))
+        if resolved is None:
+            problems.append(Problem(f"no such table in {schema.source}", file=file,
+                                    table=str(table_key)))
+            continue
+        tables[resolved] = _parse_table(table_raw or {}, schema, resolved, file, problems)
+    return DatasetConfig(tables=tables, description=raw.get("description"), **values)
+
+
+def _parse_table(raw: Any, schema: Schema, table_key: str, file: str | None,
+                 problems: list[Problem]) -> TableConfig:
+    if not isinstance(raw, dict):
+        problems.append(Problem("table config must be a mapping", file=file, table=table_key))
+        return TableConfig()
+    for key in sorted(set(raw) - TABLE_KEYS):
+        problems.append(Problem(f"unknown key {key!r} (allowed: {', '.join(sorted(TABLE_KEYS))})",
+                                file=file, table=table_key))
+    rows = None
+    if "rows" in raw:
+        rows = _number(raw["rows"], int, 0, "rows", file, table_key, None, problems)
+    columns = {}
+    table = schema.table(table_key)
+    for column_name, column_raw in (raw.get("columns") or {}).items():
+        if column_name not in table.column_names:
+            problems.append(Problem("no such column", file=file, table=table_key,
+                                    column=str(column_name)))
+            continue
+        columns[column_name] = _parse_column(column_raw, file, table_key, column_name, problems)
+    return TableConfig(rows=rows, columns=columns)
+
+
+def _parse_column(raw: Any, file: str | None, table: str, column: str,
+                  problems: list[Problem]) -> ColumnConfig:
+    if isinstance(raw, str):
+        return ColumnConfig(generator=raw)
+    if not isinstance(raw, dict):
+        problems.append(Problem("column config must be a generator name or a mapping",
+                                file=file, table=table, column=column))
+        return ColumnConfig()
+    null_fraction = None
+    if "null_fraction" in raw:
+        null_fraction = _number(raw["null_fraction"], float, 0, "null_fraction", file, table,
+                                column, problems)
+        if null_fraction is not None and null_fraction > 1:
+            problems.append(Problem("null_fraction must be between 0 and 1", file=file,
+                                    table=table, column=column))
+    params = {k: v for k, v in raw.items() if k not in COLUMN_KEYS}
+    generator = raw.get("generator")
+    if params and generator is None:
+        problems.append(Problem(f"parameters {sorted(params)} given without a generator",
+                                file=file, table=table, column=column))
+    return ColumnConfig(generator=generator, params=params, null_fraction=null_fraction)
+
+
+def _number(value: Any, kind: type, minimum: float, key: str, file: str | None,
+            table: str | None, column: str | None, problems: list[Problem]):
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if ok and kind is int and not float(value).is_integer():
+        ok = False
+    if not ok or value < minimum:
+        problems.append(Problem(f"{key} must be a {kind.__name__} >= {minimum}, got {value!r}",
+                                file=file, table=table, column=column))
+        return None
+    return kind(value)
+
+
+def _resolve_table(schema: Schema, name: str) -> str | None:
+    """A config may name a table by key (`bookings.flights`) or by bare name if unambiguous."""
+    if name in schema.tables:
+        return name
+    matches = [t.key for t in schema.tables.values() if t.name == name]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _apply_settings(config: DatasetConfig, settings: Settings) -> DatasetConfig:
+    """Environment overrides: DATAGEN_SEED wins; DATAGEN_ROWS replaces the default rows;
+    DATAGEN_SCALE replaces the scale."""
+    changes: dict[str, Any] = {}
+    if settings.seed is not None:
+        changes["seed"] = settings.seed
+    if settings.rows is not None:
+        changes["rows"] = settings.rows
+    if settings.scale is not None:
+        changes["scale"] = settings.scale
+    return replace(config, **changes) if changes else config

@@ -1,0 +1,323 @@
+"""The engine: a chunk of a table, as a polars DataFrame, column at a time.
+
+Every value is a pure function of (seed, table, column, row index). Foreign keys and lookups
+never read parent data: the engine evaluates the parent's own column generators at the parent
+row indexes the child picked, so a child chunk can be generated before, after or without its
+parents, on any worker, and still agree with them. Knows nothing of Dagster.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from datagen_assets.dataset import ColumnConfig
+from datagen_assets.generate import random as rnd
+from datagen_assets.generate.dtypes import INTEGER_BOUNDS, numeric_limit, polars_dtype
+from datagen_assets.generate.generators import ByType, Draw, Generator, build_generator
+from datagen_assets.generate.pools import DEFAULT_LOCALE
+from datagen_assets.generate.semantic import detect
+from datagen_assets.plan.keys import KeyGroup
+from datagen_assets.plan.plan import DatasetPlan, TablePlan
+from datagen_assets.schema.model import Column, Problem, SchemaError, TypeKind
+
+
+@dataclass(frozen=True)
+class ColumnRecipe:
+    """How one column is made: by a generator, a key group, or a sampled foreign key."""
+
+    column: Column
+    source: str  # "generator" | "group" | "fk"
+    index: int = -1  # group or FK index
+    generator: Generator | None = None
+    null_fraction: float = 0.0
+    dtype: pl.DataType | None = None
+
+
+class Engine:
+    """Compiles a plan once (validating every override) and generates chunks from it."""
+
+    def __init__(self, plan: DatasetPlan):
+        self.plan = plan
+        self.seed = plan.seed
+        problems: list[Problem] = []
+        self.recipes = {key: self._compile(tp, problems) for key, tp in plan.tables.items()}
+        if problems:
+            raise SchemaError(problems)
+
+    # ------------------------------------------------------------------ public
+
+    def generate(self, table_key: str, start: int, stop: int) -> pl.DataFrame:
+        """Rows [start, stop) of a table (clamped to its planned row count)."""
+        table_plan = self.plan.table(table_key)
+        stop = min(stop, table_plan.rows)
+        rows = np.arange(start, max(start, stop), dtype=np.int64)
+        frame = _Frame(self, table_plan, rows)
+        return pl.DataFrame([frame.final(c.name) for c in table_plan.table.columns])
+
+    # ------------------------------------------------------------------ compile
+
+    def _compile(self, table_plan: TablePlan, problems: list[Problem]) -> dict[str, ColumnRecipe]:
+        table = table_plan.table
+        config = self.plan.dataset.config
+        table_config = config.tables.get(table.key)
+        file = str(self.plan.dataset.config_path or self.plan.dataset.schema_path)
+        recipes = {}
+        for column in table.columns:
+            override = table_config.columns.get(column.name) if table_config else None
+            override = override or ColumnConfig()
+            source = table_plan.keys.column_source.get(column.name)
+            null_fraction = override.null_fraction
+            if null_fraction is None:
+                null_fraction = config.null_fraction
+            if not column.nullable or source is not None and source[0] == "group":
+                null_fraction = 0.0
+            if (null_fraction and source and source[0] == "fk"
+                    and not all(table.column(c).nullable
+                                for c in table.foreign_keys[source[1]].columns)):
+                null_fraction = 0.0
+            generator = None
+            if override.generator:
+                if source is not None and source[0] == "fk":
+                    problems.append(Problem("is a foreign key column; its values come from the "
+                                            "parent's keys, remove its generator", file=file,
+                                            table=table.key, column=column.name))
+                    continue
+                try:
+                    generator = build_generator(override.generator, override.params)
+                except ValueError as error:
+                    problems.append(Problem(str(error), file=file, table=table.key,
+                                            column=column.name))
+                    continue
+            if source is not None and source[0] == "group":
+                generator = generator or _carrier_default(column, table)
+                if not generator.unique_capable:
+                    problems.append(Problem(
+                        f"is part of a unique key; generator {generator.name!r} cannot "
+                        "guarantee distinct values (use sequence, format, faker, email or "
+                        "the default)", file=file, table=table.key, column=column.name))
+                    continue
+            elif source is None:
+                generator = generator or detect(column, table)
+            recipes[column.name] = ColumnRecipe(
+                column=column,
+                source=source[0] if source else "generator",
+                index=source[1] if source else -1,
+                generator=generator,
+                null_fraction=null_fraction,
+                dtype=polars_dtype(column.type),
+            )
+        for name, recipe in recipes.items():
+            if recipe.generator is None:
+                continue
+            for dependency in recipe.generator.dependencies(table):
+                if dependency not in table.column_names:
+                    problems.append(Problem(f"depends on unknown column {dependency!r}",
+                                            file=file, table=table.key, column=name))
+        self._check_parents(table_plan, problems, file)
+        return recipes
+
+    def _check_parents(self, table_plan: TablePlan, problems: list[Problem], file: str) -> None:
+        table = table_plan.table
+        for fk in table.foreign_keys:
+            parent_rows = self.plan.table(fk.ref_table).rows
+            nullable = all(table.column(c).nullable for c in fk.columns)
+            if parent_rows == 0 and table_plan.rows > 0 and not nullable:
+                problems.append(Problem(f"references {fk.ref_table}, which has 0 rows",
+                                        file=file, table=table.key, column=fk.columns[0]))
+
+
+def _carrier_default(column: Column, table) -> Generator:
+    """A key column with no override: semantic generator if it can be unique, else by type
+    (so a unique `email` still looks like an email, a unique `id` is a sequence)."""
+    generator = detect(column, table)
+    return generator if generator.unique_capable else ByType()
+
+
+class _Frame:
+    """Values of one table at one vector of row indexes, computed on demand and memoised.
+
+    `raw` is what a generator produced (used by same-row dependants), `final` adds NULLs,
+    bounds and the column's dtype (what is stored, and what FKs and lookups see)."""
+
+    def __init__(self, engine: Engine, table_plan: TablePlan, rows: np.ndarray):
+        self.engine = engine
+        self.table_plan = table_plan
+        self.table = table_plan.table
+        self.rows = rows
+        self.recipes = engine.recipes[table_plan.key]
+        self._raw: dict[str, pl.Series] = {}
+        self._final: dict[str, pl.Series] = {}
+        self._groups: dict[int, list[np.ndarray]] = {}
+        self._fk_rows: dict[int, tuple[np.ndarray, np.ndarray | None]] = {}
+
+    def stream(self, *parts: object) -> int:
+        return rnd.stream_key(self.engine.seed, self.table.key, *parts)
+
+    # ------------------------------------------------------------------ values
+
+    def raw(self, name: str) -> pl.Series:
+        if name not in self._raw:
+            self._raw[name] = self._make(self.recipes[name])
+        return self._raw[name]
+
+    def final(self, name: str) -> pl.Series:
+        if name not in self._final:
+            recipe = self.recipes[name]
+            values = _conform(self.raw(name), recipe).alias(name)
+            if recipe.null_fraction > 0:
+                nulls = rnd.uniform(self.stream(name, "null"), self.rows) < recipe.null_fraction
+                values = pl.select(pl.when(pl.Series(nulls)).then(None).otherwise(values)
+                                   .alias(name)).to_series()
+            self._final[name] = values
+        return self._final[name]
+
+    def _make(self, recipe: ColumnRecipe) -> pl.Series:
+        if recipe.source == "fk":
+            return self._fk_column(recipe.index, recipe.column.name)
+        if recipe.source == "group":
+            group = self.table_plan.keys.groups[recipe.index]
+            if recipe.column.name != group.carrier:
+                return self._group_fk_column(recipe.index, recipe.column.name)
+            index = self._group_digits(recipe.index)[-1]
+            return self._generate(recipe, index)
+        return self._generate(recipe, None)
+
+    def _generate(self, recipe: ColumnRecipe, index: np.ndarray | None) -> pl.Series:
+        assert recipe.generator is not None
+        draw = Draw(rows=self.rows, key=self.stream(recipe.column.name), column=recipe.column,
+                    table=self.table, seed=self.engine.seed, locale=DEFAULT_LOCALE,
+                    same_row=self.raw, parent_values=self._parent_values, index=index)
+        values = recipe.generator.generate(draw)
+        if len(values) != len(self.rows):  # e.g. const over an empty chunk
+            values = values.head(len(self.rows))
+        return values
+
+    # ------------------------------------------------------------------ keys
+
+    def _group_digits(self, group_index: int) -> list[np.ndarray]:
+        """Mixed-radix digits of the group's number: FK parent rows first, carrier last."""
+        if group_index not in self._groups:
+            group: KeyGroup = self.table_plan.keys.groups[group_index]
+            if self._is_sequential(group):
+                number = self.rows.copy()
+            else:
+                number = rnd.permute(self.stream("group", group_index), self.rows, group.capacity)
+            digits = []
+            for radix in group.radix:
+                digits.append(number % radix)
+                number = number // radix
+            self._groups[group_index] = digits
+        return self._groups[group_index]
+
+    def _is_sequential(self, group: KeyGroup) -> bool:
+        """A primary key made only of an integer column counts 1..n in row order, as a
+        database sequence would."""
+        if group.fks or group.columns != self.table.primary_key or group.carrier is None:
+            return False
+        return self.table.column(group.carrier).type.kind in INTEGER_BOUNDS
+
+    def _group_fk_column(self, group_index: int, column: str) -> pl.Series:
+        group = self.table_plan.keys.groups[group_index]
+        digits = self._group_digits(group_index)
+        for position, fk_index in enumerate(group.fks):
+            fk = self.table.foreign_keys[fk_index]
+            if column in fk.columns:
+                ref_column = fk.ref_columns[fk.columns.index(column)]
+                return self._parent_frame(fk.ref_table, digits[position]).final(ref_column)
+        raise KeyError(column)
+
+    def _parent_rows(self, fk_index: int) -> tuple[np.ndarray, np.ndarray | None]:
+        """Parent row indexes this FK points at, and a mask of rows left NULL (or None)."""
+        if fk_index in self._fk_rows:
+            return self._fk_rows[fk_index]
+        fk = self.table.foreign_keys[fk_index]
+        for group_index, group in enumerate(self.table_plan.keys.groups):
+            if fk_index in group.fks:
+                digits = self._group_digits(group_index)
+                result = (digits[group.fks.index(fk_index)], None)
+                self._fk_rows[fk_index] = result
+                return result
+        key = self.stream("fk", fk_index)
+        nullable = all(self.table.column(c).nullable for c in fk.columns)
+        parent_rows = self.engine.plan.table(fk.ref_table).rows
+        missing = None
+        if fk.ref_table == self.table.key:
+            # self reference: point at an earlier row, so hierarchies have no cycles
+            picked = np.floor(rnd.uniform(key, self.rows) * self.rows).astype(np.int64)
+            if nullable:
+                missing = self.rows == 0
+        elif parent_rows == 0:
+            picked = np.zeros(len(self.rows), dtype=np.int64)
+            missing = np.ones(len(self.rows), dtype=bool)
+        else:
+            picked = rnd.integers(key, self.rows, 0, parent_rows - 1)
+        fraction = self.recipes[fk.columns[0]].null_fraction
+        if nullable and fraction > 0:
+            drop = rnd.uniform(rnd.stream_key(key, "null"), self.rows) < fraction
+            missing = drop if missing is None else missing | drop
+        self._fk_rows[fk_index] = (picked, missing)
+        return picked, missing
+
+    def _fk_column(self, fk_index: int, column: str) -> pl.Series:
+        fk = self.table.foreign_keys[fk_index]
+        picked, missing = self._parent_rows(fk_index)
+        ref_column = fk.ref_columns[fk.columns.index(column)]
+        values = self._parent_frame(fk.ref_table, picked).final(ref_column)
+        if missing is not None and missing.any():
+            values = pl.select(pl.when(pl.Series(missing)).then(None).otherwise(values))\
+                .to_series()
+        return values
+
+    def _parent_frame(self, table_key: str, rows: np.ndarray) -> _Frame:
+        return _Frame(self.engine, self.engine.plan.table(table_key), rows)
+
+    def _parent_values(self, via: str, column: str) -> pl.Series:
+        """A parent column at the rows this row's FK through column `via` points to."""
+        for fk_index, fk in enumerate(self.table.foreign_keys):
+            if via in fk.columns:
+                picked, missing = self._parent_rows(fk_index)
+                values = self._parent_frame(fk.ref_table, picked).final(column)
+                if missing is not None and missing.any():
+                    values = pl.select(pl.when(pl.Series(missing)).then(None)
+                                       .otherwise(values)).to_series()
+                return values
+        raise ValueError(f"{self.table.key}.{via} is not a foreign key column")
+
+
+def _conform(values: pl.Series, recipe: ColumnRecipe) -> pl.Series:
+    """Bring generated values into the column's type and bounds: integer range, NUMERIC
+    precision, string length (in characters, so multi-byte text stays valid)."""
+    column_type = recipe.column.type
+    kind = column_type.kind
+    if kind in INTEGER_BOUNDS and values.dtype.is_numeric():
+        low, high = INTEGER_BOUNDS[kind]
+        values = values.clip(low, high)
+    elif kind in (TypeKind.NUMERIC, TypeKind.MONEY) and values.dtype.is_float():
+        limit = numeric_limit(column_type)
+        values = values.clip(-limit, limit)
+    elif kind in (TypeKind.VARCHAR, TypeKind.CHAR) and column_type.length \
+            and values.dtype == pl.String:
+        values = values.str.slice(0, column_type.length)
+    if recipe.dtype is not None and values.dtype != recipe.dtype:
+        values = values.cast(recipe.dtype)
+    return values
+
+
+_ENGINES: dict[int, Engine] = {}
+
+
+def engine_for(plan: DatasetPlan) -> Engine:
+    """One compiled engine per plan object (compiling validates overrides; do it once)."""
+    engine = _ENGINES.get(id(plan))
+    if engine is None or engine.plan is not plan:
+        engine = Engine(plan)
+        _ENGINES[id(plan)] = engine
+    return engine
+
+
+def generate(plan: DatasetPlan, table_key: str, start: int, stop: int) -> pl.DataFrame:
+    """Rows [start, stop) of `table_key`: the engine's one entry point."""
+    return engine_for(plan).generate(table_key, start, stop)

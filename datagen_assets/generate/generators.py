@@ -1,0 +1,712 @@
+"""The generator catalog: every way a column's values can be made, by name.
+
+A generator is a small immutable object built from validated params; `generate(draw)` is a
+pure function of the draw (row indexes and stream key) returning a polars Series, so any chunk
+is reproducible anywhere. Generators marked `unique_capable` turn `draw.index` (a bijection of
+the row index supplied by the key planner) into distinct values, which is how UNIQUE and
+PRIMARY KEY columns hold by construction. Names users write in dataset configs are the keys of
+`CATALOG`; `docs` for each is its class docstring.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar
+
+import numpy as np
+import polars as pl
+
+from datagen_assets.generate import random as rnd
+from datagen_assets.generate.dtypes import INTEGER_BOUNDS, numeric_limit, numeric_precision
+from datagen_assets.generate.pools import DEFAULT_LOCALE, faker_pool
+from datagen_assets.schema.model import Column, Table, TypeKind
+
+EPOCH = dt.datetime(1970, 1, 1)
+REF_INSTANT = dt.datetime(2026, 1, 1)  # fixed "now": runs on different days stay identical
+
+
+@dataclass
+class Draw:
+    """What a generator may look at: the rows it fills and ways to reach related values."""
+
+    rows: np.ndarray
+    key: int
+    column: Column
+    table: Table
+    seed: int
+    locale: str
+    same_row: Callable[[str], pl.Series]
+    parent_values: Callable[[str, str], pl.Series]  # (via FK column, parent column) -> values
+    index: np.ndarray | None = None  # unique index when the column carries a key group
+
+    def stream(self, *purpose: object) -> int:
+        return rnd.stream_key(self.key, *purpose)
+
+    def pool(self, provider: str, size: int = 2000) -> pl.Series:
+        return faker_pool(provider, self.locale, size, self.seed)
+
+    def pick(self, pool: pl.Series, *purpose: object) -> pl.Series:
+        return pool.gather(rnd.indexes(self.stream("pick", *purpose), self.rows, len(pool)))
+
+
+class Generator:
+    """Base class. Subclasses are dataclasses whose fields are the user-facing params."""
+
+    name: ClassVar[str]
+    unique_capable: ClassVar[bool] = False
+    depends_on: ClassVar[tuple[str, ...]] = ()
+
+    def generate(self, draw: Draw) -> pl.Series:
+        raise NotImplementedError
+
+    def dependencies(self, table: Table) -> tuple[str, ...]:
+        """Same-row columns this generator reads (evaluated first)."""
+        return tuple(c for c in self.depends_on if c in table.column_names)
+
+
+CATALOG: dict[str, type[Generator]] = {}
+
+
+def register(cls: type[Generator]) -> type[Generator]:
+    CATALOG[cls.name] = cls
+    return cls
+
+
+def build_generator(name: str, params: dict[str, Any]) -> Generator:
+    """Instantiate a catalog generator, rejecting unknown names and params with a message
+    that lists what is allowed."""
+    cls = CATALOG.get(name)
+    if cls is None:
+        raise ValueError(f"unknown generator {name!r} (known: {', '.join(sorted(CATALOG))})")
+    allowed = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    unknown = sorted(set(params) - allowed)
+    if unknown:
+        raise ValueError(f"generator {name!r} has no parameter(s) {', '.join(unknown)} "
+                         f"(allowed: {', '.join(sorted(allowed)) or 'none'})")
+    try:
+        return cls(**params)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"generator {name!r}: {error}") from None
+
+
+# ---------------------------------------------------------------- numbers and choices
+
+
+@register
+@dataclass(frozen=True)
+class Const(Generator):
+    """The same value in every row."""
+
+    name: ClassVar[str] = "const"
+    value: Any = None
+
+    def generate(self, draw: Draw) -> pl.Series:
+        return pl.Series([self.value]).extend_constant(self.value, len(draw.rows) - 1) \
+            if len(draw.rows) else pl.Series([], dtype=pl.Null)
+
+
+@register
+@dataclass(frozen=True)
+class Sequence(Generator):
+    """start, start+step, ... by row (or by unique index when the column is a key)."""
+
+    name: ClassVar[str] = "sequence"
+    unique_capable: ClassVar[bool] = True
+    start: int = 1
+    step: int = 1
+
+    def generate(self, draw: Draw) -> pl.Series:
+        base = draw.index if draw.index is not None else draw.rows
+        return pl.Series(self.start + base * self.step, dtype=pl.Int64)
+
+
+@register
+@dataclass(frozen=True)
+class UniformInt(Generator):
+    """Integers uniform in [min, max]."""
+
+    name: ClassVar[str] = "uniform_int"
+    min: int = 0
+    max: int = 100
+
+    def __post_init__(self) -> None:
+        if self.min > self.max:
+            raise ValueError(f"min {self.min} > max {self.max}")
+
+    def generate(self, draw: Draw) -> pl.Series:
+        return pl.Series(rnd.integers(draw.key, draw.rows, int(self.min), int(self.max)))
+
+
+def _rounded(values: np.ndarray, decimals: int | None) -> pl.Series:
+    return pl.Series(np.round(values, decimals) if decimals is not None else values)
+
+
+@register
+@dataclass(frozen=True)
+class UniformFloat(Generator):
+    """Floats uniform in [min, max), optionally rounded to `decimals`."""
+
+    name: ClassVar[str] = "uniform_float"
+    min: float = 0.0
+    max: float = 1.0
+    decimals: int | None = None
+
+    def generate(self, draw: Draw) -> pl.Series:
+        u = rnd.uniform(draw.key, draw.rows)
+        return _rounded(self.min + u * (self.max - self.min), self.decimals)
+
+
+@register
+@dataclass(frozen=True)
+class Normal(Generator):
+    """Normal(mean, std) clipped to [min, max], optionally rounded."""
+
+    name: ClassVar[str] = "normal"
+    mean: float = 0.0
+    std: float = 1.0
+    min: float = -math.inf
+    max: float = math.inf
+    decimals: int | None = None
+
+    def generate(self, draw: Draw) -> pl.Series:
+        values = self.mean + self.std * rnd.normal(draw.key, draw.rows)
+        return _rounded(np.clip(values, self.min, self.max), self.decimals)
+
+
+@register
+@dataclass(frozen=True)
+class LogNormal(Generator):
+    """exp(Normal(ln median, sigma)) clipped to [min, max]: prices, amounts, durations."""
+
+    name: ClassVar[str] = "lognormal"
+    median: float = 25.0
+    sigma: float = 1.0
+    min: float = 0.0
+    max: float = math.inf
+    decimals: int | None = 2
+
+    def generate(self, draw: Draw) -> pl.Series:
+        values = np.exp(math.log(self.median) + self.sigma * rnd.normal(draw.key, draw.rows))
+        return pl.Series(np.clip(np.round(values, self.decimals) if self.decimals is not None
+                                 else values, self.min, self.max))
+
+
+@register
+@dataclass(frozen=True)
+class Choice(Generator):
+    """One of `values`, with optional relative `weights`."""
+
+    name: ClassVar[str] = "choice"
+    values: tuple = ()
+    weights: tuple | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "values", tuple(self.values))
+        if not self.values:
+            raise ValueError("values must not be empty")
+        if self.weights is not None:
+            object.__setattr__(self, "weights", tuple(float(w) for w in self.weights))
+            if len(self.weights) != len(self.values) or min(self.weights) < 0 or \
+                    sum(self.weights) <= 0:
+                raise ValueError("weights must be as many as values, >= 0, not all 0")
+
+    def generate(self, draw: Draw) -> pl.Series:
+        pool = pl.Series(list(self.values))
+        if self.weights is None:
+            return pool.gather(rnd.indexes(draw.key, draw.rows, len(pool)))
+        return pool.gather(rnd.weighted(draw.key, draw.rows, list(self.weights)))
+
+
+@register
+@dataclass(frozen=True)
+class Boolean(Generator):
+    """True with probability `p`."""
+
+    name: ClassVar[str] = "boolean"
+    p: float = 0.5
+
+    def generate(self, draw: Draw) -> pl.Series:
+        return pl.Series(rnd.uniform(draw.key, draw.rows) < self.p)
+
+
+# ---------------------------------------------------------------- dates and times
+
+
+def _instant(value: Any) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    return dt.datetime.fromisoformat(str(value)).replace(tzinfo=None)
+
+
+def _micros(value: Any) -> int:
+    return (_instant(value) - EPOCH) // dt.timedelta(microseconds=1)
+
+
+@register
+@dataclass(frozen=True)
+class UniformTimestamp(Generator):
+    """Instants uniform in [min, max), at `resolution` seconds (1 = whole seconds)."""
+
+    name: ClassVar[str] = "uniform_timestamp"
+    min: Any = "2021-01-01"
+    max: Any = REF_INSTANT
+    resolution: float = 1.0
+
+    def __post_init__(self) -> None:
+        if _micros(self.min) >= _micros(self.max):
+            raise ValueError(f"min {self.min} must be before max {self.max}")
+
+    def generate(self, draw: Draw) -> pl.Series:
+        step = max(1, int(self.resolution * 1_000_000))
+        low, high = _micros(self.min) // step, (_micros(self.max) - 1) // step
+        ticks = rnd.integers(draw.key, draw.rows, low, high) * step
+        return pl.Series(ticks).cast(pl.Datetime("us"))
+
+
+@register
+@dataclass(frozen=True)
+class UniformDate(Generator):
+    """Dates uniform in [min, max] (inclusive, day resolution)."""
+
+    name: ClassVar[str] = "uniform_date"
+    min: Any = "2000-01-01"
+    max: Any = "2025-12-31"
+
+    def generate(self, draw: Draw) -> pl.Series:
+        low = (_instant(self.min) - EPOCH).days
+        high = (_instant(self.max) - EPOCH).days
+        return pl.Series(rnd.integers(draw.key, draw.rows, low, high).astype(np.int32)) \
+            .cast(pl.Date)
+
+
+@register
+@dataclass(frozen=True)
+class AfterColumn(Generator):
+    """`column` of the same row plus a random delay in [min_seconds, max_seconds]:
+    updated_at >= created_at, shipped after ordered, end after start."""
+
+    name: ClassVar[str] = "after"
+    column: str = "created_at"
+    min_seconds: float = 0.0
+    max_seconds: float = 90 * 86400.0
+
+    def dependencies(self, table: Table) -> tuple[str, ...]:
+        return (self.column,)
+
+    def generate(self, draw: Draw) -> pl.Series:
+        base = draw.same_row(self.column)
+        delay = rnd.integers(draw.key, draw.rows, int(self.min_seconds * 1e6),
+                             int(self.max_seconds * 1e6))
+        if base.dtype == pl.Date:
+            return base + pl.Series(delay // 86_400_000_000).cast(pl.Duration("us"))
+        return base + pl.Series(delay).cast(pl.Duration("us"))
+
+
+# ---------------------------------------------------------------- text
+
+
+@register
+@dataclass(frozen=True)
+class Faker(Generator):
+    """Any Faker provider (`first_name`, `city`, `company`, ...), from a pool built once."""
+
+    name: ClassVar[str] = "faker"
+    unique_capable: ClassVar[bool] = True
+    provider: str = "word"
+    locale: str | None = None
+    pool_size: int = 2000
+
+    def generate(self, draw: Draw) -> pl.Series:
+        pool = faker_pool(self.provider, self.locale or draw.locale, self.pool_size, draw.seed)
+        values = pool.gather(rnd.indexes(draw.key, draw.rows, len(pool)))
+        return values if draw.index is None else unique_suffix(values, draw)
+
+
+@register
+@dataclass(frozen=True)
+class Format(Generator):
+    """A Python format string filled with an integer: `SKU-{:08d}`. As a key, the integer is
+    a bijection of the unique index within the format's digit count; otherwise random."""
+
+    name: ClassVar[str] = "format"
+    unique_capable: ClassVar[bool] = True
+    template: str = "{:08d}"
+    digits: int | None = None
+
+    def _digits(self) -> int:
+        if self.digits:
+            return self.digits
+        spec = self.template[self.template.index("{"):self.template.index("}") + 1]
+        width = "".join(ch for ch in spec if ch.isdigit())
+        return int(width.lstrip("0") or 8)
+
+    def generate(self, draw: Draw) -> pl.Series:
+        space = 10 ** self._digits()
+        if draw.index is not None:
+            numbers = rnd.permute(draw.stream("format"), draw.index, space)
+        else:
+            numbers = rnd.integers(draw.key, draw.rows, 0, space - 1)
+        prefix, _, rest = self.template.partition("{")
+        spec, _, suffix = rest.partition("}")
+        width = "".join(ch for ch in spec if ch.isdigit())
+        text = pl.Series(numbers).cast(pl.String)
+        if width:
+            text = text.str.zfill(int(width))
+        return (prefix + text + suffix) if (prefix or suffix) else text
+
+
+@register
+@dataclass(frozen=True)
+class Words(Generator):
+    """min..max words from the locale's word pool, joined by spaces, optionally capitalised."""
+
+    name: ClassVar[str] = "words"
+    min: int = 1
+    max: int = 3
+    capitalize: bool = False
+
+    def generate(self, draw: Draw) -> pl.Series:
+        pool = draw.pool("word")
+        if self.capitalize:
+            pool = pool.str.to_titlecase()
+        count = rnd.integers(draw.stream("count"), draw.rows, self.min, self.max)
+        parts = [draw.pick(pool, i) for i in range(self.max)]
+        frame = pl.DataFrame({f"w{i}": p for i, p in enumerate(parts)} | {"n": count})
+        exprs = [pl.when(pl.col("n") > i).then(pl.col(f"w{i}")) for i in range(self.max)]
+        return frame.select(pl.concat_str(exprs, separator=" ", ignore_nulls=True)).to_series()
+
+
+@register
+@dataclass(frozen=True)
+class ProductName(Generator):
+    """2 or 3 capitalised words: adjective (+ material) + noun."""
+
+    name: ClassVar[str] = "product_name"
+    three_words: float = 0.5
+
+    ADJECTIVES: ClassVar[tuple[str, ...]] = tuple(
+        "Sleek Rustic Ergonomic Compact Durable Elegant Practical Smart Classic Modern Premium "
+        "Lightweight Portable Handmade Vintage Deluxe Essential Gorgeous Fantastic Incredible "
+        "Intelligent Refined Small Large Generic Licensed Awesome Tasty Soft Sturdy".split())
+    MATERIALS: ClassVar[tuple[str, ...]] = tuple(
+        "Steel Wooden Cotton Leather Plastic Granite Bamboo Ceramic Glass Rubber Concrete "
+        "Aluminum Bronze Silk Wool Marble Copper Linen Oak Titanium".split())
+    NOUNS: ClassVar[tuple[str, ...]] = tuple(
+        "Chair Table Lamp Keyboard Mouse Shirt Shoes Hat Gloves Bag Bottle Mug Plate Bowl Knife "
+        "Speaker Headphones Watch Wallet Backpack Blanket Pillow Towel Clock Mirror Notebook Pen "
+        "Camera Charger Cable Tent Ball Bicycle Jacket Scarf Sofa Desk Shelf Kettle Toaster".split())
+
+    def generate(self, draw: Draw) -> pl.Series:
+        adjective = draw.pick(pl.Series(self.ADJECTIVES), "adjective")
+        material = draw.pick(pl.Series(self.MATERIALS), "material")
+        noun = draw.pick(pl.Series(self.NOUNS), "noun")
+        three = pl.Series(rnd.uniform(draw.stream("three"), draw.rows) < self.three_words)
+        frame = pl.DataFrame({"a": adjective, "m": material, "n": noun, "t": three})
+        return frame.select(
+            pl.when(pl.col("t")).then(pl.concat_str(["a", "m", "n"], separator=" "))
+            .otherwise(pl.concat_str(["a", "n"], separator=" "))).to_series()
+
+
+@register
+@dataclass(frozen=True)
+class Email(Generator):
+    """first.last@domain from the same row's name columns when the table has them (else a
+    user-name pool). As a key, a unique token goes before the @: the row's single-column
+    integer primary key when there is one (first.last.42@...), else the unique index."""
+
+    name: ClassVar[str] = "email"
+    unique_capable: ClassVar[bool] = True
+    domains: tuple = ("example.com", "example.net", "example.org")
+    first_name: str = "first_name"
+    last_name: str = "last_name"
+
+    def dependencies(self, table: Table) -> tuple[str, ...]:
+        names = (self.first_name, self.last_name)
+        deps = names if all(n in table.column_names for n in names) else ()
+        if _integer_pk(table):
+            deps += (table.primary_key[0],)
+        return deps
+
+    def generate(self, draw: Draw) -> pl.Series:
+        deps = self.dependencies(draw.table)
+        if self.first_name in deps:
+            local = (draw.same_row(self.first_name).str.to_lowercase() + "."
+                     + draw.same_row(self.last_name).str.to_lowercase())
+            local = local.str.replace_all(r"[^a-z0-9.]", "")
+        else:
+            local = draw.pick(draw.pool("user_name"), "user").str.to_lowercase()
+        if draw.index is not None:
+            pk = _integer_pk(draw.table)
+            token = draw.same_row(pk) if pk else pl.Series(draw.index + 1)
+            local = local + "." + token.cast(pl.String)
+        domain = draw.pick(pl.Series(list(self.domains)), "domain")
+        return local + "@" + domain
+
+
+def _integer_pk(table: Table) -> str | None:
+    if len(table.primary_key) == 1:
+        kind = table.column(table.primary_key[0]).type.kind
+        if kind in (TypeKind.SMALLINT, TypeKind.INTEGER, TypeKind.BIGINT):
+            return table.primary_key[0]
+    return None
+
+
+@register
+@dataclass(frozen=True)
+class FullName(Generator):
+    """`first last` from the same row's name columns when present, else from pools."""
+
+    name: ClassVar[str] = "full_name"
+
+    def generate(self, draw: Draw) -> pl.Series:
+        first = draw.pick(draw.pool("first_name"), "first")
+        last = draw.pick(draw.pool("last_name"), "last")
+        return first + " " + last
+
+
+# ---------------------------------------------------------------- across tables
+
+
+@register
+@dataclass(frozen=True)
+class Lookup(Generator):
+    """A column of the parent row this row references through FK column `via`
+    (order_items.unit_price = products.price). Never reads parent data: it evaluates the
+    parent's generator at the same parent row the FK picked."""
+
+    name: ClassVar[str] = "lookup"
+    via: str = ""
+    column: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.via or not self.column:
+            raise ValueError("lookup needs `via` (an FK column) and `column` (of the parent)")
+
+    def generate(self, draw: Draw) -> pl.Series:
+        return draw.parent_values(self.via, self.column)
+
+
+# ---------------------------------------------------------------- by type
+
+
+@dataclass(frozen=True)
+class ByType(Generator):
+    """The fallback for a column no rule or config names: plausible values of its type,
+    within its length, precision and bounds. Not in the catalog: it is the default."""
+
+    name: ClassVar[str] = "by_type"
+    unique_capable: ClassVar[bool] = True
+    extra: dict = field(default_factory=dict)
+
+    def generate(self, draw: Draw) -> pl.Series:
+        kind = draw.column.type.kind
+        if draw.index is not None:
+            return unique_by_type(draw)
+        maker = _BY_KIND.get(kind, _text)
+        return maker(draw)
+
+
+def _integer(draw: Draw) -> pl.Series:
+    low, high = INTEGER_BOUNDS.get(draw.column.type.kind, (0, 2**31 - 1))
+    return pl.Series(rnd.integers(draw.key, draw.rows, max(low, 0), min(high, 1000)))
+
+
+def _numeric(draw: Draw) -> pl.Series:
+    _, scale = numeric_precision(draw.column.type)
+    top = min(numeric_limit(draw.column.type), 1000.0)
+    return pl.Series(np.round(rnd.uniform(draw.key, draw.rows) * top, scale))
+
+
+def _float(draw: Draw) -> pl.Series:
+    return pl.Series(np.round(rnd.uniform(draw.key, draw.rows) * 1000.0, 3))
+
+
+def _text(draw: Draw) -> pl.Series:
+    length = draw.column.type.length
+    if draw.column.type.kind == TypeKind.CHAR and length and length <= 12:
+        return _code(draw.rows, draw.key, length)
+    if length and length < 40:
+        return Words(1, 2 if length < 20 else 3).generate(draw)
+    return draw.pick(draw.pool("sentence"), "sentence")
+
+
+def _code(rows: np.ndarray, key: int, length: int) -> pl.Series:
+    """Upper-case letters and digits, exactly `length` long (codes such as char(3))."""
+    digits = rnd.integers(key, rows, 0, 36**min(length, 12) - 1)
+    return base36(digits, length)
+
+
+def base36(values: np.ndarray, width: int) -> pl.Series:
+    """Fixed-width base-36 rendering of non-negative integers, vectorised over digits."""
+    alphabet = pl.Series(list("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    remaining = values.astype(np.int64)
+    columns = []
+    for _ in range(width):
+        columns.append(alphabet.gather(remaining % 36))
+        remaining = remaining // 36
+    frame = pl.DataFrame({f"d{i}": c for i, c in enumerate(reversed(columns))})
+    return frame.select(pl.concat_str(pl.all())).to_series()
+
+
+def _date(draw: Draw) -> pl.Series:
+    return UniformDate().generate(draw)
+
+
+def _timestamp(draw: Draw) -> pl.Series:
+    values = UniformTimestamp().generate(draw)
+    if draw.column.type.kind == TypeKind.TIMESTAMPTZ:
+        return values.dt.replace_time_zone("UTC")
+    return values
+
+
+def _time(draw: Draw) -> pl.Series:
+    seconds = rnd.integers(draw.key, draw.rows, 0, 86399)
+    return pl.Series(seconds * 1_000_000_000).cast(pl.Time)
+
+
+def _interval(draw: Draw) -> pl.Series:
+    seconds = rnd.integers(draw.key, draw.rows, 60, 30 * 86400)
+    return pl.Series(seconds * 1_000_000).cast(pl.Duration("us"))
+
+
+def _boolean(draw: Draw) -> pl.Series:
+    return Boolean().generate(draw)
+
+
+def _uuid(draw: Draw) -> pl.Series:
+    """Version-4 UUIDs whose first 60 random bits are a bijection of the row (or unique
+    index): distinct by construction, not merely by improbability."""
+    source = draw.index if draw.index is not None else draw.rows
+    high = rnd.permute(draw.stream("uuid"), source, 1 << 60).astype(np.uint64)
+    low = rnd.mix(draw.stream("uuid-low"), draw.rows)
+    hi_hex = _hex(high, 15)
+    lo_hex = _hex(low & np.uint64((1 << 62) - 1) | np.uint64(1 << 63), 16)
+    frame = pl.DataFrame({"h": hi_hex, "l": lo_hex})
+    return frame.select(pl.concat_str([
+        pl.col("h").str.slice(0, 8), pl.lit("-"), pl.col("h").str.slice(8, 4), pl.lit("-4"),
+        pl.col("h").str.slice(12, 3), pl.lit("-"), pl.col("l").str.slice(0, 4), pl.lit("-"),
+        pl.col("l").str.slice(4, 12)])).to_series()
+
+
+def _hex(values: np.ndarray, width: int) -> pl.Series:
+    alphabet = pl.Series(list("0123456789abcdef"))
+    columns = []
+    remaining = values.astype(np.uint64)
+    for _ in range(width):
+        columns.append(alphabet.gather((remaining & np.uint64(15)).astype(np.int64)))
+        remaining = remaining >> np.uint64(4)
+    frame = pl.DataFrame({f"d{i}": c for i, c in enumerate(reversed(columns))})
+    return frame.select(pl.concat_str(pl.all())).to_series()
+
+
+def _json(draw: Draw) -> pl.Series:
+    word = draw.pick(draw.pool("word"), "json")
+    number = pl.Series(rnd.integers(draw.key, draw.rows, 0, 1000)).cast(pl.String)
+    return '{"label": "' + word + '", "value": ' + number + "}"
+
+
+def _bytes(draw: Draw) -> pl.Series:
+    return pl.Series(rnd.mix(draw.key, draw.rows)).cast(pl.String).cast(pl.Binary)
+
+
+def _inet(draw: Draw) -> pl.Series:
+    return _ipv4(rnd.integers(draw.key, draw.rows, 0, (1 << 24) - 1))
+
+
+def _ipv4(values: np.ndarray) -> pl.Series:
+    parts = [pl.Series((values >> shift) & 255).cast(pl.String) for shift in (16, 8, 0)]
+    return "10." + parts[0] + "." + parts[1] + "." + parts[2]
+
+
+def _point(draw: Draw) -> pl.Series:
+    x = pl.Series(np.round(rnd.uniform(draw.stream("x"), draw.rows) * 360 - 180, 6))
+    y = pl.Series(np.round(rnd.uniform(draw.stream("y"), draw.rows) * 180 - 90, 6))
+    return "(" + x.cast(pl.String) + "," + y.cast(pl.String) + ")"
+
+
+def _xml(draw: Draw) -> pl.Series:
+    return "<value>" + draw.pick(draw.pool("word"), "xml") + "</value>"
+
+
+def _enum(draw: Draw) -> pl.Series:
+    return Choice(draw.column.type.enum_values).generate(draw)
+
+
+_BY_KIND: dict[TypeKind, Callable[[Draw], pl.Series]] = {
+    TypeKind.SMALLINT: _integer,
+    TypeKind.INTEGER: _integer,
+    TypeKind.BIGINT: _integer,
+    TypeKind.NUMERIC: _numeric,
+    TypeKind.MONEY: _numeric,
+    TypeKind.REAL: _float,
+    TypeKind.DOUBLE: _float,
+    TypeKind.TEXT: _text,
+    TypeKind.VARCHAR: _text,
+    TypeKind.CHAR: _text,
+    TypeKind.BOOLEAN: _boolean,
+    TypeKind.DATE: _date,
+    TypeKind.TIME: _time,
+    TypeKind.TIMESTAMP: _timestamp,
+    TypeKind.TIMESTAMPTZ: _timestamp,
+    TypeKind.INTERVAL: _interval,
+    TypeKind.UUID: _uuid,
+    TypeKind.JSON: _json,
+    TypeKind.BYTES: _bytes,
+    TypeKind.INET: _inet,
+    TypeKind.POINT: _point,
+    TypeKind.XML: _xml,
+    TypeKind.ENUM: _enum,
+}
+
+
+# ---------------------------------------------------------------- uniqueness
+
+
+def unique_by_type(draw: Draw) -> pl.Series:
+    """Distinct values from the unique index, in the column's own type and size."""
+    assert draw.index is not None
+    index, column_type = draw.index, draw.column.type
+    kind = column_type.kind
+    if kind in INTEGER_BOUNDS:
+        return pl.Series(index + 1)
+    if kind in (TypeKind.NUMERIC, TypeKind.MONEY, TypeKind.REAL, TypeKind.DOUBLE):
+        return pl.Series((index + 1).astype(np.float64))
+    if kind == TypeKind.DATE:
+        return pl.Series((index + (dt.date(2000, 1, 1) - EPOCH.date()).days).astype(np.int32)) \
+            .cast(pl.Date)
+    if kind in (TypeKind.TIMESTAMP, TypeKind.TIMESTAMPTZ):
+        start = _micros(dt.datetime(2020, 1, 1))
+        values = pl.Series(start + index * 60_000_000).cast(pl.Datetime("us"))
+        return values.dt.replace_time_zone("UTC") if kind == TypeKind.TIMESTAMPTZ else values
+    if kind == TypeKind.UUID:
+        return _uuid(draw)
+    if kind == TypeKind.INET:
+        return _ipv4(index)
+    if kind == TypeKind.BYTES:
+        return pl.Series(index).cast(pl.String).cast(pl.Binary)
+    length = column_type.length
+    if length and length <= 12:
+        return base36(rnd.permute(draw.stream("code"), index, 36**length), length)
+    return _prefix(draw.column.name) + "-" + pl.Series(index + 1).cast(pl.String)
+
+
+def _prefix(column_name: str) -> str:
+    letters = "".join(ch for ch in column_name.upper() if ch.isalpha())
+    return (letters[:3] or "ID")
+
+
+def unique_suffix(values: pl.Series, draw: Draw) -> pl.Series:
+    """Make pooled strings distinct by appending the unique index, keeping within length."""
+    assert draw.index is not None
+    token = "-" + pl.Series(draw.index + 1).cast(pl.String)
+    length = draw.column.type.length
+    if length:
+        room = pl.Series(np.maximum(length - token.str.len_chars().to_numpy(), 0))
+        values = pl.DataFrame({"v": values, "r": room}).select(
+            pl.col("v").str.slice(0, pl.col("r"))).to_series()
+    return values + token

@@ -1,0 +1,132 @@
+"""How each table's keys are made unique and referentially valid by construction.
+
+Every PRIMARY KEY and UNIQUE constraint becomes a *key group*: a mixed-radix number over
+components, one per foreign key wholly inside the group (its digit is a parent row index) plus
+at most one *carrier* column of the table's own (its digit is a per-row index rendered as an
+integer, string, date...). The group's number is a bijection of the row index, so tuples are
+unique without retries and FK digits always name an existing parent row. Columns of a foreign
+key that is not inside a key group are filled from one sampled parent row per child row.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from datagen_assets.schema.model import Column, ForeignKey, Note, Table, TypeKind
+
+# Kinds that can carry uniqueness for any row count (their value space is unbounded enough).
+CARRIER_KINDS = frozenset({
+    TypeKind.SMALLINT, TypeKind.INTEGER, TypeKind.BIGINT, TypeKind.NUMERIC, TypeKind.REAL,
+    TypeKind.DOUBLE, TypeKind.MONEY, TypeKind.TEXT, TypeKind.VARCHAR, TypeKind.CHAR,
+    TypeKind.DATE, TypeKind.TIMESTAMP, TypeKind.TIMESTAMPTZ, TypeKind.UUID, TypeKind.BYTES,
+    TypeKind.INET,
+})
+
+
+@dataclass(frozen=True)
+class KeyGroup:
+    """A unique tuple made by construction. `fks` are the FK components (indexes into
+    `Table.foreign_keys`) and `carrier` the own column, if any. `radix` holds each component's
+    size, FK components first, carrier last; the capacity is their product."""
+
+    columns: tuple[str, ...]
+    fks: tuple[int, ...]
+    carrier: str | None
+    radix: tuple[int, ...]
+
+    @property
+    def capacity(self) -> int:
+        return math.prod(self.radix)
+
+
+@dataclass(frozen=True)
+class KeyPlan:
+    """Which mechanism fills each key column, and how many rows the keys allow."""
+
+    groups: tuple[KeyGroup, ...]
+    sampled_fks: tuple[int, ...]  # FKs filled from one uniformly sampled parent row
+    column_source: dict[str, tuple[str, int]]  # column -> ("group", i) | ("fk", i)
+    max_rows: int | None  # None when unbounded
+    notes: tuple[Note, ...]
+
+
+def carrier_capacity(column: Column) -> int | None:
+    """How many distinct values a carrier column can hold (None = more than any table)."""
+    kind, length = column.type.kind, column.type.length
+    if kind == TypeKind.SMALLINT:
+        return 32767
+    if kind in (TypeKind.CHAR, TypeKind.VARCHAR) and length:
+        return 36 ** min(length, 12)
+    if kind == TypeKind.NUMERIC and column.type.precision:
+        digits = column.type.precision - (column.type.scale or 0)
+        return 10 ** min(digits, 18) if digits > 0 else 1
+    return None
+
+
+def plan_keys(table: Table, rows: int, parent_rows: dict[str, int]) -> KeyPlan:
+    """Assign every key column to a key group or a sampled FK; cap rows where FK components
+    alone bound a group (a junction table cannot hold more pairs than its parents allow)."""
+    assigned: dict[str, tuple[str, int]] = {}
+    groups: list[KeyGroup] = []
+    notes: list[Note] = []
+    fk_columns = {c for fk in table.foreign_keys for c in fk.columns}
+    max_rows: int | None = None
+    key_sets = ([table.primary_key] if table.primary_key else []) + list(table.uniques)
+    for key_columns in key_sets:
+        if any(set(g.columns) <= set(key_columns) for g in groups):
+            continue  # a subset is already unique, so this superset is too
+        fks = tuple(
+            i for i, fk in enumerate(table.foreign_keys)
+            if set(fk.columns) <= set(key_columns) and not set(fk.columns) & assigned.keys()
+        )
+        used = {c for i in fks for c in table.foreign_keys[i].columns}
+        free = [c for c in key_columns if c not in used and c not in assigned
+                and c not in fk_columns]
+        carrier = _pick_carrier(table, free)
+        if not fks and carrier is None:
+            notes.append(Note(f"{table.key}: cannot guarantee UNIQUE({', '.join(key_columns)})"
+                              " by construction; its columns are shared with other keys"))
+            continue
+        fixed = [max(parent_rows.get(table.foreign_keys[i].ref_table, 0), 0) for i in fks]
+        radix = list(fixed)
+        bound = math.prod(fixed) if fixed else 1
+        if carrier is not None:
+            need = max(1, -(-rows // max(bound, 1)))
+            cap = carrier_capacity(table.column(carrier))
+            radix.append(min(need, cap) if cap else need)
+        group = KeyGroup(tuple(key_columns), fks, carrier, tuple(radix))
+        if group.capacity < rows:
+            max_rows = group.capacity if max_rows is None else min(max_rows, group.capacity)
+            notes.append(Note(f"{table.key}: UNIQUE({', '.join(key_columns)}) allows only "
+                              f"{group.capacity} rows; rows capped from {rows}"))
+        index = len(groups)
+        groups.append(group)
+        for c in used:
+            assigned[c] = ("group", index)
+        if carrier is not None:
+            assigned[carrier] = ("group", index)
+    sampled = []
+    for order in sorted(range(len(table.foreign_keys)),
+                        key=lambda i: -len(table.foreign_keys[i].columns)):
+        fk: ForeignKey = table.foreign_keys[order]
+        if set(fk.columns) & assigned.keys():
+            continue  # filled by a key group or a wider FK; see module docstring
+        sampled.append(order)
+        for c in fk.columns:
+            assigned[c] = ("fk", order)
+    return KeyPlan(tuple(groups), tuple(sorted(sampled)), assigned, max_rows, tuple(notes))
+
+
+def _pick_carrier(table: Table, free: list[str]) -> str | None:
+    """Prefer an integer, then a string, then anything in CARRIER_KINDS."""
+    candidates = [c for c in free if table.column(c).type.kind in CARRIER_KINDS
+                  and not table.column(c).type.array]
+    for preferred in (
+        {TypeKind.SMALLINT, TypeKind.INTEGER, TypeKind.BIGINT},
+        {TypeKind.TEXT, TypeKind.VARCHAR, TypeKind.CHAR},
+    ):
+        for c in candidates:
+            if table.column(c).type.kind in preferred:
+                return c
+    return candidates[0] if candidates else None

@@ -1,0 +1,125 @@
+"""The plan: table order, row counts, row chunks and key construction of a dataset.
+
+Planning is pure and cheap (no data, no I/O), so the Dagster layer can call it every time
+definitions load. Everything generation needs to know *before* drawing a value is decided
+here, once, and shared by every partition on every worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from datagen_assets.dataset import Dataset
+from datagen_assets.plan.keys import KeyPlan, plan_keys
+from datagen_assets.schema.model import Note, Table
+
+PARTITION_KEY_WIDTH = 5
+
+
+@dataclass(frozen=True)
+class TablePlan:
+    table: Table
+    rows: int
+    chunk_rows: int
+    keys: KeyPlan
+    parents: tuple[str, ...]  # FK parents other than itself, for ordering and lineage
+    notes: tuple[Note, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return self.table.key
+
+    @property
+    def chunk_count(self) -> int:
+        return max(1, -(-self.rows // self.chunk_rows))
+
+    @cached_property
+    def partition_keys(self) -> tuple[str, ...]:
+        """Zero-padded chunk numbers, so they sort as the chunks do."""
+        return tuple(str(i).zfill(PARTITION_KEY_WIDTH) for i in range(self.chunk_count))
+
+    def chunk_bounds(self, partition_key: str) -> tuple[int, int]:
+        """Row range [start, stop) of a chunk."""
+        index = int(partition_key)
+        if not 0 <= index < self.chunk_count:
+            raise KeyError(f"{self.key} has no chunk {partition_key!r} "
+                           f"(0..{self.chunk_count - 1})")
+        start = index * self.chunk_rows
+        return start, min(start + self.chunk_rows, self.rows)
+
+
+@dataclass(frozen=True)
+class DatasetPlan:
+    dataset: Dataset
+    tables: dict[str, TablePlan]  # parents before children
+    notes: tuple[Note, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.dataset.name
+
+    @property
+    def seed(self) -> int:
+        return self.dataset.config.seed
+
+    def table(self, key: str) -> TablePlan:
+        return self.tables[key]
+
+
+def plan_dataset(dataset: Dataset) -> DatasetPlan:
+    """Order tables parents-first (breaking FK cycles at a nullable FK), fix row counts
+    (capped where keys allow fewer rows) and plan every table's keys."""
+    schema, config = dataset.schema, dataset.config
+    order, cycle_notes = _topological_order(schema.tables)
+    rows = {key: config.rows_for(key) for key in schema.tables}
+    plans: dict[str, TablePlan] = {}
+    for _ in range(3):  # caps propagate to children; a cycle may need a second pass
+        changed = False
+        for key in order:
+            table = schema.tables[key]
+            keys = plan_keys(table, rows[key], {**rows, key: rows[key]})
+            if keys.max_rows is not None and keys.max_rows < rows[key]:
+                rows[key] = keys.max_rows
+                changed = True
+            parents = tuple(dict.fromkeys(
+                fk.ref_table for fk in table.foreign_keys if fk.ref_table != key))
+            plans[key] = TablePlan(table, rows[key], config.chunk_rows, keys, parents,
+                                   keys.notes)
+        if not changed:
+            break
+    return DatasetPlan(dataset, {key: plans[key] for key in order},
+                       tuple(schema.notes) + tuple(cycle_notes))
+
+
+def _topological_order(tables: dict[str, Table]) -> tuple[list[str], list[Note]]:
+    """Kahn's algorithm in declaration order; on a cycle, drop the edge of a nullable FK
+    (its child can be loaded first with the FK filled later) and note it."""
+    edges = {key: {fk.ref_table for fk in t.foreign_keys if fk.ref_table != key}
+             for key, t in tables.items()}
+    order: list[str] = []
+    notes: list[Note] = []
+    remaining = dict(edges)
+    while remaining:
+        ready = [k for k, deps in remaining.items() if not deps & remaining.keys()]
+        if not ready:
+            child, parent = _edge_to_break(tables, remaining)
+            remaining[child] = remaining[child] - {parent}
+            notes.append(Note(f"FK cycle: {child} -> {parent} is ordered after {child}; "
+                              "load it with deferred constraints"))
+            continue
+        for k in ready:
+            order.append(k)
+            del remaining[k]
+    return order, notes
+
+
+def _edge_to_break(tables: dict[str, Table], remaining: dict[str, set[str]]) -> tuple[str, str]:
+    candidates = []
+    for child, parents in remaining.items():
+        for fk in tables[child].foreign_keys:
+            if fk.ref_table in parents and fk.ref_table in remaining:
+                nullable = all(tables[child].column(c).nullable for c in fk.columns)
+                candidates.append((not nullable, child, fk.ref_table))
+    _, child, parent = min(candidates)
+    return child, parent

@@ -1,0 +1,55 @@
+"""Process-wide settings read from the environment, so automation can steer a run without
+editing files. Every variable has an embedded default: a newcomer sets nothing."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+SCHEMAS_DIR_VAR = "DATAGEN_SCHEMAS_DIR"
+STORAGE_URL_VAR = "DATAGEN_STORAGE_URL"
+ROWS_VAR = "DATAGEN_ROWS"
+SEED_VAR = "DATAGEN_SEED"
+SCALE_VAR = "DATAGEN_SCALE"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """`rows`, `seed` and `scale` override what dataset configs leave unset (rows, scale) or
+    set (seed), as documented in the README."""
+
+    schemas_dir: Path = Path("schemas")
+    storage_url: str = "./data"
+    rows: int | None = None
+    seed: int | None = None
+    scale: float | None = None
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        problems = []
+
+        def number(var: str, kind: type):
+            raw = env.get(var)
+            if raw in (None, ""):
+                return None
+            try:
+                value = kind(raw)
+            except ValueError:
+                problems.append(f"{var}={raw!r} is not a valid {kind.__name__}")
+                return None
+            if value < 0:
+                problems.append(f"{var}={raw!r} must not be negative")
+            return value
+
+        settings = cls(
+            schemas_dir=Path(env.get(SCHEMAS_DIR_VAR) or "schemas"),
+            storage_url=env.get(STORAGE_URL_VAR) or "./data",
+            rows=number(ROWS_VAR, int),
+            seed=number(SEED_VAR, int),
+            scale=number(SCALE_VAR, float),
+        )
+        if problems:
+            raise ValueError("invalid environment: " + "; ".join(problems))
+        return settings
