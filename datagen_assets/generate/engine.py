@@ -15,13 +15,21 @@ import polars as pl
 
 from datagen_assets.dataset import ColumnConfig
 from datagen_assets.generate import random as rnd
+from datagen_assets.generate.checks import Bound, CheckRules, translate_checks
 from datagen_assets.generate.dtypes import INTEGER_BOUNDS, numeric_limit, polars_dtype
-from datagen_assets.generate.generators import ByType, Draw, Generator, build_generator
+from datagen_assets.generate.generators import (
+    ByType,
+    Choice,
+    Draw,
+    Generator,
+    Offset,
+    build_generator,
+)
 from datagen_assets.generate.pools import DEFAULT_LOCALE
 from datagen_assets.generate.semantic import detect
 from datagen_assets.plan.keys import KeyGroup
 from datagen_assets.plan.plan import DatasetPlan, TablePlan
-from datagen_assets.schema.model import Column, Problem, SchemaError, TypeKind
+from datagen_assets.schema.model import Column, Note, Problem, SchemaError, Table, TypeKind
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,8 @@ class ColumnRecipe:
     generator: Generator | None = None
     null_fraction: float = 0.0
     dtype: pl.DataType | None = None
+    bound: Bound | None = None  # from CHECK constraints
+    null_with: tuple[str, ...] = ()  # NULL wherever one of these columns is NULL
 
 
 class Engine:
@@ -43,6 +53,7 @@ class Engine:
         self.plan = plan
         self.seed = plan.seed
         problems: list[Problem] = []
+        self.notes: list[Note] = []
         self.recipes = {key: self._compile(tp, problems) for key, tp in plan.tables.items()}
         if problems:
             raise SchemaError(problems)
@@ -64,6 +75,10 @@ class Engine:
         config = self.plan.dataset.config
         table_config = config.tables.get(table.key)
         file = str(self.plan.dataset.config_path or self.plan.dataset.schema_path)
+        rules = translate_checks(table)
+        for check in rules.untranslated:
+            self.notes.append(Note(f"{table.key}: CHECK {check.sql} is not translated into "
+                                   "generation rules; the data may violate it"))
         recipes = {}
         for column in table.columns:
             override = table_config.columns.get(column.name) if table_config else None
@@ -72,7 +87,8 @@ class Engine:
             null_fraction = override.null_fraction
             if null_fraction is None:
                 null_fraction = config.null_fraction
-            if not column.nullable or source is not None and source[0] == "group":
+            if (not column.nullable or column.name in rules.not_null
+                    or source is not None and source[0] == "group"):
                 null_fraction = 0.0
             if (null_fraction and source and source[0] == "fk"
                     and not all(table.column(c).nullable
@@ -100,7 +116,8 @@ class Engine:
                         "the default)", file=file, table=table.key, column=column.name))
                     continue
             elif source is None:
-                generator = generator or detect(column, table)
+                generator = generator or _from_checks(column, table, rules) \
+                    or detect(column, table)
             recipes[column.name] = ColumnRecipe(
                 column=column,
                 source=source[0] if source else "generator",
@@ -108,7 +125,10 @@ class Engine:
                 generator=generator,
                 null_fraction=null_fraction,
                 dtype=polars_dtype(column.type),
+                bound=rules.bounds.get(column.name) if source is None else None,
+                null_with=tuple(sorted(rules.null_with.get(column.name, ()))),
             )
+        _couple_ordered_nulls(table, rules, recipes)
         for name, recipe in recipes.items():
             if recipe.generator is None:
                 continue
@@ -127,6 +147,35 @@ class Engine:
             if parent_rows == 0 and table_plan.rows > 0 and not nullable:
                 problems.append(Problem(f"references {fk.ref_table}, which has 0 rows",
                                         file=file, table=table.key, column=fk.columns[0]))
+
+
+def _from_checks(column: Column, table: Table, rules: CheckRules) -> Generator | None:
+    """A generator that makes the column satisfy its CHECK constraints, if one applies."""
+    if column.name in rules.domains:
+        return Choice(rules.domains[column.name])
+    for greater, smaller, strict in rules.ordered:
+        if greater == column.name:
+            temporal = column.type.kind in (TypeKind.DATE, TypeKind.TIMESTAMP,
+                                            TypeKind.TIMESTAMPTZ, TypeKind.TIME)
+            return Offset(column=smaller, min=0, max=7 * 86400 if temporal else 100,
+                          strict=strict)
+    return None
+
+
+def _couple_ordered_nulls(table: Table, rules: CheckRules,
+                          recipes: dict[str, ColumnRecipe]) -> None:
+    """`a > b` derives a from b: where b may be NULL, a must be NULL too (or, when a is NOT
+    NULL, b must never be NULL)."""
+    from dataclasses import replace
+
+    for greater, smaller, _ in rules.ordered:
+        if greater not in recipes or smaller not in recipes:
+            continue
+        if not table.column(greater).nullable:
+            recipes[smaller] = replace(recipes[smaller], null_fraction=0.0)
+        elif smaller not in recipes[greater].null_with:
+            recipes[greater] = replace(recipes[greater],
+                                       null_with=recipes[greater].null_with + (smaller,))
 
 
 def _carrier_default(column: Column, table) -> Generator:
@@ -167,8 +216,13 @@ class _Frame:
         if name not in self._final:
             recipe = self.recipes[name]
             values = _conform(self.raw(name), recipe).alias(name)
+            nulls = None
             if recipe.null_fraction > 0:
                 nulls = rnd.uniform(self.stream(name, "null"), self.rows) < recipe.null_fraction
+            for other in recipe.null_with:
+                missing = self.final(other).is_null().to_numpy()
+                nulls = missing if nulls is None else nulls | missing
+            if nulls is not None and nulls.any():
                 values = pl.select(pl.when(pl.Series(nulls)).then(None).otherwise(values)
                                    .alias(name)).to_series()
             self._final[name] = values
@@ -301,8 +355,27 @@ def _conform(values: pl.Series, recipe: ColumnRecipe) -> pl.Series:
     elif kind in (TypeKind.VARCHAR, TypeKind.CHAR) and column_type.length \
             and values.dtype == pl.String:
         values = values.str.slice(0, column_type.length)
+    if recipe.bound is not None and values.dtype.is_numeric():
+        values = _clip(values, recipe.bound, column_type)
     if recipe.dtype is not None and values.dtype != recipe.dtype:
         values = values.cast(recipe.dtype)
+    return values
+
+
+def _clip(values: pl.Series, bound: Bound, column_type) -> pl.Series:
+    """Clip into a CHECK's range; a strict bound moves in by the column's smallest step."""
+    if column_type.kind in INTEGER_BOUNDS:
+        step = 1.0
+    elif column_type.kind in (TypeKind.NUMERIC, TypeKind.MONEY):
+        step = 10.0 ** -(column_type.scale or 0) if column_type.precision else 0.01
+    else:
+        step = 1e-6
+    low = None if bound.low is None else bound.low + (step if bound.low_strict else 0)
+    high = None if bound.high is None else bound.high - (step if bound.high_strict else 0)
+    if isinstance(low, (int, float)) or isinstance(high, (int, float)):
+        values = values.cast(pl.Float64).clip(low, high)
+        if column_type.kind in INTEGER_BOUNDS:
+            values = values.round(0).cast(pl.Int64)
     return values
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
 import numpy as np
@@ -21,7 +21,7 @@ import polars as pl
 
 from datagen_assets.generate import random as rnd
 from datagen_assets.generate.dtypes import INTEGER_BOUNDS, numeric_limit, numeric_precision
-from datagen_assets.generate.pools import DEFAULT_LOCALE, faker_pool
+from datagen_assets.generate.pools import faker_pool
 from datagen_assets.schema.model import Column, Table, TypeKind
 
 EPOCH = dt.datetime(1970, 1, 1)
@@ -286,25 +286,38 @@ class UniformDate(Generator):
 
 @register
 @dataclass(frozen=True)
-class AfterColumn(Generator):
-    """`column` of the same row plus a random delay in [min_seconds, max_seconds]:
-    updated_at >= created_at, shipped after ordered, end after start."""
+class Offset(Generator):
+    """`column` of the same row plus a random amount in [min, max] (seconds for dates and
+    timestamps, units otherwise): updated_at >= created_at, end after start, CHECK (a > b).
+    With `strict`, the amount is at least one unit of the column (a day for dates)."""
 
-    name: ClassVar[str] = "after"
+    name: ClassVar[str] = "offset"
     column: str = "created_at"
-    min_seconds: float = 0.0
-    max_seconds: float = 90 * 86400.0
+    min: float = 0.0
+    max: float = 90 * 86400.0
+    strict: bool = False
 
     def dependencies(self, table: Table) -> tuple[str, ...]:
         return (self.column,)
 
     def generate(self, draw: Draw) -> pl.Series:
         base = draw.same_row(self.column)
-        delay = rnd.integers(draw.key, draw.rows, int(self.min_seconds * 1e6),
-                             int(self.max_seconds * 1e6))
         if base.dtype == pl.Date:
-            return base + pl.Series(delay // 86_400_000_000).cast(pl.Duration("us"))
-        return base + pl.Series(delay).cast(pl.Duration("us"))
+            low, high = math.ceil(self.min / 86400), max(math.floor(self.max / 86400), 1)
+            days = rnd.integers(draw.key, draw.rows, max(low, int(self.strict)), high)
+            return base + pl.Series(days * 86_400_000_000).cast(pl.Duration("us"))
+        if base.dtype.is_temporal():
+            low = max(int(self.min * 1e6), int(self.strict))
+            micros = rnd.integers(draw.key, draw.rows, low, max(int(self.max * 1e6), low))
+            return base + pl.Series(micros).cast(pl.Duration("us"))
+        if base.dtype.is_integer():
+            low = max(math.ceil(self.min), int(self.strict))
+            return base + pl.Series(rnd.integers(draw.key, draw.rows, low,
+                                                 max(math.floor(self.max), low)))
+        amount = self.min + rnd.uniform(draw.key, draw.rows) * (self.max - self.min)
+        if self.strict:
+            amount = np.maximum(amount, 0.01)
+        return base.cast(pl.Float64) + pl.Series(np.round(amount, 2))
 
 
 # ---------------------------------------------------------------- text
@@ -399,7 +412,8 @@ class ProductName(Generator):
     NOUNS: ClassVar[tuple[str, ...]] = tuple(
         "Chair Table Lamp Keyboard Mouse Shirt Shoes Hat Gloves Bag Bottle Mug Plate Bowl Knife "
         "Speaker Headphones Watch Wallet Backpack Blanket Pillow Towel Clock Mirror Notebook Pen "
-        "Camera Charger Cable Tent Ball Bicycle Jacket Scarf Sofa Desk Shelf Kettle Toaster".split())
+        "Camera Charger Cable Tent Ball Bicycle Jacket Scarf Sofa Desk Shelf Kettle Toaster"
+        .split())
 
     def generate(self, draw: Draw) -> pl.Series:
         adjective = draw.pick(pl.Series(self.ADJECTIVES), "adjective")
@@ -501,7 +515,6 @@ class ByType(Generator):
 
     name: ClassVar[str] = "by_type"
     unique_capable: ClassVar[bool] = True
-    extra: dict = field(default_factory=dict)
 
     def generate(self, draw: Draw) -> pl.Series:
         kind = draw.column.type.kind

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from datagen_assets.generate.generators import (
-    AfterColumn,
     ByType,
     Choice,
     Email,
@@ -22,6 +21,7 @@ from datagen_assets.generate.generators import (
     Generator,
     LogNormal,
     Normal,
+    Offset,
     ProductName,
     UniformDate,
     UniformInt,
@@ -62,7 +62,7 @@ def fixed(generator: Generator) -> Callable[[Column, Table], Generator]:
 def _updated_after_created(column: Column, table: Table) -> Generator:
     for candidate in ("created_at", "created", "created_on", "creation_date", "inserted_at"):
         if candidate in table.column_names and candidate != column.name:
-            return AfterColumn(column=candidate)
+            return Offset(column=candidate)
     return UniformTimestamp()
 
 

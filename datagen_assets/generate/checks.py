@@ -1,0 +1,209 @@
+"""CHECK constraints translated into generation rules, so rows satisfy them by construction.
+
+A CHECK is split into its AND-ed parts; each part that matches a known shape becomes a rule:
+
+| shape                                   | rule                                        |
+|-----------------------------------------|---------------------------------------------|
+| `c IN (v, ...)`, `c = ANY (ARRAY[...])` | `domains[c]`: values picked from the list   |
+| `c > 0`, `c <= 9`, `c BETWEEN a AND b`  | `bounds[c]`: values clipped into the range  |
+| `a > b`, `a >= b` (two columns)         | `ordered`: a = b + a positive offset        |
+| `c IS NOT NULL`                         | `not_null`: c never NULL                    |
+| `a IS NULL OR (...)`                    | the parts of (...) hold; a is NULL wherever |
+|                                         | a column (...) needs non-NULL is NULL       |
+
+Anything else is kept in `untranslated` and reported as a plan note (the DuckDB check then
+tells whether generated data happens to satisfy it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlglot.expressions as exp
+
+from datagen_assets.schema.model import Check, Table
+
+
+@dataclass
+class Bound:
+    low: Any = None
+    low_strict: bool = False
+    high: Any = None
+    high_strict: bool = False
+
+    def tighten(self, op: str, value: Any) -> None:
+        if op in (">", ">=") and (self.low is None or value >= self.low):
+            self.low, self.low_strict = value, op == ">"
+        if op in ("<", "<=") and (self.high is None or value <= self.high):
+            self.high, self.high_strict = value, op == "<"
+
+
+@dataclass
+class CheckRules:
+    domains: dict[str, tuple] = field(default_factory=dict)
+    bounds: dict[str, Bound] = field(default_factory=dict)
+    ordered: list[tuple[str, str, bool]] = field(default_factory=list)  # (greater, smaller, strict)
+    not_null: set[str] = field(default_factory=set)
+    null_with: dict[str, set[str]] = field(default_factory=dict)  # a is NULL where any is NULL
+    untranslated: list[Check] = field(default_factory=list)
+
+
+_FLIP = {">": "<", ">=": "<=", "<": ">", "<=": ">="}
+_OPS = {exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<="}
+
+
+def translate_checks(table: Table) -> CheckRules:
+    rules = CheckRules()
+    checks = list(table.checks) + [
+        Check(_rename_value(check.expression, column.name), check.sql, check.name)
+        for column in table.columns for check in column.domain_checks
+    ]
+    columns = set(table.column_names)
+    for check in checks:
+        if not all(_apply(part, rules, columns) for part in _conjuncts(check.expression)):
+            rules.untranslated.append(check)
+    return rules
+
+
+def _rename_value(expression: exp.Expression, column: str) -> exp.Expression:
+    """A domain's CHECK speaks of VALUE; on a column it means that column."""
+    def swap(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Column) and node.name.upper() == "VALUE":
+            return exp.column(column)
+        return node
+    return expression.copy().transform(swap)
+
+
+def _strip(node: exp.Expression) -> exp.Expression:
+    while isinstance(node, (exp.Paren, exp.Cast)):
+        node = node.this
+    return node
+
+
+def _conjuncts(node: exp.Expression) -> list[exp.Expression]:
+    node = _strip(node)
+    if isinstance(node, exp.And):
+        return _conjuncts(node.this) + _conjuncts(node.expression)
+    return [node]
+
+
+def _column(node: exp.Expression, columns: set[str]) -> str | None:
+    node = _strip(node)
+    if isinstance(node, exp.Column) and node.name in columns:
+        return node.name
+    return None
+
+
+def _literal(node: exp.Expression) -> tuple[bool, Any]:
+    node = _strip(node)
+    if isinstance(node, exp.Neg):
+        ok, value = _literal(node.this)
+        return ok and isinstance(value, (int, float)), -value if ok else None
+    if isinstance(node, exp.Literal):
+        if node.is_string:
+            return True, node.this
+        text = node.this
+        return True, int(text) if text.lstrip("-").isdigit() else float(text)
+    if isinstance(node, exp.Boolean):
+        return True, node.this
+    return False, None
+
+
+def _literals(nodes: list[exp.Expression]) -> tuple | None:
+    values = []
+    for node in nodes:
+        ok, value = _literal(node)
+        if not ok:
+            return None
+        values.append(value)
+    return tuple(values)
+
+
+def _apply(node: exp.Expression, rules: CheckRules, columns: set[str]) -> bool:
+    """Record the rule for one AND-ed part; False when its shape is not known."""
+    node = _strip(node)
+    if isinstance(node, exp.In):
+        column, values = _column(node.this, columns), _literals(node.expressions)
+        if column and values:
+            rules.domains[column] = values
+            return True
+        return False
+    if isinstance(node, exp.EQ) and isinstance(_strip(node.expression), exp.Any):
+        array = _strip(_strip(node.expression).this)
+        column = _column(node.this, columns)
+        values = _literals(array.expressions) if isinstance(array, exp.Array) else None
+        if column and values:
+            rules.domains[column] = values
+            return True
+        return False
+    if isinstance(node, exp.Between):
+        column = _column(node.this, columns)
+        (ok_low, low), (ok_high, high) = _literal(node.args["low"]), _literal(node.args["high"])
+        if column and ok_low and ok_high:
+            bound = rules.bounds.setdefault(column, Bound())
+            bound.tighten(">=", low)
+            bound.tighten("<=", high)
+            return True
+        return False
+    if type(node) in _OPS:
+        return _comparison(_OPS[type(node)], node.this, node.expression, rules, columns)
+    if isinstance(node, exp.Is) and isinstance(node.expression, exp.Null) and node.args.get(
+            "negate"):
+        column = _column(node.this, columns)
+        if column:
+            rules.not_null.add(column)
+            return True
+        return False
+    if isinstance(node, exp.Not) and isinstance(_strip(node.this), exp.Is):
+        inner = _strip(node.this)
+        column = _column(inner.this, columns)
+        if column and isinstance(inner.expression, exp.Null):
+            rules.not_null.add(column)
+            return True
+        return False
+    if isinstance(node, exp.Or):
+        return _null_or(node, rules, columns)
+    return False
+
+
+def _comparison(op: str, left: exp.Expression, right: exp.Expression, rules: CheckRules,
+                columns: set[str]) -> bool:
+    left_column, right_column = _column(left, columns), _column(right, columns)
+    if left_column and right_column:
+        if op in ("<", "<="):
+            left_column, right_column, op = right_column, left_column, _FLIP[op]
+        rules.ordered.append((left_column, right_column, op == ">"))
+        return True
+    if right_column and not left_column:
+        left, right, op = right, left, _FLIP[op]
+        left_column = right_column
+    ok, value = _literal(right)
+    if left_column and ok:
+        rules.bounds.setdefault(left_column, Bound()).tighten(op, value)
+        return True
+    return False
+
+
+def _null_or(node: exp.Or, rules: CheckRules, columns: set[str]) -> bool:
+    """`a IS NULL OR (p AND q ...)`: make p, q hold everywhere; where they need a column to
+    be non-NULL, make `a` NULL wherever that column is NULL."""
+    sides = [_strip(node.this), _strip(node.expression)]
+    for first, rest in (sides, sides[::-1]):
+        if isinstance(first, exp.Is) and isinstance(first.expression, exp.Null) \
+                and not first.args.get("negate"):
+            column = _column(first.this, columns)
+            if column is None:
+                return False
+            scratch = CheckRules()
+            if not all(_apply(part, scratch, columns) for part in _conjuncts(rest)):
+                return False
+            rules.domains.update(scratch.domains)
+            for name, bound in scratch.bounds.items():
+                rules.bounds[name] = bound
+            rules.ordered.extend(scratch.ordered)
+            needed = scratch.not_null - {column}
+            needed |= {c for pair in scratch.ordered for c in pair[:2]} - {column}
+            rules.null_with.setdefault(column, set()).update(needed)
+            return True
+    return False

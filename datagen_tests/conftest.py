@@ -1,0 +1,52 @@
+"""Shared fixtures: the public reference schemas and the real PostgreSQL server."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import psycopg
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_SCHEMAS = REPO.parent / "shared" / "schemas"
+POSTGRES_URL = os.environ.get("DATAGEN_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def shared_schemas() -> Path:
+    """The reference schemas folder; skipped with a reason when absent, but never under CI."""
+    if not SHARED_SCHEMAS.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"{SHARED_SCHEMAS} is missing under CI")
+        pytest.skip(f"{SHARED_SCHEMAS} is absent (reference schemas live beside the repo)")
+    return SHARED_SCHEMAS
+
+
+@pytest.fixture(scope="session")
+def postgres_admin() -> psycopg.Connection:
+    """An autocommit connection to the real server, for creating throwaway databases."""
+    try:
+        connection = psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as error:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"PostgreSQL at {POSTGRES_URL} is not reachable: {error}")
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def fresh_database(postgres_admin, request):
+    """Create an empty database named after the test, yield its URL, drop it afterwards."""
+    created = []
+
+    def make(name: str) -> str:
+        database = f"datagen_test_{name}".lower()[:60]
+        postgres_admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        postgres_admin.execute(f'CREATE DATABASE "{database}"')
+        created.append(database)
+        return POSTGRES_URL.rsplit("/", 1)[0] + "/" + database
+
+    yield make
+    for database in created:
+        postgres_admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')

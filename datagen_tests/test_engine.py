@@ -1,0 +1,158 @@
+"""Engine properties: determinism, chunk independence, keys valid by construction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+from datagen_assets.dataset import load_dataset
+from datagen_assets.generate import random as rnd
+from datagen_assets.generate.engine import Engine, generate
+from datagen_assets.plan.plan import plan_dataset
+from datagen_assets.schema.model import SchemaError
+from datagen_assets.settings import Settings
+
+DDL = """
+CREATE TYPE mood AS ENUM ('happy', 'sad', 'ok');
+CREATE TABLE people (
+    id SERIAL PRIMARY KEY,
+    first_name VARCHAR(30) NOT NULL,
+    last_name VARCHAR(30) NOT NULL,
+    email VARCHAR(60) NOT NULL UNIQUE,
+    boss_id INTEGER REFERENCES people (id),
+    code CHAR(3) NOT NULL UNIQUE,
+    feeling mood NOT NULL,
+    balance NUMERIC(6, 2),
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL,
+    token UUID NOT NULL UNIQUE
+);
+CREATE TABLE teams (team_id INT PRIMARY KEY, name VARCHAR(5) NOT NULL);
+CREATE TABLE memberships (
+    person_id INT NOT NULL REFERENCES people (id),
+    team_id INT NOT NULL REFERENCES teams (team_id),
+    role TEXT,
+    PRIMARY KEY (person_id, team_id)
+);
+"""
+
+
+def _plan(tmp_path: Path, ddl: str = DDL, config: str = "", **settings):
+    schema = tmp_path / "demo.sql"
+    schema.write_text(ddl)
+    config_path = None
+    if config:
+        config_path = tmp_path / "demo.yaml"
+        config_path.write_text(config)
+    dataset = load_dataset(schema, config_path, Settings(**settings))
+    return plan_dataset(dataset)
+
+
+@pytest.fixture
+def plan(tmp_path):
+    return _plan(tmp_path, config="rows: 400\ntables:\n  teams: {rows: 7}\n", seed=7)
+
+
+def test_same_seed_same_frames_and_other_seed_differs(tmp_path, plan):
+    again = _plan(tmp_path, config="rows: 400\ntables:\n  teams: {rows: 7}\n", seed=7)
+    other = _plan(tmp_path, config="rows: 400\ntables:\n  teams: {rows: 7}\n", seed=8)
+    for key in plan.tables:
+        first = generate(plan, key, 0, 400)
+        assert first.equals(generate(again, key, 0, 400)), key
+        if key != "teams":
+            assert not first.equals(generate(other, key, 0, 400)), key
+
+
+def test_chunk_alone_equals_same_rows_of_whole_table(plan):
+    for key, table_plan in plan.tables.items():
+        whole = generate(plan, key, 0, table_plan.rows)
+        for start, stop in ((0, 1), (13, 77), (table_plan.rows - 5, table_plan.rows)):
+            assert generate(plan, key, start, stop).equals(whole.slice(start, stop - start))
+
+
+def test_keys_valid_by_construction(plan):
+    people = generate(plan, "people", 0, plan.table("people").rows)
+    teams = generate(plan, "teams", 0, plan.table("teams").rows)
+    members = generate(plan, "memberships", 0, plan.table("memberships").rows)
+    assert people["id"].to_list() == list(range(1, people.height + 1))
+    for column in ("email", "code", "token"):
+        assert people[column].n_unique() == people.height, column
+        assert people[column].null_count() == 0
+    assert people["code"].str.len_chars().eq(3).all()
+    bosses = people["boss_id"].drop_nulls()
+    assert bosses.is_in(people["id"].implode()).all()
+    # self reference points at an earlier row: no cycles in the hierarchy
+    ranked = people.filter(pl.col("boss_id").is_not_null())
+    assert (ranked["boss_id"] < ranked["id"]).all()
+    assert set(people["feeling"].unique()) <= {"happy", "sad", "ok"}
+    assert people["balance"].drop_nulls().abs().max() < 10_000
+    assert (people["updated_at"] >= people["created_at"]).all()
+    # composite PK over two FKs: unique pairs, both sides existing parents
+    assert members.select(["person_id", "team_id"]).is_unique().all()
+    assert members["person_id"].is_in(people["id"].implode()).all()
+    assert members["team_id"].is_in(teams["team_id"].implode()).all()
+    assert members.height == 400
+    # emails are derived from the same row's names and unique via the PK
+    row = people.row(0, named=True)
+    assert row["email"].startswith(f"{row['first_name'].lower()}.")
+
+
+def test_junction_rows_capped_by_parent_pairs(tmp_path):
+    plan = _plan(tmp_path, config="rows: 50\ntables:\n  teams: {rows: 2}\n  people: {rows: 3}\n")
+    assert plan.table("memberships").rows == 6
+    assert any("capped" in note.message for note in plan.table("memberships").notes)
+    members = generate(plan, "memberships", 0, 6)
+    assert members.select(["person_id", "team_id"]).is_unique().all()
+
+
+def test_config_overrides_and_errors(tmp_path):
+    plan = _plan(tmp_path, config="""
+rows: 100
+tables:
+  people:
+    columns:
+      balance: {generator: uniform_float, min: 5, max: 6, decimals: 2}
+""")
+    frame = generate(plan, "people", 0, 100)
+    balance = frame["balance"].drop_nulls().cast(pl.Float64)
+    assert balance.min() >= 5 and balance.max() <= 6
+    with pytest.raises(SchemaError) as error:
+        Engine(_plan(tmp_path, config="""
+tables:
+  people:
+    columns:
+      email: {generator: choice, values: [a, b]}
+      balance: {generator: lognormal, bogus: 1}
+      boss_id: {generator: uniform_int}
+"""))
+    message = str(error.value)
+    assert "3 problem" in message
+    assert "people.email" in message and "unique" in message
+    assert "bogus" in message and "people.balance" in message
+    assert "people.boss_id" in message and "foreign key" in message
+
+
+def test_bad_config_lists_every_problem(tmp_path):
+    with pytest.raises(SchemaError) as error:
+        _plan(tmp_path, config="seed: -1\nrowz: 3\ntables:\n  nope: {}\n  people: {columns: {x: y}}\n")
+    message = str(error.value)
+    for fragment in ("seed", "rowz", "nope", "people.x"):
+        assert fragment in message
+    assert "demo.yaml" in message
+
+
+def test_permutation_is_a_bijection():
+    for size in (1, 2, 7, 1000, 4097):
+        values = rnd.permute(12345, np.arange(size), size)
+        assert sorted(values.tolist()) == list(range(size))
+
+
+def test_null_fraction_only_on_nullable_columns(tmp_path):
+    plan = _plan(tmp_path, config="rows: 2000\nnull_fraction: 0.5\n")
+    people = generate(plan, "people", 0, 2000)
+    assert people["first_name"].null_count() == 0
+    share = people["balance"].null_count() / people.height
+    assert 0.4 < share < 0.6

@@ -1,0 +1,75 @@
+"""The real test: generated data loads into PostgreSQL with every constraint of the original
+DDL enforced (PK, FK, UNIQUE, NOT NULL, CHECK, types, lengths, precision)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import psycopg
+import pytest
+
+from datagen_assets.dataset import load_dataset
+from datagen_assets.generate.engine import generate
+from datagen_assets.plan.plan import plan_dataset
+from datagen_assets.settings import Settings
+from datagen_assets.write.postgres import copy_frame, qualified_name
+from datagen_tests.conftest import REPO, SHARED_SCHEMAS, shared_schemas
+
+ROWS = 300
+# Schemas whose CHECK constraints are beyond what the engine translates yet (issue 3).
+NOT_YET: dict[str, str] = {}
+
+
+def _postgres_files() -> list:
+    return sorted(SHARED_SCHEMAS.glob("*.postgres.sql")) if SHARED_SCHEMAS.is_dir() else []
+
+
+def _apply_ddl(url: str, path) -> None:
+    psql = shutil.which("psql")
+    if psql is None:
+        pytest.fail("psql is required to apply the original DDL")
+    subprocess.run([psql, url, "-q", "-v", "ON_ERROR_STOP=1", "-f", str(path)], check=True,
+                   capture_output=True, text=True)
+
+
+def _load(url: str, schema_path, rows: int = ROWS) -> dict[str, int]:
+    dataset = load_dataset(schema_path, settings=Settings(rows=rows))
+    plan = plan_dataset(dataset)
+    loaded = {}
+    with psycopg.connect(url) as connection:
+        for key, table_plan in plan.tables.items():
+            frame = generate(plan, key, 0, table_plan.rows)
+            copy_frame(connection, table_plan.table, frame)
+            loaded[key] = frame.height
+        connection.commit()
+        for key, table_plan in plan.tables.items():
+            count = connection.execute(
+                psycopg.sql.SQL("SELECT count(*) FROM {}").format(
+                    qualified_name(table_plan.table))).fetchone()[0]
+            assert count == loaded[key] == table_plan.rows, key
+    return loaded
+
+
+@pytest.mark.parametrize("path", _postgres_files(), ids=lambda p: p.name.split(".")[0])
+def test_reference_schema_loads_with_constraints(path, fresh_database):
+    name = path.name.split(".")[0]
+    if name in NOT_YET:
+        pytest.xfail(NOT_YET[name])
+    url = fresh_database(name)
+    _apply_ddl(url, path)
+    loaded = _load(url, path)
+    assert sum(loaded.values()) > 0
+
+
+def test_reference_schemas_present():
+    folder = shared_schemas()
+    names = {p.name.split(".")[0] for p in folder.glob("*.postgres.sql")}
+    assert {"chinook", "northwind", "tpch"} <= names
+
+
+def test_shop_loads_with_constraints(fresh_database):
+    url = fresh_database("shop")
+    _apply_ddl(url, REPO / "schemas" / "shop.sql")
+    loaded = _load(url, REPO / "schemas" / "shop.sql")
+    assert loaded["customers"] == ROWS
