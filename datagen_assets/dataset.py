@@ -108,10 +108,12 @@ def discover_datasets(settings: Settings | None = None) -> list[Dataset]:
     return datasets
 
 
-def load_dataset(schema_path: Path, config_path: Path | None = None,
+def load_dataset(schema_path: Path | str, config_path: Path | str | None = None,
                  settings: Settings | None = None) -> Dataset:
     """Load one dataset: parse the schema, read and validate the config against it."""
     settings = settings or Settings()
+    schema_path = Path(schema_path)
+    config_path = Path(config_path) if config_path else None
     name = dataset_name(schema_path)
     raw = _read_yaml(config_path) if config_path else {}
     dialect = raw.get("dialect") if isinstance(raw, dict) else None

@@ -306,10 +306,10 @@ class Offset(Generator):
             low, high = math.ceil(self.min / 86400), max(math.floor(self.max / 86400), 1)
             days = rnd.integers(draw.key, draw.rows, max(low, int(self.strict)), high)
             return base + pl.Series(days * 86_400_000_000).cast(pl.Duration("us"))
-        if base.dtype.is_temporal():
-            low = max(int(self.min * 1e6), int(self.strict))
-            micros = rnd.integers(draw.key, draw.rows, low, max(int(self.max * 1e6), low))
-            return base + pl.Series(micros).cast(pl.Duration("us"))
+        if base.dtype.is_temporal():  # whole seconds, as the columns it follows
+            low = max(math.ceil(self.min), int(self.strict))
+            seconds = rnd.integers(draw.key, draw.rows, low, max(math.floor(self.max), low))
+            return base + pl.Series(seconds * 1_000_000).cast(pl.Duration("us"))
         if base.dtype.is_integer():
             low = max(math.ceil(self.min), int(self.strict))
             return base + pl.Series(rnd.integers(draw.key, draw.rows, low,

@@ -72,20 +72,21 @@ def plan_dataset(dataset: Dataset) -> DatasetPlan:
     (capped where keys allow fewer rows) and plan every table's keys."""
     schema, config = dataset.schema, dataset.config
     order, cycle_notes = _topological_order(schema.tables)
-    rows = {key: config.rows_for(key) for key in schema.tables}
+    wanted = {key: config.rows_for(key) for key in schema.tables}
+    rows = dict(wanted)
     plans: dict[str, TablePlan] = {}
-    for _ in range(3):  # caps propagate to children; a cycle may need a second pass
+    for _ in range(len(order) + 1):  # caps propagate to children (and around cycles)
         changed = False
         for key in order:
             table = schema.tables[key]
-            keys = plan_keys(table, rows[key], {**rows, key: rows[key]})
-            if keys.max_rows is not None and keys.max_rows < rows[key]:
-                rows[key] = keys.max_rows
+            keys = plan_keys(table, wanted[key], rows)
+            capped = min(wanted[key], keys.max_rows if keys.max_rows is not None else wanted[key])
+            if capped != rows[key]:
+                rows[key] = capped
                 changed = True
             parents = tuple(dict.fromkeys(
                 fk.ref_table for fk in table.foreign_keys if fk.ref_table != key))
-            plans[key] = TablePlan(table, rows[key], config.chunk_rows, keys, parents,
-                                   keys.notes)
+            plans[key] = TablePlan(table, capped, config.chunk_rows, keys, parents, keys.notes)
         if not changed:
             break
     return DatasetPlan(dataset, {key: plans[key] for key in order},
