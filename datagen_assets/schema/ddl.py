@@ -1,0 +1,1569 @@
+"""Import a SQL DDL script (PostgreSQL, MySQL, SQLite, T-SQL, Oracle, ...) into the schema model.
+
+Real DDL files are whole scripts: dumps with SET lines and functions, client commands, batch
+separators, views and grants around the tables. So the importer works statement by statement:
+
+1. split the script into statements, aware of the dialect's quoting, comments, dollar quotes,
+   `GO`/`/` batch separators and MySQL `DELIMITER` (the splitter never needs sqlglot, so a
+   statement sqlglot cannot read never takes its neighbours down with it);
+2. classify each statement by its leading keywords and parse only the kinds that shape the
+   model (CREATE TABLE, ALTER TABLE, CREATE UNIQUE INDEX, COMMENT ON, CREATE TYPE/DOMAIN);
+   everything else becomes a `Note` with its line;
+3. apply them to mutable drafts, then resolve references and validate at the end, raising one
+   `SchemaError` with every problem so a user fixes the file in one pass.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TypeVar
+
+import sqlglot
+import sqlglot.expressions as exp
+from sqlglot.dialects.dialect import Dialect
+from sqlglot.errors import ParseError, TokenError
+from sqlglot.tokens import Token, TokenType
+
+from datagen_assets.schema.model import (
+    Check,
+    Column,
+    ColumnType,
+    ForeignKey,
+    Note,
+    Problem,
+    Schema,
+    SchemaError,
+    Table,
+    TypeKind,
+)
+from datagen_assets.schema.types import UserType, map_type
+
+DEFAULT_DIALECT = "postgres"
+_T = TypeVar("_T")
+
+# ---------------------------------------------------------------------------------------------
+# Dialect profiles: how each dialect writes scripts, as data.
+# ---------------------------------------------------------------------------------------------
+
+_EOL = r"(?=\r?\n|\Z)"
+_GO = re.compile(rf"[ \t]*GO(?:[ \t]+\d+)?[ \t]*(?:--[^\n]*)?{_EOL}", re.I)
+_SLASH = re.compile(rf"[ \t]*/[ \t]*{_EOL}")
+_DELIMITER = re.compile(r"[ \t]*DELIMITER[ \t]+(\S+)[^\n]*", re.I)
+_PSQL_META = re.compile(r"[ \t]*\\[^\n]*")
+_SQLITE_DOT = re.compile(r"[ \t]*\.[A-Za-z][^\n]*")
+_SQLPLUS_SILENT = re.compile(r"[ \t]*(?:REM(?:ARK)?|PRO(?:MPT)?)\b[^\n]*", re.I)
+_SQLPLUS = re.compile(
+    r"[ \t]*(?:@|(?:SET|SPO(?:OL)?|WHENEVER|EXIT|QUIT|DEF(?:INE)?|UNDEF(?:INE)?|CONN(?:ECT)?"
+    r"|SHO(?:W)?|COL(?:UMN)?|TTI(?:TLE)?|BTI(?:TLE)?|BRE(?:AK)?|COMP(?:UTE)?|ACC(?:EPT)?"
+    r"|PAU(?:SE)?|HO(?:ST)?|STA(?:RT)?|TIMI(?:NG)?|CL(?:EAR)?|VAR(?:IABLE)?|EXEC(?:UTE)?"
+    r"|DESC(?:RIBE)?)\b)[^\n]*",
+    re.I,
+)
+# PL/SQL units end only at a "/" line: their bodies contain ";".
+_PLSQL_UNIT = re.compile(
+    r"(?:CREATE\s+(?:OR\s+REPLACE\s+)?(?:(?:NON)?EDITIONABLE\s+)?"
+    r"(?:PROCEDURE|FUNCTION|PACKAGE|TRIGGER|TYPE|LIBRARY)|DECLARE|BEGIN)\b",
+    re.I,
+)
+# T-SQL modules end only at GO: they must be alone in their batch.
+_TSQL_MODULE = re.compile(
+    r"(?:CREATE(?:\s+OR\s+ALTER)?|ALTER)\s+(?:PROC|PROCEDURE|FUNCTION|TRIGGER|VIEW)\b", re.I
+)
+# T-SQL control flow: ";" inside BEGIN ... END does not end it, the closing END does.
+_TSQL_CONTROL = re.compile(r"(?:IF|WHILE|BEGIN(?!\s+(?:TRAN|TRANSACTION|DISTRIBUTED)\b))\b", re.I)
+# T-SQL needs no ";": a line starting with one of these (outside parentheses) starts a statement.
+_TSQL_IMPLICIT_START = re.compile(
+    r"[ \t]*(?:CREATE|ALTER|DROP|EXEC|EXECUTE|INSERT|GRANT|USE|PRINT)\b", re.I
+)
+# Routines whose body is BEGIN ... END with ";" inside (PostgreSQL BEGIN ATOMIC, MySQL/SQLite).
+_ROUTINE = re.compile(
+    r"CREATE\s+(?:OR\s+REPLACE\s+)?(?:DEFINER\s*=\s*\S+\s+)?(?:TEMP\s+|TEMPORARY\s+)?"
+    r"(?:FUNCTION|PROCEDURE|TRIGGER|EVENT)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class _Profile:
+    """What the importer must know about a dialect beyond sqlglot's grammar."""
+
+    lower_unquoted: bool = False  # PostgreSQL folds unquoted names to lower case
+    case_insensitive: bool = True  # names match regardless of case when no exact match
+    default_schema: str | None = None  # what an unqualified name means (public, dbo)
+    hash_comments: bool = False
+    backslash_escapes: bool = False
+    bracket_quotes: bool = False
+    backtick_quotes: bool = False
+    dollar_quotes: bool = False
+    delimiter_command: bool = False
+    batch_separator: re.Pattern[str] | None = None
+    client_command: re.Pattern[str] | None = None  # one-line commands without terminator
+    silent_command: re.Pattern[str] | None = None  # one-line client comments (REM, PROMPT)
+    implicit_start: re.Pattern[str] | None = None
+    block_start: re.Pattern[str] | None = None
+    control_start: re.Pattern[str] | None = None
+    routine_start: re.Pattern[str] | None = None
+    ignored_words: frozenset[str] = frozenset()  # words sqlglot trips on and we do not need
+    typeless_columns: bool = False  # SQLite accepts a column without a type
+
+
+_PROFILES: dict[str, _Profile] = {
+    "postgres": _Profile(
+        lower_unquoted=True,
+        case_insensitive=False,
+        default_schema="public",
+        dollar_quotes=True,
+        client_command=_PSQL_META,
+        routine_start=_ROUTINE,
+    ),
+    "mysql": _Profile(
+        hash_comments=True,
+        backslash_escapes=True,
+        backtick_quotes=True,
+        delimiter_command=True,
+        routine_start=_ROUTINE,
+    ),
+    "sqlite": _Profile(
+        typeless_columns=True,
+        bracket_quotes=True,
+        backtick_quotes=True,
+        client_command=_SQLITE_DOT,
+        routine_start=_ROUTINE,
+    ),
+    "tsql": _Profile(
+        default_schema="dbo",
+        bracket_quotes=True,
+        batch_separator=_GO,
+        implicit_start=_TSQL_IMPLICIT_START,
+        block_start=_TSQL_MODULE,
+        control_start=_TSQL_CONTROL,
+        ignored_words=frozenset({"CLUSTERED", "NONCLUSTERED"}),
+    ),
+    "oracle": _Profile(
+        batch_separator=_SLASH,
+        client_command=_SQLPLUS,
+        silent_command=_SQLPLUS_SILENT,
+        block_start=_PLSQL_UNIT,
+    ),
+}
+_GENERIC_PROFILE = _Profile()
+
+_ALIASES = {
+    "postgresql": "postgres",
+    "pg": "postgres",
+    "psql": "postgres",
+    "mssql": "tsql",
+    "sqlserver": "tsql",
+    "mariadb": "mysql",
+    "sqlite3": "sqlite",
+    "plsql": "oracle",
+}
+
+
+def canonical_dialect(name: str) -> str:
+    """A sqlglot dialect name for `name` (accepting aliases like postgresql or mssql)."""
+    lowered = name.strip().lower()
+    lowered = _ALIASES.get(lowered, lowered)
+    Dialect.get_or_raise(lowered)  # fail early and clearly on an unknown dialect
+    return lowered
+
+
+def dialect_from_path(path: str | Path) -> str:
+    """`x.postgres.sql` -> postgres, `x.mysql.sql` -> mysql; anything else -> postgres."""
+    suffixes = Path(path).suffixes
+    if len(suffixes) >= 2:
+        candidate = suffixes[-2].lstrip(".").lower()
+        candidate = _ALIASES.get(candidate, candidate)
+        if candidate in _PROFILES or Dialect.get(candidate) is not None:
+            return candidate
+    return DEFAULT_DIALECT
+
+
+# ---------------------------------------------------------------------------------------------
+# Statement splitting.
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement of a script and the 1-based line of its first character."""
+
+    sql: str
+    line: int
+
+
+def split_statements(text: str, dialect: str = DEFAULT_DIALECT) -> list[Statement]:
+    """Split a script into statements without parsing them (see the module docstring)."""
+    return _Splitter(text, _PROFILES.get(dialect, _GENERIC_PROFILE)).split()
+
+
+def _scan_pattern(profile: _Profile, delimiter: str) -> re.Pattern[str]:
+    """One regex that matches the next lexical unit the splitter cares about."""
+    if profile.backslash_escapes:
+        strings = [r"'(?:[^'\\]|''|\\[\s\S])*(?:'|\Z)"]
+    else:
+        strings = [r"'(?:[^']|'')*(?:'|\Z)"]
+    if profile.dollar_quotes:  # PostgreSQL E'...' strings take backslash escapes
+        strings.insert(0, r"[eE]'(?:[^'\\]|''|\\[\s\S])*(?:'|\Z)")
+    strings.append(r'"(?:[^"]|"")*(?:"|\Z)')
+    if profile.backtick_quotes:
+        strings.append(r"`(?:[^`]|``)*(?:`|\Z)")
+    if profile.bracket_quotes:
+        strings.append(r"\[(?:[^\]]|\]\])*(?:\]|\Z)")
+    comments = r"--[^\n]*|/\*[\s\S]*?(?:\*/|\Z)" + (r"|\#[^\n]*" if profile.hash_comments else "")
+    parts = [
+        r"(?P<nl>\n)",
+        r"(?P<ws>[ \t\r\f\v]+)",
+        rf"(?P<term>{re.escape(delimiter)})",
+        rf"(?P<comment>{comments})",
+        rf"(?P<quoted>{'|'.join(strings)})",
+    ]
+    if profile.dollar_quotes:
+        parts.append(r"(?P<dollar>\$(?:[^\W\d]\w*)?\$)")
+    word = rf"[^\W\d](?:(?!{re.escape(delimiter)})[\w$])*"  # END$$ is END, then the delimiter
+    parts += [rf"(?P<word>{word})", r"(?P<open>\()", r"(?P<close>\))", r"(?P<other>[\s\S])"]
+    return re.compile("|".join(parts))
+
+
+_NEXT_WORD = re.compile(r"\s*([^\W\d]\w*)")
+_NOT_A_BLOCK = frozenset({"TRAN", "TRANSACTION", "DISTRIBUTED", "WORK"})
+_LOOP_ENDS = frozenset({"IF", "LOOP", "WHILE", "REPEAT", "FOR"})
+
+
+class _Splitter:
+    """A single pass over the script; see `split_statements`.
+
+    Modes of the current statement: "plain" ends at the delimiter; "block" ends only at the
+    batch separator (PL/SQL units, T-SQL modules); "routine" ignores delimiters inside
+    BEGIN/CASE ... END; "control" does too and also ends at the END closing its first BEGIN.
+    """
+
+    def __init__(self, text: str, profile: _Profile):
+        self.text = text
+        self.profile = profile
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.statements: list[Statement] = []
+        self.start: int | None = None
+        self.mode = "plain"
+        self.nesting: list[str] = []
+        self.parens = 0
+        self.pattern = _scan_pattern(profile, ";")
+
+    def split(self) -> list[Statement]:
+        pos, size, line_start = 0, len(self.text), True
+        while pos < size:
+            if line_start:
+                line_start = False
+                line_end = self._line_command(pos)
+                if line_end is not None:
+                    pos = line_end
+                    continue
+            match = self.pattern.match(self.text, pos)
+            assert match is not None  # the last alternative matches any character
+            kind, pos = match.lastgroup, match.end()
+            if kind == "nl":
+                line_start = True
+            elif kind == "term":
+                self._terminator(match.start())
+            elif kind not in ("ws", "comment"):
+                pos = self._content(kind, match)
+        self._end(size)
+        return self.statements
+
+    def _line_command(self, pos: int) -> int | None:
+        """Handle a line that is a command of its own (GO, /, DELIMITER, client commands)."""
+        profile, text = self.profile, self.text
+        if profile.batch_separator and (match := profile.batch_separator.match(text, pos)):
+            self._end(pos)
+            return match.end()
+        if profile.delimiter_command and (match := _DELIMITER.match(text, pos)):
+            self._end(pos)
+            self.pattern = _scan_pattern(profile, match.group(1))
+            return match.end()
+        if self.start is not None:
+            implicit = profile.implicit_start
+            if implicit and self.mode == "plain" and not self.parens and implicit.match(text, pos):
+                self._end(pos)
+            return None
+        if profile.silent_command and (match := profile.silent_command.match(text, pos)):
+            return match.end()
+        if profile.client_command and (match := profile.client_command.match(text, pos)):
+            self._begin(pos + len(match.group()) - len(match.group().lstrip()))
+            self._end(match.end())
+            return match.end()
+        return None
+
+    def _content(self, kind: str | None, match: re.Match[str]) -> int:
+        """A unit of statement text: start a statement if none is open, track nesting."""
+        if self.start is None:
+            self._begin(match.start())
+        if kind == "dollar":
+            closing = self.text.find(match.group(), match.end())
+            return len(self.text) if closing < 0 else closing + len(match.group())
+        if kind == "open":
+            self.parens += 1
+        elif kind == "close":
+            self.parens = max(0, self.parens - 1)
+        elif kind == "word" and self.mode in ("routine", "control"):
+            self._block_word(match)
+        return match.end()
+
+    def _block_word(self, match: re.Match[str]) -> None:
+        """Track BEGIN/CASE ... END so that ";" inside a body does not end the statement."""
+        word, after = match.group().upper(), self._next_word(match.end())
+        if word == "CASE" or (word == "BEGIN" and after not in _NOT_A_BLOCK):
+            self.nesting.append(word)
+        elif word == "END" and self.nesting and after not in _LOOP_ENDS:
+            opened = self.nesting.pop()
+            closes = self.mode == "control" and not self.nesting and opened == "BEGIN"
+            if closes and after != "ELSE":
+                self._end(match.end())
+
+    def _next_word(self, pos: int) -> str:
+        match = _NEXT_WORD.match(self.text, pos)
+        return match.group(1).upper() if match else ""
+
+    def _terminator(self, pos: int) -> None:
+        if self.start is None or self.mode == "block":
+            return
+        if self.mode in ("routine", "control") and self.nesting:
+            return
+        self._end(pos)
+
+    def _begin(self, pos: int) -> None:
+        self.start, self.nesting, self.parens = pos, [], 0
+        head = self.text[pos : pos + 200]
+        profile = self.profile
+        if profile.block_start and profile.block_start.match(head):
+            self.mode = "block"
+        elif profile.control_start and profile.control_start.match(head):
+            self.mode = "control"
+        elif profile.routine_start and profile.routine_start.match(head):
+            self.mode = "routine"
+        else:
+            self.mode = "plain"
+
+    def _end(self, pos: int) -> None:
+        if self.start is None:
+            return
+        sql = self.text[self.start : pos].strip()
+        if sql:
+            line = bisect.bisect_right(self.line_starts, self.start)
+            self.statements.append(Statement(sql, line))
+        self.start = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing helpers.
+# ---------------------------------------------------------------------------------------------
+
+
+class _Silence(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return False
+
+
+@contextmanager
+def _quiet_sqlglot() -> Iterator[None]:
+    """sqlglot logs a warning when it falls back to a Command; we report those as notes."""
+    logger, silence = logging.getLogger("sqlglot"), _Silence()
+    logger.addFilter(silence)
+    try:
+        yield
+    finally:
+        logger.removeFilter(silence)
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """A parsed statement with its tokens, to read back source text (types as written)."""
+
+    tree: exp.Expression | None
+    sql: str
+    tokens: list[Token]
+    starts: list[int]
+
+    def written_type(self, name: exp.Expression) -> str | None:
+        """The declared type of the column named by `name`, exactly as written."""
+        end = name.meta.get("end") if isinstance(name, exp.Identifier) else None
+        if end is None:
+            return None
+        first = last = None
+        for token in _type_tokens(self.tokens, bisect.bisect_right(self.starts, end)):
+            first, last = first or token, token
+        if first is None or last is None:
+            return ""
+        text = self.sql[first.start : last.end + 1]
+        return " ".join(text.split()) if "\n" in text else text
+
+
+# Words that end a column's type and start its constraints.
+_TYPE_STOP_WORDS = frozenset(
+    {
+        "NOT", "NULL", "DEFAULT", "CONSTRAINT", "PRIMARY", "PRIMARY KEY", "UNIQUE", "CHECK",
+        "REFERENCES", "FOREIGN KEY", "GENERATED", "IDENTITY", "AUTO_INCREMENT", "AUTOINCREMENT",
+        "COLLATE", "COMMENT", "ON", "AS", "CHARSET", "KEY", "INVISIBLE", "VISIBLE", "SPARSE",
+        "ROWGUIDCOL", "MASKED", "ENCRYPTED", "FILESTREAM", "STORAGE", "COMPRESSION", "ENABLE",
+        "DISABLE", "UNIQUE KEY",
+    }
+)  # fmt: skip
+# Words that start a table-level element rather than a column definition.
+_CONSTRAINT_STARTS = frozenset(
+    {"CONSTRAINT", "PRIMARY KEY", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN KEY", "FOREIGN", "KEY",
+     "INDEX", "EXCLUDE", "PERIOD"}
+)  # fmt: skip
+_OPEN = (TokenType.L_PAREN, TokenType.L_BRACKET)
+_CLOSE = (TokenType.R_PAREN, TokenType.R_BRACKET)
+
+
+def _type_tokens(tokens: list[Token], index: int) -> Iterator[Token]:
+    """The tokens of a column type starting at `index`, up to its first constraint."""
+    depth = 0
+    for position in range(index, len(tokens)):
+        token = tokens[position]
+        if token.token_type in _CLOSE and depth == 0:
+            return
+        if depth == 0 and _ends_type(token, tokens, position):
+            return
+        depth += (token.token_type in _OPEN) - (token.token_type in _CLOSE)
+        yield token
+
+
+def _ends_type(token: Token, tokens: list[Token], position: int) -> bool:
+    if token.token_type == TokenType.COMMA:
+        return True
+    if token.token_type in (TokenType.IDENTIFIER, TokenType.STRING):
+        return False
+    word = " ".join(token.text.upper().split())
+    if word == "CHARACTER" and position + 1 < len(tokens):
+        return tokens[position + 1].text.upper() == "SET"
+    return word in _TYPE_STOP_WORDS
+
+
+def _build_type(written: str) -> exp.DataType | None:
+    """A type the dialect's grammar rejected (MySQL POINT), read with PostgreSQL's grammar.
+
+    Read as a CAST target so that trailing junk (a misspelt constraint) is an error.
+    """
+    try:
+        with _quiet_sqlglot():
+            tree = sqlglot.parse_one(f"SELECT CAST(NULL AS {written})", read=DEFAULT_DIALECT)
+    except (ParseError, TokenError):
+        return None
+    cast = tree.expressions[0] if isinstance(tree, exp.Select) and tree.expressions else None
+    return cast.args.get("to") if isinstance(cast, exp.Cast) else None
+
+
+def _unparen(expression: exp.Expression) -> exp.Expression:
+    while isinstance(expression, exp.Paren):
+        expression = expression.this
+    return expression
+
+
+def _summary(sql: str, limit: int = 80) -> str:
+    text = " ".join(sql.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _is_sequence_default(expression: exp.Expression) -> bool:
+    """nextval('s'), NEXT VALUE FOR s, s.NEXTVAL: the column takes numbers from a sequence."""
+    for node in expression.walk():
+        if isinstance(node, exp.NextValueFor):
+            return True
+        if isinstance(node, exp.Anonymous) and str(node.this).lower() == "nextval":
+            return True
+        if isinstance(node, exp.Column) and node.table and node.name.upper() == "NEXTVAL":
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# Drafts: mutable while statements apply, frozen into the model at the end.
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _ColumnDraft:
+    name: str
+    type: ColumnType
+    line: int
+    nullable: bool = True
+    default: str | None = None
+    autoincrement: bool = False
+    comment: str | None = None
+    domain_checks: tuple[Check, ...] = ()
+
+
+@dataclass
+class _KeyDraft:
+    """A PRIMARY KEY or UNIQUE constraint, with the column names as written."""
+
+    columns: tuple[str, ...]
+    line: int
+    name: str | None = None
+
+
+@dataclass
+class _ForeignKeyDraft:
+    columns: tuple[str, ...]
+    ref_schema: str | None
+    ref_name: str
+    ref_columns: tuple[str, ...]  # empty: the referenced table's primary key
+    line: int
+    name: str | None = None
+
+
+@dataclass
+class _TableDraft:
+    name: str
+    schema: str | None
+    line: int
+    columns: dict[str, _ColumnDraft] = field(default_factory=dict)
+    primary_key: _KeyDraft | None = None
+    uniques: list[_KeyDraft] = field(default_factory=list)
+    foreign_keys: list[_ForeignKeyDraft] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    comment: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.schema}.{self.name}" if self.schema else self.name
+
+
+# ---------------------------------------------------------------------------------------------
+# The importer.
+# ---------------------------------------------------------------------------------------------
+
+_CREATE_TABLE = re.compile(
+    r"CREATE\s+(?:OR\s+REPLACE\s+)?(?:(?:GLOBAL|LOCAL)\s+)?(?:(?:TEMP|TEMPORARY|UNLOGGED)\s+)?"
+    r"TABLE\b",
+    re.I,
+)
+_ALTER_TABLE = re.compile(r"ALTER\s+TABLE\b", re.I)
+_UNIQUE_INDEX = re.compile(r"CREATE\s+UNIQUE\s+(?:(?:CLUSTERED|NONCLUSTERED)\s+)?INDEX\b", re.I)
+_COMMENT_ON = re.compile(r"COMMENT\s+ON\b", re.I)
+_CREATE_TYPE = re.compile(r"CREATE\s+(?:OR\s+REPLACE\s+)?TYPE\b", re.I)
+_CREATE_DOMAIN = re.compile(r"CREATE\s+DOMAIN\b", re.I)
+_NAME = r"(?:\"(?:[^\"]|\"\")*\"|\[(?:[^\]]|\]\])*\]|`(?:[^`]|``)*`|[\w$#]+)"
+_DOMAIN = re.compile(rf"CREATE\s+DOMAIN\s+(?P<name>{_NAME}(?:\s*\.\s*{_NAME})?)\s+(?:AS\s+)?", re.I)
+_ADD_IDENTITY = re.compile(
+    rf"ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?(?P<table>.+?)\s+ALTER\s+(?:COLUMN\s+)?"
+    rf"(?P<column>{_NAME})\s+ADD\s+GENERATED\s+(?:ALWAYS|BY\s+DEFAULT)\s+AS\s+IDENTITY\b",
+    re.I | re.S,
+)
+_ADD_DEFAULT_FOR = re.compile(
+    rf"ALTER\s+TABLE\s+(?P<table>.+?)\s+ADD\s+(?:CONSTRAINT\s+{_NAME}\s+)?DEFAULT\s+"
+    r"(?P<expression>.+?)\s+FOR\s+(?P<column>\S+?)\s*;?\s*$",
+    re.I | re.S,
+)
+_RECOVERY_TABLE = "_datagen_recovered"
+_UNNAMED = "_datagen_unnamed"
+_BLOCK_BODY = re.compile(r"\bBEGIN\b(?!\s+TRAN)(?P<body>[\s\S]*)\bEND\s*;?\s*\Z", re.I)
+
+
+class _Importer:
+    """Applies the statements of one script to drafts, collecting notes and problems."""
+
+    def __init__(self, dialect: str, source: str | None):
+        self.dialect = dialect
+        self.source = source
+        self.profile = _PROFILES.get(dialect, _GENERIC_PROFILE)
+        self.sqlglot = Dialect.get_or_raise(dialect)
+        self.tables: dict[str, _TableDraft] = {}
+        self.by_name: dict[str, list[_TableDraft]] = {}
+        self.user_types: list[tuple[str | None, str, UserType]] = []
+        self.notes: list[Note] = []
+        self.problems: list[Problem] = []
+        # Columns recovered with a placeholder type: ColumnDef node id -> the type as written.
+        self.placeholder_types: dict[int, str] = {}
+
+    # -- entry points ------------------------------------------------------------------------
+
+    def run(self, text: str) -> Schema:
+        for statement in split_statements(text, self.dialect):
+            self._statement(statement)
+        return self._finish()
+
+    def _statement(self, statement: Statement) -> None:
+        control = self.profile.control_start
+        if control and control.match(statement.sql):
+            self._control_block(statement)
+            return
+        for pattern, handler in _HANDLERS:
+            if pattern.match(statement.sql):
+                handler(self, statement)
+                return
+        self._skip(statement)
+
+    def _control_block(self, statement: Statement) -> None:
+        """T-SQL IF/WHILE/BEGIN: import the statements of the BEGIN ... END body.
+
+        SSMS scripts wrap each CREATE TABLE in IF NOT EXISTS (...) BEGIN ... END; the body is
+        read as if the condition held.
+        """
+        body = _BLOCK_BODY.search(statement.sql)
+        if body is None:
+            self._skip(statement, "control flow without a BEGIN ... END body")
+            return
+        self._skip(statement, "control flow; its body is imported")
+        offset = statement.line - 1 + statement.sql.count("\n", 0, body.start("body"))
+        for inner in split_statements(body.group("body"), self.dialect):
+            self._statement(Statement(inner.sql, inner.line + offset))
+
+    # -- reporting ---------------------------------------------------------------------------
+
+    def _note(self, message: str, line: int | None) -> None:
+        self.notes.append(Note(message, self.source, line))
+
+    def _skip(self, statement: Statement, why: str = "not a table definition") -> None:
+        self._note(f"skipped ({why}): {_summary(statement.sql)}", statement.line)
+
+    def _problem(
+        self, message: str, line: int | None, table: str | None = None, column: str | None = None
+    ) -> None:
+        self.problems.append(Problem(message, self.source, line, table, column))
+
+    # -- names -------------------------------------------------------------------------------
+
+    def _ident(self, identifier: exp.Expression | str | None) -> str:
+        """A name as the target database stores it (PostgreSQL folds unquoted to lower)."""
+        if identifier is None:
+            return ""
+        if isinstance(identifier, str):
+            return identifier
+        if isinstance(identifier, exp.Identifier):
+            quoted = identifier.args.get("quoted")
+            name = identifier.this
+            return name.lower() if self.profile.lower_unquoted and not quoted else name
+        return self._ident(identifier.this) if isinstance(identifier, exp.Column) else ""
+
+    def _table_name(self, table: exp.Expression) -> tuple[str | None, str]:
+        if isinstance(table, exp.Schema):
+            table = table.this
+        db = table.args.get("db")
+        return (self._ident(db) or None, self._ident(table.this))
+
+    def _same(self, left: str, right: str) -> bool:
+        if left == right:
+            return True
+        return self.profile.case_insensitive and left.casefold() == right.casefold()
+
+    def _pick(
+        self,
+        items: list[tuple[str | None, str, _T]],
+        schema: str | None,
+        name: str,
+        context: str | None = None,
+    ) -> _T | None:
+        """Resolve a possibly unqualified name the way the database would.
+
+        `items` are (schema, name, value). An unqualified name means the context schema (the
+        referencing table's), else the dialect default, else any schema if only one matches.
+        """
+        default = self.profile.default_schema or ""
+        wanted = schema or context or default
+        exact_first = [lambda a, b: a == b, self._same]
+        for same in exact_first if self.profile.case_insensitive else exact_first[:1]:
+            named = [item for item in items if same(item[1], name)]
+            picked = [item for item in named if same(item[0] or default, wanted)]
+            if len(picked) == 1:
+                return picked[0][2]
+            if schema is None and len(named) == 1:
+                return named[0][2]
+        return None
+
+    def _find_table(
+        self, schema: str | None, name: str, context: str | None = None
+    ) -> _TableDraft | None:
+        candidates = self.by_name.get(name.casefold(), [])
+        items = [(table.schema, table.name, table) for table in candidates]
+        return self._pick(items, schema, name, context)
+
+    def _find_column(self, table: _TableDraft, name: str) -> str | None:
+        if name in table.columns:
+            return name
+        matches = [column for column in table.columns if self._same(column, name)]
+        return matches[0] if len(matches) == 1 else None
+
+    def _user_type(self, declared: exp.DataType) -> UserType | None:
+        kind = declared.args.get("kind")
+        if isinstance(kind, exp.Dot):
+            schema, name = self._ident(kind.this) or None, self._ident(kind.expression)
+        else:
+            schema, name = None, self._ident(kind)
+        return self._pick(self.user_types, schema, name) if name else None
+
+    # -- parsing -----------------------------------------------------------------------------
+
+    def _parse(self, sql: str) -> _Parsed:
+        """Tokenize and parse one statement; raises ParseError/TokenError."""
+        tokens = self.sqlglot.tokenize(sql)
+        if self.profile.ignored_words:
+            sql, tokens = self._blank_ignored_words(sql, tokens)
+        with _quiet_sqlglot():
+            trees = self.sqlglot.parser().parse(tokens, sql)
+        tree = next((tree for tree in trees if tree is not None), None)
+        return _Parsed(tree, sql, tokens, [token.start for token in tokens])
+
+    def _blank_ignored_words(self, sql: str, tokens: list[Token]) -> tuple[str, list[Token]]:
+        """Replace words like CLUSTERED by spaces: same offsets and lines, simpler grammar."""
+        ignored = [t for t in tokens if t.text.upper() in self.profile.ignored_words]
+        if not ignored:
+            return sql, tokens
+        chars = list(sql)
+        for token in ignored:
+            chars[token.start : token.end + 1] = " " * (token.end + 1 - token.start)
+        blanked = "".join(chars)
+        return blanked, self.sqlglot.tokenize(blanked)
+
+    def _line(self, node: exp.Expression | None, statement: Statement) -> int:
+        """The file line of a node: its first identifier's line within the statement."""
+        if node is not None:
+            for identifier in node.find_all(exp.Identifier):
+                line = identifier.meta.get("line")
+                if line:
+                    return statement.line + line - 1
+        return statement.line
+
+    # -- CREATE TABLE ------------------------------------------------------------------------
+
+    def _create_table(self, statement: Statement) -> None:
+        try:
+            parsed = self._parse(statement.sql)
+        except (ParseError, TokenError):
+            parsed = None
+        tree = parsed.tree if parsed else None
+        if isinstance(tree, exp.Create) and isinstance(tree.this, exp.Schema):
+            self._define_table(statement, tree, [(node, parsed) for node in tree.this.expressions])
+        elif isinstance(tree, exp.Create) and isinstance(tree.this, exp.Table):
+            if tree.expression is None and tree.args.get("properties") is None:
+                self._problem("CREATE TABLE without columns", statement.line, tree.this.name)
+            else:  # AS SELECT, PARTITION OF, LIKE: the columns are not declared here
+                self._skip(statement, "CREATE TABLE without a column list")
+        else:
+            self._recover_table(statement)
+
+    def _define_table(
+        self,
+        statement: Statement,
+        create: exp.Create,
+        elements: list[tuple[exp.Expression, _Parsed]],
+    ) -> None:
+        schema, name = self._table_name(create.this)
+        draft = _TableDraft(name, schema, statement.line)
+        existing = self._find_table(schema, name) if schema else self._find_exact(name)
+        if existing is not None:
+            if create.args.get("exists"):
+                self._note(f"table {existing.key} already exists; IF NOT EXISTS", statement.line)
+            else:
+                message = f"table {draft.key} is defined twice (first at line {existing.line})"
+                self._problem(message, statement.line, draft.key)
+            return
+        for node, parsed in elements:
+            self._table_element(draft, node, parsed, statement)
+        draft.comment = self._table_comment(create)
+        self.tables[draft.key] = draft
+        self.by_name.setdefault(name.casefold(), []).append(draft)
+
+    def _find_exact(self, name: str) -> _TableDraft | None:
+        """An unqualified CREATE TABLE clashes only with a table in the default schema."""
+        for table in self.by_name.get(name.casefold(), []):
+            same_schema = (table.schema or "") in ("", self.profile.default_schema or "")
+            if same_schema and self._same(table.name, name):
+                return table
+        return None
+
+    def _table_comment(self, create: exp.Create) -> str | None:
+        properties = create.args.get("properties")
+        for prop in properties.expressions if properties else []:
+            if isinstance(prop, exp.SchemaCommentProperty):
+                return prop.this.name
+        return None
+
+    def _table_element(
+        self, draft: _TableDraft, node: exp.Expression, parsed: _Parsed, statement: Statement
+    ) -> None:
+        if isinstance(node, exp.ColumnDef):
+            self._add_column(draft, node, parsed, statement)
+        elif isinstance(node, exp.Identifier):  # a column without a type
+            self._add_column(draft, exp.ColumnDef(this=node), parsed, statement)
+        elif isinstance(node, exp.LikeProperty):
+            self._note(f"table {draft.key}: LIKE is not copied", statement.line)
+        else:
+            self._add_constraint(draft, node, None, statement)
+
+    def _recover_table(self, statement: Statement) -> None:
+        """sqlglot rejected the statement: parse the column list element by element.
+
+        One exotic column type or option, or a table option sqlglot does not know
+        (ORGANIZATION INDEX, WITHOUT ROWID), then costs a note instead of the whole table.
+        """
+        try:
+            tokens = self.sqlglot.tokenize(statement.sql)
+        except TokenError as error:
+            self._problem(f"could not read CREATE TABLE: {error}", statement.line)
+            return
+        bounds = _column_list(tokens)
+        create = self._recovery_header(statement, tokens, bounds) if bounds else None
+        if bounds is None or create is None:
+            message = f"could not parse CREATE TABLE: {_summary(statement.sql, 60)}"
+            self._problem(message, statement.line, self._guess_table_name(statement.sql))
+            return
+        elements = []
+        for start, end in _split_elements(tokens, *bounds):
+            element = self._parse_element(statement, start, end)
+            if element is not None:
+                elements.append(element)
+        self._define_table(statement, create, elements)
+
+    def _recovery_header(
+        self, statement: Statement, tokens: list[Token], bounds: tuple[int, int]
+    ) -> exp.Create | None:
+        """The CREATE TABLE around a probe column: name, IF NOT EXISTS, options if readable."""
+        header = statement.sql[: tokens[bounds[0]].start]
+        trailing = statement.sql[tokens[bounds[1]].end + 1 :].strip()
+        create = self._parse_quietly(f"{header} (_datagen_probe INT) {trailing}")
+        if not isinstance(create, exp.Create) and trailing:
+            self._note(f"ignored table options: {_summary(trailing, 60)}", statement.line)
+            create = self._parse_quietly(f"{header} (_datagen_probe INT)")
+        return create if isinstance(create, exp.Create) else None
+
+    def _parse_quietly(self, sql: str) -> exp.Expression | None:
+        try:
+            return self._parse(sql).tree
+        except (ParseError, TokenError):
+            return None
+
+    def _parse_element(
+        self, statement: Statement, start: int, end: int
+    ) -> tuple[exp.Expression, _Parsed] | None:
+        """Parse one element of a column list alone, keeping its line numbers.
+
+        A column whose type sqlglot cannot read is parsed again with a placeholder type, so
+        its name and constraints survive; its type becomes UNKNOWN with the text as written.
+        """
+        text = statement.sql[start:end]
+        padding = "\n" * statement.sql.count("\n", 0, start)
+        line = statement.line + padding.count("\n")
+        if not text:
+            self._problem("empty element in the column list (two commas?)", line)
+            return None
+        element = self._parse_probe(padding, text)
+        if element is None and (typed := self._type_span(text)) is not None:
+            placeholder = f"{text[: typed[0]]}TEXT{text[typed[1] :]}"
+            element = self._parse_probe(padding, placeholder)
+            if element is not None and isinstance(element[0], exp.ColumnDef):
+                self.placeholder_types[id(element[0])] = text[typed[0] : typed[1]]
+        if element is None:
+            self._unreadable_element(text, line)
+        return element
+
+    def _unreadable_element(self, text: str, line: int) -> None:
+        """A table-level element we cannot read is a note; a column we cannot read is fatal."""
+        first = text.split(None, 1)[0].upper()
+        if first in _CONSTRAINT_STARTS or first in ("FULLTEXT", "SPATIAL", "INDEX"):
+            self._note(f"skipped unreadable table element: {_summary(text, 60)}", line)
+        else:
+            self._problem(f"could not parse column definition: {_summary(text, 60)}", line)
+
+    def _parse_probe(self, padding: str, element: str) -> tuple[exp.Expression, _Parsed] | None:
+        try:
+            parsed = self._parse(f"{padding}CREATE TABLE {_RECOVERY_TABLE} ({element})")
+        except (ParseError, TokenError):
+            return None
+        tree = parsed.tree
+        if (
+            isinstance(tree, exp.Create)
+            and isinstance(tree.this, exp.Schema)
+            and tree.this.expressions
+        ):
+            return tree.this.expressions[0], parsed
+        return None
+
+    def _type_span(self, element: str) -> tuple[int, int] | None:
+        """Offsets of the type in a column definition `name type constraints...`."""
+        try:
+            tokens = self.sqlglot.tokenize(element)
+        except TokenError:
+            return None
+        if len(tokens) < 2 or tokens[0].text.upper() in _CONSTRAINT_STARTS:
+            return None
+        typed = list(_type_tokens(tokens, 1))
+        return (typed[0].start, typed[-1].end + 1) if typed else None
+
+    def _guess_table_name(self, sql: str) -> str | None:
+        match = re.search(rf"\bTABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?({_NAME}(?:\.{_NAME})?)", sql, re.I)
+        return match.group(1) if match else None
+
+    # -- columns -----------------------------------------------------------------------------
+
+    def _add_column(
+        self, draft: _TableDraft, node: exp.ColumnDef, parsed: _Parsed, statement: Statement
+    ) -> None:
+        line, name = self._line(node.this, statement), self._ident(node.this)
+        if self._find_column(draft, name) is not None:
+            self._problem(f"column {name} is defined twice", line, draft.key, name)
+            return
+        if not self._typed_or_computed(node):
+            self._problem(f"column {name} has no type", line, draft.key, name)
+        column = self._column(node, parsed, line, draft.key)
+        for constraint in node.args.get("constraints") or []:
+            self._column_constraint(draft, column, constraint, line)
+        draft.columns[column.name] = column
+
+    def _column(self, node: exp.ColumnDef, parsed: _Parsed, line: int, table: str) -> _ColumnDraft:
+        """A column draft from its definition: name, mapped type, and what the type implies."""
+        name = self._ident(node.this)
+        declared, written = node.args.get("kind"), parsed.written_type(node.this)
+        if id(node) in self.placeholder_types:
+            written = self.placeholder_types.pop(id(node))
+            declared = _build_type(written)
+            if declared is None:
+                self._problem(f"could not parse the type {written!r}", line, table, name)
+        mapped = map_type(declared, self.dialect, written, self._user_type)
+        if mapped.note:
+            self._note(f"{table}.{name}: {mapped.note}", line)
+        column = _ColumnDraft(name, mapped.type, line)
+        if mapped.autoincrement:  # serial: a sequence default, and NOT NULL
+            column.autoincrement, column.nullable = True, False
+        if mapped.domain is not None:
+            self._apply_domain(column, mapped.domain, node.this)
+        return column
+
+    def _typed_or_computed(self, node: exp.ColumnDef) -> bool:
+        """Only SQLite accepts a column with neither a type nor a computing expression."""
+        if self.profile.typeless_columns or node.args.get("kind") is not None:
+            return True
+        if id(node) in self.placeholder_types:
+            return True
+        kinds = (exp.ComputedColumnConstraint, exp.GeneratedAsIdentityColumnConstraint)
+        constraints = node.args.get("constraints") or []
+        return any(isinstance(c.args.get("kind"), kinds) for c in constraints)
+
+    def _apply_domain(self, column: _ColumnDraft, domain: UserType, name: exp.Expression) -> None:
+        """A domain column inherits the domain's NOT NULL, default and CHECKs.
+
+        The checks are rewritten from `VALUE` to the column, so they read like column checks.
+        """
+        column.nullable = column.nullable and not domain.not_null
+        column.default = column.default or domain.default
+        column.domain_checks = tuple(_check_on_column(check, name) for check in domain.checks)
+
+    def _column_constraint(
+        self, draft: _TableDraft, column: _ColumnDraft, constraint: exp.Expression, line: int
+    ) -> None:
+        kind = constraint.args.get("kind") if isinstance(constraint, exp.ColumnConstraint) else None
+        handler = _COLUMN_CONSTRAINTS.get(type(kind))
+        if handler is not None and kind is not None:
+            handler(_Site(self, draft, column, kind, constraint.name or None, line))
+
+    def _set_default(self, column: _ColumnDraft, expression: exp.Expression) -> None:
+        if isinstance(_unparen(expression), exp.Null):
+            column.default = None
+            return
+        column.default = expression.sql(dialect=self.dialect)
+        if _is_sequence_default(expression):
+            column.autoincrement = True
+
+    # -- constraints -------------------------------------------------------------------------
+
+    def _add_constraint(
+        self, draft: _TableDraft, node: exp.Expression, name: str | None, statement: Statement
+    ) -> None:
+        """A table-level constraint from CREATE TABLE or ALTER TABLE ... ADD."""
+        line = self._line(node, statement)
+        if isinstance(node, exp.Constraint):
+            inner_name = node.name if node.name and node.name != _UNNAMED else None
+            for inner in node.expressions:
+                self._add_constraint(draft, inner, inner_name, statement)
+        elif isinstance(node, exp.PrimaryKey):
+            self._key(draft, self._column_names(node.expressions), name, line, primary=True)
+        elif isinstance(node, exp.UniqueColumnConstraint):
+            self._unique(draft, node, name, line)
+        elif isinstance(node, exp.ForeignKey):
+            columns = self._column_names(node.expressions)
+            self._foreign_key(draft, columns, node.args.get("reference"), name, line)
+        elif isinstance(node, exp.CheckColumnConstraint):
+            draft.checks.append(_check(node.this, name))
+        elif not isinstance(node, exp.IndexColumnConstraint):  # a plain index constrains nothing
+            self._note(f"table {draft.key}: ignored {_summary(node.sql(self.dialect), 60)}", line)
+
+    def _unique(
+        self, draft: _TableDraft, node: exp.UniqueColumnConstraint, name: str | None, line: int
+    ) -> None:
+        target = node.this
+        if isinstance(target, exp.Schema):  # MySQL: UNIQUE KEY name (columns)
+            name = name or (self._ident(target.this) if target.this else None)
+            self._key(draft, self._column_names(target.expressions), name, line, primary=False)
+        else:
+            self._note(f"table {draft.key}: ignored UNIQUE without columns", line)
+
+    def _key(
+        self,
+        draft: _TableDraft,
+        columns: tuple[str, ...] | None,
+        name: str | None,
+        line: int,
+        primary: bool,
+    ) -> None:
+        what = "PRIMARY KEY" if primary else "UNIQUE"
+        if columns is None:
+            self._note(f"table {draft.key}: skipped {what} on expressions", line)
+        elif not primary:
+            draft.uniques.append(_KeyDraft(columns, line, name))
+        elif draft.primary_key is not None:
+            first = draft.primary_key.line
+            message = f"table has more than one PRIMARY KEY (first at line {first})"
+            self._problem(message, line, draft.key)
+        else:
+            draft.primary_key = _KeyDraft(columns, line, name)
+
+    def _column_names(self, nodes: list[exp.Expression]) -> tuple[str, ...] | None:
+        """Plain column names of a key; None when any part is an expression."""
+        names = []
+        for node in nodes:
+            while isinstance(node, (exp.Ordered, exp.Collate)):
+                node = node.this
+            if isinstance(node, exp.Column) and not node.table:
+                node = node.this
+            if not isinstance(node, exp.Identifier):
+                return None
+            names.append(self._ident(node))
+        return tuple(names)
+
+    def _foreign_key(
+        self,
+        draft: _TableDraft,
+        columns: tuple[str, ...] | None,
+        reference: exp.Expression | None,
+        name: str | None,
+        line: int,
+    ) -> None:
+        """Record an FK; the target is resolved at the end (it may be created later)."""
+        target = reference.this if isinstance(reference, exp.Reference) else None
+        ref_columns: tuple[str, ...] | None = ()
+        if isinstance(target, exp.Schema):
+            ref_columns = self._column_names(target.expressions)
+        if columns is None or target is None or ref_columns is None:
+            self._note(f"table {draft.key}: skipped unreadable FOREIGN KEY", line)
+            return
+        schema, ref_name = self._table_name(target)
+        draft.foreign_keys.append(
+            _ForeignKeyDraft(columns, schema, ref_name, ref_columns, line, name)
+        )
+
+    # -- ALTER TABLE -------------------------------------------------------------------------
+
+    def _alter_table(self, statement: Statement) -> None:
+        try:
+            parsed = self._parse(self._name_bare_checks(statement.sql))
+        except (ParseError, TokenError):
+            parsed = None
+        tree = parsed.tree if parsed else None
+        if not isinstance(tree, exp.Alter):
+            self._alter_by_pattern(statement)
+            return
+        draft = self._find_table(*self._table_name(tree.this))
+        actions = tree.args.get("actions") or []
+        if draft is None:
+            if any(isinstance(action, _SHAPING_ACTIONS) for action in actions):
+                message = f"ALTER TABLE names unknown table {tree.this.sql(self.dialect)}"
+                self._problem(message, statement.line, tree.this.name)
+            else:
+                self._skip(statement, "unknown table")
+            return
+        for action in actions:
+            self._alter_action(draft, action, parsed, statement)
+
+    def _name_bare_checks(self, sql: str) -> str:
+        """`ADD CHECK (...)` -> `ADD CONSTRAINT <placeholder> CHECK (...)`: sqlglot needs a name.
+
+        The placeholder is on the same line, so line numbers stay right; it becomes None again
+        when the constraint is recorded.
+        """
+        tokens = self.sqlglot.tokenize(sql)
+        pairs = zip(tokens, tokens[1:], strict=False)
+        cuts = [b.start for a, b in pairs if a.text.upper() == "ADD" and b.text.upper() == "CHECK"]
+        for cut in reversed(cuts):
+            sql = f"{sql[:cut]}CONSTRAINT {_UNNAMED} {sql[cut:]}"
+        return sql
+
+    def _alter_action(
+        self, draft: _TableDraft, action: exp.Expression, parsed: _Parsed, statement: Statement
+    ) -> None:
+        if isinstance(action, exp.AddConstraint):
+            for node in action.expressions:
+                self._add_constraint(draft, node, None, statement)
+        elif isinstance(action, exp.Schema):
+            for node in action.expressions:
+                self._table_element(draft, node, parsed, statement)
+        elif isinstance(action, exp.ColumnDef):
+            self._add_column(draft, action, parsed, statement)
+        elif isinstance(action, exp.ModifyColumn) and isinstance(action.this, exp.ColumnDef):
+            self._redefine_column(draft, action.this, parsed, statement)
+        elif isinstance(action, exp.AlterColumn):
+            self._alter_column(draft, action, parsed, statement)
+        else:
+            self._skip(statement, f"ALTER TABLE action {type(action).__name__} ignored")
+
+    def _redefine_column(
+        self, draft: _TableDraft, node: exp.ColumnDef, parsed: _Parsed, statement: Statement
+    ) -> None:
+        """MySQL MODIFY: the column keeps its position, everything else is replaced."""
+        name = self._find_column(draft, self._ident(node.this))
+        if name is None:
+            self._add_column(draft, node, parsed, statement)
+            return
+        line = self._line(node.this, statement)
+        column = self._column(node, parsed, line, draft.key)
+        column.name = name
+        for constraint in node.args.get("constraints") or []:
+            self._column_constraint(draft, column, constraint, line)
+        draft.columns[name] = column
+
+    def _alter_column(
+        self, draft: _TableDraft, action: exp.AlterColumn, parsed: _Parsed, statement: Statement
+    ) -> None:
+        line = self._line(action, statement)
+        name = self._find_column(draft, self._ident(action.this))
+        if name is None:
+            message = f"ALTER COLUMN names unknown column {self._ident(action.this)}"
+            self._problem(message, line, draft.key, self._ident(action.this))
+            return
+        column = draft.columns[name]
+        if action.args.get("default") is not None:
+            self._set_default(column, action.args["default"])
+        elif action.args.get("allow_null") is not None:
+            column.nullable = bool(action.args["allow_null"])
+        elif action.args.get("drop"):
+            column.default = None
+        elif isinstance(action.args.get("dtype"), exp.DataType):
+            node = exp.ColumnDef(this=action.this, kind=action.args["dtype"])
+            column.type = self._column(node, parsed, line, draft.key).type
+
+    def _alter_by_pattern(self, statement: Statement) -> None:
+        """ALTER TABLE forms sqlglot reads as a Command but that matter for data."""
+        identity = _ADD_IDENTITY.match(statement.sql)
+        default = _ADD_DEFAULT_FOR.match(statement.sql)
+        match = identity or default
+        if match is None:
+            self._skip(statement, "ALTER TABLE form not supported")
+            return
+        table = self._table_from_text(match.group("table"))
+        column_name = self._ident(self._identifier_from_text(match.group("column")))
+        name = self._find_column(table, column_name) if table else None
+        if table is None or name is None:
+            self._problem("ALTER TABLE names an unknown table or column", statement.line)
+            return
+        column = table.columns[name]
+        if identity:
+            column.autoincrement, column.nullable = True, False
+        else:
+            expression = self._parse_quietly(f"SELECT {match.group('expression')}")
+            if isinstance(expression, exp.Select) and expression.expressions:
+                self._set_default(column, expression.expressions[0])
+
+    def _table_from_text(self, text: str) -> _TableDraft | None:
+        try:
+            table = exp.to_table(text.strip(), dialect=self.dialect)
+        except (ParseError, TokenError):
+            return None
+        return self._find_table(*self._table_name(table))
+
+    def _identifier_from_text(self, text: str) -> exp.Expression | None:
+        column = self._parse_quietly(f"SELECT {text}")
+        if isinstance(column, exp.Select) and isinstance(column.expressions[0], exp.Column):
+            return column.expressions[0].this
+        return None
+
+    # -- CREATE UNIQUE INDEX, COMMENT ON, CREATE TYPE, CREATE DOMAIN ------------------------
+
+    def _unique_index(self, statement: Statement) -> None:
+        """A unique index on plain columns is a unique constraint for generation purposes."""
+        tree = self._parse_quietly(statement.sql)
+        index = tree.this if isinstance(tree, exp.Create) else None
+        if not isinstance(index, exp.Index) or index.args.get("table") is None:
+            self._skip(statement, "unreadable unique index")
+            return
+        params = index.args.get("params")
+        columns = self._column_names(params.args.get("columns") or []) if params else None
+        if columns is None or (params and params.args.get("where") is not None):
+            self._skip(statement, "unique index on expressions or partial")
+            return
+        table = self._find_table(*self._table_name(index.args["table"]))
+        if table is None:
+            self._skip(statement, "unique index on an unknown table")
+            return
+        table.uniques.append(_KeyDraft(columns, statement.line, index.name or None))
+
+    def _comment(self, statement: Statement) -> None:
+        tree = self._parse_quietly(statement.sql)
+        kind = str(tree.args.get("kind") or "").upper() if isinstance(tree, exp.Comment) else ""
+        if kind not in ("TABLE", "COLUMN"):
+            self._skip(statement, "comment on something other than a table or column")
+            return
+        target, text = tree.this, tree.expression
+        comment = text.name if isinstance(text, exp.Literal) else None
+        if kind == "TABLE":
+            table = self._find_table(*self._table_name(target))
+        else:
+            schema = self._ident(target.args.get("db")) or None
+            table = self._find_table(schema, self._ident(target.args.get("table")))
+        if table is None:
+            self._skip(statement, "comment on an unknown table, e.g. a view")
+        elif kind == "TABLE":
+            table.comment = comment
+        elif (name := self._find_column(table, self._ident(target.this))) is not None:
+            table.columns[name].comment = comment
+        else:
+            self._skip(statement, "comment on an unknown column")
+
+    def _create_type(self, statement: Statement) -> None:
+        tree = self._parse_quietly(statement.sql)
+        declared = tree.expression if isinstance(tree, exp.Create) else None
+        if not (isinstance(declared, exp.DataType) and declared.this == exp.DataType.Type.ENUM):
+            self._skip(statement, "only ENUM types are modelled")
+            return
+        schema, name = self._table_name(tree.this)
+        values = tuple(e.name for e in declared.expressions if isinstance(e, exp.Literal))
+        enum = ColumnType(TypeKind.ENUM, sql=name, enum_values=values)
+        self.user_types.append((schema, name, UserType(name, enum)))
+
+    def _create_domain(self, statement: Statement) -> None:
+        """CREATE DOMAIN d AS base ...: read the rest as a column definition of a probe table."""
+        match = _DOMAIN.match(statement.sql)
+        rest = statement.sql[match.end() :] if match else ""
+        try:
+            parsed = self._parse(f"CREATE TABLE _datagen_domain (value {rest})")
+            table = exp.to_table(match.group("name"), dialect=self.dialect) if match else None
+        except (ParseError, TokenError):
+            parsed = table = None
+        create = parsed.tree if parsed else None
+        if table is None or not isinstance(create, exp.Create):
+            self._skip(statement, "unreadable domain")
+            return
+        node = create.this.expressions[0]
+        schema, name = self._table_name(table)
+        column = self._column(node, parsed, statement.line, name)
+        domain = _DomainDraft()
+        for constraint in node.args.get("constraints") or []:
+            domain.read(self, constraint)
+        user_type = UserType(
+            name,
+            column.type,
+            checks=column.domain_checks + tuple(domain.checks),
+            not_null=domain.not_null or not column.nullable,
+            default=domain.default or column.default,
+            is_domain=True,
+        )
+        self.user_types.append((schema, name, user_type))
+
+    # -- resolution and validation -----------------------------------------------------------
+
+    def _finish(self) -> Schema:
+        if not self.tables:
+            self._problem("no CREATE TABLE statement found", None)
+        for table in self.tables.values():
+            self._resolve_keys(table)
+        resolved = {key: self._resolve_foreign_keys(table) for key, table in self.tables.items()}
+        if self.problems:
+            raise SchemaError(sorted(self.problems, key=lambda problem: problem.line or 0))
+        tables = {key: _freeze(self.tables[key], fks) for key, fks in resolved.items()}
+        return Schema(tables, source=self.source, dialect=self.dialect, notes=tuple(self.notes))
+
+    def _canonical(
+        self, table: _TableDraft, names: tuple[str, ...], what: str, line: int, owner: str
+    ) -> tuple[str, ...] | None:
+        """Column names as declared in `table`; a problem (and None) for each unknown one."""
+        found = tuple(self._find_column(table, name) for name in names)
+        for name, hit in zip(names, found, strict=True):
+            if hit is None:
+                self._problem(f"{what} names unknown column {name}", line, owner, name)
+        return None if None in found else tuple(n for n in found if n is not None)
+
+    def _resolve_keys(self, table: _TableDraft) -> None:
+        """Canonical PK/UNIQUE columns; PK columns become NOT NULL."""
+        key = table.primary_key
+        if key is not None:
+            columns = self._canonical(table, key.columns, "PRIMARY KEY", key.line, table.key)
+            table.primary_key = replace(key, columns=columns) if columns else None
+            for name in columns or ():
+                table.columns[name].nullable = False
+        uniques = []
+        for unique in table.uniques:
+            columns = self._canonical(table, unique.columns, "UNIQUE", unique.line, table.key)
+            if columns:
+                uniques.append(replace(unique, columns=columns))
+        table.uniques = uniques
+
+    def _resolve_foreign_keys(self, table: _TableDraft) -> tuple[ForeignKey, ...]:
+        resolved = []
+        for fk in table.foreign_keys:
+            result = self._resolve_foreign_key(table, fk)
+            if result is not None:
+                resolved.append(result)
+        return tuple(resolved)
+
+    def _resolve_foreign_key(self, table: _TableDraft, fk: _ForeignKeyDraft) -> ForeignKey | None:
+        """Check one FK against its parent; the parent's keys are canonical by now."""
+        label = f"FOREIGN KEY {fk.name}" if fk.name else "FOREIGN KEY"
+        columns = self._canonical(table, fk.columns, label, fk.line, table.key)
+        parent = self._find_table(fk.ref_schema, fk.ref_name, table.schema)
+        if parent is None:
+            ref = f"{fk.ref_schema}.{fk.ref_name}" if fk.ref_schema else fk.ref_name
+            self._problem(f"{label} references unknown table {ref}", fk.line, table.key)
+            return None
+        ref_columns = self._referenced_columns(table, fk, parent, label)
+        if columns is None or ref_columns is None:
+            return None
+        if len(columns) != len(ref_columns):
+            message = (
+                f"{label} has {len(columns)} column(s) but references {len(ref_columns)} "
+                f"in {parent.key}"
+            )
+            self._problem(message, fk.line, table.key, columns[0])
+            return None
+        if not _is_key_of(parent, ref_columns):
+            message = (
+                f"{label} references {parent.key}({', '.join(ref_columns)}), which is neither "
+                "its PRIMARY KEY nor UNIQUE"
+            )
+            self._problem(message, fk.line, table.key, columns[0])
+            return None
+        return ForeignKey(columns, parent.key, ref_columns, fk.name)
+
+    def _referenced_columns(
+        self, table: _TableDraft, fk: _ForeignKeyDraft, parent: _TableDraft, label: str
+    ) -> tuple[str, ...] | None:
+        if fk.ref_columns:
+            found = tuple(self._find_column(parent, name) for name in fk.ref_columns)
+            for name, hit in zip(fk.ref_columns, found, strict=True):
+                if hit is None:
+                    message = f"{label} references unknown column {parent.key}.{name}"
+                    self._problem(message, fk.line, table.key)
+            return None if None in found else tuple(n for n in found if n is not None)
+        if parent.primary_key is None:
+            message = f"{label} references {parent.key}, which has no PRIMARY KEY"
+            self._problem(message, fk.line, table.key)
+            return None
+        return parent.primary_key.columns
+
+
+@dataclass
+class _DomainDraft:
+    """The constraints of a CREATE DOMAIN, read from its probe column definition."""
+
+    checks: list[Check] = field(default_factory=list)
+    not_null: bool = False
+    default: str | None = None
+
+    def read(self, importer: _Importer, constraint: exp.Expression) -> None:
+        kind = constraint.args.get("kind")
+        if isinstance(kind, exp.NotNullColumnConstraint):
+            self.not_null = not kind.args.get("allow_null")
+        elif isinstance(kind, exp.CheckColumnConstraint):
+            self.checks.append(_check(kind.this, constraint.name or None))
+        elif isinstance(kind, exp.DefaultColumnConstraint):
+            self.default = kind.this.sql(dialect=importer.dialect)
+
+
+def _check(expression: exp.Expression, name: str | None) -> Check:
+    """A CHECK kept as parsed (outer parentheses dropped) with its PostgreSQL text."""
+    expression = _unparen(expression)
+    return Check(expression=expression, sql=expression.sql(dialect="postgres"), name=name)
+
+
+def _check_on_column(check: Check, name: exp.Expression) -> Check:
+    """A domain CHECK on `VALUE` rewritten for one column of that domain."""
+
+    def rename(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Column) and not node.table and node.name.upper() == "VALUE":
+            return exp.Column(this=name.copy())
+        return node
+
+    return _check(check.expression.copy().transform(rename), check.name)
+
+
+def _is_key_of(table: _TableDraft, columns: tuple[str, ...]) -> bool:
+    keys = [table.primary_key] if table.primary_key else []
+    return any(set(key.columns) == set(columns) for key in keys + table.uniques)
+
+
+def _column_list(tokens: list[Token]) -> tuple[int, int] | None:
+    """Token indexes of the parentheses around a CREATE TABLE column list."""
+    opening = next((i for i, t in enumerate(tokens) if t.token_type == TokenType.L_PAREN), None)
+    if opening is None:
+        return None
+    depth = 0
+    for index in range(opening, len(tokens)):
+        kind = tokens[index].token_type
+        depth += (kind == TokenType.L_PAREN) - (kind == TokenType.R_PAREN)
+        if depth == 0:
+            return opening, index
+    return None
+
+
+def _split_elements(tokens: list[Token], opening: int, closing: int) -> Iterator[tuple[int, int]]:
+    """Source offsets (start, end) of the comma-separated elements of a column list."""
+    depth, first = 0, opening + 1
+    for index in range(opening + 1, closing + 1):
+        kind = tokens[index].token_type
+        if (kind == TokenType.COMMA and depth == 0) or index == closing:
+            if first < index:
+                yield tokens[first].start, tokens[index - 1].end + 1
+            elif index < closing or first > opening + 1:  # ",," or ",)": an empty element
+                yield tokens[index].start, tokens[index].start
+            first = index + 1
+        depth += (kind in _OPEN) - (kind in _CLOSE)
+
+
+def _freeze(table: _TableDraft, foreign_keys: tuple[ForeignKey, ...]) -> Table:
+    """The immutable model table; UNIQUEs repeating the PK or another UNIQUE are dropped."""
+    seen = [set(table.primary_key.columns)] if table.primary_key else []
+    uniques = []
+    for unique in table.uniques:
+        if set(unique.columns) not in seen:
+            seen.append(set(unique.columns))
+            uniques.append(unique.columns)
+    columns = tuple(
+        Column(
+            name=c.name,
+            type=c.type,
+            nullable=c.nullable,
+            default=c.default,
+            autoincrement=c.autoincrement,
+            comment=c.comment,
+            domain_checks=c.domain_checks,
+        )
+        for c in table.columns.values()
+    )
+    return Table(
+        name=table.name,
+        columns=columns,
+        schema=table.schema,
+        primary_key=table.primary_key.columns if table.primary_key else (),
+        uniques=tuple(uniques),
+        foreign_keys=foreign_keys,
+        checks=tuple(table.checks),
+        comment=table.comment,
+    )
+
+
+@dataclass(frozen=True)
+class _Site:
+    """One column constraint in context: where it applies and what it says."""
+
+    importer: _Importer
+    table: _TableDraft
+    column: _ColumnDraft
+    kind: exp.Expression
+    name: str | None
+    line: int
+
+
+def _cc_not_null(site: _Site) -> None:
+    site.column.nullable = bool(site.kind.args.get("allow_null"))
+
+
+def _cc_primary_key(site: _Site) -> None:
+    site.importer._key(site.table, (site.column.name,), site.name, site.line, primary=True)
+
+
+def _cc_unique(site: _Site) -> None:
+    site.importer._key(site.table, (site.column.name,), site.name, site.line, primary=False)
+
+
+def _cc_default(site: _Site) -> None:
+    site.importer._set_default(site.column, site.kind.this)
+
+
+def _cc_autoincrement(site: _Site) -> None:
+    site.column.autoincrement = True
+
+
+def _cc_identity(site: _Site) -> None:
+    """GENERATED ... AS IDENTITY, T-SQL IDENTITY(1,1); GENERATED ... AS (expr) is computed."""
+    if site.kind.args.get("expression") is not None:
+        _cc_computed(site)
+    else:
+        site.column.autoincrement, site.column.nullable = True, False
+
+
+def _cc_computed(site: _Site) -> None:
+    message = f"{site.table.key}.{site.column.name} is computed by the database"
+    site.importer._note(message, site.line)
+
+
+def _cc_reference(site: _Site) -> None:
+    """Inline REFERENCES t[(c)], or T-SQL's inline FOREIGN KEY REFERENCES t(c)."""
+    kind = site.kind
+    reference = kind if isinstance(kind, exp.Reference) else kind.args.get("reference")
+    site.importer._foreign_key(site.table, (site.column.name,), reference, site.name, site.line)
+
+
+def _cc_check(site: _Site) -> None:
+    site.table.checks.append(_check(site.kind.this, site.name))
+
+
+def _cc_comment(site: _Site) -> None:
+    text = site.kind.this
+    site.column.comment = text.name if isinstance(text, exp.Literal) else None
+
+
+# Column constraints: sqlglot constraint class -> what it does to the column or table.
+_COLUMN_CONSTRAINTS: dict[type, Callable[[_Site], None]] = {
+    exp.NotNullColumnConstraint: _cc_not_null,
+    exp.PrimaryKeyColumnConstraint: _cc_primary_key,
+    exp.UniqueColumnConstraint: _cc_unique,
+    exp.DefaultColumnConstraint: _cc_default,
+    exp.AutoIncrementColumnConstraint: _cc_autoincrement,
+    exp.GeneratedAsIdentityColumnConstraint: _cc_identity,
+    exp.ComputedColumnConstraint: _cc_computed,
+    exp.Reference: _cc_reference,
+    exp.ForeignKey: _cc_reference,
+    exp.CheckColumnConstraint: _cc_check,
+    exp.CommentColumnConstraint: _cc_comment,
+}
+
+_SHAPING_ACTIONS = (exp.AddConstraint, exp.Schema, exp.ColumnDef, exp.AlterColumn)
+
+# Statement kinds that shape the model: leading keywords -> handler. Anything else is a note.
+_HANDLERS: tuple[tuple[re.Pattern[str], Callable[[_Importer, Statement], None]], ...] = (
+    (_CREATE_TABLE, _Importer._create_table),
+    (_ALTER_TABLE, _Importer._alter_table),
+    (_UNIQUE_INDEX, _Importer._unique_index),
+    (_COMMENT_ON, _Importer._comment),
+    (_CREATE_TYPE, _Importer._create_type),
+    (_CREATE_DOMAIN, _Importer._create_domain),
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Public API.
+# ---------------------------------------------------------------------------------------------
+
+
+def parse_ddl(sql: str, dialect: str | None = None, source: str | None = None) -> Schema:
+    """Build a `Schema` from DDL text. Raises `SchemaError` listing every problem found.
+
+    `dialect` is any sqlglot dialect name (or an alias like postgresql/mssql), default
+    postgres; `source` names the input in notes and problems.
+    """
+    return _Importer(canonical_dialect(dialect or DEFAULT_DIALECT), source).run(sql)
+
+
+def load_ddl(path: str | Path, dialect: str | None = None) -> Schema:
+    """Build a `Schema` from a DDL file; the dialect defaults to the file name's suffix.
+
+    `x.postgres.sql`, `x.mysql.sql`, `x.sqlite.sql`, `x.tsql.sql`, `x.oracle.sql` pick their
+    dialect; anything else is read as PostgreSQL.
+    """
+    path = Path(path)
+    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    return parse_ddl(text, dialect or dialect_from_path(path), source=str(path))
