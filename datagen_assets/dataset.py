@@ -125,7 +125,7 @@ def load_dataset(schema_path: Path | str, config_path: Path | str | None = None,
     config = _parse_config(raw, schema, str(config_path) if config_path else None, problems)
     if problems:
         raise SchemaError(problems)
-    config = _apply_settings(config, settings)
+    config = _apply_settings(config, settings, raw)
     return Dataset(name=name, schema=schema, config=config, schema_path=schema_path,
                    config_path=config_path)
 
@@ -232,13 +232,14 @@ def _resolve_table(schema: Schema, name: str) -> str | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def _apply_settings(config: DatasetConfig, settings: Settings) -> DatasetConfig:
-    """Environment overrides: DATAGEN_SEED wins; DATAGEN_ROWS replaces the default rows;
-    DATAGEN_SCALE replaces the scale."""
+def _apply_settings(config: DatasetConfig, settings: Settings, raw: dict) -> DatasetConfig:
+    """Environment overrides: DATAGEN_SEED and DATAGEN_SCALE win over the config;
+    DATAGEN_ROWS is the rows of tables the config gives no count (neither its own `rows`
+    nor a dataset-wide `rows`)."""
     changes: dict[str, Any] = {}
     if settings.seed is not None:
         changes["seed"] = settings.seed
-    if settings.rows is not None:
+    if settings.rows is not None and "rows" not in raw:
         changes["rows"] = settings.rows
     if settings.scale is not None:
         changes["scale"] = settings.scale
