@@ -156,3 +156,10 @@ def test_null_fraction_only_on_nullable_columns(tmp_path):
     assert people["first_name"].null_count() == 0
     share = people["balance"].null_count() / people.height
     assert 0.4 < share < 0.6
+
+
+def test_nullable_foreign_key_null_share_matches_config(tmp_path):
+    plan = _plan(tmp_path, config="rows: 4000\nnull_fraction: 0.25\n")
+    people = generate(plan, "people", 0, 4000)
+    share = people["boss_id"].null_count() / people.height
+    assert 0.2 < share < 0.3

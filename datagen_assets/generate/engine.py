@@ -54,6 +54,7 @@ class Engine:
         self.seed = plan.seed
         problems: list[Problem] = []
         self.notes: list[Note] = []
+        self._whole_columns: dict[tuple[str, str], pl.Series] = {}
         self.recipes = {key: self._compile(tp, problems) for key, tp in plan.tables.items()}
         if problems:
             raise SchemaError(problems)
@@ -67,6 +68,20 @@ class Engine:
         rows = np.arange(start, max(start, stop), dtype=np.int64)
         frame = _Frame(self, table_plan, rows)
         return pl.DataFrame([frame.final(c.name) for c in table_plan.table.columns])
+
+    def parent_column(self, table_key: str, column: str, rows: np.ndarray) -> pl.Series:
+        """A column's final values at arbitrary rows. When the table is no larger than the
+        request (a lookup into a small parent), its whole column is made once and gathered
+        from, instead of being re-derived for every child row."""
+        table_rows = self.plan.table(table_key).rows
+        if table_rows > len(rows):
+            return _Frame(self, self.plan.table(table_key), rows).final(column)
+        whole = self._whole_columns.get((table_key, column))
+        if whole is None:
+            everything = np.arange(table_rows, dtype=np.int64)
+            whole = _Frame(self, self.plan.table(table_key), everything).final(column)
+            self._whole_columns[(table_key, column)] = whole
+        return whole.gather(rows)
 
     # ------------------------------------------------------------------ compile
 
@@ -217,7 +232,7 @@ class _Frame:
             recipe = self.recipes[name]
             values = _conform(self.raw(name), recipe).alias(name)
             nulls = None
-            if recipe.null_fraction > 0:
+            if recipe.null_fraction > 0 and recipe.source == "generator":  # FKs: _parent_rows
                 nulls = rnd.uniform(self.stream(name, "null"), self.rows) < recipe.null_fraction
             for other in recipe.null_with:
                 missing = self.final(other).is_null().to_numpy()
@@ -280,7 +295,7 @@ class _Frame:
             fk = self.table.foreign_keys[fk_index]
             if column in fk.columns:
                 ref_column = fk.ref_columns[fk.columns.index(column)]
-                return self._parent_frame(fk.ref_table, digits[position]).final(ref_column)
+                return self.engine.parent_column(fk.ref_table, ref_column, digits[position])
         raise KeyError(column)
 
     def _parent_rows(self, fk_index: int) -> tuple[np.ndarray, np.ndarray | None]:
@@ -319,21 +334,18 @@ class _Frame:
         fk = self.table.foreign_keys[fk_index]
         picked, missing = self._parent_rows(fk_index)
         ref_column = fk.ref_columns[fk.columns.index(column)]
-        values = self._parent_frame(fk.ref_table, picked).final(ref_column)
+        values = self.engine.parent_column(fk.ref_table, ref_column, picked)
         if missing is not None and missing.any():
             values = pl.select(pl.when(pl.Series(missing)).then(None).otherwise(values))\
                 .to_series()
         return values
-
-    def _parent_frame(self, table_key: str, rows: np.ndarray) -> _Frame:
-        return _Frame(self.engine, self.engine.plan.table(table_key), rows)
 
     def _parent_values(self, via: str, column: str) -> pl.Series:
         """A parent column at the rows this row's FK through column `via` points to."""
         for fk_index, fk in enumerate(self.table.foreign_keys):
             if via in fk.columns:
                 picked, missing = self._parent_rows(fk_index)
-                values = self._parent_frame(fk.ref_table, picked).final(column)
+                values = self.engine.parent_column(fk.ref_table, column, picked)
                 if missing is not None and missing.any():
                     values = pl.select(pl.when(pl.Series(missing)).then(None)
                                        .otherwise(values)).to_series()
