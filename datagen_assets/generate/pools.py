@@ -2,43 +2,73 @@
 
 Calling Faker per value is the slow path every seed tool falls into; here Faker runs a fixed
 number of times per (locale, provider, seed, size) and generation only gathers from the
-resulting polars Series. Pools are deterministic for a given Faker version: the version is
-part of the dataset's provenance (see `pool_provenance`).
+resulting polars Series. Pools are deterministic for a given Faker version, so they are also
+kept on disk (under `DATAGEN_CACHE_DIR`, default `~/.cache/datagen`), keyed by that version:
+a later process, or another worker, loads a pool in milliseconds without importing Faker.
+A new Faker version gets new pools, and `pool_provenance` names the version that made them.
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
 from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
 
-import faker
 import polars as pl
 
 DEFAULT_POOL_SIZE = 2000
 DEFAULT_LOCALE = "en_US"
+CACHE_DIR_VAR = "DATAGEN_CACHE_DIR"
+
+
+def cache_dir() -> Path:
+    configured = os.environ.get(CACHE_DIR_VAR)
+    return Path(configured) if configured else Path.home() / ".cache" / "datagen"
 
 
 @lru_cache(maxsize=512)
 def faker_pool(provider: str, locale: str = DEFAULT_LOCALE, size: int = DEFAULT_POOL_SIZE,
                seed: int = 0) -> pl.Series:
     """`size` values of a Faker provider (e.g. "first_name", "city"), as a String Series."""
+    path = cache_dir() / f"faker-{version('faker')}" / locale / f"{provider}-{size}-{seed}.parquet"
+    if path.is_file():
+        try:
+            return pl.read_parquet(path).to_series()
+        except (OSError, pl.exceptions.PolarsError):
+            pass  # unreadable cache entry: rebuild it below
+    values = _build(provider, locale, size, seed)
+    _store(values, path)
+    return values
+
+
+def _build(provider: str, locale: str, size: int, seed: int) -> pl.Series:
+    import faker  # imported only when a pool is not cached: it costs a quarter second
+
     fake = faker.Faker(locale)
     fake.seed_instance(seed)
     method = getattr(fake, provider, None)
     if method is None or not callable(method):
         raise ValueError(f"Faker has no provider {provider!r} for locale {locale}")
-    values = [str(method()) for _ in range(size)]
-    return pl.Series(provider, values, dtype=pl.String)
+    return pl.Series(provider, [str(method()) for _ in range(size)], dtype=pl.String)
 
 
-def has_provider(provider: str, locale: str = DEFAULT_LOCALE) -> bool:
-    return callable(getattr(_probe(locale), provider, None))
-
-
-@lru_cache(maxsize=32)
-def _probe(locale: str) -> faker.Faker:
-    return faker.Faker(locale)
+def _store(values: pl.Series, path: Path) -> None:
+    """Write under a temporary name, then rename: concurrent workers never see half a pool.
+    A read-only or full disk only costs speed, never correctness."""
+    temporary = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        os.close(handle)
+        values.to_frame().write_parquet(temporary)
+        os.replace(temporary, path)
+    except OSError:
+        if temporary and os.path.exists(temporary):
+            os.unlink(temporary)
 
 
 def pool_provenance() -> dict[str, str]:
     """What the pools' content depends on besides the seed."""
-    return {"faker": faker.VERSION}
+    return {"faker": version("faker")}

@@ -1,0 +1,542 @@
+"""Constraint checks over a table's written Parquet chunks, run with an in-process DuckDB.
+
+The engine builds keys to be unique and referentially valid by construction; these checks verify
+what actually landed in storage, the way a database would on load: PRIMARY KEY (unique, no
+NULL), UNIQUE (tuples with a NULL never conflict, as in SQL), NOT NULL, every FOREIGN KEY
+(MATCH SIMPLE: a child tuple with any NULL is not checked) and the planned row count.
+
+Plain Python on purpose (no Dagster): the orchestration layer, the CLI and tests all call it.
+It never lists folders or globs: callers pass `TableFiles`, the explicit files of the chunks
+that exist, so a check can never read a chunk being written, a temporary file, or a stale chunk
+of an older plan. Results carry counts and a few offending keys, never whole rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from datagen_assets.schema.model import Table
+
+SAMPLE_LIMIT = 5
+ERROR = "ERROR"
+WARN = "WARN"
+
+PRIMARY_KEY = "primary_key"
+UNIQUE = "unique"
+NOT_NULL = "not_null"
+FOREIGN_KEY = "foreign_key"
+ROW_COUNT = "row_count"
+
+
+@dataclass(frozen=True)
+class TableFiles:
+    """The chunks of a table as they are in storage now: partition key -> file (local path or
+    URL) for those that exist, and the planned partition keys that have no file yet."""
+
+    table_key: str
+    chunks: Mapping[str, str]
+    missing: tuple[str, ...] = ()
+
+    @property
+    def files(self) -> list[str]:
+        return [self.chunks[key] for key in sorted(self.chunks)]
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.chunks) and not self.missing
+
+    def coverage(self) -> str:
+        """`all 4 chunks` or `3 of 4 chunks (missing 00002)`, for descriptions."""
+        total = len(self.chunks) + len(self.missing)
+        if not self.missing:
+            return f"all {total} chunk{'s' if total != 1 else ''}"
+        return f"{len(self.chunks)} of {total} chunks (missing {_list(self.missing)})"
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """One check to run on a table. `name` is a valid Dagster check name, stable across loads."""
+
+    name: str
+    kind: str
+    columns: tuple[str, ...] = ()
+    ref_table: str | None = None
+    ref_columns: tuple[str, ...] = ()
+    blocking: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What a check found. `samples` are offending keys rendered as text (at most a few)."""
+
+    name: str
+    kind: str
+    passed: bool
+    description: str
+    counts: Mapping[str, int] = field(default_factory=dict)
+    samples: tuple[str, ...] = ()
+    severity: str = ERROR
+
+
+# ---------------------------------------------------------------------------- what to check
+
+
+def check_name(*parts: str) -> str:
+    """A Dagster-valid check name (letters, digits, _) that stays readable and unique."""
+    raw = "_".join(parts)
+    name = re.sub(r"[^A-Za-z0-9_]+", "_", raw).strip("_") or "check"
+    if len(name) > 60 or name != raw:
+        digest = hashlib.sha1(raw.encode()).hexdigest()[:6]
+        name = f"{name[:52]}_{digest}" if len(name) > 60 else name
+    return name
+
+
+def table_constraints(table: Table) -> tuple[Constraint, ...]:
+    """Every check DataGen runs on a table, in a stable order. Key checks are blocking: a child
+    table must not be built on a parent whose keys are broken."""
+    found: list[Constraint] = []
+    if table.primary_key:
+        found.append(
+            Constraint(
+                PRIMARY_KEY,
+                PRIMARY_KEY,
+                tuple(table.primary_key),
+                blocking=True,
+                description=f"PRIMARY KEY ({', '.join(table.primary_key)}) is unique and not null",
+            )
+        )
+    for columns in table.uniques:
+        found.append(
+            Constraint(
+                check_name("unique", *columns),
+                UNIQUE,
+                tuple(columns),
+                blocking=True,
+                description=f"UNIQUE ({', '.join(columns)}); tuples with a NULL never conflict",
+            )
+        )
+    required = [c.name for c in table.columns if not c.nullable or c.name in table.primary_key]
+    if required:
+        found.append(
+            Constraint(
+                NOT_NULL,
+                NOT_NULL,
+                tuple(required),
+                description=f"NOT NULL columns have no NULL: {', '.join(required)}",
+            )
+        )
+    for fk in table.foreign_keys:
+        found.append(
+            Constraint(
+                check_name("fk", *fk.columns, fk.ref_table.replace(".", "_")),
+                FOREIGN_KEY,
+                tuple(fk.columns),
+                ref_table=fk.ref_table,
+                ref_columns=tuple(fk.ref_columns),
+                blocking=True,
+                description=(
+                    f"FOREIGN KEY ({', '.join(fk.columns)}) REFERENCES {fk.ref_table} "
+                    f"({', '.join(fk.ref_columns)}): no orphan rows"
+                ),
+            )
+        )
+    found.append(
+        Constraint(
+            ROW_COUNT, ROW_COUNT, description="every planned chunk exists with its planned rows"
+        )
+    )
+    return _deduplicated(found)
+
+
+def _deduplicated(constraints: list[Constraint]) -> tuple[Constraint, ...]:
+    seen: dict[str, int] = {}
+    result = []
+    for constraint in constraints:
+        count = seen.get(constraint.name, 0)
+        seen[constraint.name] = count + 1
+        if count:
+            constraint = Constraint(
+                **{**constraint.__dict__, "name": f"{constraint.name}_{count + 1}"}
+            )
+        result.append(constraint)
+    return tuple(result)
+
+
+# ---------------------------------------------------------------------------- running
+
+
+def run_checks(
+    table: Table,
+    files: TableFiles,
+    expected_chunk_rows: Mapping[str, int],
+    parent_files: Mapping[str, TableFiles],
+    only: Collection[str] | None = None,
+) -> list[CheckResult]:
+    """Run the table's constraints (or those named in `only`) on one DuckDB connection.
+    `parent_files` maps each FK parent's table key to its files; a check never raises for bad
+    or missing data, it fails with a message saying what is wrong."""
+    results = []
+    with _connect(files, *parent_files.values()) as con:
+        for constraint in table_constraints(table):
+            if only is not None and constraint.name not in only:
+                continue
+            results.append(
+                _run_one(con, table, constraint, files, expected_chunk_rows, parent_files)
+            )
+    return results
+
+
+def _run_one(con, table, constraint, files, expected_chunk_rows, parent_files) -> CheckResult:
+    try:
+        if constraint.kind == PRIMARY_KEY:
+            result = check_primary_key(files, constraint.columns, con=con)
+        elif constraint.kind == UNIQUE:
+            result = check_unique(files, constraint.columns, con=con)
+        elif constraint.kind == NOT_NULL:
+            result = check_not_null(files, constraint.columns, key=table.primary_key, con=con)
+        elif constraint.kind == FOREIGN_KEY:
+            parent = (
+                files
+                if constraint.ref_table == table.key
+                else parent_files.get(constraint.ref_table)
+            )
+            if parent is None:
+                parent = TableFiles(constraint.ref_table, {})
+            result = check_foreign_key(
+                files, constraint.columns, parent, constraint.ref_columns, con=con
+            )
+        else:
+            result = check_row_count(files, expected_chunk_rows, con=con)
+    except duckdb.Error as error:
+        result = _failed(
+            constraint.kind,
+            f"{table.key}: DuckDB could not run the check: {str(error).splitlines()[0]}",
+        )
+    return CheckResult(
+        constraint.name,
+        result.kind,
+        result.passed,
+        result.description,
+        result.counts,
+        result.samples,
+        result.severity,
+    )
+
+
+def check_primary_key(
+    files: TableFiles, columns: tuple[str, ...], con: duckdb.DuckDBPyConnection | None = None
+) -> CheckResult:
+    """No NULL in any key column, and no key tuple on two rows (across all chunks)."""
+    return _check_keys(files, columns, PRIMARY_KEY, con)
+
+
+def check_unique(
+    files: TableFiles, columns: tuple[str, ...], con: duckdb.DuckDBPyConnection | None = None
+) -> CheckResult:
+    """No non-NULL tuple on two rows; tuples with any NULL are exempt, as in SQL."""
+    return _check_keys(files, columns, UNIQUE, con)
+
+
+def _check_keys(files, columns, kind, con) -> CheckResult:
+    label = f"{'PRIMARY KEY' if kind == PRIMARY_KEY else 'UNIQUE'} ({', '.join(columns)})"
+    with _connect(files, con=con) as con:
+        problem = _unreadable(con, files, columns)
+        if problem:
+            return _failed(kind, f"{files.table_key} {label}: {problem}")
+        source = _source(files)
+        cols = ", ".join(_q(c) for c in columns)
+        any_null = " OR ".join(f"{_q(c)} IS NULL" for c in columns)
+        rows, null_rows = con.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE {any_null}) FROM {source}"
+        ).fetchone()
+        duplicates = (
+            f"SELECT {cols}, count(*) AS n FROM {source} WHERE NOT ({any_null}) "
+            f"GROUP BY ALL HAVING count(*) > 1"
+        )
+        dup_keys, dup_rows = con.execute(
+            f"SELECT count(*), coalesce(sum(n - 1), 0) FROM ({duplicates})"
+        ).fetchone()
+        samples = [
+            _render(r[:-1]) + f" x{r[-1]}"
+            for r in con.execute(
+                f"{duplicates} ORDER BY n DESC, {cols} LIMIT {SAMPLE_LIMIT}"
+            ).fetchall()
+        ]
+    counts = {"rows": rows, "duplicate_keys": dup_keys, "duplicate_rows": int(dup_rows)}
+    failures = dup_keys
+    if kind == PRIMARY_KEY:
+        counts["null_key_rows"] = null_rows
+        failures += null_rows
+        if null_rows:
+            samples.append(f"{null_rows} row(s) with a NULL key column")
+    passed = failures == 0
+    verdict = (
+        "holds"
+        if passed
+        else f"violated: {dup_keys} duplicated key(s) on {dup_rows + dup_keys} rows"
+        + (f", {null_rows} row(s) with NULL" if kind == PRIMARY_KEY and null_rows else "")
+    )
+    return CheckResult(
+        kind,
+        kind,
+        passed,
+        f"{files.table_key} {label} {verdict} over {files.coverage()}, {rows} rows",
+        counts,
+        tuple(samples),
+    )
+
+
+def check_not_null(
+    files: TableFiles,
+    columns: tuple[str, ...],
+    key: tuple[str, ...] = (),
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> CheckResult:
+    """No NULL in NOT NULL columns; samples name the offending rows by primary key if any."""
+    with _connect(files, con=con) as con:
+        problem = _unreadable(con, files, columns)
+        if problem:
+            return _failed(NOT_NULL, f"{files.table_key} NOT NULL: {problem}")
+        source = _source(files)
+        counted = ", ".join(f"count(*) FILTER (WHERE {_q(c)} IS NULL)" for c in columns)
+        rows, *nulls = con.execute(f"SELECT count(*), {counted} FROM {source}").fetchone()
+        bad = {c: n for c, n in zip(columns, nulls, strict=True) if n}
+        samples: list[str] = []
+        if bad and key and not _unreadable(con, files, key):
+            any_null = " OR ".join(f"{_q(c)} IS NULL" for c in bad)
+            samples = [
+                _render(r)
+                for r in con.execute(
+                    f"SELECT {', '.join(_q(c) for c in key)} FROM {source} WHERE {any_null} "
+                    f"LIMIT {SAMPLE_LIMIT}"
+                ).fetchall()
+            ]
+    counts = {"rows": rows, **{f"nulls:{c}": n for c, n in bad.items()}}
+    if not bad:
+        description = (
+            f"{files.table_key}: no NULL in {len(columns)} NOT NULL column(s) over "
+            f"{files.coverage()}, {rows} rows"
+        )
+    else:
+        listed = ", ".join(f"{c} ({n})" for c, n in bad.items())
+        description = f"{files.table_key}: NULL in NOT NULL column(s) {listed}"
+    return CheckResult(NOT_NULL, NOT_NULL, not bad, description, counts, tuple(samples))
+
+
+def check_foreign_key(
+    files: TableFiles,
+    columns: tuple[str, ...],
+    parent: TableFiles,
+    ref_columns: tuple[str, ...],
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> CheckResult:
+    """Every child tuple without NULL has a parent tuple. The parent must be complete: with
+    chunks missing an orphan cannot be told from a row not yet written, so the check fails
+    saying so instead of guessing."""
+    label = (
+        f"FOREIGN KEY ({', '.join(columns)}) REFERENCES {parent.table_key} "
+        f"({', '.join(ref_columns)})"
+    )
+    if not parent.complete:
+        state = (
+            "is not materialised"
+            if not parent.chunks
+            else f"is only partly materialised: {parent.coverage()}"
+        )
+        return _failed(
+            FOREIGN_KEY,
+            f"{files.table_key} {label}: parent table "
+            f"{parent.table_key} {state}; materialise it first",
+        )
+    with _connect(files, parent, con=con) as con:
+        problem = _unreadable(con, files, columns) or _unreadable(
+            con, parent, ref_columns, role="parent"
+        )
+        if problem:
+            return _failed(FOREIGN_KEY, f"{files.table_key} {label}: {problem}")
+        child, parent_source = _source(files), _source(parent)
+        cols = ", ".join(f"c.{_q(c)}" for c in columns)
+        not_null = " AND ".join(f"c.{_q(c)} IS NOT NULL" for c in columns)
+        match = " AND ".join(
+            f"p.{_q(r)} = c.{_q(c)}" for c, r in zip(columns, ref_columns, strict=True)
+        )
+        orphans = (
+            f"SELECT {cols} FROM {child} AS c WHERE {not_null} AND NOT EXISTS "
+            f"(SELECT 1 FROM {parent_source} AS p WHERE {match})"
+        )
+        checked = con.execute(f"SELECT count(*) FROM {child} AS c WHERE {not_null}").fetchone()[0]
+        orphan_rows, orphan_keys = con.execute(
+            f"SELECT count(*), count(DISTINCT ({', '.join(f'o.{_q(c)}' for c in columns)})) "
+            f"FROM ({orphans}) AS o"
+        ).fetchone()
+        samples = tuple(
+            _render(r)
+            for r in con.execute(
+                f"SELECT DISTINCT * FROM ({orphans}) LIMIT {SAMPLE_LIMIT}"
+            ).fetchall()
+        )
+    counts = {"rows_checked": checked, "orphan_rows": orphan_rows, "orphan_keys": orphan_keys}
+    passed = orphan_rows == 0
+    verdict = (
+        "holds"
+        if passed
+        else f"violated: {orphan_rows} orphan row(s), {orphan_keys} distinct key(s)"
+    )
+    return CheckResult(
+        FOREIGN_KEY,
+        FOREIGN_KEY,
+        passed,
+        f"{files.table_key} {label} {verdict} ({checked} non-null rows over {files.coverage()})",
+        counts,
+        samples,
+    )
+
+
+def check_row_count(
+    files: TableFiles,
+    expected_chunk_rows: Mapping[str, int],
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> CheckResult:
+    """Each planned chunk exists with exactly its planned rows. Missing chunks fail with WARN
+    (the table is incomplete, not wrong); a chunk with the wrong count fails with ERROR."""
+    expected_total = sum(expected_chunk_rows.values())
+    wrong: list[str] = []
+    actual_total = 0
+    with _connect(files, con=con) as con:
+        for key in sorted(files.chunks):
+            rows = (
+                con.execute(
+                    "SELECT sum(row_group_num_rows) FROM (SELECT DISTINCT "
+                    "row_group_id, row_group_num_rows FROM parquet_metadata(?))",
+                    [files.chunks[key]],
+                ).fetchone()[0]
+                or 0
+            )
+            actual_total += rows
+            if key not in expected_chunk_rows:
+                wrong.append(f"{key}: not planned, {rows} rows")
+            elif rows != expected_chunk_rows[key]:
+                wrong.append(f"{key}: {rows} rows, planned {expected_chunk_rows[key]}")
+    missing = sorted(set(expected_chunk_rows) - set(files.chunks))
+    counts = {
+        "rows": actual_total,
+        "planned_rows": expected_total,
+        "chunks": len(files.chunks),
+        "planned_chunks": len(expected_chunk_rows),
+        "chunks_wrong": len(wrong),
+        "chunks_missing": len(missing),
+    }
+    if wrong:
+        return CheckResult(
+            ROW_COUNT,
+            ROW_COUNT,
+            False,
+            f"{files.table_key}: {len(wrong)} chunk(s) with the wrong row count",
+            counts,
+            tuple(wrong[:SAMPLE_LIMIT]),
+            ERROR,
+        )
+    if missing:
+        return CheckResult(
+            ROW_COUNT,
+            ROW_COUNT,
+            False,
+            f"{files.table_key}: {actual_total} of {expected_total} planned rows; "
+            f"{len(missing)} chunk(s) not materialised ({_list(missing)})",
+            counts,
+            tuple(missing[:SAMPLE_LIMIT]),
+            WARN,
+        )
+    return CheckResult(
+        ROW_COUNT,
+        ROW_COUNT,
+        True,
+        f"{files.table_key}: {actual_total} rows as planned in {len(files.chunks)} chunk(s)",
+        counts,
+    )
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+class _connect:
+    """Use the given connection, or open an in-process one (closed on exit) that can read the
+    files' URLs: non-local protocols are served by their fsspec filesystem."""
+
+    def __init__(self, *tables: TableFiles, con: duckdb.DuckDBPyConnection | None = None):
+        self.owned = con is None
+        self.con = con or duckdb.connect()
+        for protocol in sorted(
+            {
+                f.split("://", 1)[0]
+                for t in tables
+                for f in t.chunks.values()
+                if "://" in f and not f.startswith("file://")
+            }
+        ):
+            _register(self.con, protocol)
+
+    def __enter__(self) -> duckdb.DuckDBPyConnection:
+        return self.con
+
+    def __exit__(self, *exc) -> None:
+        if self.owned:
+            self.con.close()
+
+
+def _register(con: duckdb.DuckDBPyConnection, protocol: str) -> None:
+    import fsspec
+
+    filesystem = fsspec.filesystem(protocol)
+    if not con.filesystem_is_registered(
+        filesystem.protocol if isinstance(filesystem.protocol, str) else filesystem.protocol[0]
+    ):
+        con.register_filesystem(filesystem)
+
+
+def _q(identifier: str) -> str:
+    """A quoted SQL identifier: mixed case and reserved words survive."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _source(files: TableFiles) -> str:
+    """The explicit list of existing chunk files; never a glob."""
+    listed = ", ".join(_literal(f) for f in files.files)
+    return f"read_parquet([{listed}], union_by_name = true)"
+
+
+def _unreadable(con, files: TableFiles, columns: tuple[str, ...], role: str = "table") -> str:
+    """Why the check cannot run on these files (no chunk, missing columns), or ''."""
+    if not files.chunks:
+        return f"{role} {files.table_key} has no materialised chunk"
+    present = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {_source(files)}").fetchall()}
+    absent = [c for c in columns if c not in present]
+    if absent:
+        return f"column(s) {', '.join(absent)} missing from the written {role} {files.table_key}"
+    return ""
+
+
+def _failed(kind: str, description: str) -> CheckResult:
+    return CheckResult(kind, kind, False, description)
+
+
+def _render(values: tuple[Any, ...]) -> str:
+    text = repr(values[0]) if len(values) == 1 else "(" + ", ".join(map(repr, values)) + ")"
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _list(keys: Collection[str], limit: int = 5) -> str:
+    keys = sorted(keys)
+    shown = ", ".join(keys[:limit])
+    return shown + (f" and {len(keys) - limit} more" if len(keys) > limit else "")

@@ -1,0 +1,337 @@
+"""Builds the Dagster definitions of every dataset: one asset per table, its checks, jobs.
+
+Shape, and why (Dagster 1.13):
+
+- One asset per table, partitioned by row chunk (`StaticPartitionsDefinition` of "00000"...),
+  with `BackfillPolicy.single_run()`: a range of chunks runs as one run and one step, the body
+  sees every key in `context.partition_keys` and returns a mapping partition key -> DataFrame
+  that `ParquetIOManager` writes chunk by chunk (the frames are produced lazily, one at a time).
+  Per-chunk metadata (rows, seconds, preview) is attached to each partition's materialization.
+- Checks are defined apart from the assets (one `@multi_asset_check` per table) and are
+  whole-table, i.e. unpartitioned: uniqueness and foreign keys are properties of all chunks
+  together, and partitioned check specs are still a preview in 1.13 (a check in a ranged run
+  gets no single partition). Being separate they can be re-run from the UI without
+  regenerating. They read only chunks that exist; key checks block children in the same run.
+- Jobs: an asset job must have one partitions definition, so a dataset gets `<dataset>_job`
+  when all its tables have the same chunk keys, else one `<dataset>_<n>_chunks_job` per chunk
+  count. The CLI does not use them: it runs subsets of the implicit asset job (see `cli`).
+- Executor: in-process (a process per step costs seconds on a small box).
+"""
+
+import hashlib
+import re
+import time
+from collections.abc import Iterator, Mapping, Sequence
+
+import polars as pl
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckResult,
+    AssetChecksDefinition,
+    AssetCheckSeverity,
+    AssetExecutionContext,
+    AssetKey,
+    AssetsDefinition,
+    AssetSelection,
+    Definitions,
+    MetadataValue,
+    Output,
+    TableColumnDep,
+    TableColumnLineage,
+    define_asset_job,
+    in_process_executor,
+    multi_asset,
+    multi_asset_check,
+)
+from upath import UPath
+
+from datagen_assets.check.constraints import CheckResult, TableFiles, run_checks
+from datagen_assets.dataset import discover_datasets
+from datagen_assets.generate.engine import generate
+from datagen_assets.orchestrate.translator import DatasetTranslator
+from datagen_assets.plan.plan import DatasetPlan, TablePlan, plan_dataset
+from datagen_assets.schema.model import Problem, SchemaError
+from datagen_assets.settings import Settings
+from datagen_assets.write.parquet_io import (
+    ParquetIOManagerFactory,
+    asset_path,
+    chunk_name,
+    existing_files,
+)
+
+PREVIEW_ROWS = 5
+PREVIEW_WIDTH = 40
+
+
+def build_definitions(
+    settings: Settings | None = None, translator: DatasetTranslator | None = None
+) -> Definitions:
+    """Definitions for every dataset in the schemas folder. Invalid datasets raise one
+    `SchemaError` listing every problem (with no chained traceback to wade through)."""
+    settings = settings or Settings.from_env()
+    return definitions_for_plans(load_plans(settings), settings, translator)
+
+
+def definitions_for_plans(
+    plans: Sequence[DatasetPlan],
+    settings: Settings,
+    translator: DatasetTranslator | None = None,
+) -> Definitions:
+    """Definitions for already loaded plans (the CLI plans once and reuses them)."""
+    translator = translator or DatasetTranslator()
+    assets: list[AssetsDefinition] = []
+    checks: list[AssetChecksDefinition] = []
+    jobs: list = []  # define_asset_job's type is not exported by dagster
+    for plan in plans:
+        names = op_names(plan)
+        for table_plan in plan.tables.values():
+            name = names[table_plan.key]
+            assets.append(build_table_asset(table_plan, plan, translator, settings, name))
+            table_checks = build_table_checks(table_plan, plan, translator, settings, name)
+            if table_checks is not None:
+                checks.append(table_checks)
+        jobs.extend(build_dataset_jobs(plan, translator))
+    return Definitions(
+        assets=assets,
+        asset_checks=checks,
+        jobs=jobs,
+        resources={"io_manager": ParquetIOManagerFactory(storage_url=settings.storage_url)},
+        executor=in_process_executor,
+    )
+
+
+def load_plans(settings: Settings) -> list[DatasetPlan]:
+    """Discover, validate and plan every dataset; problems from all datasets are raised as one
+    `SchemaError`. Compiling the engine (a zero-row `generate`) also validates column overrides,
+    so a bad generator name stops definitions from loading rather than a run."""
+    try:
+        plans = [plan_dataset(dataset) for dataset in discover_datasets(settings)]
+    except SchemaError as error:
+        raise SchemaError(error.problems) from None
+    problems: list[Problem] = []
+    for plan in plans:
+        try:
+            for table_key in plan.tables:
+                generate(plan, table_key, 0, 0)
+        except SchemaError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise SchemaError(problems)
+    return plans
+
+
+def op_names(plan: DatasetPlan) -> dict[str, str]:
+    """Table key -> a valid, unique op name `<dataset>__<table>` (a hash settles collisions)."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for key in plan.tables:
+        name = re.sub(r"[^A-Za-z0-9_]+", "_", f"{plan.name}__{key}").strip("_")
+        if name in taken or len(name) > 200:
+            name = f"{name[:190]}_{hashlib.sha1(key.encode()).hexdigest()[:8]}"
+        taken.add(name)
+        names[key] = name
+    return names
+
+
+# ---------------------------------------------------------------------------- assets
+
+
+def build_table_asset(
+    table_plan: TablePlan,
+    plan: DatasetPlan,
+    translator: DatasetTranslator,
+    settings: Settings,
+    name: str,
+) -> AssetsDefinition:
+    """The asset of one table: generates the run's chunks and hands them to the IO manager."""
+    spec = translator.get_asset_spec(table_plan, plan).with_io_manager_key("io_manager")
+    output_name = spec.key.to_python_identifier()
+    lineage = column_lineage(table_plan, plan, translator)
+    folder = asset_path(settings.storage_url, spec.key.path)
+
+    @multi_asset(
+        specs=[spec],
+        name=name,
+        backfill_policy=translator.get_backfill_policy(table_plan, plan),
+        can_subset=False,
+    )
+    def _table(context: AssetExecutionContext) -> Iterator[Output]:
+        keys = sorted(context.partition_keys)
+        chunks = GeneratedChunks(context, plan, table_plan, spec.key, folder)
+        # One chunk is generated here, so generation errors read as such; a range is generated
+        # lazily while the IO manager writes it, one chunk in memory at a time.
+        value = {keys[0]: chunks[keys[0]]} if len(keys) == 1 else chunks
+        metadata = {"dagster/column_lineage": lineage} if lineage else {}
+        metadata["datagen/chunks_in_run"] = MetadataValue.int(len(keys))
+        yield Output(value, output_name=output_name, metadata=metadata)
+
+    return _table
+
+
+class GeneratedChunks(Mapping[str, pl.DataFrame]):
+    """Partition key -> generated DataFrame, computed on access and not kept. Each access
+    records the chunk's run-time metadata on that partition's materialization."""
+
+    def __init__(
+        self,
+        context: AssetExecutionContext,
+        plan: DatasetPlan,
+        table_plan: TablePlan,
+        asset_key: AssetKey,
+        folder: UPath,
+    ):
+        self.context, self.plan, self.table_plan = context, plan, table_plan
+        self.asset_key, self.folder = asset_key, folder
+        self.keys = sorted(context.partition_keys)
+
+    def __getitem__(self, partition_key: str) -> pl.DataFrame:
+        start, stop = self.table_plan.chunk_bounds(partition_key)
+        began = time.perf_counter()
+        frame = generate(self.plan, self.table_plan.key, start, stop)
+        seconds = time.perf_counter() - began
+        metadata = chunk_metadata(frame, start, stop, seconds)
+        metadata["path"] = MetadataValue.path(str(self.folder / chunk_name(partition_key)))
+        self.context.add_asset_metadata(
+            metadata,
+            asset_key=self.asset_key,
+            partition_key=partition_key,
+        )
+        self.context.log.info(
+            f"{self.table_plan.key} chunk {partition_key}: rows [{start}, {stop}) "
+            f"generated in {seconds:.2f} s"
+        )
+        return frame
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+def chunk_metadata(frame: pl.DataFrame, start: int, stop: int, seconds: float) -> dict:
+    """Run-time metadata of one chunk."""
+    return {
+        "dagster/row_count": MetadataValue.int(frame.height),
+        "rows": MetadataValue.int(frame.height),
+        "datagen/row_range": MetadataValue.text(f"[{start}, {stop})"),
+        "datagen/seconds": MetadataValue.float(round(seconds, 4)),
+        "datagen/rows_per_second": MetadataValue.float(
+            round(frame.height / seconds, 1) if seconds > 0 else 0.0
+        ),
+        "preview": MetadataValue.md(markdown_preview(frame)),
+    }
+
+
+def markdown_preview(frame: pl.DataFrame, rows: int = PREVIEW_ROWS) -> str:
+    """The first rows as a markdown table, long values cut, so metadata stays small."""
+
+    def cell(value: object) -> str:
+        text = "NULL" if value is None else str(value)
+        text = text.replace("|", "\\|").replace("\n", " ")
+        return text if len(text) <= PREVIEW_WIDTH else text[: PREVIEW_WIDTH - 1] + "…"
+
+    header = "| " + " | ".join(cell(c) for c in frame.columns) + " |"
+    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
+    body = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.head(rows).rows()]
+    return "\n".join([header, rule, *body])
+
+
+def column_lineage(
+    table_plan: TablePlan, plan: DatasetPlan, translator: DatasetTranslator
+) -> TableColumnLineage | None:
+    """Each FK column comes from its parent's referenced column."""
+    deps: dict[str, list[TableColumnDep]] = {}
+    for fk in table_plan.table.foreign_keys:
+        parent_key = translator.get_asset_key(plan.table(fk.ref_table), plan)
+        for column, ref in zip(fk.columns, fk.ref_columns, strict=True):
+            deps.setdefault(column, []).append(TableColumnDep(parent_key, ref))
+    return TableColumnLineage(deps) if deps else None
+
+
+# ---------------------------------------------------------------------------- checks
+
+
+def build_table_checks(
+    table_plan: TablePlan,
+    plan: DatasetPlan,
+    translator: DatasetTranslator,
+    settings: Settings,
+    name: str,
+) -> AssetChecksDefinition | None:
+    """The table's checks as one subsettable multi-check: one step reads the chunks once per
+    check kind. Checks see only chunks that exist when they start."""
+    specs = list(translator.get_check_specs(table_plan, plan))
+    if not specs:
+        return None
+    asset_key = translator.get_asset_key(table_plan, plan)
+
+    @multi_asset_check(specs=specs, name=f"{name}_checks", can_subset=True)
+    def _checks(context: AssetCheckExecutionContext) -> Iterator[AssetCheckResult]:
+        selected = {key.name for key in context.selected_asset_check_keys}
+        for result in table_check_results(table_plan, plan, translator, settings, selected):
+            yield to_check_result(result, asset_key)
+
+    return _checks
+
+
+def table_check_results(
+    table_plan: TablePlan,
+    plan: DatasetPlan,
+    translator: DatasetTranslator,
+    settings: Settings,
+    only: set[str] | None = None,
+) -> list[CheckResult]:
+    """Run a table's checks on what is in storage now (plain Python, also used by tests)."""
+
+    def files_of(key: str) -> TableFiles:
+        planned = plan.table(key)
+        folder = asset_path(settings.storage_url, translator.get_asset_key(planned, plan).path)
+        chunks = existing_files(folder, planned.partition_keys)
+        missing = tuple(k for k in planned.partition_keys if k not in chunks)
+        return TableFiles(key, chunks, missing)
+
+    expected = {}
+    for key in table_plan.partition_keys:
+        start, stop = table_plan.chunk_bounds(key)
+        expected[key] = stop - start
+    parents = {fk.ref_table: files_of(fk.ref_table) for fk in table_plan.table.foreign_keys}
+    return run_checks(table_plan.table, files_of(table_plan.key), expected, parents, only)
+
+
+def to_check_result(result: CheckResult, asset_key: AssetKey) -> AssetCheckResult:
+    metadata: dict = {name: MetadataValue.int(int(count)) for name, count in result.counts.items()}
+    if result.samples:
+        metadata["samples"] = MetadataValue.json(list(result.samples))
+    return AssetCheckResult(
+        asset_key=asset_key,
+        check_name=result.name,
+        passed=result.passed,
+        severity=AssetCheckSeverity(result.severity),
+        description=result.description,
+        metadata=metadata,
+    )
+
+
+# ---------------------------------------------------------------------------- jobs
+
+
+def build_dataset_jobs(plan: DatasetPlan, translator: DatasetTranslator) -> list:
+    """`<dataset>_job` over every table if they share chunk keys; otherwise one job per chunk
+    count (Dagster requires one partitions definition per asset job)."""
+    groups: dict[tuple[str, ...], list[AssetKey]] = {}
+    for table_plan in plan.tables.values():
+        key = translator.get_asset_key(table_plan, plan)
+        groups.setdefault(tuple(table_plan.partition_keys), []).append(key)
+    jobs = []
+    for partition_keys, keys in groups.items():
+        if len(groups) == 1:
+            name = f"{plan.name}_job"
+        else:
+            count = len(partition_keys)
+            name = f"{plan.name}_{count}_chunk{'s' if count != 1 else ''}_job"
+        description = f"Materialise {len(keys)} table(s) of dataset {plan.name}, with checks."
+        jobs.append(
+            define_asset_job(name, selection=AssetSelection.assets(*keys), description=description)
+        )
+    return jobs

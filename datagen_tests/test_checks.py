@@ -1,0 +1,203 @@
+"""DuckDB constraint checks on small hand-made Parquet chunks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from datagen_assets.check.constraints import (
+    TableFiles,
+    check_foreign_key,
+    check_not_null,
+    check_primary_key,
+    check_row_count,
+    check_unique,
+    run_checks,
+    table_constraints,
+)
+from datagen_assets.schema.model import Column, ColumnType, ForeignKey, Table, TypeKind
+
+INT = ColumnType(TypeKind.INTEGER, "INTEGER")
+TEXT = ColumnType(TypeKind.TEXT, "TEXT")
+
+# Mixed case and reserved words on purpose: every identifier must be quoted.
+ORDER = Table(
+    "Order",
+    (Column("Region", TEXT, nullable=False), Column("select", INT, nullable=False)),
+    primary_key=("Region", "select"),
+)
+LINE = Table(
+    "line",
+    (
+        Column("id", INT, nullable=False),
+        Column("Region", TEXT),
+        Column("order_no", INT),
+        Column("group", INT, nullable=False),
+        Column("code", TEXT),
+    ),
+    primary_key=("id",),
+    uniques=(("code",),),
+    foreign_keys=(ForeignKey(("Region", "order_no"), "Order", ("Region", "select")),),
+)
+
+
+def chunks(tmp_path: Path, table: str, *frames: pl.DataFrame, missing=()) -> TableFiles:
+    """Write frames as chunks 00000, 00001, ... and describe them as a check would see them."""
+    folder = tmp_path / table
+    folder.mkdir(parents=True, exist_ok=True)
+    found = {}
+    for index, frame in enumerate(frames):
+        path = folder / f"{index:05d}.parquet"
+        frame.write_parquet(path)
+        found[f"{index:05d}"] = str(path)
+    return TableFiles(table, found, tuple(missing))
+
+
+@pytest.fixture
+def orders(tmp_path):
+    return chunks(
+        tmp_path,
+        "Order",
+        pl.DataFrame({"Region": ["EU", "EU"], "select": [1, 2]}),
+        pl.DataFrame({"Region": ["US", "US"], "select": [1, 2]}),
+    )
+
+
+def good_lines(tmp_path):
+    return chunks(
+        tmp_path,
+        "line",
+        pl.DataFrame(
+            {
+                "id": [1, 2],
+                "Region": ["EU", "US"],
+                "order_no": [1, 2],
+                "group": [7, 7],
+                "code": ["a", None],
+            }
+        ),
+        pl.DataFrame(
+            {
+                "id": [3, 4],
+                "Region": [None, "EU"],
+                "order_no": [99, 2],
+                "group": [7, 8],
+                "code": [None, "b"],
+            }
+        ),
+    )
+
+
+def test_all_checks_pass_on_good_data(tmp_path, orders):
+    lines = good_lines(tmp_path)
+    results = run_checks(LINE, lines, {"00000": 2, "00001": 2}, {"Order": orders})
+    assert [r.name for r in results] == [c.name for c in table_constraints(LINE)]
+    assert all(r.passed for r in results), [r.description for r in results if not r.passed]
+    parent = run_checks(ORDER, orders, {"00000": 2, "00001": 2}, {})
+    assert all(r.passed for r in parent)
+
+
+def test_duplicate_primary_key_across_chunks(tmp_path):
+    files = chunks(
+        tmp_path,
+        "line",
+        pl.DataFrame({"id": [1, 2]}),
+        pl.DataFrame({"id": [3, 2]}),  # 2 again, in another chunk
+    )
+    result = check_primary_key(files, ("id",))
+    assert not result.passed
+    assert result.counts["duplicate_keys"] == 1
+    assert result.samples == ("2 x2",)
+
+
+def test_null_in_primary_key(tmp_path):
+    files = chunks(tmp_path, "line", pl.DataFrame({"id": [1, None]}))
+    result = check_primary_key(files, ("id",))
+    assert not result.passed and result.counts["null_key_rows"] == 1
+
+
+def test_unique_allows_nulls_but_not_duplicates(tmp_path):
+    nulls = chunks(tmp_path / "a", "t", pl.DataFrame({"code": ["x", None, None]}))
+    assert check_unique(nulls, ("code",)).passed
+    twice = chunks(tmp_path / "b", "t", pl.DataFrame({"code": ["x", "x", None]}))
+    result = check_unique(twice, ("code",))
+    assert not result.passed and result.samples == ("'x' x2",)
+
+
+def test_orphan_foreign_key(tmp_path):
+    parent = chunks(tmp_path, "p", pl.DataFrame({"id": [1, 2, 3]}))
+    child = chunks(tmp_path, "c", pl.DataFrame({"p_id": [1, 4, None, 4, 5]}))
+    result = check_foreign_key(child, ("p_id",), parent, ("id",))
+    assert not result.passed
+    assert result.counts == {"rows_checked": 4, "orphan_rows": 3, "orphan_keys": 2}
+    assert sorted(result.samples) == ["4", "5"]
+
+
+def test_composite_foreign_key_orphan(tmp_path, orders):
+    # ("EU", 2) and ("US", 1) both exist, but not ("US", 3); a tuple with a NULL is skipped.
+    lines = chunks(
+        tmp_path,
+        "line",
+        pl.DataFrame({"Region": ["EU", "US", "US", None], "order_no": [2, 1, 3, 3]}),
+    )
+    result = check_foreign_key(lines, ("Region", "order_no"), orders, ("Region", "select"))
+    assert not result.passed
+    assert result.counts["orphan_rows"] == 1
+    assert result.samples == ("('US', 3)",)
+
+
+def test_null_in_not_null_column_names_the_row_by_key(tmp_path):
+    files = chunks(tmp_path, "line", pl.DataFrame({"id": [1, 2, 3], "group": [5, None, 6]}))
+    result = check_not_null(files, ("id", "group"), key=("id",))
+    assert not result.passed
+    assert result.counts["nulls:group"] == 1
+    assert result.samples == ("2",)
+
+
+def test_parent_not_materialised_fails_with_a_message(tmp_path):
+    child = chunks(tmp_path, "c", pl.DataFrame({"p_id": [1]}))
+    absent = TableFiles("p", {}, ("00000", "00001"))
+    result = check_foreign_key(child, ("p_id",), absent, ("id",))
+    assert not result.passed
+    assert "parent table p is not materialised" in result.description
+    partial = chunks(tmp_path, "p", pl.DataFrame({"id": [1]}), missing=("00001",))
+    result = check_foreign_key(child, ("p_id",), partial, ("id",))
+    assert not result.passed and "1 of 2 chunks (missing 00001)" in result.description
+
+
+def test_checks_only_read_existing_chunks_and_report_missing_ones(tmp_path):
+    files = chunks(tmp_path, "line", pl.DataFrame({"id": [1, 2]}), missing=("00001",))
+    assert check_primary_key(files, ("id",)).passed
+    result = check_row_count(files, {"00000": 2, "00001": 2})
+    assert not result.passed and result.severity == "WARN"
+    assert result.counts["chunks_missing"] == 1
+
+
+def test_row_count_mismatch_is_an_error(tmp_path):
+    files = chunks(tmp_path, "line", pl.DataFrame({"id": [1, 2, 3]}))
+    result = check_row_count(files, {"00000": 2})
+    assert not result.passed and result.severity == "ERROR"
+    assert check_row_count(files, {"00000": 3}).passed
+
+
+def test_missing_column_fails_cleanly(tmp_path, orders):
+    files = chunks(tmp_path, "line", pl.DataFrame({"id": [1]}))
+    results = {r.name: r for r in run_checks(LINE, files, {"00000": 1}, {"Order": orders})}
+    assert not results["not_null"].passed
+    assert "group" in results["not_null"].description
+    assert not results["fk_Region_order_no_Order"].passed
+
+
+def test_constraint_names_are_valid_dagster_names():
+    names = [c.name for c in table_constraints(LINE)]
+    assert names == [
+        "primary_key",
+        "unique_code",
+        "not_null",
+        "fk_Region_order_no_Order",
+        "row_count",
+    ]
+    blocking = {c.name for c in table_constraints(LINE) if c.blocking}
+    assert blocking == {"primary_key", "unique_code", "fk_Region_order_no_Order"}
