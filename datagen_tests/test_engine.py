@@ -137,7 +137,8 @@ tables:
 
 def test_bad_config_lists_every_problem(tmp_path):
     with pytest.raises(SchemaError) as error:
-        _plan(tmp_path, config="seed: -1\nrowz: 3\ntables:\n  nope: {}\n  people: {columns: {x: y}}\n")
+        _plan(tmp_path,
+              config="seed: -1\nrowz: 3\ntables:\n  nope: {}\n  people: {columns: {x: y}}\n")
     message = str(error.value)
     for fragment in ("seed", "rowz", "nope", "people.x"):
         assert fragment in message
@@ -163,3 +164,12 @@ def test_nullable_foreign_key_null_share_matches_config(tmp_path):
     people = generate(plan, "people", 0, 4000)
     share = people["boss_id"].null_count() / people.height
     assert 0.2 < share < 0.3
+
+
+def test_every_catalog_generator_is_documented():
+    from datagen_assets.generate.generators import CATALOG
+    from datagen_tests.conftest import REPO
+
+    documented = (REPO / "docs" / "generators.md").read_text()
+    missing = [name for name in CATALOG if f"| `{name}` |" not in documented]
+    assert not missing, f"add {missing} to docs/generators.md"

@@ -473,7 +473,7 @@ def _integer_pk(table: Table) -> str | None:
 @register
 @dataclass(frozen=True)
 class FullName(Generator):
-    """`first last` from the same row's name columns when present, else from pools."""
+    """`first last` picked from the locale's name pools."""
 
     name: ClassVar[str] = "full_name"
 

@@ -47,7 +47,7 @@ from upath import UPath
 
 from datagen_assets.check.constraints import CheckResult, TableFiles, run_checks
 from datagen_assets.dataset import discover_datasets
-from datagen_assets.generate.engine import generate
+from datagen_assets.generate.engine import engine_for, generate
 from datagen_assets.orchestrate.translator import DatasetTranslator
 from datagen_assets.plan.plan import DatasetPlan, TablePlan, plan_dataset
 from datagen_assets.schema.model import Problem, SchemaError
@@ -102,8 +102,8 @@ def definitions_for_plans(
 
 def load_plans(settings: Settings) -> list[DatasetPlan]:
     """Discover, validate and plan every dataset; problems from all datasets are raised as one
-    `SchemaError`. Compiling the engine (a zero-row `generate`) also validates column overrides,
-    so a bad generator name stops definitions from loading rather than a run."""
+    `SchemaError`. Compiling the engine also validates column overrides, so a bad generator
+    name stops definitions from loading rather than a run."""
     try:
         plans = [plan_dataset(dataset) for dataset in discover_datasets(settings)]
     except SchemaError as error:
@@ -111,8 +111,7 @@ def load_plans(settings: Settings) -> list[DatasetPlan]:
     problems: list[Problem] = []
     for plan in plans:
         try:
-            for table_key in plan.tables:
-                generate(plan, table_key, 0, 0)
+            engine_for(plan)
         except SchemaError as error:
             problems.extend(error.problems)
     if problems:
