@@ -16,7 +16,7 @@ from datagen_assets.settings import Settings
 from datagen_assets.write.postgres import copy_frame, qualified_name
 from datagen_tests.conftest import REPO, SHARED_SCHEMAS, shared_schemas
 
-ROWS = 300
+ROWS = 3000
 # Schemas whose CHECK constraints are beyond what the engine translates yet (issue 3).
 NOT_YET: dict[str, str] = {}
 
