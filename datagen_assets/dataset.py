@@ -26,9 +26,10 @@ CONFIG_SUFFIXES = (".yaml", ".yml")
 DATASET_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 DATASET_KEYS = {"schema", "dialect", "seed", "rows", "scale", "chunk_rows", "null_fraction",
-                "tables", "description"}
-TABLE_KEYS = {"rows", "columns"}
-COLUMN_KEYS = {"generator", "null_fraction"}
+                "tables", "description", "locale"}
+TABLE_KEYS = {"rows", "columns", "locale"}
+COLUMN_KEYS = {"generator", "null_fraction", "locale"}
+DEFAULT_LOCALE = "en_US"
 
 
 @dataclass(frozen=True)
@@ -38,12 +39,14 @@ class ColumnConfig:
     generator: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
     null_fraction: float | None = None
+    locale: str | None = None
 
 
 @dataclass(frozen=True)
 class TableConfig:
     rows: int | None = None
     columns: dict[str, ColumnConfig] = field(default_factory=dict)
+    locale: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,14 @@ class DatasetConfig:
     null_fraction: float = 0.1
     tables: dict[str, TableConfig] = field(default_factory=dict)
     description: str | None = None
+    locale: str = DEFAULT_LOCALE
+
+    def locale_for(self, table_key: str, column: str) -> str:
+        """The most specific locale: the column's, the table's, else the dataset's."""
+        table = self.tables.get(table_key)
+        column_config = table.columns.get(column) if table else None
+        return ((column_config and column_config.locale) or (table and table.locale)
+                or self.locale)
 
     def rows_for(self, table_key: str) -> int:
         """Rows of a table: its own `rows` or the default, times `scale`, rounded half up."""
@@ -156,6 +167,8 @@ def _parse_config(raw: dict, schema: Schema, file: str | None,
                 values[key] = value
     if values.get("null_fraction", 0) > 1:
         problems.append(Problem("null_fraction must be between 0 and 1", file=file))
+    if "locale" in raw:
+        values["locale"] = _locale(raw["locale"], file, None, None, problems)
     tables: dict[str, TableConfig] = {}
     for table_key, table_raw in (raw.get("tables") or {}).items():
         resolved = _resolve_table(schema, str(table_key))
@@ -186,7 +199,8 @@ def _parse_table(raw: Any, schema: Schema, table_key: str, file: str | None,
                                     column=str(column_name)))
             continue
         columns[column_name] = _parse_column(column_raw, file, table_key, column_name, problems)
-    return TableConfig(rows=rows, columns=columns)
+    locale = _locale(raw["locale"], file, table_key, None, problems) if "locale" in raw else None
+    return TableConfig(rows=rows, columns=columns, locale=locale)
 
 
 def _parse_column(raw: Any, file: str | None, table: str, column: str,
@@ -209,7 +223,25 @@ def _parse_column(raw: Any, file: str | None, table: str, column: str,
     if params and generator is None:
         problems.append(Problem(f"parameters {sorted(params)} given without a generator",
                                 file=file, table=table, column=column))
-    return ColumnConfig(generator=generator, params=params, null_fraction=null_fraction)
+    locale = _locale(raw["locale"], file, table, column, problems) if "locale" in raw else None
+    return ColumnConfig(generator=generator, params=params, null_fraction=null_fraction,
+                        locale=locale)
+
+
+def _locale(value: Any, file: str | None, table: str | None, column: str | None,
+            problems: list[Problem]) -> str | None:
+    """A Faker locale name such as `de_DE`; checked against Faker's list (imported only when
+    a config names a locale, since importing Faker costs a quarter second)."""
+    from faker.config import AVAILABLE_LOCALES
+
+    if not isinstance(value, str) or value not in AVAILABLE_LOCALES:
+        near = sorted(loc for loc in AVAILABLE_LOCALES
+                      if isinstance(value, str) and loc.split("_")[0] == value.split("_")[0])
+        hint = f" (did you mean {', '.join(near)}?)" if near else ""
+        problems.append(Problem(f"unknown locale {value!r}{hint}", file=file, table=table,
+                                column=column))
+        return None
+    return value
 
 
 def _number(value: Any, kind: type, minimum: float, key: str, file: str | None,

@@ -173,3 +173,22 @@ def test_every_catalog_generator_is_documented():
     documented = (REPO / "docs" / "generators.md").read_text()
     missing = [name for name in CATALOG if f"| `{name}` |" not in documented]
     assert not missing, f"add {missing} to docs/generators.md"
+
+
+@pytest.mark.parametrize("locale", ["en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL",
+                                    "pt_BR", "ja_JP", "zh_CN", "hi_IN"])
+def test_locales_give_local_values_and_valid_emails(tmp_path, locale):
+    us = generate(_plan(tmp_path, config="rows: 300\n"), "people", 0, 300)
+    local = generate(_plan(tmp_path, config=f"rows: 300\nlocale: {locale}\n"), "people", 0, 300)
+    assert set(local["first_name"]) != set(us["first_name"])
+    assert local["email"].str.contains(r"^[a-z0-9._-]{2,}@[a-z.]+$").all(), locale
+    assert local["email"].n_unique() == 300
+
+
+def test_per_column_locale_and_unknown_locale(tmp_path):
+    plan = _plan(tmp_path, config="rows: 50\ntables:\n  people:\n    columns:\n"
+                                  "      last_name: {locale: de_DE}\n")
+    assert plan.dataset.config.locale_for("people", "last_name") == "de_DE"
+    assert plan.dataset.config.locale_for("people", "first_name") == "en_US"
+    with pytest.raises(SchemaError, match="unknown locale 'de_XX'.*de_DE"):
+        _plan(tmp_path, config="locale: de_XX\n")

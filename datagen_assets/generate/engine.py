@@ -25,7 +25,6 @@ from datagen_assets.generate.generators import (
     Offset,
     build_generator,
 )
-from datagen_assets.generate.pools import DEFAULT_LOCALE
 from datagen_assets.generate.semantic import detect
 from datagen_assets.plan.keys import KeyGroup
 from datagen_assets.plan.plan import DatasetPlan, TablePlan
@@ -257,7 +256,9 @@ class _Frame:
     def _generate(self, recipe: ColumnRecipe, index: np.ndarray | None) -> pl.Series:
         assert recipe.generator is not None
         draw = Draw(rows=self.rows, key=self.stream(recipe.column.name), column=recipe.column,
-                    table=self.table, seed=self.engine.seed, locale=DEFAULT_LOCALE,
+                    table=self.table, seed=self.engine.seed,
+                    locale=self.engine.plan.dataset.config.locale_for(self.table.key,
+                                                                      recipe.column.name),
                     same_row=self.raw, parent_values=self._parent_values, index=index)
         values = recipe.generator.generate(draw)
         if len(values) != len(self.rows):  # e.g. const over an empty chunk

@@ -451,7 +451,11 @@ class Email(Generator):
         if self.first_name in deps:
             local = (draw.same_row(self.first_name).str.to_lowercase() + "."
                      + draw.same_row(self.last_name).str.to_lowercase())
-            local = local.str.replace_all(r"[^a-z0-9.]", "")
+            local = local.str.replace_all(r"[^a-z0-9.]", "").str.strip_chars(".")
+            # names in other scripts (ja_JP, zh_CN, hi_IN) leave nothing ASCII: use a user name
+            fallback = draw.pick(faker_pool("user_name", "en_US", 2000, draw.seed), "user")
+            local = pl.select(pl.when(local.str.len_chars() >= 2).then(local)
+                              .otherwise(fallback)).to_series()
         else:
             local = draw.pick(draw.pool("user_name"), "user").str.to_lowercase()
         if draw.index is not None:

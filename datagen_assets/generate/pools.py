@@ -21,6 +21,11 @@ import polars as pl
 DEFAULT_POOL_SIZE = 2000
 DEFAULT_LOCALE = "en_US"
 CACHE_DIR_VAR = "DATAGEN_CACHE_DIR"
+# The same idea goes by different provider names in different locales.
+PROVIDER_ALIASES: dict[str, tuple[str, ...]] = {
+    "state": ("state", "administrative_unit", "prefecture", "province", "region", "county"),
+    "postcode": ("postcode", "zipcode"),
+}
 
 
 def cache_dir() -> Path:
@@ -48,9 +53,15 @@ def _build(provider: str, locale: str, size: int, seed: int) -> pl.Series:
 
     fake = faker.Faker(locale)
     fake.seed_instance(seed)
-    method = getattr(fake, provider, None)
-    if method is None or not callable(method):
-        raise ValueError(f"Faker has no provider {provider!r} for locale {locale}")
+    method = None
+    for name in PROVIDER_ALIASES.get(provider, (provider,)):
+        method = getattr(fake, name, None)
+        if callable(method):
+            break
+    if not callable(method):
+        if locale != DEFAULT_LOCALE:  # e.g. no `state` in ja_JP: the generic one is better
+            return _build(provider, DEFAULT_LOCALE, size, seed)      # than no value at all
+        raise ValueError(f"Faker has no provider {provider!r}")
     return pl.Series(provider, [str(method()) for _ in range(size)], dtype=pl.String)
 
 
