@@ -166,13 +166,10 @@ def test_nullable_foreign_key_null_share_matches_config(tmp_path):
     assert 0.2 < share < 0.3
 
 
-def test_every_catalog_generator_is_documented():
-    from datagen_assets.generate.generators import CATALOG
-    from datagen_tests.conftest import REPO
+def test_generator_docs_match_the_catalog():
+    from datagen_assets.generate.catalog_docs import DOCS, render
 
-    documented = (REPO / "docs" / "generators.md").read_text()
-    missing = [name for name in CATALOG if f"| `{name}` |" not in documented]
-    assert not missing, f"add {missing} to docs/generators.md"
+    assert DOCS.read_text() == render(), "run: uv run python -m datagen_assets.generate.catalog_docs"
 
 
 @pytest.mark.parametrize("locale", ["en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL",
@@ -192,3 +189,59 @@ def test_per_column_locale_and_unknown_locale(tmp_path):
     assert plan.dataset.config.locale_for("people", "first_name") == "en_US"
     with pytest.raises(SchemaError, match="unknown locale 'de_XX'.*de_DE"):
         _plan(tmp_path, config="locale: de_XX\n")
+
+
+def test_catalog_generators(tmp_path):
+    (tmp_path / "cities.csv").write_text("city,weight\nOslo,1\nLima,0\nPune,3\n")
+    plan = _plan(tmp_path, ddl="""
+CREATE TABLE t (
+  id INT PRIMARY KEY, code TEXT, total NUMERIC(8,2), label TEXT, wait DOUBLE PRECISION,
+  popular INT, city TEXT, at TIMESTAMP, peak TIMESTAMP, ref UUID, qty INT, price NUMERIC(8,2));
+""", config="""
+rows: 2000
+null_fraction: 0
+tables:
+  t:
+    columns:
+      code: {generator: pattern, regex: "[A-Z]{3}-\\\\d{2,4}(x|yy)?"}
+      qty: {generator: uniform_int, min: 1, max: 5}
+      price: {generator: uniform_float, min: 1, max: 2, decimals: 2}
+      total: {generator: expression, sql: "qty * price"}
+      label: {generator: expression, sql: "CASE WHEN qty > 2 THEN 'many' ELSE 'few' END"}
+      wait: {generator: exponential, mean: 30}
+      popular: {generator: zipf, n: 50, s: 1.5}
+      city: {generator: choice, file: cities.csv, weight_column: weight}
+      at: {generator: time_series, start: 2025-03-03, step: 600, pattern: business_hours}
+      peak: {generator: time_series, start: 2025-03-03, step: 3600, pattern: daily_peak}
+      ref: uuid
+""")
+    frame = generate(plan, "t", 0, 2000)
+    assert frame["code"].str.contains(r"^[A-Z]{3}-\d{2,4}(x|yy)?$").all()
+    expected = (frame["qty"].cast(pl.Float64) * frame["price"].cast(pl.Float64)).round(2)
+    assert (frame["total"].cast(pl.Float64) - expected).abs().max() < 0.011
+    assert set(frame["label"]) == {"many", "few"}
+    assert 25 < frame["wait"].mean() < 35 and frame["wait"].min() >= 0
+    counts = frame["popular"].value_counts().sort("popular")
+    assert counts["count"][0] > 5 * counts.filter(pl.col("popular") == 10)["count"][0]
+    assert set(frame["city"]) == {"Oslo", "Pune"}
+    hours = frame["at"].dt.hour()
+    assert hours.min() >= 9 and hours.max() < 17 and frame["at"].dt.weekday().max() <= 5
+    assert frame["at"].is_sorted()
+    assert 10 <= frame["peak"].dt.hour().median() <= 16
+    assert frame["ref"].n_unique() == 2000
+
+
+def test_bad_generator_params_name_the_column(tmp_path):
+    with pytest.raises(SchemaError) as error:
+        Engine(_plan(tmp_path, ddl="CREATE TABLE t (id INT PRIMARY KEY, a TEXT, b TEXT, c TEXT);",
+                     config="""
+tables:
+  t:
+    columns:
+      a: {generator: pattern, regex: "(a)\\\\1"}
+      b: {generator: expression, sql: "nope +"}
+      c: {generator: choice, file: missing.csv}
+"""))
+    message = str(error.value)
+    assert "t.a" in message and "backreferences" in message
+    assert "t.b" in message and "t.c" in message and "missing.csv" in message

@@ -73,3 +73,39 @@ def test_shop_loads_with_constraints(fresh_database):
     _apply_ddl(url, REPO / "schemas" / "shop.sql")
     loaded = _load(url, REPO / "schemas" / "shop.sql")
     assert loaded["customers"] == ROWS
+
+
+EVERY_TYPE = """
+CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+CREATE DOMAIN positive_int AS integer CHECK (VALUE > 0);
+CREATE DOMAIN short_code AS varchar(6) NOT NULL;
+CREATE TABLE kitchen_sink (
+    id bigserial PRIMARY KEY,
+    tiny smallint NOT NULL, big bigint, flag boolean NOT NULL,
+    amount numeric(7,3) NOT NULL, ratio real, score double precision, cash money,
+    name varchar(12) NOT NULL, initials char(2) NOT NULL, body text,
+    born date NOT NULL, wakes time, wakes_tz timetz, seen timestamp, seen_tz timestamptz,
+    took interval, token uuid NOT NULL UNIQUE, doc jsonb, raw json, blob bytea,
+    ip inet, net cidr, mac macaddr, mac8 macaddr8, spot point, words tsvector, page xml,
+    tags text[], counts integer[], feeling mood NOT NULL, qty positive_int NOT NULL,
+    code short_code UNIQUE,
+    pct numeric(5,2) CHECK (pct BETWEEN 0 AND 100),
+    starts date, ends date, CHECK (ends > starts),
+    email varchar(40) UNIQUE, e_mail_ünïcode varchar(3)
+);
+CREATE TABLE child (
+    sink_id bigint NOT NULL REFERENCES kitchen_sink (id),
+    token uuid NOT NULL REFERENCES kitchen_sink (token),
+    position smallint NOT NULL,
+    PRIMARY KEY (sink_id, position)
+);
+"""
+
+
+def test_every_postgres_type_loads(tmp_path, fresh_database):
+    path = tmp_path / "sink.postgres.sql"
+    path.write_text(EVERY_TYPE)
+    url = fresh_database("types")
+    _apply_ddl(url, path)
+    loaded = _load(url, path, rows=2000)
+    assert loaded == {"kitchen_sink": 2000, "child": 2000}

@@ -115,8 +115,11 @@ class Engine:
                                             "parent's keys, remove its generator", file=file,
                                             table=table.key, column=column.name))
                     continue
+                params = dict(override.params)
+                if "file" in params:  # data files live beside the schema
+                    params["file"] = str(self.plan.dataset.schema_path.parent / params["file"])
                 try:
-                    generator = build_generator(override.generator, override.params)
+                    generator = build_generator(override.generator, params)
                 except ValueError as error:
                     problems.append(Problem(str(error), file=file, table=table.key,
                                             column=column.name))

@@ -202,8 +202,16 @@ class Choice(Generator):
     name: ClassVar[str] = "choice"
     values: tuple = ()
     weights: tuple | None = None
+    file: str | None = None  # CSV or Excel file (relative to the schema file)
+    column: str | None = None  # its column of values (default: the first)
+    weight_column: str | None = None
 
     def __post_init__(self) -> None:
+        if self.file:
+            values, weights = _read_choices(self.file, self.column, self.weight_column)
+            object.__setattr__(self, "values", values)
+            if weights is not None:
+                object.__setattr__(self, "weights", weights)
         object.__setattr__(self, "values", tuple(self.values))
         if not self.values:
             raise ValueError("values must not be empty")
@@ -220,6 +228,26 @@ class Choice(Generator):
         return pool.gather(rnd.weighted(draw.key, draw.rows, list(self.weights)))
 
 
+def _read_choices(file: str, column: str | None,
+                  weight_column: str | None) -> tuple[tuple, tuple | None]:
+    """Values (and weights) of one column of a CSV or Excel file, read once at load."""
+    path = str(file)
+    try:
+        if path.lower().endswith((".xlsx", ".xls")):
+            frame = pl.read_excel(path)
+        else:
+            frame = pl.read_csv(path)
+    except (OSError, pl.exceptions.PolarsError, ModuleNotFoundError, ImportError) as error:
+        raise ValueError(f"cannot read {path}: {error}") from None
+    column = column or frame.columns[0]
+    for name in (column, weight_column):
+        if name and name not in frame.columns:
+            raise ValueError(f"{path} has no column {name!r} (has {', '.join(frame.columns)})")
+    frame = frame.filter(pl.col(column).is_not_null())
+    weights = tuple(frame[weight_column].cast(pl.Float64).to_list()) if weight_column else None
+    return tuple(frame[column].to_list()), weights
+
+
 @register
 @dataclass(frozen=True)
 class Boolean(Generator):
@@ -230,6 +258,162 @@ class Boolean(Generator):
 
     def generate(self, draw: Draw) -> pl.Series:
         return pl.Series(rnd.uniform(draw.key, draw.rows) < self.p)
+
+
+@register
+@dataclass(frozen=True)
+class Exponential(Generator):
+    """Exponential with the given `mean`, shifted by `min`, clipped to `max`: waiting times,
+    durations, counts of rare events."""
+
+    name: ClassVar[str] = "exponential"
+    mean: float = 1.0
+    min: float = 0.0
+    max: float = math.inf
+    decimals: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.mean <= 0:
+            raise ValueError("mean must be > 0")
+
+    def generate(self, draw: Draw) -> pl.Series:
+        values = self.min - self.mean * np.log1p(-rnd.uniform(draw.key, draw.rows))
+        return _rounded(np.minimum(values, self.max), self.decimals)
+
+
+@register
+@dataclass(frozen=True)
+class Zipf(Generator):
+    """Ranks 1..n with P(k) ~ 1/k^s (a few values very common, a long tail), or, with
+    `values`, the k-th value: popular products, frequent words, heavy customers."""
+
+    name: ClassVar[str] = "zipf"
+    n: int = 100
+    s: float = 1.1
+    values: tuple | None = None
+
+    def __post_init__(self) -> None:
+        if self.values is not None:
+            object.__setattr__(self, "values", tuple(self.values))
+            object.__setattr__(self, "n", len(self.values))
+        if self.n < 1 or self.s <= 0:
+            raise ValueError("n must be >= 1 and s > 0")
+
+    def generate(self, draw: Draw) -> pl.Series:
+        weights = 1.0 / np.arange(1, self.n + 1, dtype=np.float64) ** self.s
+        ranks = rnd.weighted(draw.key, draw.rows, weights)
+        if self.values is not None:
+            return pl.Series(list(self.values)).gather(ranks)
+        return pl.Series(ranks + 1)
+
+
+@register
+@dataclass(frozen=True)
+class Uuid(Generator):
+    """Version-4 UUIDs, distinct by construction (a bijection of the row), not by luck."""
+
+    name: ClassVar[str] = "uuid"
+    unique_capable: ClassVar[bool] = True
+
+    def generate(self, draw: Draw) -> pl.Series:
+        return _uuid(draw)
+
+
+@register
+@dataclass(frozen=True)
+class Pattern(Generator):
+    """Strings matching a regular expression (`[A-Z]{3}-\\d{4}`), built a node at a time
+    over all rows (see `generate/regex.py`)."""
+
+    name: ClassVar[str] = "pattern"
+    regex: str = "[A-Z]{3}[0-9]{4}"
+
+    def __post_init__(self) -> None:
+        from datagen_assets.generate.regex import validate_pattern
+
+        validate_pattern(self.regex)
+
+    def generate(self, draw: Draw) -> pl.Series:
+        from datagen_assets.generate.regex import generate_matching
+
+        return generate_matching(self.regex, draw.key, draw.rows)
+
+
+@register
+@dataclass(frozen=True)
+class Expression(Generator):
+    """A SQL expression over other columns of the same row, evaluated by polars:
+    `quantity * unit_price`, `lower(first_name) || '.' || last_name`,
+    `CASE WHEN total > 100 THEN 'big' ELSE 'small' END`."""
+
+    name: ClassVar[str] = "expression"
+    sql: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.sql:
+            raise ValueError("expression needs `sql`")
+        self.columns()
+
+    def columns(self) -> tuple[str, ...]:
+        import sqlglot
+        import sqlglot.expressions as exp
+
+        try:
+            tree = sqlglot.parse_one(self.sql, read="postgres")
+        except sqlglot.errors.ParseError as error:
+            raise ValueError(f"cannot parse {self.sql!r}: {error}") from None
+        return tuple(dict.fromkeys(c.name for c in tree.find_all(exp.Column)))
+
+    def dependencies(self, table: Table) -> tuple[str, ...]:
+        return self.columns()
+
+    def generate(self, draw: Draw) -> pl.Series:
+        frame = pl.DataFrame([draw.same_row(c).alias(c) for c in self.columns()])
+        if not frame.width:
+            frame = pl.DataFrame({"_row": draw.rows})
+        return frame.select(pl.sql_expr(self.sql)).to_series()
+
+
+@register
+@dataclass(frozen=True)
+class TimeSeries(Generator):
+    """Regularly spaced instants: `start` + row * `step` seconds + up to `jitter` seconds.
+    `pattern` reshapes the time of day: `uniform` (as spaced), `business_hours` (folded into
+    09:00-17:00 on weekdays) or `daily_peak` (clustered around `peak_hour`)."""
+
+    name: ClassVar[str] = "time_series"
+    start: Any = "2025-01-01"
+    step: float = 60.0
+    jitter: float = 0.0
+    pattern: str = "uniform"
+    peak_hour: float = 13.0
+
+    PATTERNS: ClassVar[tuple[str, ...]] = ("uniform", "business_hours", "daily_peak")
+
+    def __post_init__(self) -> None:
+        if self.pattern not in self.PATTERNS:
+            raise ValueError(f"pattern must be one of {', '.join(self.PATTERNS)}")
+        if self.step <= 0 or self.jitter < 0:
+            raise ValueError("step must be > 0 and jitter >= 0")
+
+    def generate(self, draw: Draw) -> pl.Series:
+        seconds = draw.rows.astype(np.float64) * self.step
+        if self.jitter:
+            seconds += rnd.uniform(draw.key, draw.rows) * self.jitter
+        start = _micros(self.start) / 1e6
+        if self.pattern == "business_hours":
+            # 8 business hours a day, 5 days a week: walk the series through them
+            hours = seconds / 3600.0
+            business_day, hour = np.divmod(hours, 8.0)
+            week, weekday = np.divmod(business_day, 5.0)
+            seconds = (week * 7 + weekday) * 86400.0 + (9.0 + hour) * 3600.0
+        elif self.pattern == "daily_peak":
+            day = np.floor(seconds / 86400.0)
+            hour = np.clip(self.peak_hour + 2.5 * rnd.normal(draw.stream("peak"), draw.rows),
+                           0.0, 23.999)
+            seconds = day * 86400.0 + hour * 3600.0
+        micros = np.round((start + seconds) * 1e6).astype(np.int64)
+        return pl.Series(micros).cast(pl.Datetime("us"))
 
 
 # ---------------------------------------------------------------- dates and times
@@ -525,7 +709,24 @@ class ByType(Generator):
         if draw.index is not None:
             return unique_by_type(draw)
         maker = _BY_KIND.get(kind, _text)
+        if draw.column.type.array:
+            return _array(draw, maker)
         return maker(draw)
+
+
+ARRAY_MAX = 3
+
+
+def _array(draw: Draw, maker: Callable[[Draw], pl.Series]) -> pl.Series:
+    """0..ARRAY_MAX elements per row, each drawn like a scalar of the element type."""
+    elements = []
+    for i in range(ARRAY_MAX):
+        element_draw = Draw(**{**draw.__dict__, "key": draw.stream("element", i)})
+        elements.append(maker(element_draw).alias(f"e{i}"))
+    count = rnd.integers(draw.stream("length"), draw.rows, 0, ARRAY_MAX)
+    frame = pl.DataFrame(elements + [pl.Series("n", count)])
+    return frame.select(pl.concat_list([f"e{i}" for i in range(ARRAY_MAX)])
+                        .list.head(pl.col("n"))).to_series()
 
 
 def _integer(draw: Draw) -> pl.Series:
@@ -632,7 +833,19 @@ def _bytes(draw: Draw) -> pl.Series:
 
 
 def _inet(draw: Draw) -> pl.Series:
+    """inet/cidr take an address; macaddr[8] a MAC (locally administered, so never real)."""
+    if draw.column.type.sql.lower().startswith("macaddr"):
+        octets = 8 if draw.column.type.sql.lower().startswith("macaddr8") else 6
+        return _mac(rnd.mix(draw.key, draw.rows), octets)
     return _ipv4(rnd.integers(draw.key, draw.rows, 0, (1 << 24) - 1))
+
+
+def _mac(bits: np.ndarray, octets: int) -> pl.Series:
+    text = _hex(bits, 16)
+    parts = ["02"] + [text.str.slice(2 * i, 2) for i in range(octets - 1)]
+    frame = pl.DataFrame({f"o{i}": p for i, p in enumerate(parts[1:])})
+    return frame.select(pl.concat_str([pl.lit(parts[0]), *[pl.col(c) for c in frame.columns]],
+                                      separator=":")).to_series()
 
 
 def _ipv4(values: np.ndarray) -> pl.Series:
