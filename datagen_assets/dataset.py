@@ -26,9 +26,9 @@ CONFIG_SUFFIXES = (".yaml", ".yml")
 DATASET_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 DATASET_KEYS = {"schema", "dialect", "seed", "rows", "scale", "chunk_rows", "null_fraction",
-                "tables", "description", "locale"}
+                "tables", "description", "locale", "edge_case_pct"}
 TABLE_KEYS = {"rows", "columns", "locale"}
-COLUMN_KEYS = {"generator", "null_fraction", "locale"}
+COLUMN_KEYS = {"generator", "null_fraction", "locale", "edge_case_pct"}
 DEFAULT_LOCALE = "en_US"
 
 
@@ -40,6 +40,7 @@ class ColumnConfig:
     params: dict[str, Any] = field(default_factory=dict)
     null_fraction: float | None = None
     locale: str | None = None
+    edge_case_pct: float | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class DatasetConfig:
     tables: dict[str, TableConfig] = field(default_factory=dict)
     description: str | None = None
     locale: str = DEFAULT_LOCALE
+    edge_case_pct: float = 0.0  # share (in %) of cells replaced by edge cases
 
     def locale_for(self, table_key: str, column: str) -> str:
         """The most specific locale: the column's, the table's, else the dataset's."""
@@ -160,13 +162,16 @@ def _parse_config(raw: dict, schema: Schema, file: str | None,
                                 file=file))
     values: dict[str, Any] = {}
     for key, kind, minimum in (("seed", int, 0), ("rows", int, 0), ("scale", float, 0),
-                               ("chunk_rows", int, 1), ("null_fraction", float, 0)):
+                               ("chunk_rows", int, 1), ("null_fraction", float, 0),
+                               ("edge_case_pct", float, 0)):
         if key in raw:
             value = _number(raw[key], kind, minimum, f"{key}", file, None, None, problems)
             if value is not None:
                 values[key] = value
     if values.get("null_fraction", 0) > 1:
         problems.append(Problem("null_fraction must be between 0 and 1", file=file))
+    if values.get("edge_case_pct", 0) > 100:
+        problems.append(Problem("edge_case_pct must be between 0 and 100", file=file))
     if "locale" in raw:
         values["locale"] = _locale(raw["locale"], file, None, None, problems)
     tables: dict[str, TableConfig] = {}
@@ -218,6 +223,13 @@ def _parse_column(raw: Any, file: str | None, table: str, column: str,
         if null_fraction is not None and null_fraction > 1:
             problems.append(Problem("null_fraction must be between 0 and 1", file=file,
                                     table=table, column=column))
+    edge_case_pct = None
+    if "edge_case_pct" in raw:
+        edge_case_pct = _number(raw["edge_case_pct"], float, 0, "edge_case_pct", file, table,
+                                column, problems)
+        if edge_case_pct is not None and edge_case_pct > 100:
+            problems.append(Problem("edge_case_pct must be between 0 and 100", file=file,
+                                    table=table, column=column))
     params = {k: v for k, v in raw.items() if k not in COLUMN_KEYS}
     generator = raw.get("generator")
     if params and generator is None:
@@ -225,7 +237,7 @@ def _parse_column(raw: Any, file: str | None, table: str, column: str,
                                 file=file, table=table, column=column))
     locale = _locale(raw["locale"], file, table, column, problems) if "locale" in raw else None
     return ColumnConfig(generator=generator, params=params, null_fraction=null_fraction,
-                        locale=locale)
+                        locale=locale, edge_case_pct=edge_case_pct)
 
 
 def _locale(value: Any, file: str | None, table: str | None, column: str | None,

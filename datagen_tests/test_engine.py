@@ -245,3 +245,21 @@ tables:
     message = str(error.value)
     assert "t.a" in message and "backreferences" in message
     assert "t.b" in message and "t.c" in message and "missing.csv" in message
+
+
+def test_edge_cases_are_injected_recorded_and_deterministic(tmp_path):
+    plan = _plan(tmp_path, config="rows: 3000\nnull_fraction: 0\nedge_case_pct: 20\n")
+    engine = Engine(plan)
+    frame = engine.generate("people", 0, 3000)
+    cells = engine.edge_cases("people", 0, 3000)
+    balance = cells.filter(pl.col("column") == "balance")["row"]
+    assert 450 < len(balance) < 750
+    # recorded cells hold the edge pool's values; keys and derived columns are untouched
+    limit_values = frame["balance"].gather(balance).cast(pl.Float64).abs()
+    assert (limit_values.is_in([9999.99, 0.0, 0.01])).all()
+    assert not cells.filter(pl.col("column").is_in(["id", "email", "code", "token", "boss_id",
+                                                    "first_name", "created_at"])).height
+    assert frame["id"].to_list() == list(range(1, 3001))
+    assert Engine(plan).generate("people", 1000, 1100).equals(frame.slice(1000, 100))
+    assert cells.filter(pl.col("row").is_between(1000, 1099)).equals(
+        engine.edge_cases("people", 1000, 1100))

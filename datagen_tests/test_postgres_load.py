@@ -33,8 +33,8 @@ def _apply_ddl(url: str, path) -> None:
                    capture_output=True, text=True)
 
 
-def _load(url: str, schema_path, rows: int = ROWS) -> dict[str, int]:
-    dataset = load_dataset(schema_path, settings=Settings(rows=rows))
+def _load(url: str, schema_path, rows: int = ROWS, config_path=None) -> dict[str, int]:
+    dataset = load_dataset(schema_path, config_path, settings=Settings(rows=rows))
     plan = plan_dataset(dataset)
     loaded = {}
     with psycopg.connect(url) as connection:
@@ -109,3 +109,19 @@ def test_every_postgres_type_loads(tmp_path, fresh_database):
     _apply_ddl(url, path)
     loaded = _load(url, path, rows=2000)
     assert loaded == {"kitchen_sink": 2000, "child": 2000}
+
+
+@pytest.mark.parametrize("name", ["sink", "airlines_demo", "northwind"])
+def test_edge_cases_still_load(tmp_path, fresh_database, name):
+    """A third of every eligible cell an edge case: unicode, quotes, boundaries, NaN, far
+    dates... and PostgreSQL still accepts every row with every constraint on."""
+    if name == "sink":
+        path = tmp_path / "sink.postgres.sql"
+        path.write_text(EVERY_TYPE)
+    else:
+        path = shared_schemas() / f"{name}.postgres.sql"
+    config = tmp_path / "edges.yaml"
+    config.write_text("edge_case_pct: 30\n")
+    url = fresh_database(f"edges_{name}")
+    _apply_ddl(url, path)
+    assert sum(_load(url, path, rows=1000, config_path=config).values()) > 0

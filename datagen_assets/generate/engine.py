@@ -12,11 +12,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
+import sqlglot.expressions as exp
 
 from datagen_assets.dataset import ColumnConfig
 from datagen_assets.generate import random as rnd
 from datagen_assets.generate.checks import Bound, CheckRules, translate_checks
 from datagen_assets.generate.dtypes import INTEGER_BOUNDS, numeric_limit, polars_dtype
+from datagen_assets.generate.edge_cases import edge_case_mask, edge_pool, inject
 from datagen_assets.generate.generators import (
     ByType,
     Choice,
@@ -43,6 +45,7 @@ class ColumnRecipe:
     dtype: pl.DataType | None = None
     bound: Bound | None = None  # from CHECK constraints
     null_with: tuple[str, ...] = ()  # NULL wherever one of these columns is NULL
+    edge_fraction: float = 0.0  # share of cells replaced by edge cases
 
 
 class Engine:
@@ -67,6 +70,23 @@ class Engine:
         rows = np.arange(start, max(start, stop), dtype=np.int64)
         frame = _Frame(self, table_plan, rows)
         return pl.DataFrame([frame.final(c.name) for c in table_plan.table.columns])
+
+    def edge_cases(self, table_key: str, start: int, stop: int) -> pl.DataFrame:
+        """Which cells of rows [start, stop) hold edge cases: (row, column) pairs, recomputed
+        from the same pure masks the generation used (nothing has to be stored)."""
+        table_plan = self.plan.table(table_key)
+        rows = np.arange(start, min(stop, table_plan.rows), dtype=np.int64)
+        parts = []
+        for name, recipe in self.recipes[table_key].items():
+            if recipe.edge_fraction > 0 and edge_pool(recipe.column.type, recipe.dtype) \
+                    is not None:
+                key = rnd.stream_key(self.seed, table_key, name)
+                hit = rows[edge_case_mask(key, rows, recipe.edge_fraction)]
+                parts.append(pl.DataFrame({"row": hit, "column": [name] * len(hit)},
+                                          schema={"row": pl.Int64, "column": pl.String}))
+        if not parts:
+            return pl.DataFrame(schema={"row": pl.Int64, "column": pl.String})
+        return pl.concat(parts).sort("row", "column")
 
     def parent_column(self, table_key: str, column: str, rows: np.ndarray) -> pl.Series:
         """A column's final values at arbitrary rows. When the table is no larger than the
@@ -146,6 +166,7 @@ class Engine:
                 null_with=tuple(sorted(rules.null_with.get(column.name, ()))),
             )
         _couple_ordered_nulls(table, rules, recipes)
+        _assign_edge_cases(table, rules, recipes, config, table_config)
         for name, recipe in recipes.items():
             if recipe.generator is None:
                 continue
@@ -195,6 +216,29 @@ def _couple_ordered_nulls(table: Table, rules: CheckRules,
                                        null_with=recipes[greater].null_with + (smaller,))
 
 
+def _assign_edge_cases(table: Table, rules: CheckRules, recipes: dict[str, ColumnRecipe],
+                       config, table_config) -> None:
+    """Edge cases go only where they cannot break a rule: not in keys or FKs, not in columns
+    a CHECK or another column's generator depends on, not in closed domains."""
+    from dataclasses import replace
+
+    protected = {c for check in table.checks
+                 for c in (col.name for col in check.expression.find_all(exp.Column))}
+    protected |= set(rules.domains) | {c for pair in rules.ordered for c in pair[:2]}
+    protected |= {c for names in rules.null_with.values() for c in names} | set(rules.null_with)
+    for recipe in recipes.values():
+        if recipe.generator is not None:
+            protected |= set(recipe.generator.dependencies(table))
+    for name, recipe in recipes.items():
+        override = table_config.columns.get(name) if table_config else None
+        pct = override.edge_case_pct if override and override.edge_case_pct is not None \
+            else config.edge_case_pct
+        if not pct or recipe.source != "generator" or name in protected \
+                or recipe.column.domain_checks:
+            continue
+        recipes[name] = replace(recipe, edge_fraction=pct / 100.0)
+
+
 def _carrier_default(column: Column, table) -> Generator:
     """A key column with no override: semantic generator if it can be unique, else by type
     (so a unique `email` still looks like an email, a unique `id` is a sequence)."""
@@ -233,6 +277,12 @@ class _Frame:
         if name not in self._final:
             recipe = self.recipes[name]
             values = _conform(self.raw(name), recipe).alias(name)
+            if recipe.edge_fraction > 0:
+                pool = edge_pool(recipe.column.type, recipe.dtype)
+                if pool is not None:
+                    values = inject(values, pool, self.stream(name), self.rows,
+                                    recipe.edge_fraction)
+                    values = _conform(values, recipe).alias(name)
             nulls = None
             if recipe.null_fraction > 0 and recipe.source == "generator":  # FKs: _parent_rows
                 nulls = rnd.uniform(self.stream(name, "null"), self.rows) < recipe.null_fraction
