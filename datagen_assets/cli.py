@@ -379,6 +379,15 @@ def cmd_plan(args: argparse.Namespace, settings: Settings) -> int:
             print(f"       note: {note.message}")
     for note in plan.notes:
         print(f"note: {note.message}")
+    from datagen_assets.plan.preflight import preflight
+
+    report = preflight(plan)
+    total = sum(e.bytes for e in report.estimates.values())
+    seconds = sum(e.seconds for e in report.estimates.values())
+    for key, estimate in report.estimates.items():
+        print(f"estimate {key}: ~{estimate.bytes / 2**20:,.1f} MiB in memory, "
+              f"~{estimate.seconds:,.2f} s to generate")
+    print(f"estimate total: ~{total / 2**20:,.1f} MiB, ~{seconds:,.1f} s of generation")
     batches = plan_batches(plan)
     print(f"materialise: {len(batches)} run(s)")
     return 0

@@ -175,6 +175,12 @@ class Engine:
                     problems.append(Problem(f"depends on unknown column {dependency!r}",
                                             file=file, table=table.key, column=name))
         self._check_parents(table_plan, problems, file)
+        for group in table_plan.keys.groups:
+            if group.capacity < table_plan.rows:
+                problems.append(Problem(
+                    f"UNIQUE ({', '.join(group.columns)}) can hold only {group.capacity:,} "
+                    f"distinct values, but {table_plan.rows:,} rows are asked for", file=file,
+                    table=table.key, column=group.carrier))
         return recipes
 
     def _check_parents(self, table_plan: TablePlan, problems: list[Problem], file: str) -> None:

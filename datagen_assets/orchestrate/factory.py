@@ -47,9 +47,10 @@ from upath import UPath
 
 from datagen_assets.check.constraints import CheckResult, TableFiles, run_checks
 from datagen_assets.dataset import discover_datasets
-from datagen_assets.generate.engine import engine_for, generate
+from datagen_assets.generate.engine import generate
 from datagen_assets.orchestrate.translator import DatasetTranslator
 from datagen_assets.plan.plan import DatasetPlan, TablePlan, plan_dataset
+from datagen_assets.plan.preflight import preflight
 from datagen_assets.schema.model import Problem, SchemaError
 from datagen_assets.settings import Settings
 from datagen_assets.write.parquet_io import (
@@ -102,18 +103,15 @@ def definitions_for_plans(
 
 def load_plans(settings: Settings) -> list[DatasetPlan]:
     """Discover, validate and plan every dataset; problems from all datasets are raised as one
-    `SchemaError`. Compiling the engine also validates column overrides, so a bad generator
-    name stops definitions from loading rather than a run."""
+    `SchemaError`. The pre-flight (which compiles the engine, so bad column overrides count)
+    stops definitions from loading rather than a run."""
     try:
         plans = [plan_dataset(dataset) for dataset in discover_datasets(settings)]
     except SchemaError as error:
         raise SchemaError(error.problems) from None
     problems: list[Problem] = []
     for plan in plans:
-        try:
-            engine_for(plan)
-        except SchemaError as error:
-            problems.extend(error.problems)
+        problems.extend(preflight(plan, sample_rows=0).problems)
     if problems:
         raise SchemaError(problems)
     return plans

@@ -96,7 +96,8 @@ def plan_keys(table: Table, rows: int, parent_rows: dict[str, int]) -> KeyPlan:
             cap = carrier_capacity(table.column(carrier))
             radix.append(min(need, cap) if cap else need)
         group = KeyGroup(tuple(key_columns), fks, carrier, tuple(radix))
-        if group.capacity < rows:
+        if group.capacity < rows and fks:  # too few parent pairs: fewer rows, noted
+            # (an own column too small for the rows is impossible, not capped: pre-flight)
             max_rows = group.capacity if max_rows is None else min(max_rows, group.capacity)
             notes.append(Note(f"{table.key}: UNIQUE({', '.join(key_columns)}) allows only "
                               f"{group.capacity} rows; rows capped from {rows}"))

@@ -1,0 +1,173 @@
+"""Pre-flight: everything that would make a dataset impossible, found before anything is
+written, plus an estimate of rows, bytes and seconds per table.
+
+Problems found here are the ones construction cannot fix: a UNIQUE column whose type has fewer
+values than the table has rows, a NOT NULL foreign key into an empty table, CHECK constraints
+that contradict the column's type or each other, and every problem the engine finds when it
+compiles the dataset's generators. All are reported together.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from datagen_assets.generate.checks import Bound, translate_checks
+from datagen_assets.generate.dtypes import INTEGER_BOUNDS, numeric_limit
+from datagen_assets.generate.engine import Engine
+from datagen_assets.plan.keys import carrier_capacity
+from datagen_assets.plan.plan import DatasetPlan, TablePlan
+from datagen_assets.schema.model import Problem, SchemaError, TypeKind
+
+SAMPLE_ROWS = 2000
+# Value domains of kinds that cannot carry arbitrary many distinct values.
+SMALL_DOMAINS = {TypeKind.BOOLEAN: 2}
+
+
+@dataclass(frozen=True)
+class TableEstimate:
+    rows: int
+    bytes: int  # in memory (Arrow), a fair upper bound of the Parquet size
+    seconds: float  # generation only, extrapolated from a sample
+
+
+@dataclass
+class Preflight:
+    dataset: str
+    problems: list[Problem] = field(default_factory=list)
+    estimates: dict[str, TableEstimate] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def raise_for_problems(self) -> None:
+        if self.problems:
+            raise SchemaError(self.problems)
+
+
+def preflight(plan: DatasetPlan, sample_rows: int = SAMPLE_ROWS) -> Preflight:
+    """Check feasibility; with `sample_rows` > 0 also estimate size and time by generating a
+    sample of every table (cheap: a few milliseconds a table)."""
+    report = Preflight(plan.name)
+    file = str(plan.dataset.config_path or plan.dataset.schema_path)
+    for table_plan in plan.tables.values():
+        report.problems.extend(_unique_domains(table_plan, file))
+        report.problems.extend(_check_contradictions(table_plan, file))
+    try:
+        engine = Engine(plan)
+    except SchemaError as error:
+        report.problems.extend(error.problems)
+        return report
+    if sample_rows > 0:
+        for key, table_plan in plan.tables.items():
+            report.estimates[key] = _estimate(engine, table_plan, sample_rows)
+    return report
+
+
+def _unique_domains(table_plan: TablePlan, file: str) -> list[Problem]:
+    """A UNIQUE made only of own columns with no carrier (booleans, enums) holds at most the
+    product of their domains; asking for more rows is impossible (FK pairs cap rows instead,
+    see plan; groups with a carrier are checked by the engine)."""
+    table, rows = table_plan.table, table_plan.rows
+    problems = []
+    fk_columns = {c for fk in table.foreign_keys for c in fk.columns}
+    key_sets = ([table.primary_key] if table.primary_key else []) + list(table.uniques)
+    planned = {group.columns for group in table_plan.keys.groups}  # the engine checks those
+    for columns in key_sets:
+        if set(columns) & fk_columns or tuple(columns) in planned:
+            continue
+        capacity = 1
+        for name in columns:
+            column = table.column(name)
+            size = _domain_size(column)
+            capacity = None if size is None or capacity is None else capacity * size
+        if capacity is not None and capacity < rows:
+            problems.append(Problem(
+                f"UNIQUE ({', '.join(columns)}) can hold only {capacity:,} distinct values, "
+                f"but {rows:,} rows are asked for", file=file, table=table.key,
+                column=columns[0] if len(columns) == 1 else None))
+    return problems
+
+
+def _domain_size(column) -> int | None:
+    kind = column.type.kind
+    if kind in SMALL_DOMAINS:
+        return SMALL_DOMAINS[kind]
+    if kind == TypeKind.ENUM:
+        return len(column.type.enum_values)
+    return carrier_capacity(column)
+
+
+def _check_contradictions(table_plan: TablePlan, file: str) -> list[Problem]:
+    table = table_plan.table
+    rules = translate_checks(table)
+    problems = []
+    for name, bound in rules.bounds.items():
+        column = table.column(name)
+        message = _bound_problem(bound, column.type)
+        if message:
+            problems.append(Problem(message, file=file, table=table.key, column=name))
+    for name, values in rules.domains.items():
+        column = table.column(name)
+        if column.type.kind == TypeKind.ENUM:
+            outside = [v for v in values if v not in column.type.enum_values]
+            if outside:
+                problems.append(Problem(f"CHECK allows {outside}, which the enum does not",
+                                        file=file, table=table.key, column=name))
+        if column.type.length and all(len(str(v)) > column.type.length for v in values):
+            problems.append(Problem(f"CHECK allows only values longer than "
+                                    f"{column.type.length} characters", file=file,
+                                    table=table.key, column=name))
+        if name in rules.bounds and all(isinstance(v, (int, float)) for v in values):
+            bound = rules.bounds[name]
+            if not any(_within(v, bound) for v in values):
+                problems.append(Problem("no value of the CHECK's IN list satisfies its range",
+                                        file=file, table=table.key, column=name))
+    for greater, smaller, _ in rules.ordered:
+        if greater == smaller:
+            problems.append(Problem(f"CHECK requires {greater} > {smaller}", file=file,
+                                    table=table.key, column=greater))
+    return problems
+
+
+def _within(value: float, bound: Bound) -> bool:
+    if bound.low is not None and (value < bound.low or bound.low_strict and value == bound.low):
+        return False
+    return not (bound.high is not None
+                and (value > bound.high or bound.high_strict and value == bound.high))
+
+
+def _bound_problem(bound: Bound, column_type) -> str | None:
+    low, high = bound.low, bound.high
+    numbers = all(v is None or isinstance(v, (int, float)) for v in (low, high))
+    if not numbers:
+        return None
+    if low is not None and high is not None and (
+            low > high or low == high and (bound.low_strict or bound.high_strict)):
+        return f"CHECK ranges contradict each other: nothing is above {low} and below {high}"
+    kind = column_type.kind
+    if kind in INTEGER_BOUNDS:
+        type_low, type_high = INTEGER_BOUNDS[kind]
+    elif kind in (TypeKind.NUMERIC, TypeKind.MONEY):
+        type_high = numeric_limit(column_type)
+        type_low = -type_high
+    else:
+        return None
+    if low is not None and low > type_high:
+        return f"CHECK needs values above {low}, more than {column_type.sql or kind} holds"
+    if high is not None and high < type_low:
+        return f"CHECK needs values below {high}, less than {column_type.sql or kind} holds"
+    return None
+
+
+def _estimate(engine: Engine, table_plan: TablePlan, sample_rows: int) -> TableEstimate:
+    rows = min(sample_rows, table_plan.rows)
+    if rows == 0:
+        return TableEstimate(0, 0, 0.0)
+    started = time.perf_counter()
+    sample = engine.generate(table_plan.key, 0, rows)
+    seconds = time.perf_counter() - started
+    factor = table_plan.rows / rows
+    return TableEstimate(table_plan.rows, int(sample.estimated_size() * factor),
+                         seconds * factor)
