@@ -162,7 +162,8 @@ class Engine:
                 generator=generator,
                 null_fraction=null_fraction,
                 dtype=polars_dtype(column.type),
-                bound=rules.bounds.get(column.name) if source is None else None,
+                bound=rules.bounds.get(column.name) if source is None or source[0] == "group"
+                else None,
                 null_with=tuple(sorted(rules.null_with.get(column.name, ()))),
             )
         _couple_ordered_nulls(table, rules, recipes)
@@ -309,6 +310,9 @@ class _Frame:
             if recipe.column.name != group.carrier:
                 return self._group_fk_column(recipe.index, recipe.column.name)
             index = self._group_digits(recipe.index)[-1]
+            low = _integer_floor(recipe)
+            if low is not None:  # a CHECK range on a unique integer: count up from its floor
+                return pl.Series(index + low)
             return self._generate(recipe, index)
         return self._generate(recipe, None)
 
@@ -427,11 +431,22 @@ def _conform(values: pl.Series, recipe: ColumnRecipe) -> pl.Series:
     elif kind in (TypeKind.VARCHAR, TypeKind.CHAR) and column_type.length \
             and values.dtype == pl.String:
         values = values.str.slice(0, column_type.length)
-    if recipe.bound is not None and values.dtype.is_numeric():
+    if recipe.bound is not None and values.dtype.is_numeric() and recipe.source != "group":
         values = _clip(values, recipe.bound, column_type)
     if recipe.dtype is not None and values.dtype != recipe.dtype:
         values = values.cast(recipe.dtype)
     return values
+
+
+def _integer_floor(recipe: ColumnRecipe) -> int | None:
+    """The smallest value a CHECK lets a default-generated unique integer column take."""
+    bound = recipe.bound
+    if (bound is None or bound.low is None or not isinstance(bound.low, (int, float))
+            or recipe.column.type.kind not in INTEGER_BOUNDS
+            or not isinstance(recipe.generator, ByType)):
+        return None
+    low = int(bound.low) + (1 if bound.low_strict else 0)
+    return max(low, INTEGER_BOUNDS[recipe.column.type.kind][0])
 
 
 def _clip(values: pl.Series, bound: Bound, column_type) -> pl.Series:

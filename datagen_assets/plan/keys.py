@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from datagen_assets.generate.checks import translate_checks
 from datagen_assets.schema.model import Column, ForeignKey, Note, Table, TypeKind
 
 # Kinds that can carry uniqueness for any row count (their value space is unbounded enough).
@@ -51,9 +52,15 @@ class KeyPlan:
     notes: tuple[Note, ...]
 
 
-def carrier_capacity(column: Column) -> int | None:
-    """How many distinct values a carrier column can hold (None = more than any table)."""
+def carrier_capacity(column: Column, bound=None) -> int | None:
+    """How many distinct values a carrier column can hold (None = more than any table);
+    `bound` is the column's CHECK range, if any (integers only)."""
     kind, length = column.type.kind, column.type.length
+    if bound is not None and kind in (TypeKind.SMALLINT, TypeKind.INTEGER, TypeKind.BIGINT) \
+            and isinstance(bound.low, (int, float)) and isinstance(bound.high, (int, float)):
+        low = int(bound.low) + (1 if bound.low_strict else 0)
+        high = int(bound.high) - (1 if bound.high_strict else 0)
+        return max(high - low + 1, 0)
     if kind == TypeKind.SMALLINT:
         return 32767
     if kind in (TypeKind.CHAR, TypeKind.VARCHAR) and length:
@@ -73,6 +80,7 @@ def plan_keys(table: Table, rows: int, parent_rows: dict[str, int]) -> KeyPlan:
     fk_columns = {c for fk in table.foreign_keys for c in fk.columns}
     max_rows: int | None = None
     key_sets = ([table.primary_key] if table.primary_key else []) + list(table.uniques)
+    bounds = translate_checks(table).bounds
     for key_columns in key_sets:
         if any(set(g.columns) <= set(key_columns) for g in groups):
             continue  # a subset is already unique, so this superset is too
@@ -93,7 +101,7 @@ def plan_keys(table: Table, rows: int, parent_rows: dict[str, int]) -> KeyPlan:
         bound = math.prod(fixed) if fixed else 1
         if carrier is not None:
             need = max(1, -(-rows // max(bound, 1)))
-            cap = carrier_capacity(table.column(carrier))
+            cap = carrier_capacity(table.column(carrier), bounds.get(carrier))
             radix.append(min(need, cap) if cap else need)
         group = KeyGroup(tuple(key_columns), fks, carrier, tuple(radix))
         if group.capacity < rows and fks:  # too few parent pairs: fewer rows, noted
