@@ -19,10 +19,13 @@ from datagen_assets.generate import random as rnd
 from datagen_assets.generate.checks import Bound, CheckRules, translate_checks
 from datagen_assets.generate.dtypes import INTEGER_BOUNDS, numeric_limit, polars_dtype
 from datagen_assets.generate.edge_cases import edge_case_mask, edge_pool, inject
+from datagen_assets.generate import fanout
 from datagen_assets.generate.generators import (
     ByType,
     Choice,
     Draw,
+    Expression,
+    ForeignKeyFanOut,
     Generator,
     Offset,
     build_generator,
@@ -57,6 +60,7 @@ class Engine:
         problems: list[Problem] = []
         self.notes: list[Note] = []
         self._whole_columns: dict[tuple[str, str], pl.Series] = {}
+        self.fanouts: dict[tuple[str, int], ForeignKeyFanOut] = {}  # (table, FK index)
         self.recipes = {key: self._compile(tp, problems) for key, tp in plan.tables.items()}
         if problems:
             raise SchemaError(problems)
@@ -130,11 +134,15 @@ class Engine:
                 null_fraction = 0.0
             generator = None
             if override.generator:
-                if source is not None and source[0] == "fk":
+                if override.generator == ForeignKeyFanOut.name:
+                    self._compile_fanout(table_plan, column.name, override, problems, file)
+                    override = ColumnConfig(null_fraction=override.null_fraction)
+                elif source is not None and source[0] == "fk":
                     problems.append(Problem("is a foreign key column; its values come from the "
-                                            "parent's keys, remove its generator", file=file,
-                                            table=table.key, column=column.name))
+                                            "parent's keys: use generator `fk` to shape them",
+                                            file=file, table=table.key, column=column.name))
                     continue
+            if override.generator:
                 params = dict(override.params)
                 if "file" in params:  # data files live beside the schema
                     params["file"] = str(self.plan.dataset.schema_path.parent / params["file"])
@@ -183,6 +191,36 @@ class Engine:
                     f"distinct values, but {table_plan.rows:,} rows are asked for", file=file,
                     table=table.key, column=group.carrier))
         return recipes
+
+    def _compile_fanout(self, table_plan: TablePlan, column: str, override: ColumnConfig,
+                        problems: list[Problem], file: str) -> None:
+        table = table_plan.table
+        fk_index = next((i for i, fk in enumerate(table.foreign_keys) if column in fk.columns),
+                        None)
+        where = {"file": file, "table": table.key, "column": column}
+        if fk_index is None:
+            problems.append(Problem("generator `fk` needs a foreign key column", **where))
+            return
+        if table_plan.keys.column_source.get(column) != ("fk", fk_index):
+            problems.append(Problem("this foreign key is part of a unique key, whose "
+                                    "construction decides its parents; `fk` cannot apply",
+                                    **where))
+            return
+        try:
+            spec = build_generator(ForeignKeyFanOut.name, override.params)
+        except ValueError as error:
+            problems.append(Problem(str(error), **where))
+            return
+        fk = table.foreign_keys[fk_index]
+        parent_rows = self.plan.table(fk.ref_table).rows
+        if spec.distribution == "fixed" and table_plan.rows > parent_rows * spec.count:
+            problems.append(Problem(
+                f"fan-out of {spec.count} per parent over {parent_rows:,} {fk.ref_table} rows "
+                f"makes at most {parent_rows * spec.count:,} rows, not {table_plan.rows:,}",
+                **where))
+        if spec.roots is not None and fk.ref_table != table.key:
+            problems.append(Problem("`roots`/`depth` shape self-references only", **where))
+        self.fanouts[(table.key, fk_index)] = spec
 
     def _check_parents(self, table_plan: TablePlan, problems: list[Problem], file: str) -> None:
         table = table_plan.table
@@ -322,7 +360,8 @@ class _Frame:
                     table=self.table, seed=self.engine.seed,
                     locale=self.engine.plan.dataset.config.locale_for(self.table.key,
                                                                       recipe.column.name),
-                    same_row=self.raw, parent_values=self._parent_values, index=index)
+                    same_row=self.raw, parent_values=self._parent_values, index=index,
+                    children_sum=self._children_sum)
         values = recipe.generator.generate(draw)
         if len(values) != len(self.rows):  # e.g. const over an empty chunk
             values = values.head(len(self.rows))
@@ -377,7 +416,12 @@ class _Frame:
         nullable = all(self.table.column(c).nullable for c in fk.columns)
         parent_rows = self.engine.plan.table(fk.ref_table).rows
         missing = None
-        if fk.ref_table == self.table.key:
+        spec = self.engine.fanouts.get((self.table.key, fk_index))
+        if fk.ref_table == self.table.key and spec is not None and spec.roots is not None:
+            picked, roots = fanout.parents_in_tree(key, self.rows, self.table_plan.rows,
+                                                   spec.roots, spec.depth)
+            missing = roots if nullable else None  # NOT NULL roots point to themselves
+        elif fk.ref_table == self.table.key:
             # self reference: point at an earlier row, so hierarchies have no cycles
             picked = np.floor(rnd.uniform(key, self.rows) * self.rows).astype(np.int64)
             if nullable:
@@ -385,9 +429,18 @@ class _Frame:
         elif parent_rows == 0:
             picked = np.zeros(len(self.rows), dtype=np.int64)
             missing = np.ones(len(self.rows), dtype=bool)
+        elif spec is not None and spec.distribution == "zipf":
+            picked = fanout.parents_by_zipf(key, self.rows, parent_rows, spec.s)
+        elif spec is not None and spec.distribution == "fixed":
+            picked = np.minimum(self.rows // spec.count, parent_rows - 1)
+        elif spec is not None and spec.distribution == "range":
+            picked = fanout.parents_by_range(self.stream("fanout", fk_index), self.rows,
+                                             parent_rows, spec.min, spec.max)
         else:
             picked = rnd.integers(key, self.rows, 0, parent_rows - 1)
         fraction = self.recipes[fk.columns[0]].null_fraction
+        if spec is not None and spec.roots is not None:
+            fraction = 0.0  # a tree's NULLs are its roots, as configured
         if nullable and fraction > 0:
             drop = rnd.uniform(rnd.stream_key(key, "null"), self.rows) < fraction
             missing = drop if missing is None else missing | drop
@@ -403,6 +456,39 @@ class _Frame:
             values = pl.select(pl.when(pl.Series(missing)).then(None).otherwise(values))\
                 .to_series()
         return values
+
+    def _children_sum(self, child_key: str, via: str, sql: str) -> pl.Series:
+        """Sum of `sql` over each row's children, which `fixed`/`range` fan-out lays out as
+        one contiguous run of child rows per parent: no child data is read, the child's
+        generators are evaluated at exactly those rows."""
+        if child_key not in self.engine.plan.tables:
+            raise ValueError(f"sum_of_children: no table {child_key!r}")
+        child_plan = self.engine.plan.table(child_key)
+        fk_index = next((i for i, fk in enumerate(child_plan.table.foreign_keys)
+                         if via in fk.columns and fk.ref_table == self.table.key), None)
+        spec = self.engine.fanouts.get((child_key, fk_index)) if fk_index is not None else None
+        if spec is None or not spec.contiguous:
+            raise ValueError(f"sum_of_children: {child_key}.{via} must reference "
+                             f"{self.table.key} with generator fk, distribution fixed or range")
+        if spec.distribution == "fixed":
+            starts = self.rows * spec.count
+            stops = np.minimum(starts + spec.count, child_plan.rows)
+            starts = np.minimum(starts, child_plan.rows)
+        else:
+            starts, stops = fanout.children_by_range(
+                rnd.stream_key(self.engine.seed, child_key, "fanout", fk_index), self.rows,
+                self.table_plan.rows, spec.min, spec.max)
+        lengths = stops - starts
+        total = int(lengths.sum())
+        offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        child_rows = np.arange(total, dtype=np.int64) + offsets
+        owners = np.repeat(np.arange(len(self.rows)), lengths)
+        columns = Expression(sql).columns()
+        frame = pl.DataFrame([self.engine.parent_column(child_key, c, child_rows).alias(c)
+                              for c in columns])
+        values = frame.select(pl.sql_expr(sql).cast(pl.Float64)).to_series().fill_null(0.0)
+        sums = np.bincount(owners, weights=values.to_numpy(), minlength=len(self.rows))
+        return pl.Series(np.round(sums, 6))
 
     def _parent_values(self, via: str, column: str) -> pl.Series:
         """A parent column at the rows this row's FK through column `via` points to."""

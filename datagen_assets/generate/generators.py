@@ -41,6 +41,8 @@ class Draw:
     same_row: Callable[[str], pl.Series]
     parent_values: Callable[[str, str], pl.Series]  # (via FK column, parent column) -> values
     index: np.ndarray | None = None  # unique index when the column carries a key group
+    # (child table, its FK column pointing here, SQL over child columns) -> sum per row
+    children_sum: Callable[[str, str, str], pl.Series] | None = None
 
     def stream(self, *purpose: object) -> int:
         return rnd.stream_key(self.key, *purpose)
@@ -471,21 +473,26 @@ class UniformDate(Generator):
 @register
 @dataclass(frozen=True)
 class Offset(Generator):
-    """`column` of the same row plus a random amount in [min, max] (seconds for dates and
-    timestamps, units otherwise): updated_at >= created_at, end after start, CHECK (a > b).
-    With `strict`, the amount is at least one unit of the column (a day for dates)."""
+    """`column` of the same row (or, with `via`, of the parent row that FK column references)
+    plus a random amount in [min, max] (seconds for dates and timestamps, units otherwise):
+    updated_at >= created_at, an order after its customer signed up, CHECK (a > b). With
+    `strict`, the amount is at least one unit of the column (a day for dates)."""
 
     name: ClassVar[str] = "offset"
     column: str = "created_at"
     min: float = 0.0
     max: float = 90 * 86400.0
     strict: bool = False
+    via: str | None = None  # an FK column: offset from the referenced parent row's `column`
 
     def dependencies(self, table: Table) -> tuple[str, ...]:
-        return (self.column,)
+        return () if self.via else (self.column,)
 
     def generate(self, draw: Draw) -> pl.Series:
-        base = draw.same_row(self.column)
+        if self.via:
+            base = draw.parent_values(self.via, self.column)
+        else:
+            base = draw.same_row(self.column)
         if base.dtype == pl.Date:
             low, high = math.ceil(self.min / 86400), max(math.floor(self.max / 86400), 1)
             days = rnd.integers(draw.key, draw.rows, max(low, int(self.strict)), high)
@@ -691,6 +698,66 @@ class Lookup(Generator):
 
     def generate(self, draw: Draw) -> pl.Series:
         return draw.parent_values(self.via, self.column)
+
+
+@register
+@dataclass(frozen=True)
+class ForeignKeyFanOut(Generator):
+    """On a foreign key column: how child rows spread over parent rows. `uniform` (default),
+    `zipf` (a few parents get most children; exponent `s`), `fixed` (`count` children per
+    parent, in parent order), `range` (`min`..`max` children per parent; the table's row count
+    then follows from it). On a self-reference, `roots` (share of rows at the top: NULL, or
+    pointing to themselves when NOT NULL) and `depth` shape a tree."""
+
+    name: ClassVar[str] = "fk"
+    distribution: str = "uniform"
+    s: float = 1.1
+    count: int = 1
+    min: int = 0
+    max: int = 3
+    roots: float | None = None
+    depth: int = 3
+
+    DISTRIBUTIONS: ClassVar[tuple[str, ...]] = ("uniform", "zipf", "fixed", "range")
+
+    def __post_init__(self) -> None:
+        if self.distribution not in self.DISTRIBUTIONS:
+            raise ValueError(f"distribution must be one of {', '.join(self.DISTRIBUTIONS)}")
+        if self.count < 1 or self.min < 0 or self.max < self.min or self.s <= 0:
+            raise ValueError("need count >= 1, 0 <= min <= max and s > 0")
+        if self.roots is not None and not (0 < self.roots <= 1) or self.depth < 1:
+            raise ValueError("roots must be in (0, 1] and depth >= 1")
+
+    @property
+    def contiguous(self) -> bool:
+        """Children of one parent are one run of rows (what sum_of_children needs)."""
+        return self.distribution in ("fixed", "range")
+
+    def generate(self, draw: Draw) -> pl.Series:
+        raise TypeError("fk describes a foreign key's spread; the engine applies it")
+
+
+@register
+@dataclass(frozen=True)
+class SumOfChildren(Generator):
+    """The sum over this row's children in `table` (found through their FK column `via`) of
+    a SQL expression over the child's columns: orders.total = sum(quantity * unit_price).
+    The child FK must use `fk` with distribution `fixed` or `range`, which lays each parent's
+    children out contiguously, so the parent adds them up without reading child data."""
+
+    name: ClassVar[str] = "sum_of_children"
+    table: str = ""
+    via: str = ""
+    expression: str = ""
+
+    def __post_init__(self) -> None:
+        if not (self.table and self.via and self.expression):
+            raise ValueError("sum_of_children needs `table`, `via` and `expression`")
+        Expression(self.expression)  # validates the SQL
+
+    def generate(self, draw: Draw) -> pl.Series:
+        assert draw.children_sum is not None
+        return draw.children_sum(self.table, self.via, self.expression)
 
 
 # ---------------------------------------------------------------- by type

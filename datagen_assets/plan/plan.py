@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from datagen_assets.dataset import Dataset
+from datagen_assets.generate.fanout import range_total
+from datagen_assets.generate.random import stream_key
 from datagen_assets.plan.keys import KeyPlan, plan_keys
 from datagen_assets.schema.model import Note, Table
 
@@ -79,6 +81,7 @@ def plan_dataset(dataset: Dataset) -> DatasetPlan:
         changed = False
         for key in order:
             table = schema.tables[key]
+            wanted[key] = _fanout_rows(table, config, rows, dataset.config.seed, wanted[key])
             keys = plan_keys(table, wanted[key], rows)
             capped = min(wanted[key], keys.max_rows if keys.max_rows is not None else wanted[key])
             if capped != rows[key]:
@@ -91,6 +94,25 @@ def plan_dataset(dataset: Dataset) -> DatasetPlan:
             break
     return DatasetPlan(dataset, {key: plans[key] for key in order},
                        tuple(schema.notes) + tuple(cycle_notes))
+
+
+def _fanout_rows(table: Table, config, rows: dict[str, int], seed: int, wanted: int) -> int:
+    """With `fk` distribution `range` (min..max children per parent), a table's row count is
+    the sum of its parents' child counts, computed exactly as the engine will draw them."""
+    table_config = config.tables.get(table.key)
+    if not table_config:
+        return wanted
+    for fk_index, fk in enumerate(table.foreign_keys):
+        for column in fk.columns:
+            column_config = table_config.columns.get(column)
+            params = column_config.params if column_config else {}
+            if (column_config and column_config.generator == "fk"
+                    and params.get("distribution") == "range" and fk.ref_table != table.key):
+                key = stream_key(seed, table.key, "fanout", fk_index)
+                low, high = int(params.get("min", 0)), int(params.get("max", 3))
+                if 0 <= low <= high:
+                    return range_total(key, rows[fk.ref_table], low, high)
+    return wanted
 
 
 def _topological_order(tables: dict[str, Table]) -> tuple[list[str], list[Note]]:
