@@ -15,11 +15,11 @@ import polars as pl
 import sqlglot.expressions as exp
 
 from datagen_assets.dataset import ColumnConfig
+from datagen_assets.generate import fanout
 from datagen_assets.generate import random as rnd
 from datagen_assets.generate.checks import Bound, CheckRules, translate_checks
 from datagen_assets.generate.dtypes import INTEGER_BOUNDS, numeric_limit, polars_dtype
 from datagen_assets.generate.edge_cases import edge_case_mask, edge_pool, inject
-from datagen_assets.generate import fanout
 from datagen_assets.generate.generators import (
     ByType,
     Choice,

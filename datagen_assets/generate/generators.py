@@ -489,10 +489,8 @@ class Offset(Generator):
         return () if self.via else (self.column,)
 
     def generate(self, draw: Draw) -> pl.Series:
-        if self.via:
-            base = draw.parent_values(self.via, self.column)
-        else:
-            base = draw.same_row(self.column)
+        base = (draw.parent_values(self.via, self.column) if self.via
+                else draw.same_row(self.column))
         if base.dtype == pl.Date:
             low, high = math.ceil(self.min / 86400), max(math.floor(self.max / 86400), 1)
             days = rnd.integers(draw.key, draw.rows, max(low, int(self.strict)), high)
