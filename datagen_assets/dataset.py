@@ -14,15 +14,17 @@ from typing import Any
 
 import yaml
 
-from datagen_assets.schema.ddl import load_ddl
 from datagen_assets.schema.model import Problem, Schema, SchemaError
+from datagen_assets.schema.sources import LOADERS, load_schema
 from datagen_assets.settings import Settings
 
 DEFAULT_ROWS = 1000
 DEFAULT_SEED = 42
 DEFAULT_CHUNK_ROWS = 250_000
-SCHEMA_SUFFIXES = (".sql", ".ddl")
 CONFIG_SUFFIXES = (".yaml", ".yml")
+# YAML files beside a schema that are not its config: `<name>.profile.yaml` (introspection
+# profile), `<name>.annotations.yaml` (the AI assistant's reviewed suggestions).
+SIDECAR_KINDS = ("profile", "annotations")
 DATASET_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 DATASET_KEYS = {"schema", "dialect", "seed", "rows", "scale", "chunk_rows", "null_fraction",
@@ -98,8 +100,10 @@ def discover_datasets(settings: Settings | None = None) -> list[Dataset]:
     folder = settings.schemas_dir
     if not folder.is_dir():
         raise SchemaError([Problem(f"schemas folder {folder} does not exist", file=str(folder))])
-    configs = {p.stem: p for p in sorted(folder.iterdir()) if p.suffix in CONFIG_SUFFIXES}
-    schema_files = [p for p in sorted(folder.iterdir()) if p.suffix in SCHEMA_SUFFIXES]
+    files = sorted(p for p in folder.iterdir() if p.is_file())
+    configs = {p.stem: p for p in files if p.suffix in CONFIG_SUFFIXES
+               and p.stem.split(".")[-1] not in SIDECAR_KINDS}
+    schema_files = [p for p in files if p.suffix.lower() in LOADERS]
     datasets, problems, seen = [], [], {}
     for schema_path in schema_files:
         name = dataset_name(schema_path)
@@ -114,7 +118,8 @@ def discover_datasets(settings: Settings | None = None) -> list[Dataset]:
             problems.extend(error.problems)
     for stem, config_path in configs.items():
         if stem not in seen:
-            problems.append(Problem(f"config has no schema file {stem}.sql beside it",
+            problems.append(Problem(f"config has no schema file beside it ({stem}.sql, "
+                                    f"{stem}.<dialect>.sql or {stem}.json)",
                                     file=str(config_path)))
     if problems:
         raise SchemaError(problems)
@@ -130,7 +135,7 @@ def load_dataset(schema_path: Path | str, config_path: Path | str | None = None,
     name = dataset_name(schema_path)
     raw = _read_yaml(config_path) if config_path else {}
     dialect = raw.get("dialect") if isinstance(raw, dict) else None
-    schema = load_ddl(schema_path, dialect=dialect)
+    schema = load_schema(schema_path, dialect=dialect)
     problems: list[Problem] = []
     if not DATASET_NAME.match(name):
         problems.append(Problem(f"dataset name {name!r} must be letters, digits and _",

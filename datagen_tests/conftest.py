@@ -41,7 +41,7 @@ def fresh_database(postgres_admin, request):
     created = []
 
     def make(name: str) -> str:
-        database = f"datagen_test_{name}".lower()[:60]
+        database = f"datagen_test_{os.getpid()}_{name}".lower()[:60]  # parallel runs coexist
         postgres_admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         postgres_admin.execute(f'CREATE DATABASE "{database}"')
         created.append(database)

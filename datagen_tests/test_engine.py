@@ -169,7 +169,8 @@ def test_nullable_foreign_key_null_share_matches_config(tmp_path):
 def test_generator_docs_match_the_catalog():
     from datagen_assets.generate.catalog_docs import DOCS, render
 
-    assert DOCS.read_text() == render(), "run: uv run python -m datagen_assets.generate.catalog_docs"
+    hint = "run: uv run python -m datagen_assets.generate.catalog_docs"
+    assert DOCS.read_text() == render(), hint
 
 
 @pytest.mark.parametrize("locale", ["en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL",
@@ -263,3 +264,17 @@ def test_edge_cases_are_injected_recorded_and_deterministic(tmp_path):
     assert Engine(plan).generate("people", 1000, 1100).equals(frame.slice(1000, 100))
     assert cells.filter(pl.col("row").is_between(1000, 1099)).equals(
         engine.edge_cases("people", 1000, 1100))
+
+
+def test_json_check_and_unevaluable_checks_are_noted(tmp_path):
+    import json
+
+    plan = _plan(tmp_path, ddl="""
+CREATE TABLE t (id INT PRIMARY KEY, doc TEXT NOT NULL CHECK (doc IS JSON),
+                a INT, b INT, CHECK (num_nonnulls(a, b) = 1));
+""", config="rows: 50\n")
+    engine = Engine(plan)
+    frame = engine.generate("t", 0, 50)
+    assert all(isinstance(json.loads(v), dict) for v in frame["doc"])
+    assert any("num_nonnulls" in note.message.lower() and "not enforced" in note.message
+               for note in engine.notes)

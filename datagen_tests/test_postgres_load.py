@@ -125,3 +125,51 @@ def test_edge_cases_still_load(tmp_path, fresh_database, name):
     url = fresh_database(f"edges_{name}")
     _apply_ddl(url, path)
     assert sum(_load(url, path, rows=1000, config_path=config).values()) > 0
+
+
+CHECKED = """
+CREATE TABLE checked (
+    id serial PRIMARY KEY,
+    code varchar(6) NOT NULL CHECK (code ~ '^[A-Z]{3}-[0-9]{2}$'),
+    sku text NOT NULL CHECK (sku LIKE 'SKU-%'),
+    email varchar(60) CHECK (lower(email) = email),
+    a int, b int, CHECK ((a IS NULL) <> (b IS NULL)),
+    title varchar(20) NOT NULL CHECK (length(title) BETWEEN 3 AND 8),
+    even int NOT NULL CHECK (even % 2 = 0),
+    shout text NOT NULL CHECK (upper(shout) = shout)
+);
+"""
+
+
+def test_check_constraints_of_every_shape_hold(tmp_path, fresh_database):
+    path = tmp_path / "checked.postgres.sql"
+    path.write_text(CHECKED)
+    url = fresh_database("checked")
+    _apply_ddl(url, path)
+    assert _load(url, path, rows=3000) == {"checked": 3000}
+
+
+def test_copy_round_trips_awkward_values(fresh_database):
+    import datetime as dt
+
+    import polars as pl
+
+    from datagen_assets.schema.ddl import parse_ddl
+
+    url = fresh_database("roundtrip")
+    ddl = "CREATE TABLE r (id int PRIMARY KEY, tags text[], note text, took interval, b bytea);"
+    table = parse_ddl(ddl, "postgres").table("r")
+    frame = pl.DataFrame({
+        "id": [1, 2, 3],
+        "tags": [["x\\y", 'q"z', None], [], None],
+        "note": ["", None, 'a,"b"\nc\\N'],
+        "took": [dt.timedelta(days=1, microseconds=5), None, None],
+        "b": [b"\x00\xff", b"", None],
+    }, schema_overrides={"took": pl.Duration("us")})
+    with psycopg.connect(url) as connection:
+        connection.execute(ddl)
+        copy_frame(connection, table, frame)
+        rows = connection.execute("SELECT tags, note, b, took FROM r ORDER BY id").fetchall()
+    assert rows[0] == (["x\\y", 'q"z', None], "", b"\x00\xff", dt.timedelta(1, 0, 5))
+    assert rows[1] == ([], None, b"", None)
+    assert rows[2] == (None, 'a,"b"\nc\\N', None, None)

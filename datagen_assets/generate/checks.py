@@ -8,15 +8,19 @@ A CHECK is split into its AND-ed parts; each part that matches a known shape bec
 | `c > 0`, `c <= 9`, `c BETWEEN a AND b`  | `bounds[c]`: values clipped into the range  |
 | `a > b`, `a >= b` (two columns)         | `ordered`: a = b + a positive offset        |
 | `c IS NOT NULL`                         | `not_null`: c never NULL                    |
+| `c ~ 're'`, `c LIKE 'AB%'`              | `patterns[c]`: strings made to match        |
+| `lower(c) = c`, `upper(c) = c`          | `cases[c]`: values folded to that case      |
+| `c IS JSON`                             | `json`: c holds JSON documents              |
 | `a IS NULL OR (...)`                    | the parts of (...) hold; a is NULL wherever |
 |                                         | a column (...) needs non-NULL is NULL       |
 
-Anything else is kept in `untranslated` and reported as a plan note (the DuckDB check then
-tells whether generated data happens to satisfy it).
+Anything else is kept in `untranslated`: the engine evaluates it on each chunk and redraws
+the failing rows deterministically (see `Engine`), and reports what it cannot evaluate.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +50,9 @@ class CheckRules:
     ordered: list[tuple[str, str, bool]] = field(default_factory=list)  # (greater, smaller, strict)
     not_null: set[str] = field(default_factory=set)
     null_with: dict[str, set[str]] = field(default_factory=dict)  # a is NULL where any is NULL
+    patterns: dict[str, str] = field(default_factory=dict)  # column -> regex to match
+    cases: dict[str, str] = field(default_factory=dict)  # column -> "lower" | "upper"
+    json: set[str] = field(default_factory=set)
     untranslated: list[Check] = field(default_factory=list)
 
 
@@ -164,7 +171,42 @@ def _apply(node: exp.Expression, rules: CheckRules, columns: set[str]) -> bool:
         return False
     if isinstance(node, exp.Or):
         return _null_or(node, rules, columns)
+    if isinstance(node, (exp.RegexpLike, exp.Like)) and not node.args.get("negate"):
+        column = _column(node.this, columns)
+        ok, pattern = _literal(node.expression)
+        if column and ok and isinstance(pattern, str):
+            rules.patterns[column] = (pattern if isinstance(node, exp.RegexpLike)
+                                      else like_to_regex(pattern))
+            return True
+        return False
+    if isinstance(node, exp.EQ):
+        for folded, other in ((node.this, node.expression), (node.expression, node.this)):
+            if isinstance(folded, (exp.Lower, exp.Upper)):
+                column = _column(folded.this, columns)
+                if column and column == _column(other, columns):
+                    rules.cases[column] = "lower" if isinstance(folded, exp.Lower) else "upper"
+                    return True
+        return False
+    if isinstance(node, exp.Is) and isinstance(node.expression, exp.JSON):
+        column = _column(node.this, columns)
+        if column and not node.args.get("negate"):
+            rules.json.add(column)
+            return True
     return False
+
+
+def like_to_regex(pattern: str) -> str:
+    """SQL LIKE -> a regex generation can satisfy: `%` is a short run of letters and digits,
+    `_` one of them, everything else literal."""
+    out = []
+    for char in pattern:
+        if char == "%":
+            out.append("[A-Za-z0-9]{0,6}")
+        elif char == "_":
+            out.append("[A-Za-z0-9]")
+        else:
+            out.append(re.escape(char))
+    return "^" + "".join(out) + "$"
 
 
 def _comparison(op: str, left: exp.Expression, right: exp.Expression, rules: CheckRules,

@@ -27,7 +27,9 @@ from datagen_assets.generate.generators import (
     Expression,
     ForeignKeyFanOut,
     Generator,
+    JsonDocument,
     Offset,
+    Pattern,
     build_generator,
 )
 from datagen_assets.generate.semantic import detect
@@ -49,6 +51,20 @@ class ColumnRecipe:
     bound: Bound | None = None  # from CHECK constraints
     null_with: tuple[str, ...] = ()  # NULL wherever one of these columns is NULL
     edge_fraction: float = 0.0  # share of cells replaced by edge cases
+    case: str | None = None  # "lower" | "upper", from CHECK (lower(c) = c)
+
+
+@dataclass(frozen=True)
+class Repair:
+    """An untranslated CHECK, enforced by evaluating it on each chunk and redrawing the failing
+    rows from salted streams (deterministic: the same rows fail and get the same redraws
+    wherever the chunk is generated)."""
+
+    sql: str
+    columns: tuple[str, ...]
+
+
+MAX_REDRAWS = 64
 
 
 class Engine:
@@ -61,6 +77,7 @@ class Engine:
         self.notes: list[Note] = []
         self._whole_columns: dict[tuple[str, str], pl.Series] = {}
         self.fanouts: dict[tuple[str, int], ForeignKeyFanOut] = {}  # (table, FK index)
+        self.repairs: dict[str, list[Repair]] = {}  # untranslated CHECKs, per table
         self.recipes = {key: self._compile(tp, problems) for key, tp in plan.tables.items()}
         if problems:
             raise SchemaError(problems)
@@ -114,9 +131,7 @@ class Engine:
         table_config = config.tables.get(table.key)
         file = str(self.plan.dataset.config_path or self.plan.dataset.schema_path)
         rules = translate_checks(table)
-        for check in rules.untranslated:
-            self.notes.append(Note(f"{table.key}: CHECK {check.sql} is not translated into "
-                                   "generation rules; the data may violate it"))
+        self.repairs[table.key] = []
         recipes = {}
         for column in table.columns:
             override = table_config.columns.get(column.name) if table_config else None
@@ -173,9 +188,19 @@ class Engine:
                 bound=rules.bounds.get(column.name) if source is None or source[0] == "group"
                 else None,
                 null_with=tuple(sorted(rules.null_with.get(column.name, ()))),
+                case=rules.cases.get(column.name),
             )
         _couple_ordered_nulls(table, rules, recipes)
         _assign_edge_cases(table, rules, recipes, config, table_config)
+        for check in rules.untranslated:
+            columns = tuple(dict.fromkeys(
+                c.name for c in check.expression.find_all(exp.Column)
+                if c.name in recipes))
+            if columns and all(recipes[c].source == "generator" for c in columns):
+                self.repairs[table.key].append(Repair(check.sql, columns))
+            else:
+                self.notes.append(Note(f"{table.key}: CHECK {check.sql} involves key columns "
+                                       "and is not translated; the data may violate it"))
         for name, recipe in recipes.items():
             if recipe.generator is None:
                 continue
@@ -236,6 +261,10 @@ def _from_checks(column: Column, table: Table, rules: CheckRules) -> Generator |
     """A generator that makes the column satisfy its CHECK constraints, if one applies."""
     if column.name in rules.domains:
         return Choice(rules.domains[column.name])
+    if column.name in rules.patterns:
+        return Pattern(rules.patterns[column.name])
+    if column.name in rules.json:
+        return JsonDocument()
     for greater, smaller, strict in rules.ordered:
         if greater == column.name:
             temporal = column.type.kind in (TypeKind.DATE, TypeKind.TIMESTAMP,
@@ -297,8 +326,10 @@ class _Frame:
     `raw` is what a generator produced (used by same-row dependants), `final` adds NULLs,
     bounds and the column's dtype (what is stored, and what FKs and lookups see)."""
 
-    def __init__(self, engine: Engine, table_plan: TablePlan, rows: np.ndarray):
+    def __init__(self, engine: Engine, table_plan: TablePlan, rows: np.ndarray,
+                 salt: int = 0):
         self.engine = engine
+        self.salt = salt  # > 0: a redraw of rows that failed a CHECK
         self.table_plan = table_plan
         self.table = table_plan.table
         self.rows = rows
@@ -309,6 +340,8 @@ class _Frame:
         self._fk_rows: dict[int, tuple[np.ndarray, np.ndarray | None]] = {}
 
     def stream(self, *parts: object) -> int:
+        if self.salt:
+            return rnd.stream_key(self.engine.seed, self.table.key, "redraw", self.salt, *parts)
         return rnd.stream_key(self.engine.seed, self.table.key, *parts)
 
     # ------------------------------------------------------------------ values
@@ -320,25 +353,56 @@ class _Frame:
 
     def final(self, name: str) -> pl.Series:
         if name not in self._final:
-            recipe = self.recipes[name]
-            values = _conform(self.raw(name), recipe).alias(name)
-            if recipe.edge_fraction > 0:
-                pool = edge_pool(recipe.column.type, recipe.dtype)
-                if pool is not None:
-                    values = inject(values, pool, self.stream(name), self.rows,
-                                    recipe.edge_fraction)
-                    values = _conform(values, recipe).alias(name)
-            nulls = None
-            if recipe.null_fraction > 0 and recipe.source == "generator":  # FKs: _parent_rows
-                nulls = rnd.uniform(self.stream(name, "null"), self.rows) < recipe.null_fraction
-            for other in recipe.null_with:
-                missing = self.final(other).is_null().to_numpy()
-                nulls = missing if nulls is None else nulls | missing
-            if nulls is not None and nulls.any():
-                values = pl.select(pl.when(pl.Series(nulls)).then(None).otherwise(values)
-                                   .alias(name)).to_series()
-            self._final[name] = values
+            repair = next((r for r in self.engine.repairs.get(self.table.key, ())
+                           if name in r.columns), None)
+            if repair is None:
+                self._final[name] = self._final_base(name)
+            else:
+                self._repair(repair)
         return self._final[name]
+
+    def _repair(self, repair: Repair) -> None:
+        frame = pl.DataFrame([self._final_base(c) for c in repair.columns])
+        try:
+            passed = _holds(frame, repair.sql)
+        except Exception as error:  # noqa: BLE001 - polars SQL has many failure types
+            self.engine.notes.append(Note(f"{self.table.key}: CHECK {repair.sql} cannot be "
+                                          f"evaluated ({type(error).__name__}); not enforced"))
+            self.engine.repairs[self.table.key].remove(repair)
+            for column in repair.columns:
+                self._final[column] = frame[column]
+            return
+        for attempt in range(1, MAX_REDRAWS + 1):
+            failing = np.flatnonzero(~passed)
+            if not len(failing):
+                break
+            salted = _Frame(self.engine, self.table_plan, self.rows[failing], salt=attempt)
+            redrawn = pl.DataFrame([salted._final_base(c) for c in repair.columns])
+            frame = frame.with_columns(
+                frame[c].scatter(failing, redrawn[c]) for c in repair.columns)
+            passed[failing] = _holds(redrawn, repair.sql)
+        for column in repair.columns:
+            self._final[column] = frame[column]
+
+    def _final_base(self, name: str) -> pl.Series:
+        recipe = self.recipes[name]
+        values = _conform(self.raw(name), recipe).alias(name)
+        if recipe.edge_fraction > 0:
+            pool = edge_pool(recipe.column.type, recipe.dtype)
+            if pool is not None:
+                values = inject(values, pool, self.stream(name), self.rows,
+                                recipe.edge_fraction)
+                values = _conform(values, recipe).alias(name)
+        nulls = None
+        if recipe.null_fraction > 0 and recipe.source == "generator":  # FKs: _parent_rows
+            nulls = rnd.uniform(self.stream(name, "null"), self.rows) < recipe.null_fraction
+        for other in recipe.null_with:
+            missing = self.final(other).is_null().to_numpy()
+            nulls = missing if nulls is None else nulls | missing
+        if nulls is not None and nulls.any():
+            values = pl.select(pl.when(pl.Series(nulls)).then(None).otherwise(values)
+                               .alias(name)).to_series()
+        return values
 
     def _make(self, recipe: ColumnRecipe) -> pl.Series:
         if recipe.source == "fk":
@@ -514,7 +578,9 @@ def _conform(values: pl.Series, recipe: ColumnRecipe) -> pl.Series:
     elif kind in (TypeKind.NUMERIC, TypeKind.MONEY) and values.dtype.is_float():
         limit = numeric_limit(column_type)
         values = values.clip(-limit, limit)
-    elif kind in (TypeKind.VARCHAR, TypeKind.CHAR) and column_type.length \
+    if recipe.case and values.dtype == pl.String:
+        values = values.str.to_lowercase() if recipe.case == "lower" else values.str.to_uppercase()
+    if kind in (TypeKind.VARCHAR, TypeKind.CHAR) and column_type.length \
             and values.dtype == pl.String:
         values = values.str.slice(0, column_type.length)
     if recipe.bound is not None and values.dtype.is_numeric() and recipe.source != "group":
@@ -522,6 +588,12 @@ def _conform(values: pl.Series, recipe: ColumnRecipe) -> pl.Series:
     if recipe.dtype is not None and values.dtype != recipe.dtype:
         values = values.cast(recipe.dtype)
     return values
+
+
+def _holds(frame: pl.DataFrame, sql: str) -> np.ndarray:
+    """Rows where a CHECK holds; NULL counts as holding, as in SQL."""
+    result = frame.select(pl.sql_expr(sql).fill_null(True)).to_series()
+    return result.to_numpy().astype(bool)
 
 
 def _integer_floor(recipe: ColumnRecipe) -> int | None:

@@ -585,6 +585,18 @@ class Words(Generator):
 
 @register
 @dataclass(frozen=True)
+class JsonDocument(Generator):
+    """Small JSON objects (`{"label": "...", "value": 42}`), valid for json/jsonb and for
+    text columns checked with IS JSON."""
+
+    name: ClassVar[str] = "json"
+
+    def generate(self, draw: Draw) -> pl.Series:
+        return _json(draw)
+
+
+@register
+@dataclass(frozen=True)
 class ProductName(Generator):
     """2 or 3 capitalised words: adjective (+ material) + noun."""
 

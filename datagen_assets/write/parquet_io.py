@@ -1,4 +1,4 @@
-"""Parquet storage of table chunks: the layout, an atomic writer and a Dagster IO manager.
+"""The Dagster IO manager over Parquet chunk storage (`write/storage.py`: layout, atomic writes).
 
 Layout: `<storage>/<dataset>/<table key>/<partition key>.parquet`, one file per chunk, where
 `<storage>` is an fsspec URL (`./data`, `s3://bucket/prefix`, `memory://...`). Everything goes
@@ -17,10 +17,7 @@ the value is then a mapping partition key -> DataFrame, consumed one chunk at a 
 
 from __future__ import annotations
 
-import io
-import os
-import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any, get_args, get_origin
 
 import polars as pl
@@ -31,141 +28,28 @@ from dagster import (
     OutputContext,
     UPathIOManager,
 )
-from fsspec.implementations.local import LocalFileSystem
 from upath import UPath
 
-SUFFIX = ".parquet"
-COMPRESSION = "zstd"
-COMPRESSION_LEVEL = 3
-LOCAL_PROTOCOLS = ("", "file", "local")
-
-
-# ---------------------------------------------------------------------------- layout
-
-
-def storage_root(storage_url: str) -> UPath:
-    """The storage base as a UPath; a local folder is made absolute, so every process (code
-    server, run worker, CLI) resolves it to the same place whatever its working directory."""
-    root = UPath(storage_url)
-    if root.protocol in LOCAL_PROTOCOLS:
-        root = UPath(os.path.abspath(os.path.expanduser(root.path)))
-    return root
-
-
-def path_segment(name: str) -> str:
-    """One path segment for a dataset or table key. A key like `bookings.flights` stays one
-    segment; the few characters that would change the path's meaning are percent-escaped."""
-    escaped = name.replace("%", "%25").replace("/", "%2F").replace("\\", "%5C")
-    return "%2E" + escaped[1:] if escaped.startswith(".") else escaped
-
-
-def asset_path(storage_url: str, key_path: Sequence[str]) -> UPath:
-    """The folder of an asset's chunks: one escaped segment per asset key part. The IO manager
-    and the checks both use it, so they agree even under a custom translator's keys."""
-    return storage_root(storage_url).joinpath(*(path_segment(part) for part in key_path))
-
-
-def table_path(storage_url: str, dataset: str, table_key: str) -> UPath:
-    """The folder holding every chunk of a table under the default `[dataset, table]` key."""
-    return asset_path(storage_url, (dataset, table_key))
-
-
-def chunk_path(storage_url: str, dataset: str, table_key: str, partition_key: str) -> UPath:
-    """The final name of one chunk."""
-    return table_path(storage_url, dataset, table_key) / chunk_name(partition_key)
-
-
-def chunk_name(partition_key: str) -> str:
-    return f"{path_segment(partition_key)}{SUFFIX}"
-
-
-def table_glob(storage_url: str, dataset: str, table_key: str) -> str:
-    """A glob over a table's final chunk names (temporary names never match it), for ad-hoc
-    reads such as `duckdb.read_parquet(table_glob(...))`. Checks use `existing_chunks` instead,
-    which cannot pick up stale chunks of an older, larger plan."""
-    return str(table_path(storage_url, dataset, table_key) / f"*{SUFFIX}")
-
-
-def existing_chunks(
-    storage_url: str, dataset: str, table_key: str, partition_keys: Sequence[str]
-) -> dict[str, str]:
-    """Partition key -> file of the planned chunks of a table that exist now."""
-    return existing_files(table_path(storage_url, dataset, table_key), partition_keys)
-
-
-def existing_files(folder: UPath, partition_keys: Sequence[str]) -> dict[str, str]:
-    """Partition key -> file (see `chunk_location`) of the planned chunks in `folder` that
-    exist now, listing the folder once (one request on an object store, not one per chunk)."""
-    try:
-        listed = folder.fs.ls(folder.path, detail=False)
-    except (FileNotFoundError, NotADirectoryError):
-        return {}
-    names = {str(p).rstrip("/").rsplit("/", 1)[-1] for p in listed}
-    return {
-        key: chunk_location(folder / chunk_name(key))
-        for key in partition_keys
-        if chunk_name(key) in names
-    }
-
-
-def chunk_location(path: UPath) -> str:
-    """How readers outside fsspec (DuckDB, polars) should name a file: a plain path when local,
-    the full URL otherwise."""
-    return path.path if is_local(path) else str(path)
-
-
-def is_local(path: UPath) -> bool:
-    return isinstance(path.fs, LocalFileSystem)
-
-
-# ---------------------------------------------------------------------------- read / write
-
-
-def encode_parquet(frame: pl.DataFrame, target: str | io.BytesIO) -> None:
-    """The one place chunks are encoded, so every writer uses the same settings."""
-    frame.write_parquet(target, compression=COMPRESSION, compression_level=COMPRESSION_LEVEL)
-
-
-def write_parquet_atomic(frame: pl.DataFrame, path: UPath) -> int:
-    """Write `frame` to `path` so that the final name holds either the previous content or the
-    complete new file, never a partial one. Returns the bytes written."""
-    if is_local(path):
-        final = path.path
-        os.makedirs(os.path.dirname(final), exist_ok=True)
-        temporary = os.path.join(
-            os.path.dirname(final), f".{os.path.basename(final)}.{uuid.uuid4().hex}.tmp"
-        )
-        try:
-            encode_parquet(frame, temporary)
-            descriptor = os.open(temporary, os.O_RDONLY)
-            try:
-                os.fsync(descriptor)  # the rename must not outlive the data on a power cut
-            finally:
-                os.close(descriptor)
-            size = os.path.getsize(temporary)
-            os.replace(temporary, final)
-        except BaseException:
-            if os.path.exists(temporary):
-                os.remove(temporary)
-            raise
-        return size
-    buffer = io.BytesIO()
-    encode_parquet(frame, buffer)
-    data = buffer.getvalue()
-    path.fs.pipe_file(path.path, data)  # one put: the object appears whole or not at all
-    return len(data)
-
-
-def read_parquet(path: UPath, lazy: bool = False) -> pl.DataFrame | pl.LazyFrame:
-    """Read one chunk; a LazyFrame scans local files lazily (remote ones are read first)."""
-    if not path.exists():
-        raise FileNotFoundError(str(path))
-    if is_local(path):
-        return pl.scan_parquet(path.path) if lazy else pl.read_parquet(path.path)
-    with path.open("rb") as handle:
-        frame = pl.read_parquet(handle)
-    return frame.lazy() if lazy else frame
-
+from datagen_assets.write.storage import (  # noqa: F401 - re-exported for callers
+    COMPRESSION,
+    COMPRESSION_LEVEL,
+    LOCAL_PROTOCOLS,
+    SUFFIX,
+    asset_path,
+    chunk_location,
+    chunk_name,
+    chunk_path,
+    encode_parquet,
+    existing_chunks,
+    existing_files,
+    is_local,
+    path_segment,
+    read_parquet,
+    storage_root,
+    table_glob,
+    table_path,
+    write_parquet_atomic,
+)
 
 # ---------------------------------------------------------------------------- IO manager
 

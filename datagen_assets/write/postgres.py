@@ -35,9 +35,13 @@ def to_copy_text(frame: pl.DataFrame) -> pl.DataFrame:
         elif dtype == pl.Binary:
             exprs.append(("\\x" + column.bin.encode("hex")).alias(name))
         elif isinstance(dtype, pl.List):
-            inner = column.list.eval(pl.element().cast(pl.String).str.replace_all('"', r'\"'))
-            exprs.append(("{" + inner.list.eval('"' + pl.element() + '"').list.join(",") + "}")
-                         .alias(name))
+            # PostgreSQL array literal: elements double-quoted with \ and " escaped, NULL bare
+            element = pl.element().cast(pl.String)
+            quoted = ('"' + element.str.replace_all("\\", "\\\\", literal=True)
+                      .str.replace_all('"', '\\"', literal=True) + '"')
+            inner = column.list.eval(pl.when(element.is_null()).then(pl.lit("NULL"))
+                                     .otherwise(quoted))
+            exprs.append(("{" + inner.list.join(",") + "}").alias(name))
         else:
             exprs.append(column)
     return frame.select(exprs)

@@ -1,0 +1,93 @@
+"""Where exported rows come from: the Parquet chunks in storage, or the engine directly.
+
+Both yield a table's chunks in partition order, one polars frame at a time, so an export holds
+one chunk in memory however large the table. `limit` stops early (fixtures need the first rows
+only): the engine then generates no more than asked, storage reads no more chunks than needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Protocol
+
+import polars as pl
+from upath import UPath
+
+from datagen_assets.generate.engine import generate
+from datagen_assets.plan.plan import DatasetPlan, TablePlan
+
+
+class ChunkSource(Protocol):
+    def row_count(self, table: TablePlan) -> int:
+        """Rows the table has, known before reading any chunk."""
+        ...
+
+    def chunks(self, table: TablePlan, limit: int | None = None) -> Iterator[pl.DataFrame]:
+        """The table's chunks in row order (at least one, possibly empty, frame), stopping
+        after `limit` rows when given."""
+        ...
+
+
+class EngineSource:
+    """Generates each chunk on the fly: exports need no prior materialisation."""
+
+    def __init__(self, plan: DatasetPlan):
+        self.plan = plan
+
+    def row_count(self, table: TablePlan) -> int:
+        return table.rows
+
+    def chunks(self, table: TablePlan, limit: int | None = None) -> Iterator[pl.DataFrame]:
+        stop_at = table.rows if limit is None else min(limit, table.rows)
+        for index, partition in enumerate(table.partition_keys):
+            start, stop = table.chunk_bounds(partition)
+            if index and start >= stop_at:
+                return
+            yield generate(self.plan, table.key, start, min(stop, stop_at))
+
+
+class StorageSource:
+    """Reads the chunks the IO manager wrote (`<storage>/<dataset>/<table>/<partition>.parquet`),
+    one file at a time through fsspec. Only the planned chunks are read, so stale chunks of an
+    older, larger plan are never exported; a missing chunk is an error naming it."""
+
+    def __init__(self, storage_url: str, dataset: str):
+        self.storage_url = storage_url
+        self.dataset = dataset
+
+    def _paths(self, table: TablePlan) -> list[UPath]:
+        # Imported here: the IO manager module imports Dagster, which engine exports never need.
+        from datagen_assets.write.storage import existing_chunks, table_path
+
+        keys = table.partition_keys
+        found = existing_chunks(self.storage_url, self.dataset, table.key, keys)  # one listing
+        missing = [key for key in keys if key not in found]
+        if missing:
+            folder = table_path(self.storage_url, self.dataset, table.key)
+            raise FileNotFoundError(
+                f"table {table.key}: chunk(s) {', '.join(missing)} missing in {folder}; "
+                "materialize the dataset first or export with --from-engine"
+            )
+        return [UPath(found[key]) for key in keys]
+
+    def row_count(self, table: TablePlan) -> int:
+        import pyarrow.parquet as pq
+
+        total = 0
+        for path in self._paths(table):
+            with path.open("rb") as handle:
+                total += pq.ParquetFile(handle).metadata.num_rows
+        return total
+
+    def chunks(self, table: TablePlan, limit: int | None = None) -> Iterator[pl.DataFrame]:
+        from datagen_assets.write.storage import read_parquet
+
+        remaining = limit
+        for index, path in enumerate(self._paths(table)):
+            if index and remaining is not None and remaining <= 0:
+                return
+            frame = read_parquet(path)
+            if remaining is not None:
+                frame = frame.head(remaining)
+                remaining -= frame.height
+            yield frame
