@@ -1,0 +1,1 @@
+"""Claude as a schema-reading assistant (metadata in, reviewable annotations file out)."""

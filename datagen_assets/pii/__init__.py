@@ -1,0 +1,1 @@
+"""PII safety: offline Presidio analysis, column classification, pii modes and the scan."""
