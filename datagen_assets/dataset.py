@@ -28,9 +28,11 @@ SIDECAR_KINDS = ("profile", "annotations")
 DATASET_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 DATASET_KEYS = {"schema", "dialect", "seed", "rows", "scale", "chunk_rows", "null_fraction",
-                "tables", "description", "locale", "edge_case_pct"}
+                "tables", "description", "locale", "edge_case_pct", "pii_mode"}
 TABLE_KEYS = {"rows", "columns", "locale"}
-COLUMN_KEYS = {"generator", "null_fraction", "locale", "edge_case_pct"}
+COLUMN_KEYS = {"generator", "null_fraction", "locale", "edge_case_pct", "pii_mode", "pii"}
+PII_MODES = ("synthetic", "masked", "redacted")
+PII_CATEGORIES = ("none", "direct", "quasi", "sensitive")
 DEFAULT_LOCALE = "en_US"
 
 
@@ -43,6 +45,8 @@ class ColumnConfig:
     null_fraction: float | None = None
     locale: str | None = None
     edge_case_pct: float | None = None
+    pii_mode: str | None = None  # synthetic | masked | redacted
+    pii: str | None = None  # category override: none | direct | quasi | sensitive
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,12 @@ class DatasetConfig:
     description: str | None = None
     locale: str = DEFAULT_LOCALE
     edge_case_pct: float = 0.0  # share (in %) of cells replaced by edge cases
+    pii_mode: str = "synthetic"  # for columns classified as personal data
+
+    def pii_overrides(self) -> dict[tuple[str, str], str]:
+        """(table, column) -> PII category, where the config overrides the classification."""
+        return {(t, c): column.pii for t, table in self.tables.items()
+                for c, column in table.columns.items() if column.pii}
 
     def locale_for(self, table_key: str, column: str) -> str:
         """The most specific locale: the column's, the table's, else the dataset's."""
@@ -179,6 +189,9 @@ def _parse_config(raw: dict, schema: Schema, file: str | None,
         problems.append(Problem("edge_case_pct must be between 0 and 100", file=file))
     if "locale" in raw:
         values["locale"] = _locale(raw["locale"], file, None, None, problems)
+    if "pii_mode" in raw:
+        values["pii_mode"] = _one_of(raw["pii_mode"], PII_MODES, "pii_mode", file, None, None,
+                                     problems)
     tables: dict[str, TableConfig] = {}
     for table_key, table_raw in (raw.get("tables") or {}).items():
         resolved = _resolve_table(schema, str(table_key))
@@ -241,8 +254,22 @@ def _parse_column(raw: Any, file: str | None, table: str, column: str,
         problems.append(Problem(f"parameters {sorted(params)} given without a generator",
                                 file=file, table=table, column=column))
     locale = _locale(raw["locale"], file, table, column, problems) if "locale" in raw else None
+    pii_mode = pii = None
+    if "pii_mode" in raw:
+        pii_mode = _one_of(raw["pii_mode"], PII_MODES, "pii_mode", file, table, column, problems)
+    if "pii" in raw:
+        pii = _one_of(raw["pii"], PII_CATEGORIES, "pii", file, table, column, problems)
     return ColumnConfig(generator=generator, params=params, null_fraction=null_fraction,
-                        locale=locale, edge_case_pct=edge_case_pct)
+                        locale=locale, edge_case_pct=edge_case_pct, pii_mode=pii_mode, pii=pii)
+
+
+def _one_of(value: Any, allowed: tuple[str, ...], key: str, file: str | None,
+            table: str | None, column: str | None, problems: list[Problem]) -> str | None:
+    if value not in allowed:
+        problems.append(Problem(f"{key} must be one of {', '.join(allowed)}, got {value!r}",
+                                file=file, table=table, column=column))
+        return None
+    return value
 
 
 def _locale(value: Any, file: str | None, table: str | None, column: str | None,

@@ -278,3 +278,26 @@ CREATE TABLE t (id INT PRIMARY KEY, doc TEXT NOT NULL CHECK (doc IS JSON),
     assert all(isinstance(json.loads(v), dict) for v in frame["doc"])
     assert any("num_nonnulls" in note.message.lower() and "not enforced" in note.message
                for note in engine.notes)
+
+
+def test_pii_modes_mask_and_redact_personal_columns_only(tmp_path):
+    synthetic = generate(_plan(tmp_path, config="rows: 200\nnull_fraction: 0\n"), "people", 0, 200)
+    masked = generate(_plan(tmp_path, config="""
+rows: 200
+null_fraction: 0
+pii_mode: masked
+tables:
+  people:
+    columns:
+      last_name: {pii_mode: redacted}
+      code: {pii: direct}
+"""), "people", 0, 200)
+    assert masked["email"].equals(synthetic["email"])  # UNIQUE: stays synthetic, not broken
+    assert (masked["first_name"] != synthetic["first_name"]).all()
+    assert masked["first_name"].str.contains(r"\*").all()
+    assert masked["first_name"].str.slice(0, 1).equals(synthetic["first_name"].str.slice(0, 1))
+    assert masked["last_name"].n_unique() == 1  # redacted: one placeholder for a NOT NULL text
+    assert masked["balance"].equals(synthetic["balance"])  # not personal data
+    with pytest.raises(SchemaError, match="people.email.*UNIQUE"):
+        Engine(_plan(tmp_path, config="tables:\n  people:\n    columns:\n"
+                                      "      email: {pii_mode: masked}\n"))

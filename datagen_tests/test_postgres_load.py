@@ -173,3 +173,16 @@ def test_copy_round_trips_awkward_values(fresh_database):
     assert rows[0] == (["x\\y", 'q"z', None], "", b"\x00\xff", dt.timedelta(1, 0, 5))
     assert rows[1] == ([], None, b"", None)
     assert rows[2] == (None, 'a,"b"\nc\\N', None, None)
+
+
+@pytest.mark.parametrize("mode", ["masked", "redacted"])
+def test_pii_modes_still_load(tmp_path, fresh_database, mode):
+    path = shared_schemas() / "chinook.postgres.sql"
+    config = tmp_path / "pii.yaml"
+    config.write_text(f"pii_mode: {mode}\n")
+    url = fresh_database(f"pii_{mode}")
+    _apply_ddl(url, path)
+    assert sum(_load(url, path, rows=500, config_path=config).values()) > 0
+    with psycopg.connect(url) as connection:
+        names = [r[0] for r in connection.execute("SELECT first_name FROM customer LIMIT 50")]
+    assert all("*" in n for n in names) if mode == "masked" else len(set(names)) == 1

@@ -33,6 +33,8 @@ from datagen_assets.generate.generators import (
     build_generator,
 )
 from datagen_assets.generate.semantic import detect
+from datagen_assets.pii.classify import categories
+from datagen_assets.pii.modes import apply_pii_mode, mode_problem
 from datagen_assets.plan.keys import KeyGroup
 from datagen_assets.plan.plan import DatasetPlan, TablePlan
 from datagen_assets.schema.model import Column, Note, Problem, SchemaError, Table, TypeKind
@@ -51,6 +53,8 @@ class ColumnRecipe:
     bound: Bound | None = None  # from CHECK constraints
     null_with: tuple[str, ...] = ()  # NULL wherever one of these columns is NULL
     edge_fraction: float = 0.0  # share of cells replaced by edge cases
+    pii_mode: str = "synthetic"  # masked / redacted: applied to the final values
+    pii_category: str = "none"
     case: str | None = None  # "lower" | "upper", from CHECK (lower(c) = c)
 
 
@@ -75,6 +79,12 @@ class Engine:
         self.seed = plan.seed
         problems: list[Problem] = []
         self.notes: list[Note] = []
+        try:
+            self.pii_categories = categories(plan.dataset.schema,
+                                             plan.dataset.config.pii_overrides())
+        except SchemaError as error:
+            problems.extend(error.problems)
+            self.pii_categories = {}
         self._whole_columns: dict[tuple[str, str], pl.Series] = {}
         self.fanouts: dict[tuple[str, int], ForeignKeyFanOut] = {}  # (table, FK index)
         self.repairs: dict[str, list[Repair]] = {}  # untranslated CHECKs, per table
@@ -192,6 +202,7 @@ class Engine:
             )
         _couple_ordered_nulls(table, rules, recipes)
         _assign_edge_cases(table, rules, recipes, config, table_config)
+        self._assign_pii_modes(table, recipes, table_config, problems, file)
         for check in rules.untranslated:
             columns = tuple(dict.fromkeys(
                 c.name for c in check.expression.find_all(exp.Column)
@@ -216,6 +227,26 @@ class Engine:
                     f"distinct values, but {table_plan.rows:,} rows are asked for", file=file,
                     table=table.key, column=group.carrier))
         return recipes
+
+    def _assign_pii_modes(self, table: Table, recipes: dict[str, ColumnRecipe], table_config,
+                          problems: list[Problem], file: str) -> None:
+        """masked/redacted apply to columns classified as personal data. Asked for one column
+        that is a key, it is an error; from the dataset-wide setting, keys stay synthetic."""
+        from dataclasses import replace
+
+        dataset_mode = self.plan.dataset.config.pii_mode
+        for name, recipe in recipes.items():
+            override = table_config.columns.get(name) if table_config else None
+            mode = (override.pii_mode if override and override.pii_mode else dataset_mode)
+            category = self.pii_categories.get((table.key, name), "none")
+            if mode == "synthetic" or category == "none":
+                continue
+            problem = mode_problem(table, name, mode)
+            if problem:
+                if override and override.pii_mode:
+                    problems.append(Problem(problem, file=file, table=table.key, column=name))
+                continue
+            recipes[name] = replace(recipe, pii_mode=mode, pii_category=category)
 
     def _compile_fanout(self, table_plan: TablePlan, column: str, override: ColumnConfig,
                         problems: list[Problem], file: str) -> None:
@@ -402,6 +433,9 @@ class _Frame:
         if nulls is not None and nulls.any():
             values = pl.select(pl.when(pl.Series(nulls)).then(None).otherwise(values)
                                .alias(name)).to_series()
+        if recipe.pii_mode != "synthetic":
+            values = apply_pii_mode(values, recipe.pii_mode, recipe.column, recipe.pii_category,
+                                    self.table).alias(name)
         return values
 
     def _make(self, recipe: ColumnRecipe) -> pl.Series:
