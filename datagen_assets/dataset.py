@@ -97,6 +97,9 @@ class Dataset:
     config: DatasetConfig
     schema_path: Path
     config_path: Path | None = None
+    # (table, column) -> (generator, params) from the reviewed AI annotations file, used where
+    # neither the config nor a semantic rule decides (see `datagen_assets/ai`)
+    suggestions: dict = field(default_factory=dict)
 
 
 def dataset_name(schema_path: Path) -> str:
@@ -154,8 +157,32 @@ def load_dataset(schema_path: Path | str, config_path: Path | str | None = None,
     if problems:
         raise SchemaError(problems)
     config = _apply_settings(config, settings, raw)
+    suggestions = _suggestions(schema_path, schema, config)
     return Dataset(name=name, schema=schema, config=config, schema_path=schema_path,
-                   config_path=config_path)
+                   config_path=config_path, suggestions=suggestions)
+
+
+def _suggestions(schema_path: Path, schema: Schema, config: DatasetConfig) -> dict:
+    """Generators suggested in `<name>.annotations.yaml`, if it exists and was made from this
+    schema's current metadata (a stale file is ignored: re-annotate to refresh it)."""
+    from datagen_assets.ai.paths import annotations_path
+
+    path = annotations_path(schema_path)
+    if not path.is_file():
+        return {}
+    from datagen_assets.ai.annotations import (  # pydantic: imported only when needed
+        AnnotationError,
+        load_annotations,
+        suggested_generators,
+    )
+    from datagen_assets.ai.metadata import build_prompt
+
+    rows = {key: config.rows_for(key) for key in schema.tables}
+    try:
+        document = load_annotations(path, schema, build_prompt(schema, rows).sha256)
+    except AnnotationError as error:
+        raise SchemaError([Problem(str(error), file=str(path))]) from None
+    return suggested_generators(document)
 
 
 def _read_yaml(path: Path) -> dict:

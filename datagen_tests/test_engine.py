@@ -301,3 +301,30 @@ tables:
     with pytest.raises(SchemaError, match="people.email.*UNIQUE"):
         Engine(_plan(tmp_path, config="tables:\n  people:\n    columns:\n"
                                       "      email: {pii_mode: masked}\n"))
+
+
+def test_reviewed_annotations_steer_unrecognised_columns_and_go_stale(tmp_path):
+    from datagen_assets.ai.annotations import build_document, validate_answer, write_annotations
+    from datagen_assets.ai.metadata import build_prompt
+    from datagen_assets.ai.paths import annotations_path
+
+    ddl = "CREATE TABLE cst (id INT PRIMARY KEY, cst_ph_no VARCHAR(30), first_name TEXT);"
+    plan = _plan(tmp_path, ddl=ddl, config="rows: 20\nnull_fraction: 0\n")
+    schema = plan.dataset.schema
+    answer = validate_answer({"columns": [
+        {"table": "cst", "column": "cst_ph_no", "semantic_type": "phone_number",
+         "generator": {"name": "pattern", "params": {"regex": r"\+1-555-[0-9]{4}"}}},
+        {"table": "cst", "column": "first_name", "semantic_type": "first_name",
+         "generator": {"name": "const", "params": {"value": "ignored: a rule decides"}}},
+    ]}, schema)
+    sha = build_prompt(schema, {"cst": 20}).sha256
+    document = build_document(answer, schema_file="demo.sql", metadata_sha256=sha,
+                              model="test", usage={})
+    write_annotations(annotations_path(tmp_path / "demo.sql"), document)
+    frame = generate(_plan(tmp_path, ddl=ddl, config="rows: 20\nnull_fraction: 0\n"),
+                     "cst", 0, 20)
+    assert frame["cst_ph_no"].str.contains(r"^\+1-555-\d{4}$").all()
+    assert not (frame["first_name"] == "ignored: a rule decides").any()
+    stale = generate(_plan(tmp_path, ddl=ddl.replace("VARCHAR(30)", "VARCHAR(31)"),
+                           config="rows: 20\nnull_fraction: 0\n"), "cst", 0, 20)
+    assert not stale["cst_ph_no"].str.contains(r"^\+1-555-").any()

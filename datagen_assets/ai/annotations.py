@@ -31,10 +31,10 @@ from datagen_assets.ai.metadata import (
     PROMPT_VERSION,
     suggestible_generators,
 )
+from datagen_assets.ai.paths import SUFFIX, annotations_path  # noqa: F401 - re-exported
 from datagen_assets.schema.model import Problem, Schema
 
 FILE_VERSION = 1
-SUFFIX = ".annotations.yaml"
 TOOL_NAME = "record_annotations"
 PII_CATEGORIES = ("none", "direct", "quasi", "sensitive")
 HEADER = """\
@@ -194,13 +194,6 @@ def answer_problems(answer: Answer, schema: Schema) -> list[Problem]:
 
 
 # ---------------------------------------------------------------------------- the file
-
-
-def annotations_path(schema_path: Path | str) -> Path:
-    """`schemas/shop.sql` -> `schemas/shop.annotations.yaml` (the dataset name, as in
-    `dataset.dataset_name`: the part of the file name before the first dot)."""
-    schema_path = Path(schema_path)
-    return schema_path.with_name(schema_path.name.split(".")[0] + SUFFIX)
 
 
 def build_document(

@@ -188,6 +188,8 @@ class Engine:
             elif source is None:
                 generator = generator or _from_checks(column, table, rules) \
                     or detect(column, table)
+                if isinstance(generator, ByType):
+                    generator = self._suggested(table, column) or generator
             recipes[column.name] = ColumnRecipe(
                 column=column,
                 source=source[0] if source else "generator",
@@ -227,6 +229,17 @@ class Engine:
                     f"distinct values, but {table_plan.rows:,} rows are asked for", file=file,
                     table=table.key, column=group.carrier))
         return recipes
+
+    def _suggested(self, table: Table, column: Column) -> Generator | None:
+        """The reviewed AI annotation's generator for a column no rule recognised."""
+        hint = self.plan.dataset.suggestions.get((table.key, column.name))
+        if hint is None:
+            return None
+        try:
+            return build_generator(*hint)
+        except ValueError as error:
+            self.notes.append(Note(f"{table.key}.{column.name}: annotation ignored ({error})"))
+            return None
 
     def _assign_pii_modes(self, table: Table, recipes: dict[str, ColumnRecipe], table_config,
                           problems: list[Problem], file: str) -> None:
