@@ -30,6 +30,7 @@ from dagster import (
 )
 
 from datagen_assets.check.constraints import FOREIGN_KEY, Constraint, table_constraints
+from datagen_assets.pii.classify import categories
 from datagen_assets.plan.plan import DatasetPlan, TablePlan
 from datagen_assets.schema.model import Column, Table
 
@@ -71,6 +72,11 @@ class DatasetTranslator:
             "datagen/seed": MetadataValue.int(plan.seed),
             "datagen/schema_file": MetadataValue.path(str(plan.dataset.schema_path)),
         }
+        pii = pii_categories(plan)
+        personal = {c.name: pii[(table_plan.key, c.name)] for c in table_plan.table.columns
+                    if pii.get((table_plan.key, c.name), "none") != "none"}
+        metadata["datagen/pii_categories"] = MetadataValue.json(personal)
+        metadata["datagen/pii_mode"] = MetadataValue.text(plan.dataset.config.pii_mode)
         if table_plan.notes:
             metadata["datagen/notes"] = MetadataValue.md(
                 "\n".join(f"- {note.message}" for note in table_plan.notes)
@@ -224,3 +230,16 @@ def constraint_texts(table: Table) -> list[str]:
     )
     texts.extend(f"CHECK ({check.sql})" for check in table.checks)
     return texts
+
+
+def pii_categories(plan: DatasetPlan) -> dict[tuple[str, str], str]:
+    """Every column's PII category (config overrides applied), computed once per plan."""
+    cached = _PII_CACHE.get(id(plan))
+    if cached is None or cached[0] is not plan:
+        cached = (plan, categories(plan.dataset.schema, plan.dataset.config.pii_overrides()))
+        _PII_CACHE[id(plan)] = cached
+    return cached[1]
+
+
+_PII_CACHE: dict[int, tuple[DatasetPlan, dict[tuple[str, str], str]]] = {}
+
