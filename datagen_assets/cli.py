@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -125,16 +124,20 @@ def plan_batches(
 
 
 def ensure_dagster_home() -> Path:
-    """DAGSTER_HOME, defaulting to `./.dagster` seeded with the repo's `dagster.yaml`, so CLI
+    """DAGSTER_HOME, defaulting to `./.dagster` seeded with the repo's `dagster.yaml` (SQLite),
+    or with PostgreSQL storage when DAGSTER_PG_URL is set (`orchestrate.instance`), so CLI
     runs land where `dagster dev` (started from the repo) will look."""
+    from datagen_assets.orchestrate.instance import seed_dagster_home
+
     home = os.environ.get("DAGSTER_HOME")
     if not home:
         home = os.path.abspath(DEFAULT_DAGSTER_HOME)
         os.environ["DAGSTER_HOME"] = home
     path = Path(home)
-    path.mkdir(parents=True, exist_ok=True)
-    if not (path / "dagster.yaml").exists() and REPO_DAGSTER_YAML.exists():
-        shutil.copyfile(REPO_DAGSTER_YAML, path / "dagster.yaml")
+    try:
+        seed_dagster_home(path)
+    except ValueError as error:  # an unusable DAGSTER_PG_URL
+        raise SystemExit(f"invalid environment: {error}") from None
     return path
 
 
@@ -425,7 +428,26 @@ def build_parser() -> argparse.ArgumentParser:
     materialize_parser.add_argument(
         "-v", "--verbose", action="store_true", help="show Dagster's debug log of each run"
     )
+    new = commands.add_parser("new", help="write a template dataset into the schemas folder")
+    new.add_argument("template", help="ecommerce, saas, healthcare or finance")
+    new.add_argument("--name", help="dataset name (default: the template's)")
+    new.add_argument("--force", action="store_true", help="overwrite existing files")
     return parser
+
+
+def cmd_new(args: argparse.Namespace, settings: Settings) -> int:
+    from datagen_assets.templates import list_templates, write_template
+
+    try:
+        written = write_template(args.template, settings.schemas_dir, args.name, args.force)
+    except (ValueError, FileExistsError) as error:
+        print(f"{error} (templates: {', '.join(list_templates())})", file=sys.stderr)
+        return 2
+    for path in written:
+        print(f"wrote {path}")
+    print("adjust the row counts in the YAML, then: datagen materialize "
+          f"{args.name or args.template}")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -435,7 +457,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as error:  # an invalid DATAGEN_* variable
         print(str(error), file=sys.stderr)
         return 2
-    command = {"validate": cmd_validate, "plan": cmd_plan, "materialize": cmd_materialize}
+    command = {"validate": cmd_validate, "plan": cmd_plan, "materialize": cmd_materialize,
+               "new": cmd_new}
     try:
         return command[args.command](args, settings)
     except SchemaError as error:

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from datagen_assets.schema.model import Problem, Schema, SchemaError
-from datagen_assets.schema.sources import LOADERS, load_schema
+from datagen_assets.schema.sources import is_schema_source, load_source, scenario_suffix
 from datagen_assets.settings import Settings
 
 DEFAULT_ROWS = 1000
@@ -28,7 +28,8 @@ SIDECAR_KINDS = ("profile", "annotations")
 DATASET_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 DATASET_KEYS = {"schema", "dialect", "seed", "rows", "scale", "chunk_rows", "null_fraction",
-                "tables", "description", "locale", "edge_case_pct", "pii_mode"}
+                "tables", "description", "locale", "edge_case_pct", "pii_mode", "schedule",
+                "exports", "targets"}
 TABLE_KEYS = {"rows", "columns", "locale"}
 COLUMN_KEYS = {"generator", "null_fraction", "locale", "edge_case_pct", "pii_mode", "pii"}
 PII_MODES = ("synthetic", "masked", "redacted")
@@ -115,8 +116,8 @@ def discover_datasets(settings: Settings | None = None) -> list[Dataset]:
         raise SchemaError([Problem(f"schemas folder {folder} does not exist", file=str(folder))])
     files = sorted(p for p in folder.iterdir() if p.is_file())
     configs = {p.stem: p for p in files if p.suffix in CONFIG_SUFFIXES
-               and p.stem.split(".")[-1] not in SIDECAR_KINDS}
-    schema_files = [p for p in files if p.suffix.lower() in LOADERS]
+               and scenario_suffix(p) is None and p.stem.split(".")[-1] not in SIDECAR_KINDS}
+    schema_files = [p for p in files if is_schema_source(p)]
     datasets, problems, seen = [], [], {}
     for schema_path in schema_files:
         name = dataset_name(schema_path)
@@ -132,7 +133,8 @@ def discover_datasets(settings: Settings | None = None) -> list[Dataset]:
     for stem, config_path in configs.items():
         if stem not in seen:
             problems.append(Problem(f"config has no schema file beside it ({stem}.sql, "
-                                    f"{stem}.<dialect>.sql or {stem}.json)",
+                                    f"{stem}.<dialect>.sql, {stem}.json, {stem}.sdgen.yaml or "
+                                    f"{stem}.datagen.json)",
                                     file=str(config_path)))
     if problems:
         raise SchemaError(problems)
@@ -148,18 +150,47 @@ def load_dataset(schema_path: Path | str, config_path: Path | str | None = None,
     name = dataset_name(schema_path)
     raw = _read_yaml(config_path) if config_path else {}
     dialect = raw.get("dialect") if isinstance(raw, dict) else None
-    schema = load_schema(schema_path, dialect=dialect)
+    schema, scenario = load_source(schema_path, dialect=dialect)
     problems: list[Problem] = []
     if not DATASET_NAME.match(name):
         problems.append(Problem(f"dataset name {name!r} must be letters, digits and _",
                                 file=str(schema_path)))
-    config = _parse_config(raw, schema, str(config_path) if config_path else None, problems)
+    file = str(config_path) if config_path else None
+    if scenario is not None:  # a scenario file carries its own config; the YAML refines it
+        raw = merge_configs(scenario, raw)
+        file = f"{schema_path}" + (f" + {config_path}" if config_path else "")
+    config = _parse_config(raw, schema, file, problems)
     if problems:
         raise SchemaError(problems)
     config = _apply_settings(config, settings, raw)
     suggestions = _suggestions(schema_path, schema, config)
     return Dataset(name=name, schema=schema, config=config, schema_path=schema_path,
                    config_path=config_path, suggestions=suggestions)
+
+
+def merge_configs(base: dict, override: dict) -> dict:
+    """`override` wins key by key; a column entry that names a generator replaces the base's
+    entry whole (params of two generators must not mix), others merge into it."""
+    merged = {**base, **{k: v for k, v in override.items() if k != "tables"}}
+    tables = {k: dict(v or {}) for k, v in (base.get("tables") or {}).items()}
+    for table, entry in (override.get("tables") or {}).items():
+        target = tables.setdefault(table, {})
+        for key, value in (entry or {}).items():
+            if key != "columns":
+                target[key] = value
+        columns = dict(target.get("columns") or {})
+        for column, spec in ((entry or {}).get("columns") or {}).items():
+            previous = columns.get(column)
+            named = isinstance(spec, str) or (isinstance(spec, dict) and "generator" in spec)
+            if named or not isinstance(previous, dict) or not isinstance(spec, dict):
+                columns[column] = spec
+            else:
+                columns[column] = {**previous, **spec}
+        if columns:
+            target["columns"] = columns
+    if tables:
+        merged["tables"] = tables
+    return merged
 
 
 def _suggestions(schema_path: Path, schema: Schema, config: DatasetConfig) -> dict:

@@ -992,6 +992,11 @@ def unique_by_type(draw: Draw) -> pl.Series:
         return values.dt.replace_time_zone("UTC") if kind == TypeKind.TIMESTAMPTZ else values
     if kind == TypeKind.UUID:
         return _uuid(draw)
+    if kind == TypeKind.TIME:  # whole seconds first, then microsecond offsets: a bijection
+        seconds, lap = index % 86_400, index // 86_400
+        return pl.Series((seconds * 1_000_000 + lap) * 1_000).cast(pl.Time)
+    if kind == TypeKind.INTERVAL:
+        return pl.Series(index * 1_000_000 + 60_000_000).cast(pl.Duration("us"))
     if kind == TypeKind.INET:
         return _ipv4(index)
     if kind == TypeKind.BYTES:

@@ -39,7 +39,6 @@ from dagster import (
     TableColumnDep,
     TableColumnLineage,
     define_asset_job,
-    in_process_executor,
     multi_asset,
     multi_asset_check,
 )
@@ -48,6 +47,9 @@ from upath import UPath
 from datagen_assets.check.constraints import CheckResult, TableFiles, run_checks
 from datagen_assets.dataset import discover_datasets
 from datagen_assets.generate.engine import generate
+from datagen_assets.orchestrate.executors import executor_from_env
+from datagen_assets.orchestrate.operations import build_operations
+from datagen_assets.orchestrate.outputs import build_output_definitions
 from datagen_assets.orchestrate.translator import DatasetTranslator
 from datagen_assets.plan.plan import DatasetPlan, TablePlan, plan_dataset
 from datagen_assets.plan.preflight import preflight
@@ -92,12 +94,21 @@ def definitions_for_plans(
             if table_checks is not None:
                 checks.append(table_checks)
         jobs.extend(build_dataset_jobs(plan, translator))
+    # Request job, CaseGeni sensors and refresh schedules (orchestrate/operations.py).
+    operations = build_operations(plans, settings)
+    # Export and database-load assets downstream of the tables (orchestrate/outputs.py).
+    outputs = build_output_definitions(plans, settings, translator)
     return Definitions(
-        assets=assets,
+        assets=[*assets, *outputs.assets],
         asset_checks=checks,
-        jobs=jobs,
-        resources={"io_manager": ParquetIOManagerFactory(storage_url=settings.storage_url)},
-        executor=in_process_executor,
+        jobs=[*jobs, *operations.jobs, *outputs.jobs],
+        sensors=operations.sensors,
+        schedules=operations.schedules,
+        resources={
+            "io_manager": ParquetIOManagerFactory(storage_url=settings.storage_url),
+            **outputs.resources,
+        },
+        executor=executor_from_env(),
     )
 
 

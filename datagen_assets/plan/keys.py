@@ -21,7 +21,7 @@ CARRIER_KINDS = frozenset({
     TypeKind.SMALLINT, TypeKind.INTEGER, TypeKind.BIGINT, TypeKind.NUMERIC, TypeKind.REAL,
     TypeKind.DOUBLE, TypeKind.MONEY, TypeKind.TEXT, TypeKind.VARCHAR, TypeKind.CHAR,
     TypeKind.DATE, TypeKind.TIMESTAMP, TypeKind.TIMESTAMPTZ, TypeKind.UUID, TypeKind.BYTES,
-    TypeKind.INET,
+    TypeKind.INET, TypeKind.TIME, TypeKind.INTERVAL,
 })
 
 
@@ -63,6 +63,8 @@ def carrier_capacity(column: Column, bound=None) -> int | None:
         return max(high - low + 1, 0)
     if kind == TypeKind.SMALLINT:
         return 32767
+    if kind == TypeKind.TIME:
+        return 86_400 * 1_000_000  # microseconds in a day
     if kind in (TypeKind.CHAR, TypeKind.VARCHAR) and length:
         return 36 ** min(length, 12)
     if kind == TypeKind.NUMERIC and column.type.precision:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datagen_assets.generate.checks import Bound, translate_checks
 from datagen_assets.generate.dtypes import INTEGER_BOUNDS, numeric_limit
 from datagen_assets.generate.engine import Engine
-from datagen_assets.plan.keys import carrier_capacity
+from datagen_assets.plan.keys import CARRIER_KINDS, carrier_capacity
 from datagen_assets.plan.plan import DatasetPlan, TablePlan
 from datagen_assets.schema.model import Problem, SchemaError, TypeKind
 
@@ -82,6 +82,13 @@ def _unique_domains(table_plan: TablePlan, file: str) -> list[Problem]:
             column = table.column(name)
             size = _domain_size(column)
             capacity = None if size is None or capacity is None else capacity * size
+        if capacity is None and rows > 1 and not any(
+                table.column(name).type.kind in CARRIER_KINDS for name in columns):
+            problems.append(Problem(
+                f"UNIQUE ({', '.join(columns)}): values of type "
+                f"{table.column(columns[0]).type.sql or table.column(columns[0]).type.kind} "
+                "cannot be made distinct by construction", file=file, table=table.key,
+                column=columns[0] if len(columns) == 1 else None))
         if capacity is not None and capacity < rows:
             problems.append(Problem(
                 f"UNIQUE ({', '.join(columns)}) can hold only {capacity:,} distinct values, "

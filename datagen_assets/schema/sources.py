@@ -4,6 +4,12 @@
 plus its importer module. A `.json` file must look like a JSON Schema (a `$schema`,
 `properties`, `$defs` or `definitions` key at the top), so that an unrelated JSON file beside
 the schemas fails with a clear message instead of importing as an empty schema.
+
+`SCENARIO_LOADERS` maps a compound suffix (`.sdgen.yaml`) to the loader of a seed tool's
+scenario file, which yields a config as well as a schema (see `schema/scenarios.py`). Compound
+suffixes are matched first, so `events.sdgen.yaml` is a schema source, not a dataset config, and
+`stock.datagen.json` is not mistaken for a JSON Schema. `load_source` returns both parts;
+`load_schema` only the schema.
 """
 
 from __future__ import annotations
@@ -15,8 +21,10 @@ from pathlib import Path
 from datagen_assets.schema.ddl import load_ddl
 from datagen_assets.schema.jsonschema import load_json_schema
 from datagen_assets.schema.model import Problem, Schema, SchemaError
+from datagen_assets.schema.scenarios import load_datagen_cli, load_sdgen
 
 Loader = Callable[[Path, "str | None"], Schema]
+ScenarioLoader = Callable[[Path], "tuple[Schema, dict]"]
 
 JSON_SCHEMA_KEYS = ("$schema", "properties", "$defs", "definitions")
 
@@ -41,18 +49,46 @@ LOADERS: dict[str, Loader] = {
 }
 SCHEMA_SUFFIXES: tuple[str, ...] = tuple(LOADERS)
 
+# Compound file suffix (lower case) -> loader of a scenario file: (schema, raw config).
+SCENARIO_LOADERS: dict[str, ScenarioLoader] = {
+    ".sdgen.yaml": load_sdgen,
+    ".sdgen.yml": load_sdgen,
+    ".datagen.json": load_datagen_cli,
+}
+SCENARIO_SUFFIXES: tuple[str, ...] = tuple(SCENARIO_LOADERS)
 
-def load_schema(path: str | Path, dialect: str | None = None) -> Schema:
-    """Build a `Schema` from any supported file; raises `SchemaError` naming the file.
 
-    `dialect` matters only to SQL files (it overrides the `x.<dialect>.sql` suffix).
-    """
+def scenario_suffix(path: str | Path) -> str | None:
+    """The compound suffix that makes `path` a scenario file (`.sdgen.yaml`), or None."""
+    name = Path(path).name.lower()
+    return next((suffix for suffix in SCENARIO_SUFFIXES if name.endswith(suffix)), None)
+
+
+def is_schema_source(path: str | Path) -> bool:
+    """Whether `load_source` reads this file: a scenario, or a schema suffix of `LOADERS`.
+    A `*.yaml` that is not a scenario is a dataset config (or a sidecar), not a source."""
+    return scenario_suffix(path) is not None or Path(path).suffix.lower() in LOADERS
+
+
+def load_source(path: str | Path, dialect: str | None = None) -> tuple[Schema, dict | None]:
+    """A `Schema` and, for scenario files, the raw dataset config they carry (else None).
+    Raises `SchemaError` naming the file. `dialect` matters only to SQL files (it overrides the
+    `x.<dialect>.sql` suffix); scenario files are PostgreSQL by definition."""
     path = Path(path)
+    suffix = scenario_suffix(path)
     loader = LOADERS.get(path.suffix.lower())
-    if loader is None:
-        known = ", ".join(SCHEMA_SUFFIXES)
+    if suffix is None and loader is None:
+        known = ", ".join(SCHEMA_SUFFIXES + SCENARIO_SUFFIXES)
         message = f"unknown schema format {path.suffix or '(no suffix)'!r}; expected one of {known}"
         raise SchemaError([Problem(message, file=str(path))])
     if not path.is_file():
         raise SchemaError([Problem("schema file not found", file=str(path))])
-    return loader(path, dialect)
+    if suffix is not None:
+        return SCENARIO_LOADERS[suffix](path)
+    return loader(path, dialect), None
+
+
+def load_schema(path: str | Path, dialect: str | None = None) -> Schema:
+    """Build a `Schema` from any supported file; raises `SchemaError` naming the file.
+    For a scenario file this is its schema only (`load_source` also returns its config)."""
+    return load_source(path, dialect)[0]

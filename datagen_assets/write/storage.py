@@ -9,6 +9,13 @@ hidden temporary name in the same folder and renamed over the final name (`os.re
 POSIX); on an object store it is encoded in memory and sent as one put, which stores commit
 whole or not at all. Readers (the IO manager, the DuckDB checks, exports) therefore never see a
 torn file, and they only open the final names of planned chunks, never temporary ones.
+
+An object store needs no configuration here beyond its URL: s3fs (through botocore) reads the
+usual AWS variables itself, credentials, `AWS_DEFAULT_REGION` and `AWS_ENDPOINT_URL` /
+`AWS_ENDPOINT_URL_S3` for a non-AWS endpoint (MinIO, moto). fsspec keeps one filesystem per
+process and s3fs caches folder listings in it, so every listing and read here first drops
+what is cached about its path (`refresh`): a long-lived process (code server, sensor daemon)
+would otherwise keep missing the chunks another process wrote after its first listing.
 """
 
 from __future__ import annotations
@@ -84,6 +91,7 @@ def existing_chunks(
 def existing_files(folder: UPath, partition_keys: Sequence[str]) -> dict[str, str]:
     """Partition key -> file (see `chunk_location`) of the planned chunks in `folder` that
     exist now, listing the folder once (one request on an object store, not one per chunk)."""
+    refresh(folder)
     try:
         listed = folder.fs.ls(folder.path, detail=False)
     except (FileNotFoundError, NotADirectoryError):
@@ -104,6 +112,14 @@ def chunk_location(path: UPath) -> str:
 
 def is_local(path: UPath) -> bool:
     return isinstance(path.fs, LocalFileSystem)
+
+
+def refresh(path: UPath) -> None:
+    """Forget listings the process's filesystem cached for `path` and its parents, so the next
+    listing, `exists` or open asks the store (s3fs answers `exists`/`info` of a file from a
+    cached listing of its folder, which misses files written since by another process)."""
+    if not is_local(path):
+        path.fs.invalidate_cache(path.path)
 
 
 # ---------------------------------------------------------------------------- read / write
@@ -146,6 +162,7 @@ def write_parquet_atomic(frame: pl.DataFrame, path: UPath) -> int:
 
 def read_parquet(path: UPath, lazy: bool = False) -> pl.DataFrame | pl.LazyFrame:
     """Read one chunk; a LazyFrame scans local files lazily (remote ones are read first)."""
+    refresh(path)
     if not path.exists():
         raise FileNotFoundError(str(path))
     if is_local(path):

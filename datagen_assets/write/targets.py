@@ -1,0 +1,698 @@
+"""Load a generated dataset into a database: PostgreSQL (COPY) or a SQLite file.
+
+    from datagen_assets.write.targets import load_dataset
+    report = load_dataset(plan, StorageSource(url, plan.name), "postgresql://...", "append_only")
+
+or `python -m datagen_assets.write.targets --dataset shop --target postgresql://... --mode
+create_if_missing [--from-storage [URL] | --from-engine]`. Plain Python, no Dagster: the
+Dagster layer (`orchestrate/outputs.py`) wraps it in a resource.
+
+The table mode is explicit per run, and nothing is more destructive than the mode says:
+
+- `create_if_missing` (default): a missing table is created from the model; an existing one is
+  appended to;
+- `truncate_then_insert`: every table must exist; they are emptied and reloaded;
+- `append_only`: every table must exist; rows are added.
+
+Before any write the target is inspected and every problem reported at once (a missing table in
+a mode that does not create, an existing table whose columns differ from the model's), so a
+run never stops halfway on something knowable up front.
+
+Transactions: one per table, or per FK cycle (its tables need each other), so a failure leaves
+that table as it was, and the tables loaded before it loaded. `truncate_then_insert` is one
+transaction for the whole run: PostgreSQL truncates tables linked by foreign keys only
+together, and a reload is only useful whole. A table DataGen creates gets its keys, uniques,
+checks and foreign keys after its rows, in the same transaction: building indexes once is
+several times faster than maintaining them row by row. Existing tables keep their own
+constraints; within an FK cycle they are set DEFERRED (effective if declared DEFERRABLE).
+
+SQLite cannot add constraints to a table, so they are declared with it (FK checks deferred to
+commit). A CHECK is kept only if SQLite itself can evaluate it (transpiled by sqlglot; PostgreSQL
+regexes, arrays and the like are left out and listed in the report's notes): a CHECK calling a
+function SQLite lacks would make the table unwritable for every other tool.
+
+DSN passwords never appear in reports, messages or metadata: see `redact`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from datagen_assets.plan.plan import DatasetPlan
+from datagen_assets.schema.model import INTEGER_KINDS, Table
+from datagen_assets.write.sqlite import (
+    quote,
+    sqlite_checks,
+    sqlite_create,
+    sqlite_frame,
+    sqlite_table_name,
+)
+
+CREATE_IF_MISSING = "create_if_missing"
+TRUNCATE_THEN_INSERT = "truncate_then_insert"
+APPEND_ONLY = "append_only"
+MODES = (CREATE_IF_MISSING, TRUNCATE_THEN_INSERT, APPEND_ONLY)
+DSN_ENV_VAR = "DATAGEN_TARGET_DSN"
+POSTGRESQL = "postgresql"
+SQLITE = "sqlite"
+SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
+
+
+class TargetError(ValueError):
+    """Every problem found while inspecting the target, raised before anything is written."""
+
+    def __init__(self, target: str, problems: Sequence[str]):
+        self.problems = tuple(problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"{target}: {len(self.problems)} problem(s), nothing written:\n{lines}")
+
+
+class LoadError(RuntimeError):
+    """A load that failed while writing; the message names the tables rolled back."""
+
+
+@dataclass(frozen=True)
+class TableLoad:
+    table: str
+    rows: int
+    seconds: float
+    created: bool
+
+
+@dataclass
+class LoadReport:
+    """What a load did. `target` is redacted: it is safe to print and to store."""
+
+    dataset: str
+    target: str
+    kind: str
+    mode: str
+    tables: list[TableLoad] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def rows(self) -> int:
+        return sum(t.rows for t in self.tables)
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds > 0 else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready, for asset metadata."""
+        return {
+            "dataset": self.dataset,
+            "target": self.target,
+            "kind": self.kind,
+            "mode": self.mode,
+            "rows": self.rows,
+            "seconds": round(self.seconds, 3),
+            "tables": [
+                {
+                    "table": t.table,
+                    "rows": t.rows,
+                    "seconds": round(t.seconds, 3),
+                    "created": t.created,
+                }
+                for t in self.tables
+            ],
+            "notes": list(self.notes),
+        }
+
+
+# ---------------------------------------------------------------------------- targets
+
+
+def target_kind(target: str) -> str:
+    """`postgresql` for a libpq URL or key=value string, `sqlite` for `sqlite:///path` or a
+    path ending in .db/.sqlite/.sqlite3."""
+    lowered = target.strip().lower()
+    if lowered.startswith(("postgresql://", "postgres://")) or (
+        "=" in target and "://" not in target
+    ):
+        return POSTGRESQL
+    if lowered.startswith("sqlite:") or lowered.endswith(SQLITE_SUFFIXES):
+        return SQLITE
+    raise ValueError(
+        "target must be a PostgreSQL DSN (postgresql://... or key=value) or a SQLite file "
+        "(sqlite:///path or a path ending in .db, .sqlite, .sqlite3)"
+    )
+
+
+def sqlite_path(target: str) -> str:
+    """The file of a SQLite target: `sqlite:///rel.db`, `sqlite:////abs.db` or a bare path."""
+    if target.lower().startswith("sqlite:"):
+        rest = target[len("sqlite:") :]
+        return rest[3:] if rest.startswith("///") else rest.lstrip("/")
+    return target
+
+
+def redact(target: str) -> str:
+    """The target without its password (PostgreSQL); a SQLite path is returned as is."""
+    try:
+        kind = target_kind(target)
+    except ValueError:
+        return "<unrecognised target>"
+    if kind == SQLITE:
+        return target
+    from datagen_assets.schema.introspect import redact as redact_dsn
+
+    return redact_dsn(target)
+
+
+def mask(message: str, target: str) -> str:
+    """`message` with any occurrence of the target's password replaced by ***."""
+    if target_kind_or_none(target) != POSTGRESQL:
+        return message
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        password = conninfo_to_dict(target).get("password")
+    except psycopg.Error:
+        return message
+    return message.replace(str(password), "***") if password else message
+
+
+def target_kind_or_none(target: str) -> str | None:
+    try:
+        return target_kind(target)
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------------------- planning
+
+
+def load_units(plan: DatasetPlan, selected: Sequence[str]) -> list[list[str]]:
+    """The selected tables grouped into what loads in one transaction: a table alone, or the
+    tables of an FK cycle together. Units come parents first; tables inside a unit and ties
+    between units keep plan order."""
+    chosen = set(selected)
+    selected = [key for key in plan.tables if key in chosen]  # plan order
+    edges = {
+        key: ({fk.ref_table for fk in plan.table(key).table.foreign_keys} & chosen) - {key}
+        for key in selected
+    }
+    ancestors = {key: _reachable(key, edges) for key in selected}
+    unit_of: dict[str, int] = {}
+    units: list[list[str]] = []
+    for key in selected:
+        if key not in unit_of:
+            members = [
+                m for m in selected if m == key or (m in ancestors[key] and key in ancestors[m])
+            ]
+            for member in members:
+                unit_of[member] = len(units)
+            units.append(members)
+    needs = {
+        index: {unit_of[p] for member in unit for p in edges[member]} - {index}
+        for index, unit in enumerate(units)
+    }
+    ordered: list[list[str]] = []
+    done: set[int] = set()
+    while len(done) < len(units):
+        index = next(i for i in range(len(units)) if i not in done and needs[i] <= done)
+        done.add(index)
+        ordered.append(units[index])
+    return ordered
+
+
+def _reachable(start: str, edges: dict[str, set[str]]) -> set[str]:
+    seen: set[str] = set()
+    stack = list(edges[start])
+    while stack:
+        node = stack.pop()
+        if node not in seen:
+            seen.add(node)
+            stack.extend(edges[node])
+    return seen
+
+
+def _select(plan: DatasetPlan, tables: Iterable[str] | None) -> list[str]:
+    if tables is None:
+        return list(plan.tables)
+    wanted = set(tables)
+    unknown = sorted(wanted - set(plan.tables))
+    if unknown:
+        raise ValueError(f"dataset {plan.name} has no table(s) {', '.join(unknown)}")
+    return [key for key in plan.tables if key in wanted]
+
+
+def inspection_problems(
+    mode: str,
+    tables: dict[str, Table],
+    present: dict[str, list[str] | None],
+    names: dict[str, str],
+) -> list[str]:
+    """What makes the run impossible, found before any write: present[key] is the columns of
+    the existing table, None when it does not exist."""
+    problems = []
+    for key, table in tables.items():
+        columns = present[key]
+        if columns is None:
+            if mode != CREATE_IF_MISSING:
+                problems.append(
+                    f"table {names[key]} does not exist (mode {mode} never creates "
+                    f"tables; use {CREATE_IF_MISSING})"
+                )
+            continue
+        missing = [c for c in table.column_names if c not in columns]
+        extra = [c for c in columns if c not in table.column_names]
+        if missing or extra:
+            parts = []
+            if missing:
+                parts.append(f"lacks {', '.join(missing)}")
+            if extra:
+                parts.append(f"has columns the model does not: {', '.join(extra)}")
+            problems.append(
+                f"table {names[key]} exists but its columns differ from the model: "
+                + "; ".join(parts)
+            )
+    return problems
+
+
+# ---------------------------------------------------------------------------- entry point
+
+
+def load_dataset(
+    plan: DatasetPlan,
+    source: Any,
+    target: str,
+    mode: str = CREATE_IF_MISSING,
+    *,
+    tables: Iterable[str] | None = None,
+    echo: Callable[[str], None] | None = None,
+) -> LoadReport:
+    """Load `plan`'s tables (all, or `tables`) from `source` (a `ChunkSource`: storage or the
+    engine) into `target` (PostgreSQL DSN or SQLite file) in `mode`. Raises `TargetError` before
+    any write when the target does not fit, FileNotFoundError when a chunk is missing from
+    storage (also before any write), `LoadError` when a write failed (rolled back)."""
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r} (choose from {', '.join(MODES)})")
+    kind = target_kind(target)
+    selected = _select(plan, tables)
+    for key in selected:  # a missing chunk in storage fails here, before the target is touched
+        source.row_count(plan.table(key))
+    report = LoadReport(plan.name, redact(target), kind, mode)
+    began = time.perf_counter()
+    loader = _load_postgres if kind == POSTGRESQL else _load_sqlite
+    try:
+        loader(plan, source, target, mode, selected, report, echo or (lambda _: None))
+    except LoadError as error:
+        raise LoadError(mask(str(error), target)) from error.__cause__
+    report.seconds = time.perf_counter() - began
+    return report
+
+
+def _run_units(
+    plan, source, mode, units, created, write_rows, report, echo, transaction, finish_unit
+) -> None:
+    """Load each unit in its own transaction (`transaction()` is a context manager), rows
+    through `write_rows(key, frame)`; `finish_unit(unit)` adds constraints before commit."""
+    for unit in units:
+        loads = []
+        try:
+            with transaction(unit):
+                for key in unit:
+                    began = time.perf_counter()
+                    rows = 0
+                    for frame in source.chunks(plan.table(key)):
+                        if frame.height:
+                            rows += write_rows(key, frame)
+                    seconds = time.perf_counter() - began
+                    loads.append(TableLoad(key, rows, seconds, key in created))
+                    echo(f"  {key}: {rows:,} rows in {seconds:.2f} s")
+                finish_unit(unit)
+        except Exception as error:
+            done = ", ".join(t.table for t in report.tables) or "none"
+            raise LoadError(
+                f"loading {', '.join(unit)} failed and was rolled back ({mode}); tables loaded "
+                f"before: {done}. Cause: {type(error).__name__}: {str(error).strip()}"
+            ) from error
+        report.tables.extend(loads)
+
+
+# ---------------------------------------------------------------------------- PostgreSQL
+
+
+def _load_postgres(plan, source, dsn, mode, selected, report, echo) -> None:
+    import psycopg
+    from psycopg import sql
+
+    from datagen_assets.write.exports import pg_ddl
+    from datagen_assets.write.postgres import copy_frame
+
+    schema = plan.dataset.schema
+    tables = {key: plan.table(key).table for key in selected}
+    names = {key: pg_ddl.table_name(t) for key, t in tables.items()}
+    try:
+        connection = psycopg.connect(dsn, autocommit=True)
+    except psycopg.Error as error:
+        raise LoadError(
+            f"cannot connect to {redact(dsn)}: {mask(str(error).strip(), dsn)}"
+        ) from None
+    with connection:
+        oids = {key: _pg_oid(connection, table) for key, table in tables.items()}
+        present = {key: _pg_columns(connection, oid) for key, oid in oids.items()}
+        units = [list(tables)] if mode == TRUNCATE_THEN_INSERT else load_units(plan, selected)
+        problems = inspection_problems(mode, tables, present, names)
+        problems += _pg_blocking_fks(connection, plan, units, oids, names)
+        if problems:
+            raise TargetError(report.target, problems)
+        created = {key for key in tables if oids[key] is None}
+        # A created table's FK may reference a table loaded now or already in the target.
+        parents = dict(tables)
+        for key in created:
+            for fk in tables[key].foreign_keys:
+                parent = schema.tables.get(fk.ref_table)
+                if fk.ref_table in parents or parent is None:
+                    continue
+                if _pg_oid(connection, parent) is not None:
+                    parents[fk.ref_table] = parent
+                else:
+                    report.notes.append(
+                        f"{key}: foreign key to {fk.ref_table} left out "
+                        "(table neither loaded nor present in the target)"
+                    )
+
+        @contextmanager
+        def transaction(unit):
+            with connection.transaction():
+                connection.execute("SET CONSTRAINTS ALL DEFERRED")  # those DEFERRABLE
+                if mode == TRUNCATE_THEN_INSERT:
+                    listed = sql.SQL(", ").join(sql.SQL(names[key]) for key in unit)
+                    connection.execute(sql.SQL("TRUNCATE {}").format(listed))
+                new = [tables[key] for key in unit if key in created]
+                for statement in _pg_create(connection, new, schema.dialect):
+                    connection.execute(statement)
+                yield
+
+        def finish_unit(unit) -> None:
+            new = [tables[key] for key in unit if key in created]
+            for statement in _pg_constraints(new, parents, set(unit)):
+                connection.execute(statement)
+            for key in unit:
+                for statement in _pg_sequences(tables[key]):
+                    connection.execute(statement)
+
+        def write_rows(key, frame) -> int:
+            return copy_frame(connection, tables[key], frame)
+
+        _run_units(
+            plan, source, mode, units, created, write_rows, report, echo, transaction, finish_unit
+        )
+
+
+def _pg_oid(connection, table: Table) -> int | None:
+    """The table's oid in the target (search_path applies to an unqualified name), or None."""
+    from datagen_assets.write.exports import pg_ddl
+
+    row = connection.execute("SELECT to_regclass(%s)::oid", [pg_ddl.table_name(table)]).fetchone()
+    return row[0] if row else None
+
+
+def _pg_columns(connection, oid: int | None) -> list[str] | None:
+    if oid is None:
+        return None
+    rows = connection.execute(
+        "SELECT attname FROM pg_attribute WHERE attrelid = %s AND attnum > 0 "
+        "AND NOT attisdropped ORDER BY attnum",
+        [oid],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _pg_blocking_fks(connection, plan, units, oids, names) -> list[str]:
+    """Foreign keys of existing tables that no load order satisfies: checked per statement
+    (not DEFERRABLE) and pointing at a table loaded later in the same transaction (an FK
+    cycle), or at their own table when it loads in several COPY statements (chunks)."""
+    problems = []
+    for unit in units:
+        for position, key in enumerate(unit):
+            if oids[key] is None:
+                continue
+            later = [oids[k] for k in unit[position + 1 :] if oids[k] is not None]
+            if plan.table(key).chunk_count > 1:
+                later.append(oids[key])
+            if not later:
+                continue
+            rows = connection.execute(
+                "SELECT conname, confrelid::regclass::text FROM pg_constraint WHERE conrelid = "
+                "%s AND contype = 'f' AND NOT condeferrable AND confrelid = ANY(%s) "
+                "ORDER BY conname",
+                [oids[key], later],
+            ).fetchall()
+            problems.extend(
+                f"table {names[key]}: foreign key {name} to {parent} is not DEFERRABLE, but "
+                f"{names[key]} loads before all of {parent}'s rows (FK cycle or self-reference "
+                "over several chunks); declare it DEFERRABLE or load into new tables"
+                for name, parent in rows
+            )
+    return problems
+
+
+def _pg_constraints(tables: list[Table], parents: dict[str, Table], unit: set[str]) -> list[str]:
+    """Keys, uniques and checks of the tables DataGen created, then their foreign keys. An FK
+    inside the unit (a cycle or a self-reference) is DEFERRABLE, so the tables can be reloaded
+    later (`truncate_then_insert`) in one transaction with the check at commit."""
+    from datagen_assets.write.exports import pg_ddl
+
+    statements = [
+        statement
+        for table in tables
+        for statement in pg_ddl.constraint_statements([table])
+        if not statement.startswith("--") and " FOREIGN KEY (" not in statement
+    ]
+    for table in tables:
+        for fk in table.foreign_keys:
+            parent = parents.get(fk.ref_table)
+            if parent is None:
+                continue
+            named = f" CONSTRAINT {pg_ddl.quote(fk.name)}" if fk.name else ""
+            deferrable = " DEFERRABLE" if fk.ref_table in unit else ""
+            statements.append(
+                f"ALTER TABLE {pg_ddl.table_name(table)} ADD{named} FOREIGN KEY "
+                f"({pg_ddl.column_list(fk.columns)}) REFERENCES {pg_ddl.table_name(parent)} "
+                f"({pg_ddl.column_list(fk.ref_columns)}){deferrable};"
+            )
+    return statements
+
+
+def _pg_create(connection, tables: list[Table], dialect: str | None) -> list[str]:
+    """Schemas, enum types (those not there yet) and tables, without keys or constraints."""
+    from datagen_assets.write.exports import pg_ddl
+
+    if not tables:
+        return []
+    statements = []
+    for statement in pg_ddl.create_statements(tables, dialect):
+        if statement.startswith("CREATE TYPE "):
+            name = statement[len("CREATE TYPE ") :].split(" AS ENUM", 1)[0]
+            if connection.execute("SELECT to_regtype(%s)", [name]).fetchone()[0] is not None:
+                continue  # created by an earlier unit, or already in the target
+        statements.append(statement)
+    return statements
+
+
+def _pg_sequences(table: Table) -> list:
+    """Move each identity/serial sequence forward past the loaded keys (never backwards), so
+    later inserts by the application do not collide with loaded rows."""
+    from psycopg import sql
+
+    from datagen_assets.write.exports import pg_ddl
+
+    statements = []
+    for column in table.columns:
+        if column.autoincrement and column.type.kind in INTEGER_KINDS and not column.type.array:
+            statements.append(
+                sql.SQL(
+                    "SELECT setval(s, m) FROM (SELECT pg_get_serial_sequence({t}, {c}) AS s, "
+                    "(SELECT max({col}) FROM {table}) AS m) AS x WHERE s IS NOT NULL "
+                    "AND m IS NOT NULL AND m > coalesce(pg_sequence_last_value(s::regclass), 0)"
+                ).format(
+                    t=sql.Literal(pg_ddl.table_name(table)),
+                    c=sql.Literal(column.name),
+                    col=sql.Identifier(column.name),
+                    table=sql.SQL(pg_ddl.table_name(table)),
+                )
+            )
+    return statements
+
+
+# ---------------------------------------------------------------------------- SQLite
+
+
+def _load_sqlite(plan, source, target, mode, selected, report, echo) -> None:
+    path = sqlite_path(target)
+    if os.path.dirname(path):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+    schema = plan.dataset.schema
+    tables = {key: plan.table(key).table for key in selected}
+    names = {key: sqlite_table_name(t) for key, t in tables.items()}
+    fresh = not os.path.exists(path)
+    connection = sqlite3.connect(path, isolation_level=None)  # transactions are explicit
+    try:
+        connection.execute("PRAGMA foreign_keys = ON")
+        present = {key: _sqlite_columns(connection, names[key]) for key in tables}
+        problems = inspection_problems(mode, tables, present, names)
+        if problems:
+            connection.close()
+            if fresh:  # connecting created the file: leave the target as it was
+                os.remove(path)
+            raise TargetError(report.target, problems)
+        created = {key for key in tables if present[key] is None}
+        references = dict(tables)
+        for key, table in tables.items():
+            for fk in table.foreign_keys:
+                parent = schema.tables.get(fk.ref_table)
+                if fk.ref_table in tables or parent is None:
+                    continue
+                if _sqlite_columns(connection, sqlite_table_name(parent)) is not None:
+                    references[fk.ref_table] = parent
+                elif key in created:
+                    report.notes.append(
+                        f"{key}: foreign key to {fk.ref_table} left out "
+                        "(table neither loaded nor present in the target)"
+                    )
+        checks = {}
+        for key in created:
+            checks[key], notes = sqlite_checks(tables[key])
+            report.notes.extend(notes)
+        units = [list(tables)] if mode == TRUNCATE_THEN_INSERT else load_units(plan, selected)
+
+        @contextmanager
+        def transaction(unit):
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                connection.execute("PRAGMA defer_foreign_keys = ON")  # checked at commit
+                if mode == TRUNCATE_THEN_INSERT:
+                    for key in reversed(unit):
+                        connection.execute(f"DELETE FROM {quote(names[key])}")
+                for key in unit:
+                    if key in created:
+                        connection.execute(sqlite_create(tables[key], references, checks[key]))
+                yield
+                connection.execute("COMMIT")  # may fail on a deferred FK: rolled back below
+            except BaseException:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                raise
+
+        def write_rows(key, frame) -> int:
+            columns = ", ".join(quote(c) for c in frame.columns)
+            marks = ", ".join("?" for _ in frame.columns)
+            connection.executemany(
+                f"INSERT INTO {quote(names[key])} ({columns}) VALUES ({marks})",
+                sqlite_frame(frame).iter_rows(),
+            )
+            return frame.height
+
+        _run_units(
+            plan,
+            source,
+            mode,
+            units,
+            created,
+            write_rows,
+            report,
+            echo,
+            transaction,
+            lambda unit: None,
+        )
+    finally:
+        connection.close()
+
+
+def _sqlite_columns(connection: sqlite3.Connection, name: str) -> list[str] | None:
+    rows = connection.execute("SELECT name FROM pragma_table_info(?)", [name]).fetchall()
+    return [r[0] for r in rows] if rows else None
+
+
+# ---------------------------------------------------------------------------- command line
+
+
+def _parser() -> argparse.ArgumentParser:
+    from datagen_assets.settings import Settings
+
+    storage = Settings.from_env().storage_url
+    parser = argparse.ArgumentParser(
+        prog="python -m datagen_assets.write.targets",
+        description="Load a dataset (from schemas/) into PostgreSQL or a SQLite file.",
+    )
+    parser.add_argument("--dataset", required=True, help="dataset name (schemas/<name>.sql)")
+    parser.add_argument(
+        "--target",
+        help=f"PostgreSQL DSN or SQLite file (default: ${DSN_ENV_VAR}); prefer --target-env "
+        "for a DSN with a password, so it stays out of the process list",
+    )
+    parser.add_argument("--target-env", metavar="VAR", help="read the target from this variable")
+    parser.add_argument("--mode", choices=MODES, default=CREATE_IF_MISSING)
+    parser.add_argument("--tables", help="comma-separated table keys (default: all)")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument(
+        "--from-storage",
+        nargs="?",
+        const=storage,
+        metavar="URL",
+        help=f"read the materialized Parquet chunks (default URL: {storage})",
+    )
+    source.add_argument(
+        "--from-engine", action="store_true", help="generate the rows on the fly (the default)"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from datagen_assets.dataset import discover_datasets
+    from datagen_assets.plan.plan import plan_dataset
+    from datagen_assets.schema.model import SchemaError
+    from datagen_assets.settings import Settings
+    from datagen_assets.write.exports.sources import EngineSource, StorageSource
+
+    args = _parser().parse_args(argv)
+    target = args.target or os.environ.get(args.target_env or DSN_ENV_VAR, "")
+    if not target:
+        print(
+            f"error: no target: give --target or set ${args.target_env or DSN_ENV_VAR}",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        settings = Settings.from_env()
+        datasets = {d.name: d for d in discover_datasets(settings)}
+        if args.dataset not in datasets:
+            raise ValueError(
+                f"no dataset {args.dataset!r} in {settings.schemas_dir} "
+                f"(datasets: {', '.join(sorted(datasets)) or 'none'})"
+            )
+        plan = plan_dataset(datasets[args.dataset])
+        source = (
+            StorageSource(args.from_storage, plan.name) if args.from_storage else EngineSource(plan)
+        )
+        tables = [t.strip() for t in args.tables.split(",") if t.strip()] if args.tables else None
+        print(f"{plan.name} -> {redact(target)} ({args.mode})")
+        report = load_dataset(plan, source, target, args.mode, tables=tables, echo=print)
+    except (SchemaError, ValueError, FileNotFoundError, LoadError) as error:
+        print(f"error: {mask(str(error), target)}", file=sys.stderr)
+        return 1
+    for note in report.notes:
+        print(f"note: {note}")
+    print(
+        f"{report.dataset}: {report.rows:,} rows into {len(report.tables)} table(s) in "
+        f"{report.seconds:.2f} s ({report.rows_per_second:,.0f} rows/s)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

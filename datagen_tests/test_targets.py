@@ -1,0 +1,407 @@
+"""Loading datasets into databases (`write/targets.py`): the real PostgreSQL server (a fresh
+database per test) and SQLite files. Each table mode, the early failure on a table that does
+not fit, rollback of a table that fails midway, FK cycles, and every reference schema loaded
+with all its constraints on."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import polars as pl
+import psycopg
+import pytest
+
+from datagen_assets.dataset import load_dataset as read_dataset
+from datagen_assets.generate.engine import generate
+from datagen_assets.plan.plan import DatasetPlan, plan_dataset
+from datagen_assets.settings import Settings
+from datagen_assets.write.exports import EngineSource, pg_ddl
+from datagen_assets.write.sqlite import sqlite_frame
+from datagen_assets.write.targets import (
+    APPEND_ONLY,
+    CREATE_IF_MISSING,
+    TRUNCATE_THEN_INSERT,
+    LoadError,
+    TargetError,
+    load_dataset,
+    load_units,
+    main,
+    redact,
+)
+from datagen_tests.conftest import REPO, SHARED_SCHEMAS, shared_schemas
+
+STAFF = """
+CREATE TABLE departments (
+    id         INTEGER     PRIMARY KEY,
+    name       VARCHAR(40) NOT NULL UNIQUE,
+    manager_id INTEGER
+);
+CREATE TABLE employees (
+    id            SERIAL       PRIMARY KEY,
+    department_id INTEGER      NOT NULL REFERENCES departments (id),
+    email         VARCHAR(80)  UNIQUE,
+    salary        NUMERIC(8,2) CHECK (salary > 0),
+    hired         DATE         NOT NULL,
+    boss_id       INTEGER      REFERENCES employees (id)
+);
+ALTER TABLE departments ADD FOREIGN KEY (manager_id) REFERENCES employees (id);
+"""
+STAFF_CONFIG = "seed: 5\nrows: 120\nchunk_rows: 50\n"
+SHOP = REPO / "schemas" / "shop.sql"
+
+
+def _plan(tmp_path: Path, ddl: str = STAFF, config: str = STAFF_CONFIG, name: str = "staff"):
+    folder = tmp_path / "schemas"
+    folder.mkdir(exist_ok=True)
+    (folder / f"{name}.sql").write_text(ddl)
+    (folder / f"{name}.yaml").write_text(config)
+    return plan_dataset(read_dataset(folder / f"{name}.sql", folder / f"{name}.yaml"))
+
+
+class Postgres:
+    def __init__(self, url: str):
+        self.url = url
+
+    def rows(self, query: str) -> list[tuple]:
+        with psycopg.connect(self.url, autocommit=True) as connection:
+            cursor = connection.execute(query)
+            return cursor.fetchall() if cursor.description else []
+
+    def tables(self) -> set[str]:
+        return {
+            r[0]
+            for r in self.rows(
+                "SELECT tablename FROM pg_tables WHERE schemaname NOT IN "
+                "('pg_catalog', 'information_schema')"
+            )
+        }
+
+
+class Sqlite:
+    def __init__(self, path: Path):
+        self.url = str(path)
+
+    def rows(self, query: str) -> list[tuple]:
+        connection = sqlite3.connect(self.url, isolation_level=None)
+        try:
+            connection.execute("PRAGMA foreign_keys = ON")
+            return connection.execute(query).fetchall()
+        finally:
+            connection.close()
+
+    def tables(self) -> set[str]:
+        return {r[0] for r in self.rows("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+@pytest.fixture(params=["postgres", "sqlite"])
+def backend(request, tmp_path):
+    if request.param == "sqlite":
+        return Sqlite(tmp_path / "target.db")
+    fresh_database = request.getfixturevalue("fresh_database")
+    return Postgres(fresh_database(f"targets_{uuid.uuid4().hex[:10]}"))
+
+
+def _count(backend, table: str) -> int:
+    return backend.rows(f'SELECT count(*) FROM "{table}"')[0][0]
+
+
+class BreakingSource(EngineSource):
+    """The engine, except that one chunk of one table holds a NULL in a NOT NULL column: the
+    database rejects it after the table's earlier chunks went in."""
+
+    def __init__(self, plan: DatasetPlan, table: str, chunk: int, column: str):
+        super().__init__(plan)
+        self.table, self.chunk, self.column = table, chunk, column
+
+    def chunks(self, table, limit=None):
+        for index, frame in enumerate(super().chunks(table, limit)):
+            if table.key == self.table and index == self.chunk:
+                frame = frame.with_columns(
+                    pl.lit(None, frame[self.column].dtype).alias(self.column)
+                )
+            yield frame
+
+
+# ---------------------------------------------------------------------------- planning
+
+
+def test_fk_cycles_load_as_one_unit_parents_first(tmp_path):
+    assert load_units(_plan(tmp_path), ["departments", "employees"]) == [
+        ["departments", "employees"]
+    ]
+    shop = plan_dataset(read_dataset(SHOP, SHOP.with_suffix(".yaml")))
+    assert load_units(shop, list(shop.tables)) == [[k] for k in shop.tables]
+    assert load_units(shop, ["order_items", "customers"]) == [["customers"], ["order_items"]]
+
+
+# ---------------------------------------------------------------------------- modes
+
+
+def test_create_if_missing_builds_tables_with_every_constraint(backend, tmp_path):
+    plan = _plan(tmp_path)
+    report = load_dataset(plan, EngineSource(plan), backend.url)
+    assert {t.table: (t.rows, t.created) for t in report.tables} == {
+        "departments": (120, True),
+        "employees": (120, True),
+    }
+    assert report.mode == CREATE_IF_MISSING and report.notes == []
+    expected = generate(plan, "employees", 0, 120).select("id", "email", "boss_id").sort("id")
+    got = backend.rows("SELECT id, email, boss_id FROM employees ORDER BY id")
+    assert got == expected.rows()
+    if isinstance(backend, Postgres):
+        kinds = backend.rows(
+            "SELECT conrelid::regclass::text, contype, count(*) FROM pg_constraint "
+            "WHERE contype IN ('p', 'u', 'f', 'c') AND connamespace = 'public'::regnamespace "
+            "GROUP BY 1, 2 ORDER BY 1, 2"
+        )
+        assert kinds == [
+            ("departments", "f", 1),
+            ("departments", "p", 1),
+            ("departments", "u", 1),
+            ("employees", "c", 1),
+            ("employees", "f", 2),
+            ("employees", "p", 1),
+            ("employees", "u", 1),
+        ]
+        # the identity sequence was moved past the loaded keys
+        new = backend.rows(
+            "INSERT INTO employees (department_id, hired) VALUES (1, now()) RETURNING id"
+        )
+        assert new == [(121,)]
+    else:
+        assert backend.rows("PRAGMA foreign_key_check") == []
+        with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+            backend.rows("INSERT INTO employees (department_id, hired) VALUES (999, '2020-01-01')")
+
+
+def test_a_table_that_does_not_fit_fails_before_any_write(backend, tmp_path):
+    plan = _plan(tmp_path)
+    backend.rows("CREATE TABLE employees (id INTEGER, name TEXT, hired DATE)")
+    with pytest.raises(TargetError) as raised:
+        load_dataset(plan, EngineSource(plan), backend.url)
+    message = str(raised.value)
+    assert "nothing written" in message and "employees" in message
+    assert "lacks department_id, email, salary, boss_id" in message
+    assert "has columns the model does not: name" in message
+    assert backend.tables() == {"employees"}  # departments, loaded first, was not created
+
+
+@pytest.mark.parametrize("mode", [TRUNCATE_THEN_INSERT, APPEND_ONLY])
+def test_modes_that_never_create_list_every_missing_table(backend, tmp_path, mode):
+    plan = _plan(tmp_path)
+    with pytest.raises(TargetError) as raised:
+        load_dataset(plan, EngineSource(plan), backend.url, mode)
+    assert raised.value.problems == tuple(
+        f"table {name} does not exist (mode {mode} never creates tables; use create_if_missing)"
+        for name in (
+            ['"departments"', '"employees"']
+            if isinstance(backend, Postgres)
+            else ["departments", "employees"]
+        )
+    )
+    if isinstance(backend, Sqlite):
+        assert not Path(backend.url).exists()  # not even an empty database file
+    assert backend.tables() == set()
+
+
+def test_truncate_then_insert_reloads_only_the_dataset(backend, tmp_path):
+    plan = _plan(tmp_path)
+    load_dataset(plan, EngineSource(plan), backend.url)
+    backend.rows("INSERT INTO departments (id, name) VALUES (100000, 'stray')")
+    backend.rows("CREATE TABLE keep_me (x INTEGER)")
+    backend.rows("INSERT INTO keep_me VALUES (1)")
+    report = load_dataset(plan, EngineSource(plan), backend.url, TRUNCATE_THEN_INSERT)
+    assert [(t.table, t.rows, t.created) for t in report.tables] == [
+        ("departments", 120, False),
+        ("employees", 120, False),
+    ]
+    assert _count(backend, "departments") == 120
+    assert backend.rows("SELECT count(*) FROM departments WHERE id = 100000") == [(0,)]
+    assert _count(backend, "keep_me") == 1
+
+
+def test_append_only_adds_rows_and_keeps_existing_ones(backend, tmp_path):
+    plan = _plan(tmp_path)
+    backend.rows("CREATE TABLE departments (id INTEGER, name VARCHAR(40), manager_id INTEGER)")
+    backend.rows("INSERT INTO departments VALUES (-1, 'already here', NULL)")
+    for _ in range(2):
+        load_dataset(plan, EngineSource(plan), backend.url, APPEND_ONLY, tables=["departments"])
+    assert _count(backend, "departments") == 241
+    assert backend.tables() == {"departments"}
+
+
+def test_existing_tables_in_an_fk_cycle_need_deferrable_keys(fresh_database, tmp_path):
+    """Tables the user created with a plain FK cycle (and a self-reference over several
+    chunks) cannot be loaded in any order: said before any write; DEFERRABLE ones load."""
+    plan = _plan(tmp_path)
+    target = Postgres(fresh_database("targets_cycle"))
+    for statement in STAFF.split(";"):
+        if statement.strip():
+            target.rows(statement)
+    with pytest.raises(TargetError) as raised:
+        load_dataset(plan, EngineSource(plan), target.url, TRUNCATE_THEN_INSERT)
+    problems = raised.value.problems
+    assert [p.split(" is not DEFERRABLE")[0] for p in problems] == [
+        'table "departments": foreign key departments_manager_id_fkey to employees',
+        'table "employees": foreign key employees_boss_id_fkey to employees',
+    ]
+    for table, key in (("departments", "manager_id"), ("employees", "boss_id")):
+        target.rows(f"ALTER TABLE {table} ALTER CONSTRAINT {table}_{key}_fkey DEFERRABLE")
+    report = load_dataset(plan, EngineSource(plan), target.url, TRUNCATE_THEN_INSERT)
+    assert report.rows == 240
+
+
+# ---------------------------------------------------------------------------- failures
+
+
+def test_a_table_failing_midway_is_rolled_back_and_earlier_tables_stay(backend, tmp_path):
+    """create_if_missing: customers (its own transaction) stays loaded; orders fails on its
+    third chunk and is left as it was: not there at all."""
+    ddl = SHOP.read_text()
+    plan = _plan(tmp_path, ddl, "seed: 1\nrows: 120\nchunk_rows: 50\n", name="shop")
+    source = BreakingSource(plan, "orders", 2, "status")
+    with pytest.raises(LoadError) as raised:
+        load_dataset(plan, source, backend.url)
+    message = str(raised.value)
+    assert "loading orders failed and was rolled back" in message
+    assert "tables loaded before: customers, products" in message
+    assert backend.tables() == {"customers", "products"}
+    assert _count(backend, "customers") == 120
+
+
+@pytest.mark.parametrize("mode", [APPEND_ONLY, TRUNCATE_THEN_INSERT])
+def test_an_existing_table_failing_midway_keeps_its_rows(backend, tmp_path, mode):
+    plan = _plan(tmp_path)
+    load_dataset(plan, EngineSource(plan), backend.url)
+    before = backend.rows("SELECT id, email FROM employees ORDER BY id")
+    if mode == APPEND_ONLY:  # fresh keys would collide: make room by emptying employees
+        backend.rows("UPDATE departments SET manager_id = NULL")
+        backend.rows("DELETE FROM employees")
+        before = []
+    source = BreakingSource(plan, "employees", 1, "hired")
+    with pytest.raises(LoadError, match="rolled back"):
+        load_dataset(
+            plan, source, backend.url, mode, tables=["employees"] if mode == APPEND_ONLY else None
+        )
+    assert backend.rows("SELECT id, email FROM employees ORDER BY id") == before
+    assert _count(backend, "departments") == 120
+
+
+# ---------------------------------------------------------------------------- datasets
+
+
+def _reference_files() -> list[Path]:
+    return sorted(SHARED_SCHEMAS.glob("*.postgres.sql")) if SHARED_SCHEMAS.is_dir() else []
+
+
+@pytest.mark.parametrize("path", [SHOP, *_reference_files()], ids=lambda p: p.name.split(".")[0])
+def test_datasets_load_into_postgres_with_all_constraints(path, fresh_database):
+    if path != SHOP:
+        shared_schemas()
+    plan = plan_dataset(read_dataset(path, None, Settings(rows=300)))
+    url = fresh_database(f"targets_{path.name.split('.')[0]}")
+    report = load_dataset(plan, EngineSource(plan), url)
+    assert report.notes == []
+    assert {t.table: t.rows for t in report.tables} == {k: t.rows for k, t in plan.tables.items()}
+    target = Postgres(url)
+    for key, table_plan in plan.tables.items():
+        name = pg_ddl.table_name(table_plan.table)
+        assert target.rows(f"SELECT count(*) FROM {name}") == [(table_plan.rows,)], key
+    tables = [t.table for t in plan.tables.values()]
+    wanted = [s for s in pg_ddl.constraint_statements(tables) if not s.startswith("--")]
+    names = ", ".join(f"'{pg_ddl.table_name(t)}'::regclass" for t in tables)
+    constraints = target.rows(
+        f"SELECT count(*) FROM pg_constraint WHERE conrelid IN ({names}) "
+        "AND contype IN ('p', 'u', 'f', 'c')"
+    )
+    assert constraints == [(len(wanted),)]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [SHOP, *(sorted(SHARED_SCHEMAS.glob("*.sql")) if SHARED_SCHEMAS.is_dir() else [])],
+    ids=lambda p: ".".join(p.name.split(".")[:-1]),
+)
+def test_datasets_load_into_sqlite_with_keys_and_foreign_keys(path, tmp_path):
+    plan = plan_dataset(read_dataset(path, None, Settings(rows=300)))
+    target = Sqlite(tmp_path / "out.sqlite")
+    report = load_dataset(plan, EngineSource(plan), f"sqlite:///{target.url}")
+    assert all("CHECK" in note for note in report.notes), report.notes
+    assert report.rows == sum(t.rows for t in plan.tables.values())
+    assert target.rows("PRAGMA foreign_key_check") == []
+    assert target.rows("PRAGMA integrity_check") == [("ok",)]
+
+
+def test_sqlite_keeps_awkward_values(tmp_path):
+    ddl = """CREATE TABLE odd (
+        id BIGINT PRIMARY KEY, price NUMERIC(12,4) NOT NULL, at TIME, seen TIMESTAMPTZ,
+        took INTERVAL, tags TEXT[], blob BYTEA, ok BOOLEAN, ratio DOUBLE PRECISION, doc JSONB
+    );"""
+    plan = _plan(tmp_path, ddl, "rows: 200\n", name="odd")
+    target = Sqlite(tmp_path / "odd.db")
+    load_dataset(plan, EngineSource(plan), target.url)
+    frame = generate(plan, "odd", 0, 200)
+    # NUMERIC affinity turns decimal text into numbers; booleans are 0/1
+    expected = sqlite_frame(frame).with_columns(
+        pl.col("price").cast(pl.Float64), pl.col("ok").cast(pl.Int64)
+    )
+    assert target.rows("SELECT * FROM odd ORDER BY id") == expected.sort("id").rows()
+    assert target.rows(
+        "SELECT DISTINCT typeof(seen), typeof(blob) FROM odd WHERE seen "
+        "IS NOT NULL AND blob IS NOT NULL"
+    ) == [("text", "blob")]
+
+
+# ---------------------------------------------------------------------------- secrets, CLI
+
+
+def test_passwords_never_appear_in_reports_or_messages(
+    fresh_database, tmp_path, capsys, monkeypatch
+):
+    plan = _plan(tmp_path)
+    url = fresh_database("targets_secret")
+    secret = "pw-Sup3rSecret"
+    dsn = url.replace("postgres@", f"postgres:{secret}@")  # trust auth ignores it
+    assert secret not in redact(dsn) and "postgres" in redact(dsn)
+    report = load_dataset(plan, EngineSource(plan), dsn)
+    assert secret not in report.target and secret not in json.dumps(report.as_dict())
+    empty = fresh_database("targets_secret_empty").replace("postgres@", f"postgres:{secret}@")
+    with pytest.raises(TargetError) as raised:
+        load_dataset(plan, EngineSource(plan), empty, APPEND_ONLY)
+    assert secret not in str(raised.value)
+    with pytest.raises(LoadError) as raised:  # nobody listens on port 1
+        load_dataset(plan, EngineSource(plan), f"postgresql://u:{secret}@127.0.0.1:1/x")
+    assert secret not in str(raised.value)
+
+    monkeypatch.setenv("DATAGEN_SCHEMAS_DIR", str(tmp_path / "schemas"))
+    monkeypatch.setenv("STAFF_DSN", dsn)
+    assert main(["--dataset", "staff", "--target-env", "STAFF_DSN", "--mode", APPEND_ONLY]) == 1
+    assert main(["--dataset", "staff", "--target", dsn, "--mode", TRUNCATE_THEN_INSERT]) == 0
+    printed = capsys.readouterr()
+    assert secret not in printed.out + printed.err
+    assert "240 rows into 2 table(s)" in printed.out
+
+
+def test_module_entry_point_loads_into_sqlite(tmp_path):
+    _plan(tmp_path)
+    target = tmp_path / "cli.sqlite"
+    env = {"DATAGEN_SCHEMAS_DIR": str(tmp_path / "schemas"), "PATH": "/usr/bin:/bin"}
+    command = [
+        sys.executable,
+        "-m",
+        "datagen_assets.write.targets",
+        "--dataset",
+        "staff",
+        "--target",
+        f"sqlite:///{target}",
+        "--from-engine",
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    assert "staff: 240 rows into 2 table(s)" in done.stdout
+    assert _count(Sqlite(target), "employees") == 120

@@ -1,0 +1,423 @@
+"""The Dagster UI, used the way a person uses it: `dagster dev` on the shop dataset, then headless
+Chromium (Playwright) opens the shop group's asset graph, clicks "Materialize all", picks the
+partitions in the launch dialog, follows the run to success and reads the asset's page.
+
+What a person would look at is asserted on the rendered pages (FK edges between the table nodes,
+row count and preview on the asset page, every check "Succeeded") and cross-checked over the same
+GraphQL API the pages use, so a UI change that hides data fails here, not in a demo.
+
+`dagster dev` (webserver + daemon + code server, as the README starts it) runs in its own session
+on a free loopback port, against a temporary DAGSTER_HOME and a temporary copy of `schemas/`
+scaled down to a few hundred rows; its whole process group is SIGKILLed at the end (the webserver
+does not always honour SIGTERM). Screenshots go to a temporary folder, or to
+`DATAGEN_UI_SCREENSHOTS` when set. Needs Debian's chromium (`.ci/install-browser`) and the
+`playwright` package (its bundled driver; no `playwright install`): skipped when either is
+missing, except under CI.
+"""
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from datagen_assets.dataset import discover_datasets
+from datagen_assets.plan.plan import plan_dataset
+from datagen_assets.settings import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+CHROMIUM = Path(os.environ.get("DATAGEN_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCALE = 0.001  # shop: customers 100, products 10, orders 300, order_items 1000 rows
+LOCATION = "datagen_assets"
+GROUP = "shop"
+# The FK edges of schemas/shop.sql, parent -> child.
+FK_EDGES = {
+    ("shop/customers", "shop/orders"),
+    ("shop/orders", "shop/order_items"),
+    ("shop/products", "shop/order_items"),
+}
+START_SECONDS = 90
+RUN_SECONDS = 90
+TIMEOUT_MS = 30_000
+
+
+def require(available: bool, reason: str) -> None:
+    """Skip when a prerequisite is missing on a developer machine; under CI it is a failure."""
+    if available:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (required under CI: .ci/install-browser, `playwright` package)")
+    pytest.skip(reason)
+
+
+# ---------------------------------------------------------------------------- the server
+
+
+@dataclass
+class DagsterUI:
+    base: str
+    shots: Path
+    log: Path
+    rows: dict[str, int]  # table -> planned rows
+
+    def graphql(self, query: str, variables: dict | None = None) -> dict:
+        body = json.dumps({"query": query, "variables": variables or {}}).encode()
+        request = urllib.request.Request(
+            f"{self.base}/graphql", data=body, headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            answer = json.load(response)
+        assert not answer.get("errors"), answer["errors"]
+        return answer["data"]
+
+    def log_tail(self, chars: int = 4000) -> str:
+        return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else ""
+
+    def shot(self, page, name: str, full_page: bool = False) -> Path:
+        path = self.shots / f"{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def ui(tmp_path_factory) -> Iterator[DagsterUI]:
+    require(CHROMIUM.exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        require(False, "the playwright package is not installed")
+
+    root = tmp_path_factory.mktemp("dagster_ui")
+    home, schemas, data = root / "dagster_home", root / "schemas", root / "data"
+    home.mkdir()
+    shutil.copyfile(REPO / "dagster.yaml", home / "dagster.yaml")
+    shutil.copytree(REPO / "schemas", schemas)
+    shots = Path(os.environ.get("DATAGEN_UI_SCREENSHOTS") or root / "screenshots")
+    shots.mkdir(parents=True, exist_ok=True)
+
+    (dataset,) = [d for d in discover_datasets(Settings(schemas, scale=SCALE)) if d.name == GROUP]
+    rows = {key: table.rows for key, table in plan_dataset(dataset).tables.items()}
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATAGEN_", "DAGSTER_"))}
+    env.update(
+        DAGSTER_HOME=str(home),
+        DATAGEN_SCHEMAS_DIR=str(schemas),
+        DATAGEN_STORAGE_URL=str(data),
+        DATAGEN_SCALE=str(SCALE),
+        TMPDIR=str(root),  # dagster dev's workspace file and sockets
+    )
+    port = free_port()
+    log = root / "dagster-dev.log"
+    command = [str(BIN / "dagster"), "dev", "-m", LOCATION, "-h", "127.0.0.1", "-p", str(port)]
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            command,
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    ui = DagsterUI(f"http://127.0.0.1:{port}", shots, log, rows)
+    try:
+        wait_until_loaded(ui, server)
+        # Hide the community/NUX pop-up before any page opens (it would cover the buttons).
+        assert ui.graphql("mutation { setNuxSeen }")["setNuxSeen"] is True
+        yield ui
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=30)
+        print(f"\nUI screenshots: {shots}")
+
+
+def wait_until_loaded(ui: DagsterUI, server: subprocess.Popen) -> None:
+    """Until the webserver answers and the code location has loaded (or failed to)."""
+    query = """{ workspaceOrError { __typename ... on Workspace { locationEntries {
+        name loadStatus locationOrLoadError { __typename ... on PythonError { message } } } } } }"""
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"dagster dev exited with {server.returncode}:\n{ui.log_tail()}")
+        try:
+            entries = ui.graphql(query)["workspaceOrError"]["locationEntries"]
+        except (urllib.error.URLError, ConnectionError, ValueError, KeyError, TypeError):
+            time.sleep(0.5)
+            continue
+        entry = next((e for e in entries if e["name"] == LOCATION), None)
+        if entry and entry["loadStatus"] == "LOADED":
+            loaded = entry["locationOrLoadError"]
+            assert loaded["__typename"] == "RepositoryLocation", loaded
+            return
+        time.sleep(0.5)
+    pytest.fail(f"the UI did not load {LOCATION} within {START_SECONDS} s:\n{ui.log_tail()}")
+
+
+@pytest.fixture(scope="module")
+def browser(ui):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    yield page
+    context.close()
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def group_lineage_url(ui: DagsterUI) -> str:
+    """The shop group's graph, as the "Group" link of an asset page opens it."""
+    selection = quote('group:"' + GROUP + '"')
+    return f"{ui.base}/asset-groups~{selection}"
+
+
+def open_group_graph(ui: DagsterUI, page) -> None:
+    page.goto(group_lineage_url(ui))
+    tables = len(ui.rows)
+    # Laid out: every table's node and every FK edge drawn.
+    page.wait_for_function(
+        """([nodes, edges]) =>
+            document.querySelectorAll('svg foreignObject [data-tooltip]').length >= nodes
+            && document.querySelectorAll('svg path[marker-end]').length >= edges""",
+        arg=[tables, len(FK_EDGES)],
+    )
+    # Live data (checks, partitions) filled in: no node still says "Loading...".
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('svg foreignObject')]
+            .every(box => !/Loading/.test(box.textContent))"""
+    )
+
+
+RENDERED_GRAPH_JS = """() => {
+    const nodes = [];
+    for (const box of document.querySelectorAll('svg foreignObject')) {
+        const named = box.querySelector('[data-tooltip]');
+        if (!named) continue;
+        nodes.push({name: named.getAttribute('data-tooltip'),
+                    x: +box.getAttribute('x'), y: +box.getAttribute('y'),
+                    w: +box.getAttribute('width'), h: +box.getAttribute('height')});
+    }
+    const edges = [...document.querySelectorAll('svg path[marker-end]')]
+        .map(path => path.getAttribute('d'));
+    return {nodes, edges};
+}"""
+
+
+def rendered_edges(page) -> set[tuple[str, str]]:
+    """The edges drawn in the graph, as (parent, child) asset keys: an edge leaves the right
+    side of its parent's node and ends at the left side of its child's node."""
+    graph = page.evaluate(RENDERED_GRAPH_JS)
+    nodes = graph["nodes"]
+    assert nodes, "no asset node rendered"
+
+    def nearest(x: float, y: float, side: str) -> str:
+        def distance(node: dict) -> float:
+            edge_x = node["x"] + node["w"] if side == "right" else node["x"]
+            edge_y = min(max(y, node["y"]), node["y"] + node["h"])
+            return ((x - edge_x) ** 2 + (y - edge_y) ** 2) ** 0.5
+
+        best = min(nodes, key=distance)
+        assert distance(best) < 20, f"edge end ({x}, {y}) touches no node: {nodes}"
+        return f"{GROUP}/{best['name']}"
+
+    edges = set()
+    for d in graph["edges"]:
+        numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", d)]
+        (sx, sy), (ex, ey) = numbers[:2], numbers[-2:]
+        edges.add((nearest(sx, sy, "right"), nearest(ex, ey, "left")))
+    return edges
+
+
+def graphql_edges(ui: DagsterUI) -> set[tuple[str, str]]:
+    query = """query($group: AssetGroupSelector!) { assetNodes(group: $group) {
+        assetKey { path } dependencyKeys { path } } }"""
+    selector = {
+        "groupName": GROUP,
+        "repositoryName": "__repository__",
+        "repositoryLocationName": LOCATION,
+    }
+    nodes = ui.graphql(query, {"group": selector})["assetNodes"]
+    return {
+        ("/".join(parent["path"]), "/".join(node["assetKey"]["path"]))
+        for node in nodes
+        for parent in node["dependencyKeys"]
+    }
+
+
+def check_results(ui: DagsterUI, table: str) -> dict[str, tuple[str, bool | None]]:
+    """Check name -> (status, passed) of the latest materialization of a table."""
+    query = """query($key: AssetKeyInput!) { assetNodeOrError(assetKey: $key) {
+        ... on AssetNode { assetChecksOrError { ... on AssetChecks { checks {
+            name executionForLatestMaterialization { status evaluation { success } } } } } } } }"""
+    node = ui.graphql(query, {"key": {"path": [GROUP, table]}})["assetNodeOrError"]
+    results = {}
+    for check in node["assetChecksOrError"]["checks"]:
+        execution = check["executionForLatestMaterialization"] or {}
+        evaluation = execution.get("evaluation") or {}
+        results[check["name"]] = (execution.get("status"), evaluation.get("success"))
+    return results
+
+
+def latest_metadata(ui: DagsterUI, table: str) -> dict:
+    query = """query($key: AssetKeyInput!) { assetOrError(assetKey: $key) { ... on Asset {
+        assetMaterializations(limit: 1) { partition metadataEntries { label
+            ... on IntMetadataEntry { intValue } ... on MarkdownMetadataEntry { mdStr } } } } } }"""
+    asset = ui.graphql(query, {"key": {"path": [GROUP, table]}})["assetOrError"]
+    (materialization,) = asset["assetMaterializations"]
+    entries = {
+        e["label"]: e.get("intValue", e.get("mdStr")) for e in materialization["metadataEntries"]
+    }
+    return {"partition": materialization["partition"], **entries}
+
+
+def metadata_cell(page, key: str) -> str:
+    """The value shown in the asset page's metadata table for `key`."""
+    row = page.locator("tr").filter(has=page.get_by_text(key, exact=True)).first
+    return row.locator(":scope > td").last.inner_text().strip()  # not a nested table's cell
+
+
+def wait_for_run(ui: DagsterUI, run_id: str) -> str:
+    query = "query($id: ID!) { runOrError(runId: $id) { __typename ... on Run { status } } }"
+    deadline = time.monotonic() + RUN_SECONDS
+    status = "?"
+    while time.monotonic() < deadline:
+        status = ui.graphql(query, {"id": run_id})["runOrError"].get("status", "?")
+        if status in ("SUCCESS", "FAILURE", "CANCELED"):
+            return status
+        time.sleep(0.5)
+    pytest.fail(f"run {run_id} still {status} after {RUN_SECONDS} s:\n{ui.log_tail()}")
+
+
+# ---------------------------------------------------------------------------- the tests
+
+
+def test_asset_graph_shows_fk_lineage(ui, page):
+    assert graphql_edges(ui) == FK_EDGES
+
+    open_group_graph(ui, page)
+    ui.shot(page, "01-shop-lineage")
+    assert rendered_edges(page) == FK_EDGES
+    names = set(
+        page.locator("svg foreignObject [data-tooltip]").evaluate_all(
+            "els => els.map(e => e.getAttribute('data-tooltip'))"
+        )
+    )
+    assert names == set(ui.rows)
+    # Each node links to its asset's pages.
+    for table in ui.rows:
+        assert page.locator(f'a[href^="/assets/{GROUP}/{table}?"]').count() >= 1, table
+
+
+def test_materialize_from_ui_then_asset_page(ui, page):
+    open_group_graph(ui, page)
+    # Accessible names start with the icon's label, hence no anchors in these patterns.
+    page.get_by_role("button", name=re.compile("Materialize all")).click()
+
+    # The launch dialog: partitioned assets, so choose which partitions (all of them).
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_text(f"Launch runs to materialize {len(ui.rows)} assets").wait_for()
+    dialog.get_by_role("button", name="All", exact=True).click()
+    launch = dialog.get_by_role("button", name=re.compile(r"Launch (\d+ runs?|backfill)"))
+    assert re.fullmatch(r"Launch 1 run", launch.inner_text().strip()), launch.inner_text()
+    ui.shot(page, "02-launch-dialog")
+    launch.click()
+
+    # "Launched run <id>  View" -> the run's page.
+    toast = page.get_by_text(re.compile(r"Launched run [0-9a-f]{8}"))
+    short_id = re.search(r"[0-9a-f]{8}", toast.inner_text()).group(0)
+    page.get_by_text("View", exact=True).last.click()
+    page.wait_for_url(re.compile(r"/runs/[0-9a-f-]{36}"))
+    run_id = re.search(r"/runs/([0-9a-f-]{36})", page.url).group(1)
+    assert run_id.startswith(short_id), (run_id, short_id)
+    assert wait_for_run(ui, run_id) == "SUCCESS", ui.log_tail()
+    page.get_by_text("Success", exact=True).first.wait_for()
+    ui.shot(page, "03-run-success")
+
+    # The asset's page: row count, preview and lineage of the latest materialization.
+    table = "orders"
+    rows = ui.rows[table]
+    page.goto(f"{ui.base}/assets/{GROUP}/{table}")
+    page.get_by_text("Row count", exact=True).wait_for()
+    page.get_by_text("preview", exact=True).wait_for()
+    page.wait_for_timeout(500)  # let the metadata table settle before the screenshot
+    ui.shot(page, f"04-asset-{table}", full_page=True)
+    body = page.inner_text("body")
+    assert re.search(rf"Row count\s+{rows}\b", body), body[:2000]
+    assert metadata_cell(page, "rows") == str(rows)
+    preview = metadata_cell(page, "preview")
+    assert re.match(r"id\s+customer_id\s+ordered_at\s+status\s+total\s+1\s", preview), preview
+    assert len(preview.strip().splitlines()) == 6, preview  # header + first 5 rows
+    assert "Upstream assets" in body and "shop / customers" in body
+    assert "Downstream assets" in body and "shop / order_items" in body
+
+    metadata = latest_metadata(ui, table)
+    assert metadata["partition"] == "00000"
+    assert metadata["dagster/row_count"] == rows and metadata["rows"] == rows
+    assert metadata["preview"].startswith("| id | customer_id | ordered_at | status | total |")
+
+    # The checks tab: every check of the table executed and passed.
+    results = check_results(ui, table)
+    assert results and all(r == ("SUCCEEDED", True) for r in results.values()), results
+    page.goto(f"{ui.base}/assets/{GROUP}/{table}?view=checks")
+    page.get_by_text(f"Checks ({len(results)})").wait_for()
+    for name in results:
+        page.get_by_text(name, exact=True).first.wait_for()
+    page.get_by_text("Evaluation result").wait_for()
+    page.get_by_text("Passed", exact=True).first.wait_for()  # the selected check's result
+    ui.shot(page, f"05-checks-{table}")
+    assert page.get_by_text("Succeeded", exact=True).count() == len(results)
+    assert page.get_by_text("Failed", exact=True).count() == 0
+
+    # Back on the graph every node reports all of its checks passed.
+    expected = {}
+    for name in ui.rows:
+        checks = check_results(ui, name)
+        assert all(r == ("SUCCEEDED", True) for r in checks.values()), (name, checks)
+        expected[name] = len(checks)
+    open_group_graph(ui, page)
+    for name, count in expected.items():
+        node = page.locator("svg foreignObject").filter(
+            has=page.locator(f'[data-tooltip="{name}"]')
+        )
+        node.get_by_text(f"{count} / {count} Passed").wait_for()
+    ui.shot(page, "06-shop-lineage-after")
