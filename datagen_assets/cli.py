@@ -117,6 +117,9 @@ def plan_batches(
             if constraint.kind == FOREIGN_KEY and constraint.ref_table in where:
                 index = max(index, where[constraint.ref_table])
             batches[index].checks.append((key, constraint.name))
+        specs = {spec.name for spec in translator.get_check_specs(plan.table(key), plan)}
+        if "pii_scan" in specs:  # not a constraint: after the table, with its own batch
+            batches[where[key]].checks.append((key, "pii_scan"))
     return batches
 
 

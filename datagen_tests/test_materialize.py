@@ -14,7 +14,7 @@ import datagen_assets
 from datagen_assets import cli
 from datagen_assets.check.constraints import table_constraints
 from datagen_assets.orchestrate import factory
-from datagen_assets.orchestrate.factory import build_definitions, load_plans
+from datagen_assets.orchestrate.factory import build_definitions, has_text_columns, load_plans
 from datagen_assets.schema.model import SchemaError
 from datagen_assets.settings import Settings
 from datagen_assets.write.parquet_io import chunk_path
@@ -106,7 +106,9 @@ def test_materialize_all_partitions_with_checks(project, capsys):
         assert all(run.status == dg.DagsterRunStatus.SUCCESS for run in runs)
         found = evaluations(instance)
         expected = sum(len(table_constraints(tp.table)) for tp in plan.tables.values())
-        assert len(found) == expected
+        scans = [e for e in found if e.check_name == "pii_scan"]
+        assert len(scans) == sum(has_text_columns(tp) for tp in plan.tables.values())
+        assert len(found) == expected + len(scans)
         assert all(e.passed for e in found), [e.description for e in found if not e.passed]
         for table, chunks in CHUNKS.items():
             records = instance.fetch_materializations(
@@ -224,4 +226,5 @@ def test_batches_group_equal_chunk_keys_parents_first(project):
     (plan,) = load_plans(Settings.from_env())
     (batch,) = cli.plan_batches(plan)  # one chunk each: a single run, Dagster orders the steps
     assert batch.tables == ["Customer", "orders", "order_lines"]
-    assert len(batch.checks) == sum(len(table_constraints(t.table)) for t in plan.tables.values())
+    assert len(batch.checks) == sum(len(table_constraints(t.table)) + has_text_columns(t)
+                                    for t in plan.tables.values())

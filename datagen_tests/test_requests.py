@@ -228,7 +228,9 @@ def test_request_job_writes_its_own_folder_checks_it_and_answers(project, instan
     assert response["exports"] == {"requested": ["csv", "parquet"], "produced": []}
     assert response["options"]["locale"] == "de_DE" and response["options"]["null_pct"] == 50
     notes = " ".join(response["notes"])
-    assert "edge_case_pct" in notes and "pii_mode" in notes and "exports" in notes
+    assert "exports" in notes and "edge_case_pct" not in notes and "pii_mode" not in notes
+    assert response["options"]["edge_case_pct"] == 5
+    assert response["options"]["pii_mode"] == "masked"
     files = [f for t in response["tables"] for f in t["files"]]
     assert all(f.startswith("file://") for f in files)
 

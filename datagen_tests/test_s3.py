@@ -217,4 +217,5 @@ def test_the_s3_only_endpoint_variable_is_enough(project, monkeypatch):
         "unique_email",
         "not_null",
         "row_count",
+        "pii_scan",  # Presidio over the S3 chunks too
     ]

@@ -46,14 +46,14 @@ from upath import UPath
 
 from datagen_assets.check.constraints import CheckResult, TableFiles, run_checks
 from datagen_assets.dataset import discover_datasets
-from datagen_assets.generate.engine import generate
+from datagen_assets.generate.engine import engine_for, generate
 from datagen_assets.orchestrate.executors import executor_from_env
 from datagen_assets.orchestrate.operations import build_operations
 from datagen_assets.orchestrate.outputs import build_output_definitions
-from datagen_assets.orchestrate.translator import DatasetTranslator
+from datagen_assets.orchestrate.translator import DatasetTranslator, pii_categories
 from datagen_assets.plan.plan import DatasetPlan, TablePlan, plan_dataset
 from datagen_assets.plan.preflight import preflight
-from datagen_assets.schema.model import Problem, SchemaError
+from datagen_assets.schema.model import STRING_KINDS, Problem, SchemaError
 from datagen_assets.settings import Settings
 from datagen_assets.write.parquet_io import (
     ParquetIOManagerFactory,
@@ -304,7 +304,32 @@ def table_check_results(
         start, stop = table_plan.chunk_bounds(key)
         expected[key] = stop - start
     parents = {fk.ref_table: files_of(fk.ref_table) for fk in table_plan.table.foreign_keys}
-    return run_checks(table_plan.table, files_of(table_plan.key), expected, parents, only)
+    own = files_of(table_plan.key)
+    results = run_checks(table_plan.table, own, expected, parents, only)
+    if has_text_columns(table_plan) and (only is None or PII_SCAN in only):
+        results.append(pii_scan(table_plan, plan, own))
+    return results
+
+
+PII_SCAN = "pii_scan"
+
+
+def has_text_columns(table_plan: TablePlan) -> bool:
+    return any(c.type.kind in STRING_KINDS for c in table_plan.table.columns)
+
+
+def pii_scan(table_plan: TablePlan, plan: DatasetPlan, files: TableFiles) -> CheckResult:
+    """Presidio over a deterministic sample of the written text columns: fails when personal
+    data shows where the config says there must be none (columns classified `none`, masked or
+    redacted ones). Reports entity types and counts, never values."""
+    from datagen_assets.pii.scan import ColumnPolicy, scan_table
+
+    recipes = engine_for(plan).recipes[table_plan.key]
+    policies = {name: ColumnPolicy(recipe.pii_category if recipe.pii_mode != "synthetic"
+                                   else pii_categories(plan).get((table_plan.key, name), "none"),
+                                   recipe.pii_mode)
+                for name, recipe in recipes.items()}
+    return scan_table(table_plan.key, files.files, policies, locale=plan.dataset.config.locale)
 
 
 def to_check_result(result: CheckResult, asset_key: AssetKey) -> AssetCheckResult:

@@ -140,6 +140,10 @@ def varied_plan(dataset: Dataset, config: RequestConfig | Request) -> DatasetPla
         changes["locale"] = config.locale
     if config.null_pct is not None:
         changes["null_fraction"] = config.null_pct / 100
+    if config.edge_case_pct is not None:
+        changes["edge_case_pct"] = config.edge_case_pct
+    if config.pii_mode is not None:
+        changes["pii_mode"] = config.pii_mode
     return plan_dataset(replace(dataset, config=replace(base, **changes)))
 
 
@@ -267,8 +271,8 @@ def applied_options(config: RequestConfig, plan: DatasetPlan) -> dict[str, Any]:
         "scale": config.scale,
         "locale": plan.dataset.config.locale,
         "null_pct": round(plan.dataset.config.null_fraction * 100, 6),
-        "edge_case_pct": config.edge_case_pct,
-        "pii_mode": config.pii_mode or "synthetic",
+        "edge_case_pct": plan.dataset.config.edge_case_pct,
+        "pii_mode": plan.dataset.config.pii_mode,
         "table_rows": dict(config.table_rows),
         "table_scale": dict(config.table_scale),
     }
@@ -278,12 +282,6 @@ def applied_options(config: RequestConfig, plan: DatasetPlan) -> dict[str, Any]:
 def request_notes(config: RequestConfig, plan: DatasetPlan, tables: list[str]) -> list[str]:
     """What the requester should know: options not applied yet, parents added, capped rows."""
     notes = []
-    if config.edge_case_pct:
-        notes.append("edge_case_pct is recorded but not applied: no edge-case generation yet")
-    if config.pii_mode and config.pii_mode != "synthetic":
-        notes.append(
-            f"pii_mode {config.pii_mode!r} is recorded but not applied: values are synthetic"
-        )
     if config.exports:
         notes.append("exports are recorded but not produced yet; the Parquet files are the output")
     added = [key for key in tables if config.tables and key not in config.tables]

@@ -32,7 +32,7 @@ from dagster import (
 from datagen_assets.check.constraints import FOREIGN_KEY, Constraint, table_constraints
 from datagen_assets.pii.classify import categories
 from datagen_assets.plan.plan import DatasetPlan, TablePlan
-from datagen_assets.schema.model import Column, Table
+from datagen_assets.schema.model import STRING_KINDS, Column, Table
 
 
 class DatasetTranslator:
@@ -151,6 +151,12 @@ class DatasetTranslator:
                     metadata={"datagen/check_kind": constraint.kind},
                 )
             )
+        if any(c.type.kind in STRING_KINDS for c in table_plan.table.columns):
+            specs.append(AssetCheckSpec(
+                "pii_scan", asset=key, blocking=False,
+                description="Presidio finds no personal data where the config says there must "
+                            "be none (columns classified none, masked or redacted)",
+                metadata={"datagen/check_kind": "pii"}))
         return specs
 
     def get_asset_spec(self, table_plan: TablePlan, plan: DatasetPlan) -> AssetSpec:
