@@ -415,3 +415,25 @@ def test_command_exit_code_on_errors(api, shop_files, monkeypatch, capsys):
     api.reply_tool_use(GOOD_ANSWER)
     assert main(["annotate", str(shop_files)]) == 0
     assert capsys.readouterr().out.startswith("written: ")
+
+
+def test_annotate_job_in_dagster_records_usage(api, shop_files, monkeypatch):
+    import dagster as dg
+
+    from datagen_assets.orchestrate.factory import build_definitions
+
+    monkeypatch.setenv("DATAGEN_SCHEMAS_DIR", str(shop_files.parent))
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "test-key")
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", api.url)
+    api.reply_tool_use(GOOD_ANSWER)
+    defs = build_definitions(Settings.from_env())
+    job = defs.resolve_job_def("annotate_schemas")
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = job.execute_in_process(instance=instance)
+    assert result.success
+    (event,) = [e for e in result.all_events if e.event_type_value == "STEP_OUTPUT"]
+    metadata = event.event_specific_data.metadata
+    assert metadata["statuses"].value == {"shop": WRITTEN}
+    assert metadata["shop/usage"].value and metadata["shop/status"].value == WRITTEN
+    assert len(api.bodies) == 1
+    assert annotations_path(shop_files).is_file()

@@ -47,6 +47,8 @@ from upath import UPath
 from datagen_assets.check.constraints import CheckResult, TableFiles, run_checks
 from datagen_assets.dataset import discover_datasets
 from datagen_assets.generate.engine import engine_for, generate
+from datagen_assets.orchestrate.assistant import RESOURCE_KEY as ASSISTANT_KEY
+from datagen_assets.orchestrate.assistant import ClaudeAssistant, build_annotate_job
 from datagen_assets.orchestrate.executors import executor_from_env
 from datagen_assets.orchestrate.operations import build_operations
 from datagen_assets.orchestrate.outputs import build_output_definitions
@@ -98,15 +100,17 @@ def definitions_for_plans(
     operations = build_operations(plans, settings)
     # Export and database-load assets downstream of the tables (orchestrate/outputs.py).
     outputs = build_output_definitions(plans, settings, translator)
+    annotate = build_annotate_job(plans)  # Claude over schema metadata (orchestrate/assistant)
     return Definitions(
         assets=[*assets, *outputs.assets],
         asset_checks=checks,
-        jobs=[*jobs, *operations.jobs, *outputs.jobs],
+        jobs=[*jobs, *operations.jobs, *outputs.jobs, annotate],
         sensors=operations.sensors,
         schedules=operations.schedules,
         resources={
             "io_manager": ParquetIOManagerFactory(storage_url=settings.storage_url),
             **outputs.resources,
+            ASSISTANT_KEY: ClaudeAssistant(),
         },
         executor=executor_from_env(),
     )
