@@ -152,6 +152,7 @@ def materialize(
     echo: Callable[[str], None] = print,
     verbose: bool = False,
     translator=None,
+    checks: bool = True,
 ) -> list[TableOutcome]:
     """Materialise every chunk of the selected tables (all tables of the selected datasets;
     every dataset when none is named) with their checks, in FK order, on `instance` (default:
@@ -170,8 +171,8 @@ def materialize(
     if instance is None:
         ensure_dagster_home()
         with DagsterInstance.get() as owned:
-            return _materialize(plans, job, owned, echo, verbose, translator)
-    return _materialize(plans, job, instance, echo, verbose, translator)
+            return _materialize(plans, job, owned, echo, verbose, translator, checks)
+    return _materialize(plans, job, instance, echo, verbose, translator, checks)
 
 
 def select_plans(
@@ -206,7 +207,8 @@ def select_plans(
     return [(plan, picked[plan.name]) for plan in chosen if plan.name in picked]
 
 
-def _materialize(plans, job, instance, echo, verbose, translator) -> list[TableOutcome]:
+def _materialize(plans, job, instance, echo, verbose, translator,
+                 checks: bool = True) -> list[TableOutcome]:
     from dagster import AssetCheckKey
 
     from datagen_assets.orchestrate.factory import op_names
@@ -219,6 +221,8 @@ def _materialize(plans, job, instance, echo, verbose, translator) -> list[TableO
         asset_keys = {t: translator.get_asset_key(plan.table(t), plan) for t in plan.tables}
         outcomes: dict[str, TableOutcome] = {}
         for batch in plan_batches(plan, selected, translator):
+            if not checks:  # generation only (benchmarks); the checks can be run later
+                batch.checks.clear()
             blocked = {t for t, o in outcomes.items() if o.blocked}
             run_tables = []
             for table in batch.tables:
@@ -402,7 +406,8 @@ def cmd_plan(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_materialize(args: argparse.Namespace, settings: Settings) -> int:
     home = ensure_dagster_home()
     print(f"Dagster instance: {home}; storage: {settings.storage_url}")
-    outcomes = materialize(settings, args.datasets, args.table or (), verbose=args.verbose)
+    outcomes = materialize(settings, args.datasets, args.table or (), verbose=args.verbose,
+                           checks=not args.no_checks)
     failed = [o for o in outcomes if not o.ok]
     checks = sum(len(o.checks) for o in outcomes)
     failed_checks = sum(not c.passed for o in outcomes for c in o.checks)
@@ -431,6 +436,9 @@ def build_parser() -> argparse.ArgumentParser:
     materialize_parser.add_argument(
         "-v", "--verbose", action="store_true", help="show Dagster's debug log of each run"
     )
+    materialize_parser.add_argument(
+        "--no-checks", action="store_true",
+        help="generate only; run the asset checks later (e.g. from the UI)")
     new = commands.add_parser("new", help="write a template dataset into the schemas folder")
     new.add_argument("template", help="ecommerce, saas, healthcare or finance")
     new.add_argument("--name", help="dataset name (default: the template's)")

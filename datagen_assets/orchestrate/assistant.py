@@ -17,15 +17,11 @@ from dagster import (
 )
 from pydantic import Field
 
-from datagen_assets.ai.assistant import (
-    AssistantConfig,
-    annotate_file,
-    estimated_cost,
-)
 from datagen_assets.plan.plan import DatasetPlan
 
 RESOURCE_KEY = "claude"
-DEFAULT_MODEL = AssistantConfig().model
+# `anthropic` takes over a second to import: the SDK is imported only when the job runs, so
+# loading definitions stays fast.
 
 
 class ClaudeAssistant(ConfigurableResource):
@@ -33,14 +29,17 @@ class ClaudeAssistant(ConfigurableResource):
     built-in heuristics and the job says so."""
 
     api_key: str | None = Field(default=None, description="default: $ANTHROPIC_API_KEY")
-    model: str = DEFAULT_MODEL
+    model: str | None = Field(default=None, description="default: DataGen's model setting")
     base_url: str | None = None
     timeout_s: float = 60.0
     max_retries: int = 3
 
-    def config(self) -> AssistantConfig:
+    def config(self):
+        from datagen_assets.ai.assistant import AssistantConfig
+
         from_env = AssistantConfig.from_env()
-        return AssistantConfig(api_key=self.api_key or from_env.api_key, model=self.model,
+        return AssistantConfig(api_key=self.api_key or from_env.api_key,
+                               model=self.model or from_env.model,
                                base_url=self.base_url or from_env.base_url,
                                timeout_s=self.timeout_s, max_retries=self.max_retries)
 
@@ -54,9 +53,11 @@ def build_annotate_job(plans: Sequence[DatasetPlan]):
     """`annotate_schemas`: one request per changed dataset; token usage and cost recorded."""
     by_name = {plan.name: plan for plan in plans}
 
-    @op(name="annotate_schemas", out=Out(Nothing))  # metadata only: no IO manager involved
+    @op(name="annotate_datasets", out=Out(Nothing))  # metadata only: no IO manager involved
     def annotate_op(context: OpExecutionContext, config: AnnotateConfig,
                     claude: ClaudeAssistant):
+        from datagen_assets.ai.assistant import annotate_file
+
         settings = claude.config()
         unknown = sorted(set(config.datasets) - set(by_name))
         if unknown:
@@ -83,6 +84,8 @@ def build_annotate_job(plans: Sequence[DatasetPlan]):
 
 def metadata_of(result, model: str) -> dict:
     """Status, file, token usage and estimated cost of one annotation request."""
+    from datagen_assets.ai.assistant import estimated_cost
+
     usage = dict(result.usage or {})
     return {
         "status": MetadataValue.text(result.status),

@@ -22,6 +22,7 @@ import hashlib
 import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 
 import polars as pl
 from dagster import (
@@ -44,7 +45,7 @@ from dagster import (
 )
 from upath import UPath
 
-from datagen_assets.check.constraints import CheckResult, TableFiles, run_checks
+from datagen_assets.check.constraints import WARN, CheckResult, TableFiles, run_checks
 from datagen_assets.dataset import discover_datasets
 from datagen_assets.generate.engine import engine_for, generate
 from datagen_assets.orchestrate.assistant import RESOURCE_KEY as ASSISTANT_KEY
@@ -333,7 +334,9 @@ def pii_scan(table_plan: TablePlan, plan: DatasetPlan, files: TableFiles) -> Che
                                    else pii_categories(plan).get((table_plan.key, name), "none"),
                                    recipe.pii_mode)
                 for name, recipe in recipes.items()}
-    return scan_table(table_plan.key, files.files, policies, locale=plan.dataset.config.locale)
+    result = scan_table(table_plan.key, files.files, policies,
+                        locale=plan.dataset.config.locale, clean_only=True)
+    return replace(result, severity=WARN)  # reported, never blocking the children
 
 
 def to_check_result(result: CheckResult, asset_key: AssetKey) -> AssetCheckResult:

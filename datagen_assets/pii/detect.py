@@ -93,6 +93,7 @@ def detect_in_distinct(
             for r in engine.analyze(
                 value, language=LANGUAGE, entities=entities, score_threshold=score_threshold
             )
+            if not _inside_code(value, r.entity_type, r.start)
         }
         for entity in found:
             entity_rows[entity] += count
@@ -106,6 +107,15 @@ def detect_in_distinct(
         entity_rows=dict(sorted(entity_rows.items())),
         entity_values=dict(sorted(entity_values.items())),
     )
+
+
+_CODE_PREFIX = re.compile(r"[A-Za-z]+[-_/#]?$")
+
+
+def _inside_code(value: str, entity: str, start: int) -> bool:
+    """Digits glued to a letter prefix (`SKU-80582694`, `INV2024001`) are an identifier, not
+    a phone number: the phone recognizer would flag every long product or invoice code."""
+    return entity == "PHONE_NUMBER" and _CODE_PREFIX.search(value[:start]) is not None
 
 
 # ---------------------------------------------------------------------------- pre-filter
