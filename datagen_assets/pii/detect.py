@@ -137,7 +137,8 @@ def _candidates(locale: str) -> pl.Expr:
         "CRYPTO": value.str.contains(r"[0-9A-Za-z]{25,}"),
         "MAC_ADDRESS": value.str.contains(r"[0-9A-Fa-f]{2}[:\-.][0-9A-Fa-f]{2}"),
         "MEDICAL_LICENSE": digits >= 7,
-        PERSON: value.str.extract_all(r"\p{L}+")
+        # words of 3+ letters: "JO" or "AL" in a code are not names
+        PERSON: value.str.extract_all(r"\p{L}{3,}")
         .list.eval(pl.element().str.to_lowercase().is_in(_name_tokens(locale).implode()))
         .list.any(),
     }
