@@ -328,3 +328,9 @@ def test_reviewed_annotations_steer_unrecognised_columns_and_go_stale(tmp_path):
     stale = generate(_plan(tmp_path, ddl=ddl.replace("VARCHAR(30)", "VARCHAR(31)"),
                            config="rows: 20\nnull_fraction: 0\n"), "cst", 0, 20)
     assert not stale["cst_ph_no"].str.contains(r"^\+1-555-").any()
+
+
+def test_format_with_too_many_digits_is_a_clear_problem(tmp_path):
+    with pytest.raises(SchemaError, match="people.code.*1 to 18 digits"):
+        Engine(_plan(tmp_path, config="tables:\n  people:\n    columns:\n"
+                                      "      code: {generator: format, template: 'DE{:020d}'}\n"))

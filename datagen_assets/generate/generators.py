@@ -540,6 +540,13 @@ class Format(Generator):
     template: str = "{:08d}"
     digits: int | None = None
 
+    def __post_init__(self) -> None:
+        if "{" not in self.template or "}" not in self.template:
+            raise ValueError("template needs a {} placeholder, e.g. SKU-{:08d}")
+        if not 1 <= self._digits() <= 18:
+            raise ValueError("format numbers have 1 to 18 digits (a 64-bit range); put fixed "
+                             "digits in the template text")
+
     def _digits(self) -> int:
         if self.digits:
             return self.digits
