@@ -15,6 +15,7 @@ from datagen_assets import cli
 from datagen_assets.check.constraints import table_constraints
 from datagen_assets.orchestrate import factory
 from datagen_assets.orchestrate.factory import build_definitions, has_text_columns, load_plans
+from datagen_assets.orchestrate.translator import DatasetTranslator
 from datagen_assets.schema.model import SchemaError
 from datagen_assets.settings import Settings
 from datagen_assets.write.parquet_io import chunk_path
@@ -228,3 +229,16 @@ def test_batches_group_equal_chunk_keys_parents_first(project):
     assert batch.tables == ["Customer", "orders", "order_lines"]
     assert len(batch.checks) == sum(len(table_constraints(t.table)) + has_text_columns(t)
                                     for t in plan.tables.values())
+
+
+def test_children_follow_their_parents_by_automation(project):
+    from dagster import AutomationCondition
+
+    (plan,) = load_plans(Settings.from_env())
+    translator = DatasetTranslator()
+    for table_plan in plan.tables.values():
+        condition = translator.get_asset_spec(table_plan, plan).automation_condition
+        if table_plan.parents:
+            assert condition == AutomationCondition.eager()
+        else:
+            assert condition is None

@@ -19,6 +19,7 @@ from dagster import (
     AssetDep,
     AssetKey,
     AssetSpec,
+    AutomationCondition,
     BackfillPolicy,
     MetadataValue,
     PartitionsDefinition,
@@ -171,7 +172,14 @@ class DatasetTranslator:
             tags=self.get_tags(table_plan, plan),
             kinds=self.get_kinds(table_plan, plan),
             partitions_def=self.get_partitions_def(table_plan, plan),
+            automation_condition=self.get_automation_condition(table_plan, plan),
         )
+
+    def get_automation_condition(self, table_plan: TablePlan,
+                                 plan: DatasetPlan) -> AutomationCondition | None:
+        """A child table follows its parents: once the automation sensor is turned on (it is
+        off by default), a parent's new materialisation requests the child's chunks."""
+        return AutomationCondition.eager() if table_plan.parents else None
 
 
 def _ordered_before(plan: DatasetPlan, first: str, second: str) -> bool:
