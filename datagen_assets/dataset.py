@@ -141,6 +141,16 @@ def discover_datasets(settings: Settings | None = None) -> list[Dataset]:
     return datasets
 
 
+def dataset_named(settings: Settings, name: str) -> Dataset:
+    """One dataset of the schemas folder by name. Every dataset is loaded, since that is what
+    validates the folder; an unknown name lists the known ones."""
+    datasets = {dataset.name: dataset for dataset in discover_datasets(settings)}
+    if name not in datasets:
+        raise ValueError(f"no dataset {name!r} in {settings.schemas_dir} "
+                         f"(datasets: {', '.join(sorted(datasets)) or 'none'})")
+    return datasets[name]
+
+
 def load_dataset(schema_path: Path | str, config_path: Path | str | None = None,
                  settings: Settings | None = None) -> Dataset:
     """Load one dataset: parse the schema, read and validate the config against it."""

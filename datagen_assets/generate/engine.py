@@ -8,7 +8,7 @@ parents, on any worker, and still agree with them. Knows nothing of Dagster.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import polars as pl
@@ -245,8 +245,6 @@ class Engine:
                           problems: list[Problem], file: str) -> None:
         """masked/redacted apply to columns classified as personal data. Asked for one column
         that is a key, it is an error; from the dataset-wide setting, keys stay synthetic."""
-        from dataclasses import replace
-
         dataset_mode = self.plan.dataset.config.pii_mode
         for name, recipe in recipes.items():
             override = table_config.columns.get(name) if table_config else None
@@ -322,8 +320,6 @@ def _couple_ordered_nulls(table: Table, rules: CheckRules,
                           recipes: dict[str, ColumnRecipe]) -> None:
     """`a > b` derives a from b: where b may be NULL, a must be NULL too (or, when a is NOT
     NULL, b must never be NULL)."""
-    from dataclasses import replace
-
     for greater, smaller, _ in rules.ordered:
         if greater not in recipes or smaller not in recipes:
             continue
@@ -338,8 +334,6 @@ def _assign_edge_cases(table: Table, rules: CheckRules, recipes: dict[str, Colum
                        config, table_config) -> None:
     """Edge cases go only where they cannot break a rule: not in keys or FKs, not in columns
     a CHECK or another column's generator depends on, not in closed domains."""
-    from dataclasses import replace
-
     protected = {c for check in table.checks
                  for c in (col.name for col in check.expression.find_all(exp.Column))}
     protected |= set(rules.domains) | {c for pair in rules.ordered for c in pair[:2]}
@@ -671,15 +665,13 @@ def _clip(values: pl.Series, bound: Bound, column_type) -> pl.Series:
     return values
 
 
-_ENGINES: dict[int, Engine] = {}
-
-
 def engine_for(plan: DatasetPlan) -> Engine:
-    """One compiled engine per plan object (compiling validates overrides; do it once)."""
-    engine = _ENGINES.get(id(plan))
-    if engine is None or engine.plan is not plan:
+    """The plan's compiled engine, made once and kept on the plan itself (compiling validates
+    every override; it lives and dies with the plan, so reloaded definitions leak nothing)."""
+    engine = plan.__dict__.get("_engine")
+    if engine is None:
         engine = Engine(plan)
-        _ENGINES[id(plan)] = engine
+        object.__setattr__(plan, "_engine", engine)  # a cache, not a field of the plan
     return engine
 
 

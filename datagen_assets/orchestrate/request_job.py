@@ -19,13 +19,13 @@ import os
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import Any
 
 import dagster as dg
 from upath import UPath
 
-from datagen_assets.dataset import Dataset, TableConfig, discover_datasets
+from datagen_assets.dataset import Dataset, TableConfig, dataset_named
 from datagen_assets.generate.engine import Engine
 from datagen_assets.orchestrate.casegeni import Request, with_parents
 from datagen_assets.plan.plan import DatasetPlan, plan_dataset
@@ -83,26 +83,17 @@ def run_config_for(
     kind: str = KIND_REQUEST,
 ) -> dict[str, Any]:
     """The run config of a request run (None values left out, so defaults apply)."""
-    config = {
-        "request_id": request.id,
-        "kind": kind,
-        "dataset": request.dataset,
-        "tables": list(request.tables),
-        "table_rows": dict(request.table_rows),
-        "table_scale": dict(request.table_scale),
-        "rows": request.rows,
-        "scale": request.scale,
-        "seed": request.seed,
-        "locale": request.locale,
-        "edge_case_pct": request.edge_case_pct,
-        "null_pct": request.null_pct,
-        "pii_mode": request.pii_mode,
-        "exports": list(request.exports),
-        "metadata_json": json.dumps(request.metadata, sort_keys=True),
-        "request_sha256": request.sha256,
-        "output_url": output_url,
-        "response_url": response_url,
-    }
+    fields = asdict(request)
+    config = {key: list(value) if isinstance(value, tuple) else value
+              for key, value in fields.items() if key not in ("id", "metadata", "sha256")}
+    config.update(
+        request_id=request.id,
+        kind=kind,
+        metadata_json=json.dumps(request.metadata, sort_keys=True),
+        request_sha256=request.sha256,
+        output_url=output_url,
+        response_url=response_url,
+    )
     return {"ops": {REQUEST_OP: {"config": {k: v for k, v in config.items() if v is not None}}}}
 
 
@@ -155,14 +146,6 @@ def selected_tables(plan: DatasetPlan, tables: list[str] | tuple[str, ...]) -> l
     return [key for key in plan.tables if key in wanted]
 
 
-def load_dataset_named(settings: Settings, name: str) -> Dataset:
-    """One dataset of the schemas folder (all are loaded: that is what validates them)."""
-    datasets = {dataset.name: dataset for dataset in discover_datasets(settings)}
-    if name not in datasets:
-        raise ValueError(f"no dataset {name!r} in {settings.schemas_dir}")
-    return datasets[name]
-
-
 # ---------------------------------------------------------------------------- running
 
 
@@ -178,7 +161,7 @@ def run_request(
     from datagen_assets.orchestrate.translator import DatasetTranslator
 
     try:
-        dataset = load_dataset_named(settings, config.dataset)
+        dataset = dataset_named(settings, config.dataset)
     except SchemaError as error:
         raise ValueError(f"dataset {config.dataset!r} could not be loaded: {error}") from None
     plan = varied_plan(dataset, config)

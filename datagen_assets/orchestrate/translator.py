@@ -31,7 +31,7 @@ from dagster import (
 )
 
 from datagen_assets.check.constraints import FOREIGN_KEY, Constraint, table_constraints
-from datagen_assets.pii.classify import categories
+from datagen_assets.generate.engine import engine_for
 from datagen_assets.plan.plan import DatasetPlan, TablePlan
 from datagen_assets.schema.model import STRING_KINDS, Column, Table
 
@@ -247,13 +247,5 @@ def constraint_texts(table: Table) -> list[str]:
 
 
 def pii_categories(plan: DatasetPlan) -> dict[tuple[str, str], str]:
-    """Every column's PII category (config overrides applied), computed once per plan."""
-    cached = _PII_CACHE.get(id(plan))
-    if cached is None or cached[0] is not plan:
-        cached = (plan, categories(plan.dataset.schema, plan.dataset.config.pii_overrides()))
-        _PII_CACHE[id(plan)] = cached
-    return cached[1]
-
-
-_PII_CACHE: dict[int, tuple[DatasetPlan, dict[tuple[str, str], str]]] = {}
-
+    """Every column's PII category (config overrides applied), as the engine classified it."""
+    return engine_for(plan).pii_categories

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from datagen_assets.generate.checks import Bound, translate_checks
 from datagen_assets.generate.dtypes import INTEGER_BOUNDS, numeric_limit
-from datagen_assets.generate.engine import Engine
+from datagen_assets.generate.engine import Engine, engine_for
 from datagen_assets.plan.keys import CARRIER_KINDS, carrier_capacity
 from datagen_assets.plan.plan import DatasetPlan, TablePlan
 from datagen_assets.schema.model import Problem, SchemaError, TypeKind
@@ -55,7 +55,7 @@ def preflight(plan: DatasetPlan, sample_rows: int = SAMPLE_ROWS) -> Preflight:
         report.problems.extend(_unique_domains(table_plan, file))
         report.problems.extend(_check_contradictions(table_plan, file))
     try:
-        engine = Engine(plan)
+        engine = engine_for(plan)
     except SchemaError as error:
         report.problems.extend(error.problems)
         return report

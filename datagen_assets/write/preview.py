@@ -91,7 +91,7 @@ def _condition(where: str | None) -> pl.Expr | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from datagen_assets.dataset import discover_datasets
+    from datagen_assets.dataset import dataset_named
     from datagen_assets.plan.plan import plan_dataset
     from datagen_assets.schema.model import SchemaError
     from datagen_assets.settings import Settings
@@ -109,10 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         storage = args.storage or settings.storage_url
-        plans = {d.name: d for d in discover_datasets(settings)}
-        if args.dataset not in plans:
-            raise ValueError(f"no dataset {args.dataset!r} in {settings.schemas_dir}")
-        plan = plan_dataset(plans[args.dataset])
+        plan = plan_dataset(dataset_named(settings, args.dataset))
         matches = [key for key, tp in plan.tables.items() if args.table in (key, tp.table.name)]
         if len(matches) != 1:
             raise ValueError(

@@ -653,11 +653,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from datagen_assets.dataset import discover_datasets
+    from datagen_assets.dataset import dataset_named
     from datagen_assets.plan.plan import plan_dataset
     from datagen_assets.schema.model import SchemaError
     from datagen_assets.settings import Settings
-    from datagen_assets.write.exports.sources import EngineSource, StorageSource
+    from datagen_assets.write.exports.sources import chunk_source
 
     args = _parser().parse_args(argv)
     target = args.target or os.environ.get(args.target_env or DSN_ENV_VAR, "")
@@ -669,16 +669,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         settings = Settings.from_env()
-        datasets = {d.name: d for d in discover_datasets(settings)}
-        if args.dataset not in datasets:
-            raise ValueError(
-                f"no dataset {args.dataset!r} in {settings.schemas_dir} "
-                f"(datasets: {', '.join(sorted(datasets)) or 'none'})"
-            )
-        plan = plan_dataset(datasets[args.dataset])
-        source = (
-            StorageSource(args.from_storage, plan.name) if args.from_storage else EngineSource(plan)
-        )
+        plan = plan_dataset(dataset_named(settings, args.dataset))
+        source = chunk_source(plan, args.from_storage)
         tables = [t.strip() for t in args.tables.split(",") if t.strip()] if args.tables else None
         print(f"{plan.name} -> {redact(target)} ({args.mode})")
         report = load_dataset(plan, source, target, args.mode, tables=tables, echo=print)

@@ -18,7 +18,7 @@ from datagen_assets.write.exports.api import PROFILES, export_dataset, export_pr
 from datagen_assets.write.exports.manifest import MANIFEST_NAME, Manifest
 from datagen_assets.write.exports.output import COMPRESSIONS, output_root
 from datagen_assets.write.exports.registry import FORMATS
-from datagen_assets.write.exports.sources import EngineSource, StorageSource
+from datagen_assets.write.exports.sources import chunk_source
 from datagen_assets.write.exports.to_sql import DIALECTS
 
 DEFAULT_OUT = "exports"
@@ -80,19 +80,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> Manifest:
-    from datagen_assets.dataset import discover_datasets
+    from datagen_assets.dataset import dataset_named
     from datagen_assets.plan.plan import plan_dataset
 
-    datasets = {d.name: d for d in discover_datasets(settings)}
-    if args.dataset not in datasets:
-        raise ValueError(
-            f"no dataset {args.dataset!r} in {settings.schemas_dir} "
-            f"(datasets: {', '.join(sorted(datasets)) or 'none'})"
-        )
-    plan = plan_dataset(datasets[args.dataset])
-    source = (
-        StorageSource(args.from_storage, plan.name) if args.from_storage else EngineSource(plan)
-    )
+    plan = plan_dataset(dataset_named(settings, args.dataset))
+    source = chunk_source(plan, args.from_storage)
     tables = [t.strip() for t in args.tables.split(",") if t.strip()] if args.tables else None
     if args.profile:
         out = args.out or DEFAULT_OUT

@@ -91,3 +91,8 @@ class StorageSource:
                 frame = frame.head(remaining)
                 remaining -= frame.height
             yield frame
+
+
+def chunk_source(plan: DatasetPlan, storage_url: str | None) -> EngineSource | StorageSource:
+    """Chunks from a materialisation's storage when a URL is given, else from the engine."""
+    return StorageSource(storage_url, plan.name) if storage_url else EngineSource(plan)
