@@ -54,6 +54,8 @@ class TableOutcome:
     check_seconds: float = 0.0
     error: str | None = None
     skipped: str | None = None
+    content_sha256: str | None = None
+    content_change: str | None = None  # why the content differs from the last run
     checks: list[CheckOutcome] = field(default_factory=list)
 
     @property
@@ -295,9 +297,14 @@ def _read_events(result, names, asset_keys, outcomes: dict[str, TableOutcome]) -
             materialization = event.event_specific_data.materialization
             table = by_key.get(materialization.asset_key)
             if table in outcomes:
-                rows = materialization.metadata.get("dagster/row_count")
+                metadata = materialization.metadata
+                rows = metadata.get("dagster/row_count")
                 outcomes[table].rows += int(rows.value) if rows is not None else 0
                 outcomes[table].chunks += 1
+                if "datagen/content_sha256" in metadata:
+                    outcomes[table].content_sha256 = metadata["datagen/content_sha256"].value
+                if "datagen/content_change" in metadata:
+                    outcomes[table].content_change = metadata["datagen/content_change"].value
         elif kind == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
             table = by_key.get(evaluation.asset_key)
@@ -336,7 +343,10 @@ def _print_outcome(outcome: TableOutcome, echo: Callable[[str], None]) -> None:
     echo(
         f"{title}: {outcome.rows:,} rows in {chunks}, {outcome.seconds:.2f} s"
         f" (checks {outcome.check_seconds:.2f} s)"
+        + (f", content {outcome.content_sha256[:12]}" if outcome.content_sha256 else "")
     )
+    if outcome.content_change:
+        echo(f"  content changed since the last run: {outcome.content_change}")
     if outcome.error:
         echo(f"  ERROR {outcome.error}")
     for check in outcome.checks:

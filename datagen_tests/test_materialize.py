@@ -89,6 +89,7 @@ def test_materialize_all_partitions_with_checks(project, capsys):
     assert cli.main(["materialize", "tiny"]) == 0
     output = capsys.readouterr().out
     assert "tiny/order_lines: 150 rows in 8 chunks" in output
+    assert ", content " in output  # the content hash of each table (generate/fingerprint.py)
     assert (project / "home" / "dagster.yaml").exists()  # seeded from the repo
 
     settings = Settings.from_env()

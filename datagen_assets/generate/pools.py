@@ -5,13 +5,21 @@ number of times per (locale, provider, seed, size) and generation only gathers f
 resulting polars Series. Pools are deterministic for a given Faker version, so they are also
 kept on disk (under `DATAGEN_CACHE_DIR`, default `~/.cache/datagen`), keyed by that version:
 a later process, or another worker, loads a pool in milliseconds without importing Faker.
-A new Faker version gets new pools, and `pool_provenance` names the version that made them.
+A new Faker version gets new pools. Each pool carries a digest of its values, and
+`recording_pools` collects the digests of the pools a piece of generation used: that is how a
+dataset's content fingerprint (`generate/fingerprint.py`) changes exactly when Faker's output
+for one of its pools changes, and can say which pool did.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
@@ -33,19 +41,55 @@ def cache_dir() -> Path:
     return Path(configured) if configured else Path.home() / ".cache" / "datagen"
 
 
-@lru_cache(maxsize=512)
+# pool name -> digest of the pools used inside `recording_pools`, None outside.
+_RECORDED: ContextVar[dict[str, str] | None] = ContextVar("datagen_pools_used", default=None)
+
+
 def faker_pool(provider: str, locale: str = DEFAULT_LOCALE, size: int = DEFAULT_POOL_SIZE,
                seed: int = 0) -> pl.Series:
     """`size` values of a Faker provider (e.g. "first_name", "city"), as a String Series."""
-    path = cache_dir() / f"faker-{version('faker')}" / locale / f"{provider}-{size}-{seed}.parquet"
-    if path.is_file():
-        try:
-            return pl.read_parquet(path).to_series()
-        except (OSError, pl.exceptions.PolarsError):
-            pass  # unreadable cache entry: rebuild it below
-    values = _build(provider, locale, size, seed)
-    _store(values, path)
+    values, digest = _pool(provider, locale, size, seed)
+    recorded = _RECORDED.get()
+    if recorded is not None:
+        recorded[pool_name(provider, locale, size, seed)] = digest
     return values
+
+
+def pool_name(provider: str, locale: str, size: int, seed: int) -> str:
+    return f"{locale}/{provider}/{size}/{seed}"
+
+
+@contextmanager
+def recording_pools() -> Iterator[dict[str, str]]:
+    """Collects `pool name -> digest` of every pool drawn from inside the block."""
+    recorded: dict[str, str] = {}
+    token = _RECORDED.set(recorded)
+    try:
+        yield recorded
+    finally:
+        _RECORDED.reset(token)
+
+
+@lru_cache(maxsize=512)
+def _pool(provider: str, locale: str, size: int, seed: int) -> tuple[pl.Series, str]:
+    path = cache_dir() / f"faker-{version('faker')}" / locale / f"{provider}-{size}-{seed}.parquet"
+    values = None
+    if path.is_file():
+        with contextlib.suppress(OSError, pl.exceptions.PolarsError):  # unreadable: rebuilt
+            values = pl.read_parquet(path).to_series()
+    if values is None:
+        values = _build(provider, locale, size, seed)
+        _store(values, path)
+    return values, pool_digest(values)
+
+
+def pool_digest(values: pl.Series) -> str:
+    """A short sha256 of a pool's values in order (what generation indexes into)."""
+    digest = hashlib.sha256()
+    for value in values.to_list():  # once per pool of a few thousand values, then cached
+        digest.update(str(value).encode())
+        digest.update(b"\x00")
+    return digest.hexdigest()[:16]
 
 
 def _build(provider: str, locale: str, size: int, seed: int) -> pl.Series:
@@ -78,8 +122,3 @@ def _store(values: pl.Series, path: Path) -> None:
     except OSError:
         if temporary and os.path.exists(temporary):
             os.unlink(temporary)
-
-
-def pool_provenance() -> dict[str, str]:
-    """What the pools' content depends on besides the seed."""
-    return {"faker": version("faker")}

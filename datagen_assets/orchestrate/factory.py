@@ -32,6 +32,7 @@ from dagster import (
     AssetCheckSeverity,
     AssetExecutionContext,
     AssetKey,
+    AssetRecordsFilter,
     AssetsDefinition,
     AssetSelection,
     Definitions,
@@ -48,6 +49,7 @@ from upath import UPath
 from datagen_assets.check.constraints import WARN, CheckResult, TableFiles, run_checks
 from datagen_assets.dataset import discover_datasets
 from datagen_assets.generate.engine import engine_for, generate
+from datagen_assets.generate.fingerprint import explain_change, table_fingerprint
 from datagen_assets.orchestrate.assistant import RESOURCE_KEY as ASSISTANT_KEY
 from datagen_assets.orchestrate.assistant import ClaudeAssistant, build_annotate_job
 from datagen_assets.orchestrate.executors import executor_from_env
@@ -170,20 +172,53 @@ def build_table_asset(
     )
     def _table(context: AssetExecutionContext) -> Iterator[Output]:
         keys = sorted(context.partition_keys)
+        metadata = {"dagster/column_lineage": lineage} if lineage else {}
+        metadata.update(run_record(context, plan, table_plan, spec.key))
+        metadata["datagen/chunks_in_run"] = MetadataValue.int(len(keys))
         chunks = GeneratedChunks(context, plan, table_plan, spec.key, folder)
         # One chunk is generated here, so generation errors read as such; a range is generated
         # lazily while the IO manager writes it, one chunk in memory at a time.
         value = {keys[0]: chunks[keys[0]]} if len(keys) == 1 else chunks
-        metadata = {"dagster/column_lineage": lineage} if lineage else {}
-        metadata["datagen/chunks_in_run"] = MetadataValue.int(len(keys))
         yield Output(value, output_name=output_name, metadata=metadata)
 
     return _table
 
 
+FINGERPRINT = "datagen/fingerprint"
+
+
+def run_record(
+    context: AssetExecutionContext, plan: DatasetPlan, table_plan: TablePlan, asset_key: AssetKey
+) -> dict[str, MetadataValue]:
+    """What this run's content depends on (seed, config and content hashes, the Faker pools),
+    recorded on every materialization, and why the content differs from the last one of the
+    same chunk."""
+    fingerprint = table_fingerprint(plan, table_plan.key)
+    metadata = {
+        "datagen/seed": MetadataValue.int(plan.seed),
+        "datagen/config_sha256": MetadataValue.text(fingerprint.config_sha256),
+        "datagen/content_sha256": MetadataValue.text(fingerprint.content_sha256),
+        "datagen/faker": MetadataValue.text(fingerprint.faker),
+        FINGERPRINT: MetadataValue.json(fingerprint.to_dict()),
+    }
+    # Compared with the same chunk's last materialization (another chunk may be newer).
+    first_chunk = min(context.partition_keys)
+    found = context.instance.fetch_materializations(
+        AssetRecordsFilter(asset_key=asset_key, asset_partitions=[first_chunk]), limit=1
+    ).records
+    recorded = found[0].asset_materialization.metadata.get(FINGERPRINT) if found else None
+    change = explain_change(recorded.data if recorded is not None else None, fingerprint)
+    if change:
+        metadata["datagen/content_change"] = MetadataValue.text(change)
+        context.log.info(f"{table_plan.key}: content differs from the last materialization: "
+                         f"{change}")
+    return metadata
+
+
 class GeneratedChunks(Mapping[str, pl.DataFrame]):
     """Partition key -> generated DataFrame, computed on access and not kept. Each access
-    records the chunk's run-time metadata on that partition's materialization."""
+    records the chunk's run-time metadata on that partition's materialization and logs the
+    run's progress (rows, rows/s, ETA)."""
 
     def __init__(
         self,
@@ -196,6 +231,11 @@ class GeneratedChunks(Mapping[str, pl.DataFrame]):
         self.context, self.plan, self.table_plan = context, plan, table_plan
         self.asset_key, self.folder = asset_key, folder
         self.keys = sorted(context.partition_keys)
+        bounds = [table_plan.chunk_bounds(key) for key in self.keys]
+        self.rows_in_run = sum(stop - start for start, stop in bounds)
+        self.rows_done = 0
+        self.chunks_done = 0
+        self.began = time.perf_counter()
 
     def __getitem__(self, partition_key: str) -> pl.DataFrame:
         start, stop = self.table_plan.chunk_bounds(partition_key)
@@ -209,11 +249,24 @@ class GeneratedChunks(Mapping[str, pl.DataFrame]):
             asset_key=self.asset_key,
             partition_key=partition_key,
         )
-        self.context.log.info(
-            f"{self.table_plan.key} chunk {partition_key}: rows [{start}, {stop}) "
-            f"generated in {seconds:.2f} s"
-        )
+        self.chunks_done += 1
+        self.rows_done += frame.height
+        self.context.log.info(self.progress(partition_key, frame.height, seconds))
         return frame
+
+    def progress(self, partition_key: str, rows: int, seconds: float) -> str:
+        """One log line per chunk: the chunk's speed, then the run's rows so far and ETA (the
+        run's elapsed time includes writing the chunks, so the ETA does too)."""
+        elapsed = time.perf_counter() - self.began
+        rate = self.rows_done / elapsed if elapsed > 0 else 0.0
+        left = self.rows_in_run - self.rows_done
+        eta = f"{left / rate:.1f} s" if rate > 0 else "unknown"
+        chunk_rate = f"{rows / seconds:,.0f}" if seconds > 0 else "-"
+        return (
+            f"{self.table_plan.key} chunk {partition_key} ({self.chunks_done}/{len(self.keys)}): "
+            f"{rows:,} rows in {seconds:.2f} s ({chunk_rate} rows/s); run "
+            f"{self.rows_done:,}/{self.rows_in_run:,} rows, {rate:,.0f} rows/s, ETA {eta}"
+        )
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.keys)

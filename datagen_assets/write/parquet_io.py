@@ -17,6 +17,7 @@ the value is then a mapping partition key -> DataFrame, consumed one chunk at a 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from typing import Any, get_args, get_origin
 
@@ -111,6 +112,7 @@ class ParquetIOManager(UPathIOManager):
             )
         total_bytes = 0
         path = None
+        began = time.perf_counter()  # a lazy output is generated while it is written
         for key in keys:
             frame = _as_frame(obj[key] if isinstance(obj, Mapping) else obj)
             path = self._partition_file(context, key)
@@ -122,7 +124,14 @@ class ParquetIOManager(UPathIOManager):
             {
                 "path": MetadataValue.path(str(location)),
                 "datagen/bytes_written_in_run": MetadataValue.int(total_bytes),
+                "datagen/seconds_in_run": MetadataValue.float(
+                    round(time.perf_counter() - began, 3)
+                ),
             }
+        )
+        context.log.info(
+            f"{context.asset_key.to_user_string()}: {len(keys)} chunk(s), {total_bytes:,} bytes "
+            f"written in {time.perf_counter() - began:.2f} s"
         )
 
     def load_input(self, context: InputContext) -> Any:

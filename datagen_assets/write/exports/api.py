@@ -13,14 +13,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 
+from datagen_assets.generate.fingerprint import (
+    config_sha256,
+    dataset_content_sha256,
+    schema_sha256,
+    table_fingerprint,
+)
 from datagen_assets.plan.plan import DatasetPlan, TablePlan
 from datagen_assets.write.exports.base import Exporter, ExportOptions, TableChunks
 from datagen_assets.write.exports.manifest import (
     MANIFEST_NAME,
     Manifest,
-    config_sha256,
-    package_versions,
-    schema_sha256,
+    manifest_packages,
 )
 from datagen_assets.write.exports.output import Staging, compression_suffix, output_root
 from datagen_assets.write.exports.registry import FORMATS
@@ -98,6 +102,7 @@ def export_dataset(
         _stage_files(staging, exporter, selected, options, plan.name)
         staging.remove(MANIFEST_NAME)  # a crash while publishing leaves no stale manifest
         files = staging.publish()
+        fingerprints = {t.key: table_fingerprint(plan, t.key) for t in selected}
         manifest = Manifest(
             dataset=plan.name,
             seed=plan.seed,
@@ -105,12 +110,14 @@ def export_dataset(
             schema_sha256=schema_sha256(plan.dataset),
             format=fmt,
             options=_recorded_options(options, exporter),
-            packages=package_versions(
+            packages=manifest_packages(
                 WRITER_PACKAGES.get(fmt, ()) + COMPRESSION_PACKAGES.get(compression or "", ())
             ),
             tables={t.key: t.written for t in selected},
             files=tuple(files),
             profile=profile,
+            content_sha256=dataset_content_sha256(fingerprints),
+            pools=dict(sorted(p for fp in fingerprints.values() for p in fp.pools.items())),
         )
         with staging.create(MANIFEST_NAME) as out:
             out.write(manifest.to_json().encode())

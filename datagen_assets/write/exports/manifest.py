@@ -1,5 +1,5 @@
-"""The manifest of an export run: what went in (dataset, seed, config, schema, package versions)
-and what came out (rows per table, size and sha256 per file).
+"""The manifest of an export run: what went in (dataset, seed, config, schema, package versions,
+content hash and Faker pools) and what came out (rows per table, size and sha256 per file).
 
 It holds no timestamp, host or path outside the export folder, so two runs with the same inputs
 produce byte-identical manifests: comparing two manifests is comparing two exports.
@@ -8,17 +8,15 @@ produce byte-identical manifests: comparing two manifests is comparing two expor
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 from dataclasses import dataclass, field
-from importlib import metadata
 from typing import Any
 
-from datagen_assets.dataset import Dataset
+from datagen_assets.generate.fingerprint import package_versions
 from datagen_assets.write.exports.output import WrittenFile
 
 MANIFEST_NAME = "manifest.json"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2  # 2: content_sha256 and pools
 PACKAGES = ("datagen", "polars", "pyarrow", "faker", "sqlglot", "duckdb")
 
 
@@ -34,6 +32,10 @@ class Manifest:
     tables: dict[str, int]  # table key -> rows written, in export order
     files: tuple[WrittenFile, ...] = ()
     profile: str | None = None
+    # Hash of the generated content's inputs (generate/fingerprint.py) and the Faker pools
+    # behind it: equal hashes mean equal data, whatever the format.
+    content_sha256: str = ""
+    pools: dict[str, str] = field(default_factory=dict)
     manifest_version: int = field(default=MANIFEST_VERSION)
 
     def to_json(self) -> str:
@@ -46,6 +48,8 @@ class Manifest:
             "seed": self.seed,
             "config_sha256": self.config_sha256,
             "schema_sha256": self.schema_sha256,
+            "content_sha256": self.content_sha256,
+            "pools": self.pools,
             "packages": self.packages,
             "tables": [{"table": key, "rows": rows} for key, rows in self.tables.items()],
             "files": [dataclasses.asdict(f) for f in self.files],
@@ -66,33 +70,12 @@ class Manifest:
             tables={t["table"]: t["rows"] for t in body["tables"]},
             files=tuple(WrittenFile(**f) for f in body["files"]),
             profile=body["profile"],
+            content_sha256=body.get("content_sha256", ""),
+            pools=body.get("pools", {}),
             manifest_version=body["manifest_version"],
         )
 
 
-def config_sha256(dataset: Dataset) -> str:
-    """sha256 of the canonical JSON of the effective config (environment overrides applied),
-    so a changed seed, scale or generator parameter changes the hash."""
-    canonical = json.dumps(
-        dataclasses.asdict(dataset.config),
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-        default=str,
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def schema_sha256(dataset: Dataset) -> str:
-    return hashlib.sha256(dataset.schema_path.read_bytes()).hexdigest()
-
-
-def package_versions(extra: tuple[str, ...] = ()) -> dict[str, str]:
+def manifest_packages(extra: tuple[str, ...] = ()) -> dict[str, str]:
     """Versions of the packages whose behaviour shapes the bytes (plus the writer's own)."""
-    versions = {}
-    for name in (*PACKAGES, *extra):
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
+    return package_versions((*PACKAGES, *extra))
