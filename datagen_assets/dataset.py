@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from datagen_assets.schema.ddl import DEFAULT_DIALECT
 from datagen_assets.schema.model import Problem, Schema, SchemaError
 from datagen_assets.schema.sources import is_schema_source, load_source, scenario_suffix
 from datagen_assets.settings import Settings
@@ -29,11 +30,14 @@ DATASET_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 DATASET_KEYS = {"schema", "dialect", "seed", "rows", "scale", "chunk_rows", "null_fraction",
                 "tables", "description", "locale", "edge_case_pct", "pii_mode", "schedule",
-                "exports", "targets"}
+                "exports", "targets", "snapshot"}
 TABLE_KEYS = {"rows", "columns", "locale"}
 COLUMN_KEYS = {"generator", "null_fraction", "locale", "edge_case_pct", "pii_mode", "pii"}
 PII_MODES = ("synthetic", "masked", "redacted")
 PII_CATEGORIES = ("none", "direct", "quasi", "sensitive")
+SNAPSHOT_KEYS = ("dsn_env", "schemas", "tables", "profile")
+SNAPSHOT_SUFFIXES = (".sql", ".ddl")  # what the snapshot job may rewrite with PostgreSQL DDL
+ENV_VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 DEFAULT_LOCALE = "en_US"
 
 
@@ -92,6 +96,19 @@ class DatasetConfig:
 
 
 @dataclass(frozen=True)
+class SnapshotSource:
+    """The `snapshot:` block: the live PostgreSQL database the `refresh_<name>_snapshot` job
+    re-reads the schema file from. The YAML is committed, so it names the environment variable
+    holding the DSN, never the DSN. Kept apart from `DatasetConfig`: it says where the schema
+    comes from, not what is generated, so it is not part of the config hash."""
+
+    dsn_env: str
+    schemas: tuple[str, ...] | None = None  # default: every non-system schema
+    tables: tuple[str, ...] | None = None  # `schema.name` or `name`; default: every table
+    profile: bool = False  # also write `<name>.profile.yaml` beside the schema file
+
+
+@dataclass(frozen=True)
 class Dataset:
     name: str
     schema: Schema
@@ -101,6 +118,7 @@ class Dataset:
     # (table, column) -> (generator, params) from the reviewed AI annotations file, used where
     # neither the config nor a semantic rule decides (see `datagen_assets/ai`)
     suggestions: dict = field(default_factory=dict)
+    snapshot: SnapshotSource | None = None  # where the schema file is refreshed from
 
 
 def dataset_name(schema_path: Path) -> str:
@@ -170,12 +188,14 @@ def load_dataset(schema_path: Path | str, config_path: Path | str | None = None,
         raw = merge_configs(scenario, raw)
         file = f"{schema_path}" + (f" + {config_path}" if config_path else "")
     config = _parse_config(raw, schema, file, problems)
+    snapshot = (_parse_snapshot(raw["snapshot"], schema_path, schema, file, problems)
+                if raw.get("snapshot") is not None else None)
     if problems:
         raise SchemaError(problems)
     config = _apply_settings(config, settings, raw)
     suggestions = _suggestions(schema_path, schema, config)
     return Dataset(name=name, schema=schema, config=config, schema_path=schema_path,
-                   config_path=config_path, suggestions=suggestions)
+                   config_path=config_path, suggestions=suggestions, snapshot=snapshot)
 
 
 def merge_configs(base: dict, override: dict) -> dict:
@@ -269,6 +289,49 @@ def _parse_config(raw: dict, schema: Schema, file: str | None,
             continue
         tables[resolved] = _parse_table(table_raw or {}, schema, resolved, file, problems)
     return DatasetConfig(tables=tables, description=raw.get("description"), **values)
+
+
+def _parse_snapshot(raw: Any, schema_path: Path, schema: Schema, file: str | None,
+                    problems: list[Problem]) -> SnapshotSource | None:
+    """The `snapshot:` block, validated. The refresh job rewrites the schema file with
+    PostgreSQL DDL, so the schema file must be PostgreSQL DDL already (`x.sql`,
+    `x.postgres.sql`); `dsn_env` is never echoed, in case someone put the DSN itself there."""
+    found = len(problems)
+
+    def problem(message: str) -> None:
+        problems.append(Problem(f"snapshot: {message}", file=file))
+
+    if not isinstance(raw, dict):
+        problem(f"must be a mapping with {', '.join(SNAPSHOT_KEYS)}")
+        return None
+    for key in sorted(set(raw) - set(SNAPSHOT_KEYS)):
+        problem(f"unknown key {key!r} (allowed: {', '.join(SNAPSHOT_KEYS)})")
+    dsn_env = raw.get("dsn_env")
+    if dsn_env is None:
+        problem("dsn_env is required: the name of the environment variable holding the DSN")
+    elif not isinstance(dsn_env, str) or not ENV_VAR_NAME.match(dsn_env):
+        problem("dsn_env must be the name of an environment variable (letters, digits and _, "
+                "e.g. SHOP_SOURCE_URL), never the DSN itself")
+    names: dict[str, tuple[str, ...] | None] = {}
+    for key in ("schemas", "tables"):
+        value = raw.get(key)
+        if value is not None and (not isinstance(value, list) or not value
+                                  or not all(isinstance(v, str) and v for v in value)):
+            problem(f"{key} must be a non-empty list of names, got {value!r}")
+        names[key] = tuple(value) if isinstance(value, list) and value else None
+    profile = raw.get("profile", False)
+    if not isinstance(profile, bool):
+        problem(f"profile must be true or false, got {profile!r}")
+    if (scenario_suffix(schema_path) is not None
+            or schema_path.suffix.lower() not in SNAPSHOT_SUFFIXES
+            or schema.dialect != DEFAULT_DIALECT):
+        name = dataset_name(schema_path)
+        problem(f"the refresh rewrites {schema_path.name} with PostgreSQL DDL, so the schema "
+                f"file must be PostgreSQL DDL ({name}.sql or {name}.postgres.sql)")
+    if len(problems) > found:
+        return None
+    return SnapshotSource(dsn_env=dsn_env, schemas=names["schemas"], tables=names["tables"],
+                          profile=profile)
 
 
 def _parse_table(raw: Any, schema: Schema, table_key: str, file: str | None,
