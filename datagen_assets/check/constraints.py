@@ -21,6 +21,7 @@ from typing import Any
 
 import duckdb
 
+from datagen_assets.check.duckdb_sql import connect, parquet_source, quote
 from datagen_assets.schema.model import Table
 
 SAMPLE_LIMIT = 5
@@ -183,7 +184,7 @@ def run_checks(
     `parent_files` maps each FK parent's table key to its files; a check never raises for bad
     or missing data, it fails with a message saying what is wrong."""
     results = []
-    with _connect(files, *parent_files.values()) as con:
+    with connect_tables(files, *parent_files.values()) as con:
         for constraint in table_constraints(table):
             if only is not None and constraint.name not in only:
                 continue
@@ -246,13 +247,13 @@ def check_unique(
 
 def _check_keys(files, columns, kind, con) -> CheckResult:
     label = f"{'PRIMARY KEY' if kind == PRIMARY_KEY else 'UNIQUE'} ({', '.join(columns)})"
-    with _connect(files, con=con) as con:
+    with connect_tables(files, con=con) as con:
         problem = _unreadable(con, files, columns)
         if problem:
             return _failed(kind, f"{files.table_key} {label}: {problem}")
-        source = _source(files)
-        cols = ", ".join(_q(c) for c in columns)
-        any_null = " OR ".join(f"{_q(c)} IS NULL" for c in columns)
+        source = parquet_source(files.files)
+        cols = ", ".join(quote(c) for c in columns)
+        any_null = " OR ".join(f"{quote(c)} IS NULL" for c in columns)
         rows, null_rows = con.execute(
             f"SELECT count(*), count(*) FILTER (WHERE {any_null}) FROM {source}"
         ).fetchone()
@@ -300,21 +301,21 @@ def check_not_null(
     con: duckdb.DuckDBPyConnection | None = None,
 ) -> CheckResult:
     """No NULL in NOT NULL columns; samples name the offending rows by primary key if any."""
-    with _connect(files, con=con) as con:
+    with connect_tables(files, con=con) as con:
         problem = _unreadable(con, files, columns)
         if problem:
             return _failed(NOT_NULL, f"{files.table_key} NOT NULL: {problem}")
-        source = _source(files)
-        counted = ", ".join(f"count(*) FILTER (WHERE {_q(c)} IS NULL)" for c in columns)
+        source = parquet_source(files.files)
+        counted = ", ".join(f"count(*) FILTER (WHERE {quote(c)} IS NULL)" for c in columns)
         rows, *nulls = con.execute(f"SELECT count(*), {counted} FROM {source}").fetchone()
         bad = {c: n for c, n in zip(columns, nulls, strict=True) if n}
         samples: list[str] = []
         if bad and key and not _unreadable(con, files, key):
-            any_null = " OR ".join(f"{_q(c)} IS NULL" for c in bad)
+            any_null = " OR ".join(f"{quote(c)} IS NULL" for c in bad)
             samples = [
                 _render(r)
                 for r in con.execute(
-                    f"SELECT {', '.join(_q(c) for c in key)} FROM {source} WHERE {any_null} "
+                    f"SELECT {', '.join(quote(c) for c in key)} FROM {source} WHERE {any_null} "
                     f"LIMIT {SAMPLE_LIMIT}"
                 ).fetchall()
             ]
@@ -355,17 +356,17 @@ def check_foreign_key(
             f"{files.table_key} {label}: parent table "
             f"{parent.table_key} {state}; materialise it first",
         )
-    with _connect(files, parent, con=con) as con:
+    with connect_tables(files, parent, con=con) as con:
         problem = _unreadable(con, files, columns) or _unreadable(
             con, parent, ref_columns, role="parent"
         )
         if problem:
             return _failed(FOREIGN_KEY, f"{files.table_key} {label}: {problem}")
-        child, parent_source = _source(files), _source(parent)
-        cols = ", ".join(f"c.{_q(c)}" for c in columns)
-        not_null = " AND ".join(f"c.{_q(c)} IS NOT NULL" for c in columns)
+        child, parent_source = parquet_source(files.files), parquet_source(parent.files)
+        cols = ", ".join(f"c.{quote(c)}" for c in columns)
+        not_null = " AND ".join(f"c.{quote(c)} IS NOT NULL" for c in columns)
         match = " AND ".join(
-            f"p.{_q(r)} = c.{_q(c)}" for c, r in zip(columns, ref_columns, strict=True)
+            f"p.{quote(r)} = c.{quote(c)}" for c, r in zip(columns, ref_columns, strict=True)
         )
         orphans = (
             f"SELECT {cols} FROM {child} AS c WHERE {not_null} AND NOT EXISTS "
@@ -373,7 +374,7 @@ def check_foreign_key(
         )
         checked = con.execute(f"SELECT count(*) FROM {child} AS c WHERE {not_null}").fetchone()[0]
         orphan_rows, orphan_keys = con.execute(
-            f"SELECT count(*), count(DISTINCT ({', '.join(f'o.{_q(c)}' for c in columns)})) "
+            f"SELECT count(*), count(DISTINCT ({', '.join(f'o.{quote(c)}' for c in columns)})) "
             f"FROM ({orphans}) AS o"
         ).fetchone()
         samples = tuple(
@@ -409,7 +410,7 @@ def check_row_count(
     expected_total = sum(expected_chunk_rows.values())
     wrong: list[str] = []
     actual_total = 0
-    with _connect(files, con=con) as con:
+    with connect_tables(files, con=con) as con:
         for key in sorted(files.chunks):
             rows = (
                 con.execute(
@@ -466,61 +467,19 @@ def check_row_count(
 # ---------------------------------------------------------------------------- helpers
 
 
-class _connect:
-    """Use the given connection, or open an in-process one (closed on exit) that can read the
-    files' URLs: non-local protocols are served by their fsspec filesystem."""
-
-    def __init__(self, *tables: TableFiles, con: duckdb.DuckDBPyConnection | None = None):
-        self.owned = con is None
-        self.con = con or duckdb.connect()
-        for protocol in sorted(
-            {
-                f.split("://", 1)[0]
-                for t in tables
-                for f in t.chunks.values()
-                if "://" in f and not f.startswith("file://")
-            }
-        ):
-            _register(self.con, protocol)
-
-    def __enter__(self) -> duckdb.DuckDBPyConnection:
-        return self.con
-
-    def __exit__(self, *exc) -> None:
-        if self.owned:
-            self.con.close()
-
-
-def _register(con: duckdb.DuckDBPyConnection, protocol: str) -> None:
-    import fsspec
-
-    filesystem = fsspec.filesystem(protocol)
-    if not con.filesystem_is_registered(
-        filesystem.protocol if isinstance(filesystem.protocol, str) else filesystem.protocol[0]
-    ):
-        con.register_filesystem(filesystem)
-
-
-def _q(identifier: str) -> str:
-    """A quoted SQL identifier: mixed case and reserved words survive."""
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _source(files: TableFiles) -> str:
-    """The explicit list of existing chunk files; never a glob."""
-    listed = ", ".join(_literal(f) for f in files.files)
-    return f"read_parquet([{listed}], union_by_name = true)"
+def connect_tables(
+    *tables: TableFiles, con: duckdb.DuckDBPyConnection | None = None
+) -> connect:
+    """A DuckDB connection that can read the chunks of `tables` (see `check/duckdb_sql.py`)."""
+    return connect([f for t in tables for f in t.chunks.values()], con=con)
 
 
 def _unreadable(con, files: TableFiles, columns: tuple[str, ...], role: str = "table") -> str:
     """Why the check cannot run on these files (no chunk, missing columns), or ''."""
     if not files.chunks:
         return f"{role} {files.table_key} has no materialised chunk"
-    present = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {_source(files)}").fetchall()}
+    described = con.execute(f"DESCRIBE SELECT * FROM {parquet_source(files.files)}").fetchall()
+    present = {row[0] for row in described}
     absent = [c for c in columns if c not in present]
     if absent:
         return f"column(s) {', '.join(absent)} missing from the written {role} {files.table_key}"

@@ -55,7 +55,8 @@ from datagen_assets.orchestrate.assistant import ClaudeAssistant, build_annotate
 from datagen_assets.orchestrate.executors import executor_from_env
 from datagen_assets.orchestrate.operations import build_operations
 from datagen_assets.orchestrate.outputs import build_output_definitions
-from datagen_assets.orchestrate.translator import DatasetTranslator, pii_categories
+from datagen_assets.orchestrate.quality import build_quality_assets
+from datagen_assets.orchestrate.translator import DatasetTranslator, pii_categories, table_files
 from datagen_assets.plan.plan import DatasetPlan, TablePlan, plan_dataset
 from datagen_assets.plan.preflight import preflight
 from datagen_assets.schema.model import STRING_KINDS, Problem, SchemaError
@@ -64,7 +65,6 @@ from datagen_assets.write.parquet_io import (
     ParquetIOManagerFactory,
     asset_path,
     chunk_name,
-    existing_files,
 )
 
 PREVIEW_ROWS = 5
@@ -103,9 +103,11 @@ def definitions_for_plans(
     operations = build_operations(plans, settings)
     # Export and database-load assets downstream of the tables (orchestrate/outputs.py).
     outputs = build_output_definitions(plans, settings, translator)
+    # A quality report per dataset, downstream of its tables (orchestrate/quality.py).
+    quality = build_quality_assets(plans, settings, translator)
     annotate = build_annotate_job(plans)  # Claude over schema metadata (orchestrate/assistant)
     return Definitions(
-        assets=[*assets, *outputs.assets],
+        assets=[*assets, *outputs.assets, *quality],
         asset_checks=checks,
         jobs=[*jobs, *operations.jobs, *outputs.jobs, annotate],
         sensors=operations.sensors,
@@ -350,19 +352,15 @@ def table_check_results(
 ) -> list[CheckResult]:
     """Run a table's checks on what is in storage now (plain Python, also used by tests)."""
 
-    def files_of(key: str) -> TableFiles:
-        planned = plan.table(key)
-        folder = asset_path(settings.storage_url, translator.get_asset_key(planned, plan).path)
-        chunks = existing_files(folder, planned.partition_keys)
-        missing = tuple(k for k in planned.partition_keys if k not in chunks)
-        return TableFiles(key, chunks, missing)
-
     expected = {}
     for key in table_plan.partition_keys:
         start, stop = table_plan.chunk_bounds(key)
         expected[key] = stop - start
-    parents = {fk.ref_table: files_of(fk.ref_table) for fk in table_plan.table.foreign_keys}
-    own = files_of(table_plan.key)
+    parents = {
+        fk.ref_table: table_files(plan, fk.ref_table, settings, translator)
+        for fk in table_plan.table.foreign_keys
+    }
+    own = table_files(plan, table_plan.key, settings, translator)
     results = run_checks(table_plan.table, own, expected, parents, only)
     if has_text_columns(table_plan) and (only is None or PII_SCAN in only):
         results.append(pii_scan(table_plan, plan, own))

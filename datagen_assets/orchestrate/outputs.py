@@ -323,7 +323,7 @@ def export_url(storage_url: str, dataset: str, label: str) -> str:
     return str(storage_root(storage_url).joinpath(EXPORTS_KEY, path_segment(dataset), label))
 
 
-def _table_deps(plan: DatasetPlan, keys, translator: DatasetTranslator) -> list[AssetDep]:
+def table_deps(plan: DatasetPlan, keys, translator: DatasetTranslator) -> list[AssetDep]:
     return [
         AssetDep(
             translator.get_asset_key(plan.table(key), plan), partition_mapping=AllPartitionMapping()
@@ -341,7 +341,7 @@ def build_export_asset(
 
     @asset(
         key=AssetKey([plan.name, EXPORTS_KEY, spec.label]),
-        deps=_table_deps(plan, keys, translator),
+        deps=table_deps(plan, keys, translator),
         group_name=plan.name,
         kinds={spec.format},
         description=f"Dataset {plan.name} exported as {_describe(spec)} to {out}.",
@@ -394,7 +394,7 @@ def build_load_asset(
 
     @asset(
         key=AssetKey([plan.name, LOADS_KEY, "postgres"]),
-        deps=_table_deps(plan, plan.tables, translator),
+        deps=table_deps(plan, plan.tables, translator),
         group_name=plan.name,
         kinds={"postgres"},
         description=(

@@ -30,10 +30,17 @@ from dagster import (
     TableSchema,
 )
 
-from datagen_assets.check.constraints import FOREIGN_KEY, Constraint, table_constraints
+from datagen_assets.check.constraints import (
+    FOREIGN_KEY,
+    Constraint,
+    TableFiles,
+    table_constraints,
+)
 from datagen_assets.generate.engine import engine_for
 from datagen_assets.plan.plan import DatasetPlan, TablePlan
 from datagen_assets.schema.model import STRING_KINDS, Column, Table
+from datagen_assets.settings import Settings
+from datagen_assets.write.storage import asset_path, existing_files
 
 
 class DatasetTranslator:
@@ -249,3 +256,13 @@ def constraint_texts(table: Table) -> list[str]:
 def pii_categories(plan: DatasetPlan) -> dict[tuple[str, str], str]:
     """Every column's PII category (config overrides applied), as the engine classified it."""
     return engine_for(plan).pii_categories
+
+
+def table_files(
+    plan: DatasetPlan, key: str, settings: Settings, translator: DatasetTranslator
+) -> TableFiles:
+    """The planned chunks of a table that exist now, in the folder of its asset key."""
+    planned = plan.table(key)
+    folder = asset_path(settings.storage_url, translator.get_asset_key(planned, plan).path)
+    chunks = existing_files(folder, planned.partition_keys)
+    return TableFiles(key, chunks, tuple(k for k in planned.partition_keys if k not in chunks))

@@ -25,6 +25,7 @@ import duckdb
 import polars as pl
 
 from datagen_assets.check.constraints import ERROR, CheckResult
+from datagen_assets.check.duckdb_sql import literal, parquet_source, quote, register_filesystems
 from datagen_assets.generate.pools import DEFAULT_LOCALE
 from datagen_assets.pii.classify import NONE
 from datagen_assets.pii.detect import (
@@ -144,7 +145,7 @@ def scan_table(
     owned = con is None
     con = con or duckdb.connect()
     try:
-        _register_filesystems(con, files)
+        register_filesystems(con, files)
         text_columns = _text_columns(con, files)
         if clean_only:
             text_columns = [c for c in text_columns
@@ -161,8 +162,8 @@ def scan_table(
         scans = []
         for column in text_columns:
             distinct = con.sql(
-                f"SELECT {_q(column)} AS {VALUE}, count(*) AS {COUNT} FROM _pii_sample "
-                f"WHERE {_q(column)} IS NOT NULL GROUP BY ALL"
+                f"SELECT {quote(column)} AS {VALUE}, count(*) AS {COUNT} FROM _pii_sample "
+                f"WHERE {quote(column)} IS NOT NULL GROUP BY ALL"
             ).pl()
             found = detect_in_distinct(
                 distinct.with_columns(pl.col(VALUE).cast(pl.String)),
@@ -235,7 +236,7 @@ def _failed(description: str) -> PiiScanResult:
 
 
 def _text_columns(con: duckdb.DuckDBPyConnection, files: list[str]) -> list[str]:
-    described = con.execute(f"DESCRIBE SELECT * FROM {_source(files)}").fetchall()
+    described = con.execute(f"DESCRIBE SELECT * FROM {parquet_source(files)}").fetchall()
     return [name for name, kind, *_ in described if kind == "VARCHAR"]
 
 
@@ -244,11 +245,12 @@ def _sample(
 ) -> int:
     """Fill temp table `_pii_sample`: every row when the table has at most `max_rows`, else
     from each chunk its first rows and a hashed selection of the rest (same rows every run)."""
-    cols = ", ".join(_q(c) for c in columns)
-    rows = [con.execute(f"SELECT count(*) FROM {_source([f])}").fetchall()[0][0] for f in files]
+    cols = ", ".join(quote(c) for c in columns)
+    count = "SELECT count(*) FROM {}"
+    rows = [con.execute(count.format(parquet_source([f]))).fetchall()[0][0] for f in files]
     total = sum(rows)
     if total <= max_rows:
-        select = f"SELECT {cols} FROM {_source(files)}"
+        select = f"SELECT {cols} FROM {parquet_source(files)}"
     else:
         parts = []
         quota = _quotas(rows, max_rows)
@@ -259,7 +261,7 @@ def _sample(
             share = (wanted - head) / max(1, file_rows - head)
             cut = math.ceil(share * HASH_MODULUS * 1.05)  # a little over; LIMIT trims
             parts.append(
-                f"(SELECT {cols} FROM read_parquet({_literal(file)}, file_row_number = true) "
+                f"(SELECT {cols} FROM read_parquet({literal(file)}, file_row_number = true) "
                 f"WHERE file_row_number < {head} OR "
                 f"hash(file_row_number) % {HASH_MODULUS} < {cut} "
                 f"ORDER BY file_row_number LIMIT {wanted})"
@@ -276,31 +278,3 @@ def _quotas(rows: list[int], max_rows: int) -> list[int]:
     for i in sorted(range(len(rows)), key=lambda i: -rows[i])[: max_rows - sum(quotas)]:
         quotas[i] += 1
     return [min(q, r) for q, r in zip(quotas, rows, strict=True)]
-
-
-def _register_filesystems(con: duckdb.DuckDBPyConnection, files: list[str]) -> None:
-    """Object-store URLs are served by their fsspec filesystem, as in `check.constraints`."""
-    protocols = {f.split("://", 1)[0] for f in files if "://" in f and not f.startswith("file://")}
-    for protocol in sorted(protocols):
-        import fsspec
-
-        filesystem = fsspec.filesystem(protocol)
-        name = (
-            filesystem.protocol
-            if isinstance(filesystem.protocol, str)
-            else (filesystem.protocol[0])
-        )
-        if not con.filesystem_is_registered(name):
-            con.register_filesystem(filesystem)
-
-
-def _source(files: list[str]) -> str:
-    return f"read_parquet([{', '.join(_literal(f) for f in files)}], union_by_name = true)"
-
-
-def _q(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
