@@ -68,7 +68,7 @@ def test_compose_wiring():
 
     assert "celery -A dagster_celery.app" in command_text(services["worker"])
     assert '-Q "$$DATAGEN_CELERY_QUEUE"' in command_text(services["worker"])
-    assert services["webserver"]["ports"] == ["3000:3000"]
+    assert services["webserver"]["ports"] == ["127.0.0.1:3000:3000"]  # the host's loopback only
     for name in ("webserver", "daemon"):
         assert "/app/workspace.docker.yaml" in command_text(services[name]), name
 

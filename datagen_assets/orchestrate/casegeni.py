@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,9 @@ from datagen_assets.orchestrate.jsonschema_lite import SchemaViolation, validate
 
 SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
 REQUEST_ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
+# Python's `$` also matches before a final newline (JSON Schema's, ECMA's, does not): the id
+# becomes run keys, tags and folder names, so it is matched whole as well.
+REQUEST_ID = re.compile(REQUEST_ID_PATTERN.removeprefix("^").removesuffix("$"))
 RESERVED_IDS = ("inbox", "responses")  # folders beside the request outputs
 MAX_ROWS_PER_TABLE = 100_000_000
 MAX_REQUEST_ROWS = 50_000_000  # all generated tables together, parents included
@@ -262,7 +266,9 @@ def parse_request(
     bad = {e.path.split("/")[1] for e in errors if e.path.count("/") >= 1}
     ok = {k: v for k, v in document.items() if k in REQUEST_SCHEMA["properties"] and k not in bad}
 
-    if "id" in ok and ok["id"] != file_id:
+    if "id" in ok and not REQUEST_ID.fullmatch(ok["id"]):
+        errors.append(SchemaViolation("/id", f"{ok['id']!r} does not match {REQUEST_ID_PATTERN}"))
+    elif "id" in ok and ok["id"] != file_id:
         errors.append(SchemaViolation("/id", f"must be {file_id!r}, the file name without .json"))
     if "id" in ok and ok["id"].lower() in RESERVED_IDS:
         errors.append(SchemaViolation("/id", f"{ok['id']!r} is reserved"))

@@ -26,6 +26,7 @@ No `from __future__ import annotations` here: Dagster reads the sensors' annotat
 
 import json
 import os
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -61,7 +62,7 @@ from datagen_assets.orchestrate.request_job import (
 from datagen_assets.plan.preflight import preflight
 from datagen_assets.schema.model import SchemaError
 from datagen_assets.settings import Settings
-from datagen_assets.write.parquet_io import storage_root
+from datagen_assets.write.parquet_io import is_local, storage_root
 
 INBOX_VAR = "DATAGEN_REQUESTS_INBOX"
 REQUESTS_FOLDER = "requests"
@@ -216,8 +217,11 @@ def _process(
     log: Callable[[str], None],
 ) -> dg.RunRequest | str:
     """One unanswered request file: its RunRequest, or what happened to it instead."""
+    path = locations.inbox / f"{stem}{REQUEST_SUFFIX}"
+    irregular = irregular_entry(path)
     try:
-        data = (locations.inbox / f"{stem}{REQUEST_SUFFIX}").read_bytes()
+        # An irregular entry is never read: its reason stands in for its bytes in the hash.
+        data = irregular.encode() if irregular else path.read_bytes()
     except FileNotFoundError:
         return "gone"  # removed since the listing
     rejection = locations.rejection_path(stem)
@@ -225,7 +229,10 @@ def _process(
         previous = read_json(rejection) or {}
         if previous.get("request_sha256") == sha256(data):
             return "rejected earlier"  # and unchanged since
-    request, errors = parse_request(data, stem, datasets(), check_plan)
+    if irregular:
+        request, errors = None, [SchemaViolation("", irregular)]
+    else:
+        request, errors = parse_request(data, stem, datasets(), check_plan)
     if request is None:
         write_json_atomic(rejection, rejection_body(stem, data, errors))
         log(f"{stem}: rejected with {len(errors)} error(s) -> {location_url(rejection)}")
@@ -238,6 +245,23 @@ def _process(
         log(f"{stem}: answered run {finished.run_id}, which had finished unanswered")
         return "answered late"
     return run_request_for(request, locations)
+
+
+def irregular_entry(path: UPath) -> str | None:
+    """Why a local inbox entry is not read as a request, None for a regular file. A symbolic
+    link names a path outside the inbox (its content would be run and echoed in the response),
+    a pipe or device may never end; object stores have neither."""
+    if not is_local(path):
+        return None
+    try:
+        mode = os.lstat(path.path).st_mode
+    except FileNotFoundError:
+        return None  # gone: reading it says so
+    if stat.S_ISLNK(mode):
+        return "is a symbolic link: a request must be a regular file in the inbox; not read"
+    if not stat.S_ISREG(mode):
+        return "is not a regular file: a request must be a regular file in the inbox; not read"
+    return None
 
 
 def run_request_for(request: Request, locations: RequestLocations) -> dg.RunRequest:
