@@ -43,9 +43,17 @@ class Settings:
                 problems.append(f"{var}={raw!r} must not be negative")
             return value
 
+        storage_url = env.get(STORAGE_URL_VAR) or "./data"
+        if _has_credentials(storage_url):
+            # The URL is recorded in Dagster's job snapshots, metadata and logs.
+            problems.append(
+                f"{STORAGE_URL_VAR} must not carry credentials (user:password@); give them "
+                "through the storage's own variables (e.g. AWS_ACCESS_KEY_ID, "
+                "AWS_SECRET_ACCESS_KEY)"
+            )
         settings = cls(
             schemas_dir=Path(env.get(SCHEMAS_DIR_VAR) or "schemas"),
-            storage_url=env.get(STORAGE_URL_VAR) or "./data",
+            storage_url=storage_url,
             rows=number(ROWS_VAR, int),
             seed=number(SEED_VAR, int),
             scale=number(SCALE_VAR, float),
@@ -53,3 +61,11 @@ class Settings:
         if problems:
             raise ValueError("invalid environment: " + "; ".join(problems))
         return settings
+
+
+def _has_credentials(url: str) -> bool:
+    """`scheme://user:password@...` (a bare `user@` names no secret and is allowed)."""
+    if "://" not in url:
+        return False
+    authority = url.split("://", 1)[1].split("/", 1)[0]
+    return "@" in authority and ":" in authority.rsplit("@", 1)[0]

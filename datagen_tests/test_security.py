@@ -595,3 +595,24 @@ def test_a_request_file_linking_elsewhere_is_rejected_unread(project):
         (inbox / "link.json").write_text(json.dumps({"id": "link", "dataset": "tiny"}))
         assert sorted(r.run_key for r in _tick(instance).run_requests) == ["inside", "link"]
         assert not (responses / "link.rejected.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "refused"),
+    [
+        ("s3://key:secret@bucket/prefix", True),
+        ("sftp://me:hunter2@host/data", True),
+        ("s3://bucket/prefix", False),
+        ("sftp://me@host/data", False),
+        ("./data", False),
+        ("/tmp/a:b@c", False),
+    ],
+)
+def test_a_storage_url_with_credentials_is_refused_without_echoing_them(url, refused):
+    env = {"DATAGEN_STORAGE_URL": url}
+    if not refused:
+        assert Settings.from_env(env).storage_url == url
+        return
+    with pytest.raises(ValueError, match="must not carry credentials") as error:
+        Settings.from_env(env)
+    assert url.split("://")[1].split("@")[0].split(":")[1] not in str(error.value)
