@@ -9,10 +9,11 @@ GraphQL API the pages use, so a UI change that hides data fails here, not in a d
 `dagster dev` (webserver + daemon + code server, as the README starts it) runs in its own session
 on a free loopback port, against a temporary DAGSTER_HOME and a temporary copy of `schemas/`
 scaled down to a few hundred rows; its whole process group is SIGKILLed at the end (the webserver
-does not always honour SIGTERM). Screenshots go to a temporary folder, or to
-`DATAGEN_UI_SCREENSHOTS` when set. Needs Debian's chromium (`.ci/install-browser`) and the
-`playwright` package (its bundled driver; no `playwright install`): skipped when either is
-missing, except under CI.
+does not always honour SIGTERM). The same server answers CaseGeni request files dropped in its
+inbox: its daemon runs the request sensors, every ~5 s here (DATAGEN_REQUESTS_SENSOR_INTERVAL=1).
+Screenshots go to a temporary folder, or to `DATAGEN_UI_SCREENSHOTS` when set. Needs Debian's
+chromium (`.ci/install-browser`) and the `playwright` package (its bundled driver; no
+`playwright install`): skipped when either is missing, except under CI.
 """
 
 import contextlib
@@ -35,6 +36,8 @@ from urllib.parse import quote
 import pytest
 
 from datagen_assets.dataset import discover_datasets
+from datagen_assets.orchestrate import casegeni, requests
+from datagen_assets.orchestrate.jsonschema_lite import validate_lite
 from datagen_assets.plan.plan import plan_dataset
 from datagen_assets.settings import Settings
 
@@ -59,8 +62,16 @@ FK_EDGES = {
     ("shop/orders", "shop/order_items"),
     ("shop/products", "shop/order_items"),
 }
+# The dataset's quality report (orchestrate/quality.py) is in the group too, downstream of every
+# table; its graph node is labelled with the last part of its key.
+REPORT = f"{GROUP}/reports/quality"
+REPORT_EDGES = {(parent, REPORT) for edge in FK_EDGES for parent in edge}
+# The tables alone, as a person narrows the graph (the report is not what "Materialize all"
+# should launch here: with it, the launch becomes a backfill of mixed policies).
+TABLES = f'group:"{GROUP}" and kind:"parquet"'
 START_SECONDS = 90
 RUN_SECONDS = 90
+REQUEST_SECONDS = 120
 TIMEOUT_MS = 30_000
 
 
@@ -82,6 +93,7 @@ class DagsterUI:
     shots: Path
     log: Path
     rows: dict[str, int]  # table -> planned rows
+    data: Path  # DATAGEN_STORAGE_URL of the server
 
     def graphql(self, query: str, variables: dict | None = None) -> dict:
         body = json.dumps({"query": query, "variables": variables or {}}).encode()
@@ -133,6 +145,7 @@ def ui(tmp_path_factory) -> Iterator[DagsterUI]:
         DATAGEN_SCHEMAS_DIR=str(schemas),
         DATAGEN_STORAGE_URL=str(data),
         DATAGEN_SCALE=str(SCALE),
+        DATAGEN_REQUESTS_SENSOR_INTERVAL="1",  # as often as the daemon looks (~5 s), not 30 s
         TMPDIR=str(root),  # dagster dev's workspace file and sockets
     )
     port = free_port()
@@ -148,7 +161,7 @@ def ui(tmp_path_factory) -> Iterator[DagsterUI]:
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
-    ui = DagsterUI(f"http://127.0.0.1:{port}", shots, log, rows)
+    ui = DagsterUI(f"http://127.0.0.1:{port}", shots, log, rows, data)
     try:
         wait_until_loaded(ui, server)
         # Hide the community/NUX pop-up before any page opens (it would cover the buttons).
@@ -205,21 +218,27 @@ def page(browser):
 # ---------------------------------------------------------------------------- helpers
 
 
-def group_lineage_url(ui: DagsterUI) -> str:
-    """The shop group's graph, as the "Group" link of an asset page opens it."""
-    selection = quote('group:"' + GROUP + '"')
-    return f"{ui.base}/asset-groups~{selection}"
+def group_lineage_url(ui: DagsterUI, selection: str = f'group:"{GROUP}"') -> str:
+    """The shop group's graph, as the "Group" link of an asset page opens it (or another
+    selection, as typed in the graph's selection box)."""
+    return f"{ui.base}/asset-groups~{quote(selection)}"
 
 
-def open_group_graph(ui: DagsterUI, page) -> None:
-    page.goto(group_lineage_url(ui))
-    tables = len(ui.rows)
-    # Laid out: every table's node and every FK edge drawn.
+def node_key(name: str) -> str:
+    """The asset key of a graph node's label."""
+    return REPORT if name == REPORT.rsplit("/", 1)[-1] else f"{GROUP}/{name}"
+
+
+def open_group_graph(ui: DagsterUI, page, tables_only: bool = False) -> None:
+    page.goto(group_lineage_url(ui, TABLES) if tables_only else group_lineage_url(ui))
+    nodes = len(ui.rows) + (0 if tables_only else 1)
+    edges = len(FK_EDGES) + (0 if tables_only else len(REPORT_EDGES))
+    # Laid out: every node and every edge drawn.
     page.wait_for_function(
         """([nodes, edges]) =>
             document.querySelectorAll('svg foreignObject [data-tooltip]').length >= nodes
             && document.querySelectorAll('svg path[marker-end]').length >= edges""",
-        arg=[tables, len(FK_EDGES)],
+        arg=[nodes, edges],
     )
     # Live data (checks, partitions) filled in: no node still says "Loading...".
     page.wait_for_function(
@@ -258,7 +277,7 @@ def rendered_edges(page) -> set[tuple[str, str]]:
 
         best = min(nodes, key=distance)
         assert distance(best) < 20, f"edge end ({x}, {y}) touches no node: {nodes}"
-        return f"{GROUP}/{best['name']}"
+        return node_key(best["name"])
 
     edges = set()
     for d in graph["edges"]:
@@ -332,24 +351,25 @@ def wait_for_run(ui: DagsterUI, run_id: str) -> str:
 
 
 def test_asset_graph_shows_fk_lineage(ui, page):
-    assert graphql_edges(ui) == FK_EDGES
+    assert graphql_edges(ui) == FK_EDGES | REPORT_EDGES
 
     open_group_graph(ui, page)
     ui.shot(page, "01-shop-lineage")
-    assert rendered_edges(page) == FK_EDGES
+    assert rendered_edges(page) == FK_EDGES | REPORT_EDGES
     names = set(
         page.locator("svg foreignObject [data-tooltip]").evaluate_all(
             "els => els.map(e => e.getAttribute('data-tooltip'))"
         )
     )
-    assert names == set(ui.rows)
+    assert {node_key(name) for name in names} == {f"{GROUP}/{t}" for t in ui.rows} | {REPORT}
     # Each node links to its asset's pages.
     for table in ui.rows:
         assert page.locator(f'a[href^="/assets/{GROUP}/{table}?"]').count() >= 1, table
 
 
 def test_materialize_from_ui_then_asset_page(ui, page):
-    open_group_graph(ui, page)
+    open_group_graph(ui, page, tables_only=True)
+    assert rendered_edges(page) == FK_EDGES
     # Accessible names start with the icon's label, hence no anchors in these patterns.
     page.get_by_role("button", name=re.compile("Materialize all")).click()
 
@@ -414,10 +434,180 @@ def test_materialize_from_ui_then_asset_page(ui, page):
         checks = check_results(ui, name)
         assert all(r == ("SUCCEEDED", True) for r in checks.values()), (name, checks)
         expected[name] = len(checks)
-    open_group_graph(ui, page)
+    open_group_graph(ui, page, tables_only=True)
     for name, count in expected.items():
         node = page.locator("svg foreignObject").filter(
             has=page.locator(f'[data-tooltip="{name}"]')
         )
         node.get_by_text(f"{count} / {count} Passed").wait_for()
     ui.shot(page, "06-shop-lineage-after")
+
+
+# ---------------------------------------------------------------------------- CaseGeni requests
+
+REQUEST_ID = "ui-request-001"
+REQUEST = {
+    "id": REQUEST_ID,
+    "dataset": GROUP,
+    "tables": {"orders": {"rows": 50}},  # and its FK parent customers, at its planned rows
+    "seed": 7,
+    "metadata": {"case": "CG-UI"},
+}
+BAD_ID = "ui-request-bad"
+BAD_REQUEST = {
+    "id": "not-the-file-name",
+    "dataset": GROUP,
+    "tables": ["orders", "nope"],
+    "rows": -5,
+    "seed": "nine",
+    "pii_mode": "plain",
+    "colour": "blue",
+}
+BAD_PATHS = {"/id", "/tables/1", "/rows", "/seed", "/pii_mode", "/colour"}
+
+
+def drop_request(inbox: Path, name: str, body: dict) -> None:
+    """As docs/casegeni.md asks: write a temporary name, then rename into place."""
+    inbox.mkdir(parents=True, exist_ok=True)
+    partial = inbox / f"{name}.json.tmp"
+    partial.write_text(json.dumps(body))
+    partial.replace(inbox / f"{name}.json")
+
+
+def runs_with_run_key(ui: DagsterUI, run_key: str) -> list[dict]:
+    query = """query($filter: RunsFilter) { runsOrError(filter: $filter) { __typename
+        ... on Runs { results { runId status jobName tags { key value } } } } }"""
+    tags = [{"key": "dagster/run_key", "value": run_key}]
+    answer = ui.graphql(query, {"filter": {"tags": tags}})["runsOrError"]
+    assert answer["__typename"] == "Runs", answer
+    return answer["results"]
+
+
+def request_job_runs(ui: DagsterUI) -> list[dict]:
+    query = """query($filter: RunsFilter) { runsOrError(filter: $filter) {
+        ... on Runs { results { runId tags { key value } } } } }"""
+    answer = ui.graphql(query, {"filter": {"pipelineName": "datagen_request_job"}})
+    return answer["runsOrError"]["results"]
+
+
+def inbox_sensor(ui: DagsterUI) -> dict:
+    query = """query($selector: SensorSelector!) { sensorOrError(sensorSelector: $selector) {
+        __typename ... on Sensor { minIntervalSeconds sensorState { status
+            ticks(limit: 100) { status timestamp runKeys runIds skipReason
+                error { message } } } } } }"""
+    selector = {
+        "repositoryName": "__repository__",
+        "repositoryLocationName": LOCATION,
+        "sensorName": requests.SENSOR_NAME,
+    }
+    sensor = ui.graphql(query, {"selector": selector})["sensorOrError"]
+    assert sensor["__typename"] == "Sensor", sensor
+    return sensor
+
+
+def wait_for_files(ui: DagsterUI, *paths: Path) -> dict[Path, dict]:
+    """Poll until every file exists and parses (they are written atomically), then return them."""
+    deadline = time.monotonic() + REQUEST_SECONDS
+    while time.monotonic() < deadline:
+        if all(p.exists() for p in paths):
+            return {p: json.loads(p.read_text()) for p in paths}
+        time.sleep(0.25)
+    missing = [str(p) for p in paths if not p.exists()]
+    errors = [t for t in inbox_sensor(ui)["sensorState"]["ticks"] if t["error"]][:3]
+    pytest.fail(f"no {missing} after {REQUEST_SECONDS} s; sensor errors {errors}:\n{ui.log_tail()}")
+
+
+def local_path(url: str) -> Path:
+    assert url.startswith("file://"), url
+    return Path(urllib.request.url2pathname(url.removeprefix("file://")))
+
+
+def test_request_file_in_inbox_is_answered_once(ui, page):
+    """The work order's "done when": a request file dropped into the inbox of a running
+    `dagster dev` produces a dataset and a response file, a duplicate does not run twice, a bad
+    request gets a rejection; all through the daemon's sensors, nothing called in-process."""
+    import polars as pl
+
+    sensor = inbox_sensor(ui)
+    assert sensor["minIntervalSeconds"] == 1 and sensor["sensorState"]["status"] == "RUNNING"
+    inbox = ui.data / "requests" / "inbox"
+    answers = ui.data / "requests" / "responses"
+    response_path = answers / f"{REQUEST_ID}.json"
+    rejection_path = answers / f"{BAD_ID}.rejected.json"
+    started = time.monotonic()
+
+    drop_request(inbox, REQUEST_ID, REQUEST)
+    drop_request(inbox, BAD_ID, BAD_REQUEST)
+
+    # A duplicate while the run is under way: the same request dropped again. The sensor asks
+    # for the run key on every tick until the response exists; the daemon creates no second run.
+    deadline = time.monotonic() + REQUEST_SECONDS
+    while not runs_with_run_key(ui, REQUEST_ID):
+        if time.monotonic() > deadline:
+            pytest.fail(f"no run for {REQUEST_ID} after {REQUEST_SECONDS} s:\n{ui.log_tail()}")
+        time.sleep(0.25)
+    drop_request(inbox, REQUEST_ID, REQUEST)
+
+    found = wait_for_files(ui, response_path, rejection_path)
+    response, rejection = found[response_path], found[rejection_path]
+    answered = time.monotonic() - started
+
+    # The rejection: every error, each at its JSON pointer; nothing ran for it.
+    assert validate_lite(rejection, casegeni.RESPONSE_SCHEMA) == []
+    assert rejection["id"] == BAD_ID and rejection["status"] == "rejected"
+    assert {e["path"] for e in rejection["errors"]} == BAD_PATHS, rejection["errors"]
+    assert not runs_with_run_key(ui, BAD_ID)
+
+    # The response: succeeded, the dataset written, checked, and where the URLs say.
+    assert validate_lite(response, casegeni.RESPONSE_SCHEMA) == []
+    assert response["status"] == "succeeded", response.get("errors")
+    assert response["id"] == REQUEST_ID and response["dataset"] == GROUP
+    assert response["seed"] == 7 and response["metadata"] == REQUEST["metadata"]
+    tables = {t["table"]: t for t in response["tables"]}
+    assert {name: (t["rows"], t["requested"]) for name, t in tables.items()} == {
+        "customers": (ui.rows["customers"], False),
+        "orders": (50, True),
+    }
+    assert response["rows"] == ui.rows["customers"] + 50
+    assert response["checks_passed"] is True and response["checks"]
+    assert all(c["passed"] for c in response["checks"]), response["checks"]
+    assert {c["table"] for c in response["checks"]} == set(tables)
+    output = local_path(response["output_url"])
+    assert output == ui.data / "requests" / REQUEST_ID
+    manifest = json.loads(local_path(response["manifest_url"]).read_text())
+    assert manifest["run_id"] == response["run_id"] and manifest["rows"] == response["rows"]
+    for name, table in tables.items():
+        files = [local_path(url) for url in table["files"]]
+        assert files and all(f.is_file() and output in f.parents for f in files), table
+        assert len(files) == table["chunks"]
+        assert pl.read_parquet(files).height == table["rows"], name
+
+    # A duplicate after the answer: the client cleared the response and dropped the request
+    # again. The inbox sensor finds the finished run of that run key and answers it again; it
+    # does not run the request a second time.
+    response_path.replace(ui.data.parent / response_path.name)
+    drop_request(inbox, REQUEST_ID, REQUEST)
+    again = wait_for_files(ui, response_path)[response_path]
+    assert again["status"] == "succeeded" and again["run_id"] == response["run_id"]
+
+    # The instance: one run for the request id, launched by the inbox sensor, and none else of
+    # the request job; every tick that asked for the run key after the first got no run.
+    (run,) = runs_with_run_key(ui, REQUEST_ID)
+    tags = {t["key"]: t["value"] for t in run["tags"]}
+    assert run["runId"] == response["run_id"] and run["status"] == "SUCCESS"
+    assert run["jobName"] == "datagen_request_job"
+    assert tags["dagster/sensor_name"] == requests.SENSOR_NAME
+    assert tags["datagen/request_id"] == REQUEST_ID
+    assert [r["runId"] for r in request_job_runs(ui)] == [run["runId"]]
+    ticks = inbox_sensor(ui)["sensorState"]["ticks"]
+    assert not [t for t in ticks if t["error"]], ticks
+    asked = [t for t in ticks if REQUEST_ID in t["runKeys"]]
+    assert [t["runIds"] for t in asked if t["runIds"]] == [[run["runId"]]], asked
+    print(
+        f"\nrequest answered after {answered:.1f} s, {len(asked)} tick(s) asked for its run "
+        f"key, {len(asked) - 1} of them skipped by the daemon"
+    )
+
+    page.goto(f"{ui.base}/runs/{run['runId']}")
+    page.get_by_text("Success", exact=True).first.wait_for()
+    ui.shot(page, "07-request-run")

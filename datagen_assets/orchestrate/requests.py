@@ -8,6 +8,8 @@ Locations (fsspec URLs, so the inbox may be a local folder or an s3:// prefix):
               when the request is invalid (kept out of the inbox so it is never read as a request)
 - outputs:    `<storage>/requests/<id>/<dataset>/<table>/<chunk>.parquet` and `manifest.json`
 
+The three sensors tick at most every `DATAGEN_REQUESTS_SENSOR_INTERVAL` seconds (default 30).
+
 Why it is shaped this way:
 
 - Idempotence is Dagster's run key: a valid request yields `RunRequest(run_key=id)` on every
@@ -65,11 +67,12 @@ from datagen_assets.settings import Settings
 from datagen_assets.write.parquet_io import is_local, storage_root
 
 INBOX_VAR = "DATAGEN_REQUESTS_INBOX"
+INTERVAL_VAR = "DATAGEN_REQUESTS_SENSOR_INTERVAL"
 REQUESTS_FOLDER = "requests"
 SENSOR_NAME = "casegeni_requests"
 SUCCESS_SENSOR_NAME = "casegeni_response_on_success"
 FAILURE_SENSOR_NAME = "casegeni_response_on_failure"
-SENSOR_INTERVAL_SECONDS = 30
+SENSOR_INTERVAL_SECONDS = 30  # default minimum seconds between ticks of the three sensors
 REQUEST_SUFFIX = ".json"
 REJECTED_SUFFIX = ".rejected.json"
 FINISHED = (
@@ -112,12 +115,13 @@ def build_request_definitions(
 ) -> tuple[dg.JobDefinition, list[dg.SensorDefinition]]:
     """The request job and its three sensors (inbox, response on success, on failure)."""
     locations = RequestLocations.for_settings(settings, env)
+    interval = sensor_interval(env)
     job = build_request_job(settings)
 
     @dg.sensor(
         name=SENSOR_NAME,
         job=job,
-        minimum_interval_seconds=SENSOR_INTERVAL_SECONDS,
+        minimum_interval_seconds=interval,
         default_status=dg.DefaultSensorStatus.RUNNING,
         description=f"Runs CaseGeni request files from {location_url(locations.inbox)} "
         "(see docs/casegeni.md).",
@@ -129,6 +133,7 @@ def build_request_definitions(
         name=SUCCESS_SENSOR_NAME,
         run_status=dg.DagsterRunStatus.SUCCESS,
         monitored_jobs=[job],
+        minimum_interval_seconds=interval,
         default_status=dg.DefaultSensorStatus.RUNNING,
         description="Writes the response file of a finished CaseGeni request.",
     )
@@ -139,6 +144,7 @@ def build_request_definitions(
         name=FAILURE_SENSOR_NAME,
         run_status=dg.DagsterRunStatus.FAILURE,
         monitored_jobs=[job],
+        minimum_interval_seconds=interval,
         default_status=dg.DefaultSensorStatus.RUNNING,
         description="Writes the response file of a failed CaseGeni request.",
     )
@@ -146,6 +152,22 @@ def build_request_definitions(
         _respond(context)
 
     return job, [casegeni_requests, on_success, on_failure]
+
+
+def sensor_interval(env: Mapping[str, str] | None = None) -> int:
+    """Minimum seconds between ticks of the request sensors: `DATAGEN_REQUESTS_SENSOR_INTERVAL`,
+    default 30. The sensor daemon loops every 5 s or so, so lower values mean "every loop"."""
+    env = os.environ if env is None else env
+    raw = (env.get(INTERVAL_VAR) or "").strip()
+    if not raw:
+        return SENSOR_INTERVAL_SECONDS
+    try:
+        seconds = int(raw)
+    except ValueError:
+        seconds = 0
+    if seconds < 1:
+        raise ValueError(f"{INTERVAL_VAR}={raw!r} must be a whole number of seconds, at least 1")
+    return seconds
 
 
 def _respond(context: dg.RunStatusSensorContext) -> None:
