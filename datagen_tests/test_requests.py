@@ -401,3 +401,15 @@ def test_a_storage_error_is_logged_and_retried_not_raised(project, instance, def
     responses(project).write_text("a file where the responses folder should be")
     data = tick(defs, instance)
     assert not data.run_requests and "1 failed, retried next tick" in data.skip_message
+
+
+@pytest.mark.parametrize(("raw", "seconds"), [(None, 30), ("", 30), ("1", 1), (" 45 ", 45)])
+def test_sensor_interval_from_the_environment(raw, seconds):
+    env = {} if raw is None else {requests.INTERVAL_VAR: raw}
+    assert requests.sensor_interval(env) == seconds
+
+
+@pytest.mark.parametrize("raw", ["0", "-5", "1.5", "soon"])
+def test_a_bad_sensor_interval_names_the_variable(raw):
+    with pytest.raises(ValueError, match=f"{requests.INTERVAL_VAR}='{raw}'"):
+        requests.sensor_interval({requests.INTERVAL_VAR: raw})
