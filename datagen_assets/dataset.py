@@ -89,10 +89,12 @@ class DatasetConfig:
                 or self.locale)
 
     def rows_for(self, table_key: str) -> int:
-        """Rows of a table: its own `rows` or the default, times `scale`, rounded half up."""
+        """Rows of a table: its own `rows` or the default, times `scale`, rounded half up, but
+        never below 1 when the count is positive: a small lookup table (`rows: 3`) scaled down
+        to 0 rows would make every NOT NULL foreign key to it impossible. `rows: 0` stays 0."""
         table = self.tables.get(table_key)
         base = table.rows if table and table.rows is not None else self.rows
-        return int(base * self.scale + 0.5)
+        return max(int(base * self.scale + 0.5), 1) if base > 0 else 0
 
 
 @dataclass(frozen=True)

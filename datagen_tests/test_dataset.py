@@ -43,6 +43,21 @@ def test_environment_overrides(tmp_path):
     assert plan_dataset(dataset).table("a").rows == 20  # a dataset-wide count is the config's
 
 
+def test_small_tables_keep_at_least_one_row_at_tiny_scale(tmp_path):
+    """rows: 3 at scale 0.01 would round to 0, and b's NOT NULL FK to a would be impossible;
+    a positive count never scales below 1 row, while an explicit `rows: 0` stays 0."""
+    (tmp_path / "pair.sql").write_text(PAIR + "CREATE TABLE c (id INT PRIMARY KEY);\n")
+    (tmp_path / "pair.yaml").write_text(
+        "scale: 0.01\ntables:\n  a: {rows: 3}\n  b: {rows: 250}\n  c: {rows: 0}\n"
+    )
+    [dataset] = discover_datasets(Settings(schemas_dir=tmp_path))
+    assert [dataset.config.rows_for(key) for key in ("a", "b", "c")] == [1, 3, 0]
+    plan = plan_dataset(dataset)
+    assert {key: t.rows for key, t in plan.tables.items()} == {"a": 1, "b": 3, "c": 0}
+    frame = generate(plan, "b", 0, 3)
+    assert frame["a_id"].to_list() == [1, 1, 1]  # the one row of a
+
+
 def test_invalid_environment_is_reported():
     with pytest.raises(ValueError, match="DATAGEN_ROWS='many'.*DATAGEN_SEED"):
         Settings.from_env({"DATAGEN_ROWS": "many", "DATAGEN_SEED": "-3"})

@@ -306,7 +306,7 @@ def test_oracle_alter_table_add_constraint_list() -> None:
     assert [fk.ref_columns for fk in schema.table("e").foreign_keys] == [("id",)]
 
 
-def test_unique_index_becomes_unique_but_expression_and_partial_ones_are_notes() -> None:
+def test_unique_index_becomes_unique_lower_and_partial_ones_unique_indexes() -> None:
     schema = parse_ddl(
         """
         CREATE TABLE t (a int, b int, c text);
@@ -314,12 +314,19 @@ def test_unique_index_becomes_unique_but_expression_and_partial_ones_are_notes()
         CREATE UNIQUE INDEX t_lower ON t (lower(c));
         CREATE UNIQUE INDEX t_partial ON t (c) WHERE a > 0;
         CREATE INDEX t_c ON t (c);
+        CREATE UNIQUE INDEX t_sum ON t ((a + b));
         """
     )
-    assert schema.table("t").uniques == (("a", "b"),)
-    skipped = {note.line: note.message for note in schema.notes}
-    assert set(skipped) == {4, 5, 6}
-    assert "t_lower" in skipped[4] and "t_partial" in skipped[5]
+    table = schema.table("t")
+    assert table.uniques == (("a", "b"),)
+    assert [(ix.name, ix.columns, ix.folded, ix.where) for ix in table.unique_indexes] == [
+        ("t_lower", ("c",), ("c",), None),
+        ("t_partial", ("c",), (), '"a" > 0'),
+    ]
+    notes = {note.line: note.message for note in schema.notes}
+    assert set(notes) == {5, 6, 7}  # partial (strengthened), plain index, expression
+    assert "t_partial" in notes[5] and "over all rows" in notes[5]
+    assert "t_sum" in notes[7] and "skipped" in notes[7]
 
 
 def test_schema_qualified_references_resolve_by_schema() -> None:

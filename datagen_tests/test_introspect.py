@@ -11,6 +11,7 @@ privacy rule, and the command line.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ class Counts:
     foreign_keys: int
     uniques: int  # distinct column sets, the primary key's excepted
     checks: int
+    unique_indexes: int = 0  # partial, or on lower()/upper()/trim() of columns
 
 
 def model_counts(schema: Schema) -> Counts:
@@ -53,6 +55,7 @@ def model_counts(schema: Schema) -> Counts:
         foreign_keys=sum(len(t.foreign_keys) for t in tables),
         uniques=sum(len(t.uniques) for t in tables),
         checks=sum(len(t.checks) for t in tables),
+        unique_indexes=sum(len(t.unique_indexes) for t in tables),
     )
 
 
@@ -63,9 +66,19 @@ WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
 """
 
 
+# A key part of a unique index the importer models: a column, or lower/upper/trim of one
+# (through casts to text), as pg_get_indexdef prints it.
+_FOLDED_PART = re.compile(
+    r"^(?:(?:lower|upper|btrim|ltrim|rtrim)\(|TRIM\((?:BOTH|LEADING|TRAILING) FROM |\()*"
+    r'(?:"(?:[^"]|"")+"|\w+)(?:\)|::(?:text|character varying))*$'
+)
+
+
 def catalog_counts(url: str) -> Counts:
     """The same counts, straight from pg_catalog (unique = unique indexes on plain columns,
-    without predicate, whose column set is not the primary key's: what the importer keeps)."""
+    without predicate, whose column set is not the primary key's: what the importer keeps;
+    unique indexes = those with a predicate or expressions, every key part a column or
+    lower/upper/trim of one: what the importer models, other expressions being skipped)."""
     with psycopg.connect(url) as connection:
         oids = [row[0] for row in connection.execute(_USER_TABLES)]
 
@@ -88,6 +101,12 @@ def catalog_counts(url: str) -> Counts:
             "WHERE indrelid = ANY(%s) AND indisunique AND indexprs IS NULL AND indpred IS NULL",
             [oids],
         ).fetchall()
+        expression_parts = connection.execute(
+            "SELECT array_agg(pg_get_indexdef(indexrelid, k, true)) FROM pg_index, "
+            "generate_series(1, indnkeyatts) AS k WHERE indrelid = ANY(%s) AND indisunique "
+            "AND (indexprs IS NOT NULL OR indpred IS NOT NULL) GROUP BY indexrelid",
+            [oids],
+        ).fetchall()
     primary = {relid: frozenset(keys) for relid, is_primary, keys in indexes if is_primary}
     uniques = {
         (relid, frozenset(keys))
@@ -101,6 +120,7 @@ def catalog_counts(url: str) -> Counts:
         foreign_keys=constraints["f"],
         uniques=len(uniques),
         checks=constraints["c"],
+        unique_indexes=sum(all(map(_FOLDED_PART.match, parts)) for (parts,) in expression_parts),
     )
 
 
@@ -116,6 +136,7 @@ def signature(schema: Schema) -> dict:
             ),
             table.primary_key,
             sorted(sorted(unique) for unique in table.uniques),
+            sorted((ix.columns, ix.folded, ix.where is None) for ix in table.unique_indexes),
             sorted((fk.columns, fk.ref_table, fk.ref_columns) for fk in table.foreign_keys),
             len(table.checks),
         )

@@ -100,6 +100,8 @@ def _table(table: Table, rows: int | None) -> dict[str, Any]:
         described["primary_key"] = list(table.primary_key)
     if table.uniques:
         described["unique"] = [list(u) for u in table.uniques]
+    if table.unique_indexes:
+        described["unique_indexes"] = [index.label() for index in table.unique_indexes]
     if table.foreign_keys:
         described["foreign_keys"] = [
             {

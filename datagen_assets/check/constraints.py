@@ -2,8 +2,10 @@
 
 The engine builds keys to be unique and referentially valid by construction; these checks verify
 what actually landed in storage, the way a database would on load: PRIMARY KEY (unique, no
-NULL), UNIQUE (tuples with a NULL never conflict, as in SQL), NOT NULL, every FOREIGN KEY
-(MATCH SIMPLE: a child tuple with any NULL is not checked) and the planned row count.
+NULL), UNIQUE (tuples with a NULL never conflict, as in SQL) and unique indexes (on their
+lower()/upper()/trim() expressions; partial ones over every row, as generated), NOT NULL,
+every FOREIGN KEY (MATCH SIMPLE: a child tuple with any NULL is not checked) and the planned
+row count.
 
 Plain Python on purpose (no Dagster): the orchestration layer, the CLI and tests all call it.
 It never lists folders or globs: callers pass `TableFiles`, the explicit files of the chunks
@@ -71,6 +73,7 @@ class Constraint:
     ref_columns: tuple[str, ...] = ()
     blocking: bool = False
     description: str = ""
+    expressions: tuple[str, ...] = ()  # what a unique index compares, per column (SQL)
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,19 @@ def table_constraints(table: Table) -> tuple[Constraint, ...]:
                 tuple(columns),
                 blocking=True,
                 description=f"UNIQUE ({', '.join(columns)}); tuples with a NULL never conflict",
+            )
+        )
+    for index in table.unique_indexes:
+        found.append(
+            Constraint(
+                check_name("unique_index", index.name or "_".join(index.columns)),
+                UNIQUE,
+                tuple(index.columns),
+                blocking=True,
+                description=f"UNIQUE INDEX ({index.label()})"
+                + (", checked over every row" if index.where else "")
+                + "; tuples with a NULL never conflict",
+                expressions=tuple(index.parts),
             )
         )
     required = [c.name for c in table.columns if not c.nullable or c.name in table.primary_key]
@@ -199,7 +215,9 @@ def _run_one(con, table, constraint, files, expected_chunk_rows, parent_files) -
         if constraint.kind == PRIMARY_KEY:
             result = check_primary_key(files, constraint.columns, con=con)
         elif constraint.kind == UNIQUE:
-            result = check_unique(files, constraint.columns, con=con)
+            result = check_unique(
+                files, constraint.columns, con=con, expressions=constraint.expressions
+            )
         elif constraint.kind == NOT_NULL:
             result = check_not_null(files, constraint.columns, key=table.primary_key, con=con)
         elif constraint.kind == FOREIGN_KEY:
@@ -239,20 +257,25 @@ def check_primary_key(
 
 
 def check_unique(
-    files: TableFiles, columns: tuple[str, ...], con: duckdb.DuckDBPyConnection | None = None
+    files: TableFiles,
+    columns: tuple[str, ...],
+    con: duckdb.DuckDBPyConnection | None = None,
+    expressions: tuple[str, ...] = (),
 ) -> CheckResult:
-    """No non-NULL tuple on two rows; tuples with any NULL are exempt, as in SQL."""
-    return _check_keys(files, columns, UNIQUE, con)
+    """No non-NULL tuple on two rows; tuples with any NULL are exempt, as in SQL. With
+    `expressions` (a unique index's `lower("email")`...) those are compared instead."""
+    return _check_keys(files, columns, UNIQUE, con, expressions)
 
 
-def _check_keys(files, columns, kind, con) -> CheckResult:
-    label = f"{'PRIMARY KEY' if kind == PRIMARY_KEY else 'UNIQUE'} ({', '.join(columns)})"
+def _check_keys(files, columns, kind, con, expressions: tuple[str, ...] = ()) -> CheckResult:
+    shown = ", ".join(re.sub(r'"((?:[^"]|"")*)"', r"\1", e) for e in expressions)
+    label = f"{'PRIMARY KEY' if kind == PRIMARY_KEY else 'UNIQUE'} ({shown or ', '.join(columns)})"
     with connect_tables(files, con=con) as con:
         problem = _unreadable(con, files, columns)
         if problem:
             return _failed(kind, f"{files.table_key} {label}: {problem}")
         source = parquet_source(files.files)
-        cols = ", ".join(quote(c) for c in columns)
+        cols = ", ".join(expressions or [quote(c) for c in columns])
         any_null = " OR ".join(f"{quote(c)} IS NULL" for c in columns)
         rows, null_rows = con.execute(
             f"SELECT count(*), count(*) FILTER (WHERE {any_null}) FROM {source}"

@@ -212,7 +212,7 @@ def _key_columns(table: Table) -> set[str]:
     """Columns whose distribution says nothing worth a chart: keys count or are sampled."""
     keys = set(table.primary_key)
     keys.update(c for fk in table.foreign_keys for c in fk.columns)
-    keys.update(unique[0] for unique in table.uniques if len(unique) == 1)
+    keys.update(unique[0] for unique in table.unique_keys if len(unique) == 1)
     keys.update(c.name for c in table.columns if c.autoincrement)
     return keys
 

@@ -21,9 +21,11 @@ generators and parameters are errors. Columns without one get a generator from s
 detection (`datagen_assets/generate/semantic.py`: column name, type and table) or, failing
 that, plausible values of their type. Key columns (PRIMARY KEY / UNIQUE) accept only
 generators marked *unique*: they receive a bijection of the row index and turn it into
-distinct values. Foreign key columns take no generator: their values are the parent's keys.
-Every column also takes `null_fraction` (nullable, non-key columns only) and `locale`.
-`file` paths are relative to the schema file.
+distinct values, which stay distinct after case folding for a unique index on `lower()` or
+`upper()` (`choice` and `pattern` then count their values case-insensitively, and the
+pre-flight says when there are fewer than rows). Foreign key columns take no generator: their
+values are the parent's keys. Every column also takes `null_fraction` (nullable, non-key
+columns only) and `locale`. `file` paths are relative to the schema file.
 
 | generator | unique | parameters (default) | what it makes |
 |---|---|---|---|

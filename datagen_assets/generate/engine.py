@@ -56,6 +56,7 @@ class ColumnRecipe:
     pii_mode: str = "synthetic"  # masked / redacted: applied to the final values
     pii_category: str = "none"
     case: str | None = None  # "lower" | "upper", from CHECK (lower(c) = c)
+    folded: bool = False  # a key carrier whose values must stay distinct after case folding
 
 
 @dataclass(frozen=True)
@@ -177,14 +178,26 @@ class Engine:
                     problems.append(Problem(str(error), file=file, table=table.key,
                                             column=column.name))
                     continue
+            folded = False
             if source is not None and source[0] == "group":
                 generator = generator or _carrier_default(column, table)
                 if not generator.unique_capable:
                     problems.append(Problem(
                         f"is part of a unique key; generator {generator.name!r} cannot "
-                        "guarantee distinct values (use sequence, format, faker, email or "
-                        "the default)", file=file, table=table.key, column=column.name))
+                        "guarantee distinct values (use sequence, format, faker, email, "
+                        "pattern, choice or the default)", file=file, table=table.key,
+                        column=column.name))
                     continue
+                group = table_plan.keys.groups[source[1]]
+                if group.carrier == column.name:
+                    # CHECK (lower(c) = c) folds the values too: they must survive it
+                    folded = group.folded or column.name in rules.cases
+                    problem = _capacity_problem(generator, column, group, folded,
+                                                table_plan.rows)
+                    if problem:
+                        problems.append(Problem(problem, file=file, table=table.key,
+                                                column=column.name))
+                        continue
             elif source is None:
                 generator = generator or _from_checks(column, table, rules) \
                     or detect(column, table)
@@ -201,6 +214,7 @@ class Engine:
                 else None,
                 null_with=tuple(sorted(rules.null_with.get(column.name, ()))),
                 case=rules.cases.get(column.name),
+                folded=folded,
             )
         _couple_ordered_nulls(table, rules, recipes)
         _assign_edge_cases(table, rules, recipes, config, table_config)
@@ -352,10 +366,38 @@ def _assign_edge_cases(table: Table, rules: CheckRules, recipes: dict[str, Colum
 
 
 def _carrier_default(column: Column, table) -> Generator:
-    """A key column with no override: semantic generator if it can be unique, else by type
-    (so a unique `email` still looks like an email, a unique `id` is a sequence)."""
+    """A key column with no override: semantic generator if it can be unique for any row
+    count, else by type (so a unique `email` still looks like an email, a unique `id` is a
+    sequence, and a unique `status` is not limited to the five statuses)."""
     generator = detect(column, table)
-    return generator if generator.unique_capable else ByType()
+    if not generator.unique_capable:
+        return ByType()
+    try:
+        unbounded = generator.unique_capacity(column, folded=True) is None
+    except ValueError:
+        unbounded = False
+    return generator if unbounded else ByType()
+
+
+def _capacity_problem(
+    generator: Generator, column: Column, group: KeyGroup, folded: bool, rows: int
+) -> str | None:
+    """Why the carrier's generator cannot give the group's carrier digit distinct values, or
+    None. A generator over a finite set (choice, pattern) holds as many values as the set
+    has, counted after case folding when the key compares them case-insensitively."""
+    try:
+        capacity = generator.unique_capacity(column, folded)
+    except ValueError as error:
+        return f"is part of a unique key; {error}"
+    if capacity is None or capacity >= group.radix[-1]:
+        return None
+    total = capacity * (group.capacity // group.radix[-1])
+    how = " compared case-insensitively" if folded else ""
+    return (
+        f"is part of a unique key: UNIQUE ({', '.join(group.columns)}){how} can hold only "
+        f"{total:,} distinct values with generator {generator.name!r}, but {rows:,} rows "
+        "are asked for"
+    )
 
 
 class _Frame:
@@ -466,7 +508,7 @@ class _Frame:
                     locale=self.engine.plan.dataset.config.locale_for(self.table.key,
                                                                       recipe.column.name),
                     same_row=self.raw, parent_values=self._parent_values, index=index,
-                    children_sum=self._children_sum)
+                    children_sum=self._children_sum, folded=recipe.folded)
         values = recipe.generator.generate(draw)
         if len(values) != len(self.rows):  # e.g. const over an empty chunk
             values = values.head(len(self.rows))

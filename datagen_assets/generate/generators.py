@@ -6,6 +6,13 @@ is reproducible anywhere. Generators marked `unique_capable` turn `draw.index` (
 the row index supplied by the key planner) into distinct values, which is how UNIQUE and
 PRIMARY KEY columns hold by construction. Names users write in dataset configs are the keys of
 `CATALOG`; `docs` for each is its class docstring.
+
+Unique indexes on `lower(c)`, `upper(c)` or `trim(c)` ask more: values distinct after case
+folding and trimming (`draw.folded`). Generators over unbounded spaces already make their
+values differ in a part neither can merge (digits of the index, base-36 codes, lower-case hex,
+a `-<n>` suffix after pooled text); generators over a finite set (`choice`, `pattern`)
+enumerate the set's case-folded classes instead, so a unique `[A-Za-z]{2}` holds 676 values
+there rather than 2,704, and `unique_capacity` says so before anything is generated.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ import polars as pl
 from datagen_assets.generate import random as rnd
 from datagen_assets.generate.dtypes import INTEGER_BOUNDS, numeric_limit, numeric_precision
 from datagen_assets.generate.pools import faker_pool
-from datagen_assets.schema.model import Column, Table, TypeKind
+from datagen_assets.schema.model import STRING_KINDS, Column, Table, TypeKind
 
 EPOCH = dt.datetime(1970, 1, 1)
 REF_INSTANT = dt.datetime(2026, 1, 1)  # fixed "now": runs on different days stay identical
@@ -43,6 +50,7 @@ class Draw:
     index: np.ndarray | None = None  # unique index when the column carries a key group
     # (child table, its FK column pointing here, SQL over child columns) -> sum per row
     children_sum: Callable[[str, str, str], pl.Series] | None = None
+    folded: bool = False  # distinct indexes must stay distinct after case folding, trimming
 
     def stream(self, *purpose: object) -> int:
         return rnd.stream_key(self.key, *purpose)
@@ -64,12 +72,24 @@ class Generator:
     def generate(self, draw: Draw) -> pl.Series:
         raise NotImplementedError
 
+    def unique_capacity(self, column: Column, folded: bool) -> int | None:
+        """How many distinct values a unique-capable generator makes from `draw.index` for
+        `column` (distinct after case folding and trimming when `folded`); None: as many as
+        the column's type holds. Raises ValueError when it cannot make distinct values."""
+        return None
+
     def dependencies(self, table: Table) -> tuple[str, ...]:
         """Same-row columns this generator reads (evaluated first)."""
         return tuple(c for c in self.depends_on if c in table.column_names)
 
 
 CATALOG: dict[str, type[Generator]] = {}
+
+
+def fold(value: str) -> str:
+    """What a unique index on lower()/upper()/trim() compares, or finer: case-folded (which
+    equates whatever lower() or upper() equates) and stripped of surrounding white space."""
+    return value.strip().casefold()
 
 
 def register(cls: type[Generator]) -> type[Generator]:
@@ -199,9 +219,12 @@ class LogNormal(Generator):
 @register
 @dataclass(frozen=True)
 class Choice(Generator):
-    """One of `values`, with optional relative `weights`."""
+    """One of `values`, with optional relative `weights`. As a key, each value at most once
+    (weights ignored): as many rows as distinct values, counted case-insensitively for a
+    unique index on lower()/upper()."""
 
     name: ClassVar[str] = "choice"
+    unique_capable: ClassVar[bool] = True
     values: tuple = ()
     weights: tuple | None = None
     file: str | None = None  # CSV or Excel file (relative to the schema file)
@@ -224,10 +247,36 @@ class Choice(Generator):
                 raise ValueError("weights must be as many as values, >= 0, not all 0")
 
     def generate(self, draw: Draw) -> pl.Series:
+        if draw.index is not None:
+            distinct = pl.Series(self._distinct(draw.column, draw.folded))
+            return distinct.gather(rnd.permute(draw.stream("unique"), draw.index, len(distinct)))
         pool = pl.Series(list(self.values))
         if self.weights is None:
             return pool.gather(rnd.indexes(draw.key, draw.rows, len(pool)))
         return pool.gather(rnd.weighted(draw.key, draw.rows, list(self.weights)))
+
+    def unique_capacity(self, column: Column, folded: bool) -> int | None:
+        return len(self._distinct(column, folded))
+
+    def _distinct(self, column: Column, folded: bool) -> list:
+        """The values a key can use: first of each set of equal ones, as stored (cut to the
+        column's length; CHAR ignores trailing blanks) and, when `folded`, as compared by
+        lower()/upper()/trim()."""
+        length = column.type.length if column.type.kind in STRING_KINDS else None
+        padded = column.type.kind == TypeKind.CHAR
+        seen: set = set()
+        distinct = []
+        for value in self.values:
+            if value is None:
+                continue
+            if isinstance(value, str) and length:
+                value = value[:length]
+            same = value.rstrip(" ") if padded and isinstance(value, str) else value
+            same = fold(same) if folded and isinstance(same, str) else repr(same)
+            if same not in seen:
+                seen.add(same)
+                distinct.append(value)
+        return distinct
 
 
 def _read_choices(file: str, column: str | None,
@@ -325,9 +374,12 @@ class Uuid(Generator):
 @dataclass(frozen=True)
 class Pattern(Generator):
     """Strings matching a regular expression (`[A-Z]{3}-\\d{4}`), built a node at a time
-    over all rows (see `generate/regex.py`)."""
+    over all rows (see `generate/regex.py`). As a key, a fixed-length pattern enumerates its
+    strings without repeats (`[A-Z]{2}`: 676 rows at most; case-insensitively, `[A-Za-z]{2}`
+    holds 676 too)."""
 
     name: ClassVar[str] = "pattern"
+    unique_capable: ClassVar[bool] = True
     regex: str = "[A-Z]{3}[0-9]{4}"
 
     def __post_init__(self) -> None:
@@ -336,9 +388,23 @@ class Pattern(Generator):
         validate_pattern(self.regex)
 
     def generate(self, draw: Draw) -> pl.Series:
-        from datagen_assets.generate.regex import generate_matching
+        from datagen_assets.generate.regex import generate_matching, generate_unique
 
+        if draw.index is not None:
+            return generate_unique(self.regex, draw.stream("unique"), draw.index, draw.folded)
         return generate_matching(self.regex, draw.key, draw.rows)
+
+    def unique_capacity(self, column: Column, folded: bool) -> int | None:
+        from datagen_assets.generate.regex import unique_space
+
+        width, capacity = unique_space(self.regex, folded)
+        length = column.type.length if column.type.kind in STRING_KINDS else None
+        if length and width > length:
+            raise ValueError(
+                f"pattern {self.regex!r} makes {width}-character values, longer "
+                f"than the column's {length}: cut, they would repeat"
+            )
+        return capacity
 
 
 @register

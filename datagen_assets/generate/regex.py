@@ -6,6 +6,14 @@ hashed index, a repeat draws a count per row and masks the copies beyond it, a b
 alternative per row. Unbounded repeats (`*`, `+`) are capped at `UNBOUNDED_EXTRA` beyond their
 minimum, so values stay short and the cost stays linear in the rows. Every draw comes from a
 sub-stream keyed by the node's position, so values are pure functions of the row index.
+
+As a key, a fixed-length pattern (literals, classes, `{n}` repeats, groups; no alternatives or
+ranges of repeats, which could spell one string two ways) is a row of *slots*, one per
+character, and its strings are numbered in mixed radix: a unique index is a bijection onto
+that numbering, so no string repeats. For a unique index on lower()/upper()/trim() a slot's
+characters are grouped by case folding (`a`/`A` are one digit value, the letter's case is
+drawn freely) and white space is kept out of slots that vary, so trimming removes the same
+characters from every value.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ except ImportError:  # pragma: no cover
     import sre_parse  # type: ignore[no-redef]
 
 UNBOUNDED_EXTRA = 8
+MAX_UNIQUE = 1 << 62  # digits beyond this many combinations are drawn freely (int64 maths)
 PRINTABLE = string.ascii_letters + string.digits + "-_.!#$%&*+=?@^~"
 CATEGORIES = {
     sre.CATEGORY_DIGIT: string.digits,
@@ -129,3 +138,99 @@ def _class_chars(items) -> str:
 def _pick(chars: str, key: int, rows: np.ndarray, path: str) -> pl.Series:
     pool = pl.Series(list(chars), dtype=pl.String)
     return pool.gather(rnd.indexes(rnd.stream_key(key, path), rows, len(pool)))
+
+
+# ---------------------------------------------------------------- distinct values (keys)
+
+
+def unique_space(pattern: str, folded: bool) -> tuple[int, int]:
+    """(characters per value, how many distinct values) of a fixed-length pattern; raises
+    ValueError when the pattern has alternatives or repeats of varying length."""
+    slots = _slots(pattern, folded)
+    return len(slots), _capacity([len(groups) for groups in slots])
+
+
+def generate_unique(pattern: str, key: int, index: np.ndarray, folded: bool) -> pl.Series:
+    """The `index`-th strings of the pattern's numbering (after a keyed permutation, so
+    neighbouring rows do not spell neighbouring strings): distinct for distinct indexes, and
+    after case folding and trimming too when `folded`."""
+    slots = _slots(pattern, folded)
+    radix = [len(groups) for groups in slots]
+    capacity = _capacity(radix)
+    number = rnd.permute(rnd.stream_key(key, "number"), index, capacity)
+    budget, parts = 1, []
+    for position, groups in enumerate(slots):
+        size = radix[position]
+        if size > 1 and budget * size <= capacity:  # a digit of the numbering
+            digit = number % size
+            number = number // size
+            budget *= size
+        else:  # beyond the numbering (or a constant): drawn freely, never needed to differ
+            digit = rnd.indexes(rnd.stream_key(key, "free", position), index, size)
+        parts.append(_variant(groups, digit, rnd.stream_key(key, "case", position), index))
+    if not parts:
+        return pl.Series([""] * len(index), dtype=pl.String)
+    frame = pl.DataFrame({f"s{i}": part for i, part in enumerate(parts)})
+    return frame.select(pl.concat_str(pl.all())).to_series()
+
+
+def _capacity(radix: list[int]) -> int:
+    capacity = 1
+    for size in radix:
+        if size > 1 and capacity * size <= MAX_UNIQUE:
+            capacity *= size
+    return capacity
+
+
+def _variant(groups: tuple[str, ...], digit: np.ndarray, key: int, index: np.ndarray) -> pl.Series:
+    """One character per row from group `digit` of the slot: its only one, or a case variant
+    drawn from the stream (which variant never matters once case is folded)."""
+    flat = pl.Series(list("".join(groups)), dtype=pl.String)
+    sizes = np.array([len(g) for g in groups], dtype=np.int64)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    offset = (rnd.mix(key, index) % sizes[digit].astype(np.uint64)).astype(np.int64)
+    return flat.gather(starts[digit] + offset)
+
+
+def _slots(pattern: str, folded: bool) -> list[tuple[str, ...]]:
+    """One tuple of character groups per character of the value. A group's characters are
+    interchangeable: one each unless `folded`, then those equal after case folding; a
+    white-space group is reduced to one character, and left out of a slot that varies."""
+    from datagen_assets.generate.generators import fold
+
+    chars: list[str] = []
+    _flatten(sre_parse.parse(pattern), chars, pattern)
+    slots = []
+    for options in chars:
+        if not folded:
+            slots.append(tuple(options))
+            continue
+        groups: dict[str, str] = {}
+        for char in options:
+            groups[fold(char)] = groups.get(fold(char), "") + char
+        if len(groups) > 1:
+            groups.pop("", None)  # white space only where every value has the same
+        slots.append(tuple(g[0] if not folded_key else g for folded_key, g in groups.items()))
+    return slots
+
+
+def _flatten(nodes, out: list[str], pattern: str) -> None:
+    """The characters each position of a fixed-length pattern may take, in order."""
+    for op, value in nodes:
+        if op == sre.LITERAL:
+            out.append(chr(value))
+        elif op == sre.ANY:
+            out.append(PRINTABLE)
+        elif op == sre.IN:
+            out.append(_class_chars(value))
+        elif op == sre.SUBPATTERN:
+            _flatten(value[3], out, pattern)
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and value[0] == value[1]:
+            for _ in range(value[0]):
+                _flatten(value[2], out, pattern)
+        elif op != sre.AT:
+            raise ValueError(
+                f"pattern {pattern!r} cannot enumerate distinct values: alternatives and "
+                "repeats of varying length could spell one value twice; use a fixed-length "
+                "pattern such as [A-Z]{3}[0-9]{4}"
+            )

@@ -84,7 +84,7 @@ def mode_problem(table: Table, column_name: str, mode: str) -> str | None:
         return None
     column = table.column(column_name)
     in_key = column_name in table.primary_key
-    in_unique = any(column_name in u for u in table.uniques)
+    in_unique = any(column_name in u for u in table.unique_keys)
     in_fk = any(column_name in fk.columns for fk in table.foreign_keys)
     if mode == REDACTED and column.nullable and not in_key:
         return None

@@ -1,11 +1,17 @@
 """How each table's keys are made unique and referentially valid by construction.
 
-Every PRIMARY KEY and UNIQUE constraint becomes a *key group*: a mixed-radix number over
-components, one per foreign key wholly inside the group (its digit is a parent row index) plus
-at most one *carrier* column of the table's own (its digit is a per-row index rendered as an
-integer, string, date...). The group's number is a bijection of the row index, so tuples are
-unique without retries and FK digits always name an existing parent row. Columns of a foreign
-key that is not inside a key group are filled from one sampled parent row per child row.
+Every PRIMARY KEY, UNIQUE constraint and unique index becomes a *key group*: a mixed-radix
+number over components, one per foreign key wholly inside the group (its digit is a parent row
+index) plus at most one *carrier* column of the table's own (its digit is a per-row index
+rendered as an integer, string, date...). The group's number is a bijection of the row index,
+so tuples are unique without retries and FK digits always name an existing parent row. Columns
+of a foreign key that is not inside a key group are filled from one sampled parent row per
+child row.
+
+A unique index on `lower()`/`upper()`/`trim()` of a column marks its group *folded*: the
+carrier must render distinct indexes as values that stay distinct after case folding and
+trimming (the generators' contract, see `generate/generators.py`). A partial unique index is
+kept unique over all rows, which satisfies it whatever its predicate selects.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ class KeyGroup:
     fks: tuple[int, ...]
     carrier: str | None
     radix: tuple[int, ...]
+    folded: bool = False  # the carrier's values must stay distinct after case folding
 
     @property
     def capacity(self) -> int:
@@ -81,9 +88,8 @@ def plan_keys(table: Table, rows: int, parent_rows: dict[str, int]) -> KeyPlan:
     notes: list[Note] = []
     fk_columns = {c for fk in table.foreign_keys for c in fk.columns}
     max_rows: int | None = None
-    key_sets = ([table.primary_key] if table.primary_key else []) + list(table.uniques)
     bounds = translate_checks(table).bounds
-    for key_columns in key_sets:
+    for key_columns in table.unique_keys:
         if any(set(g.columns) <= set(key_columns) for g in groups):
             continue  # a subset is already unique, so this superset is too
         fks = tuple(
@@ -105,7 +111,9 @@ def plan_keys(table: Table, rows: int, parent_rows: dict[str, int]) -> KeyPlan:
             need = max(1, -(-rows // max(bound, 1)))
             cap = carrier_capacity(table.column(carrier), bounds.get(carrier))
             radix.append(min(need, cap) if cap else need)
-        group = KeyGroup(tuple(key_columns), fks, carrier, tuple(radix))
+        folded = table.folded_columns(tuple(key_columns))
+        group = KeyGroup(tuple(key_columns), fks, carrier, tuple(radix), carrier in folded)
+        notes.extend(_folded_through_parents(table, group, folded))
         if group.capacity < rows and fks:  # too few parent pairs: fewer rows, noted
             # (an own column too small for the rows is impossible, not capped: pre-flight)
             max_rows = group.capacity if max_rows is None else min(max_rows, group.capacity)
@@ -127,6 +135,20 @@ def plan_keys(table: Table, rows: int, parent_rows: dict[str, int]) -> KeyPlan:
         for c in fk.columns:
             assigned[c] = ("fk", order)
     return KeyPlan(tuple(groups), tuple(sorted(sampled)), assigned, max_rows, tuple(notes))
+
+
+def _folded_through_parents(table: Table, group: KeyGroup, folded: frozenset[str]) -> list[Note]:
+    """A foreign key column compared case-insensitively holds copies of the parent's key: its
+    values are distinct after case folding only as far as the parent's are."""
+    columns = sorted(c for i in group.fks for c in table.foreign_keys[i].columns if c in folded)
+    if not columns:
+        return []
+    message = (
+        f"{table.key}: {', '.join(columns)} compared case-insensitively by a unique index are "
+        "foreign key columns; distinct after case folding only as far as the parent's key "
+        "values are"
+    )
+    return [Note(message)]
 
 
 def _pick_carrier(table: Table, free: list[str]) -> str | None:

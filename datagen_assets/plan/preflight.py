@@ -2,9 +2,11 @@
 written, plus an estimate of rows, bytes and seconds per table.
 
 Problems found here are the ones construction cannot fix: a UNIQUE column whose type has fewer
-values than the table has rows, a NOT NULL foreign key into an empty table, CHECK constraints
-that contradict the column's type or each other, and every problem the engine finds when it
-compiles the dataset's generators. All are reported together.
+values than the table has rows (counted after case folding for a unique index on lower() or
+upper(): `enum ('a', 'A')` holds one value there), a NOT NULL foreign key into an empty table,
+CHECK constraints that contradict the column's type or each other, and every problem the
+engine finds when it compiles the dataset's generators (a unique `choice` or `pattern` with
+fewer distinct values than rows among them). All are reported together.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 from datagen_assets.generate.checks import Bound, translate_checks
 from datagen_assets.generate.dtypes import INTEGER_BOUNDS, numeric_limit
 from datagen_assets.generate.engine import Engine, engine_for
+from datagen_assets.generate.generators import fold
 from datagen_assets.plan.keys import CARRIER_KINDS, carrier_capacity
 from datagen_assets.plan.plan import DatasetPlan, TablePlan
 from datagen_assets.schema.model import Problem, SchemaError, TypeKind
@@ -67,20 +70,21 @@ def preflight(plan: DatasetPlan, sample_rows: int = SAMPLE_ROWS) -> Preflight:
 
 def _unique_domains(table_plan: TablePlan, file: str) -> list[Problem]:
     """A UNIQUE made only of own columns with no carrier (booleans, enums) holds at most the
-    product of their domains; asking for more rows is impossible (FK pairs cap rows instead,
-    see plan; groups with a carrier are checked by the engine)."""
+    product of their domains (of case-folded values where a unique index folds them); asking
+    for more rows is impossible (FK pairs cap rows instead, see plan; groups with a carrier,
+    and the capacity of their generators, are checked by the engine)."""
     table, rows = table_plan.table, table_plan.rows
     problems = []
     fk_columns = {c for fk in table.foreign_keys for c in fk.columns}
-    key_sets = ([table.primary_key] if table.primary_key else []) + list(table.uniques)
     planned = {group.columns for group in table_plan.keys.groups}  # the engine checks those
-    for columns in key_sets:
+    for columns in table.unique_keys:
         if set(columns) & fk_columns or tuple(columns) in planned:
             continue
+        folded = table.folded_columns(tuple(columns))
         capacity = 1
         for name in columns:
             column = table.column(name)
-            size = _domain_size(column)
+            size = _domain_size(column, name in folded)
             capacity = None if size is None or capacity is None else capacity * size
         if capacity is None and rows > 1 and not any(
                 table.column(name).type.kind in CARRIER_KINDS for name in columns):
@@ -97,12 +101,13 @@ def _unique_domains(table_plan: TablePlan, file: str) -> list[Problem]:
     return problems
 
 
-def _domain_size(column) -> int | None:
+def _domain_size(column, folded: bool = False) -> int | None:
     kind = column.type.kind
     if kind in SMALL_DOMAINS:
         return SMALL_DOMAINS[kind]
     if kind == TypeKind.ENUM:
-        return len(column.type.enum_values)
+        values = column.type.enum_values
+        return len({fold(v) for v in values} if folded else set(values))
     return carrier_capacity(column)
 
 

@@ -41,6 +41,7 @@ from datagen_assets.schema.model import (
     SchemaError,
     Table,
     TypeKind,
+    UniqueIndex,
 )
 from datagen_assets.schema.types import UserType, map_type
 
@@ -510,6 +511,19 @@ class _KeyDraft:
 
 
 @dataclass
+class _IndexDraft:
+    """A unique index on lower()/upper()/trim() of columns, or partial: its key parts as
+    parsed (each on one column, names as written) and its predicate."""
+
+    columns: tuple[str, ...]
+    parts: tuple[exp.Expression, ...]
+    folded: tuple[bool, ...]
+    where: exp.Expression | None
+    line: int
+    name: str | None = None
+
+
+@dataclass
 class _ForeignKeyDraft:
     columns: tuple[str, ...]
     ref_schema: str | None
@@ -527,9 +541,11 @@ class _TableDraft:
     columns: dict[str, _ColumnDraft] = field(default_factory=dict)
     primary_key: _KeyDraft | None = None
     uniques: list[_KeyDraft] = field(default_factory=list)
+    unique_indexes: list[_IndexDraft] = field(default_factory=list)
     foreign_keys: list[_ForeignKeyDraft] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     comment: str | None = None
+    resolved_indexes: list[UniqueIndex] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -1185,22 +1201,47 @@ class _Importer:
     # -- CREATE UNIQUE INDEX, COMMENT ON, CREATE TYPE, CREATE DOMAIN ------------------------
 
     def _unique_index(self, statement: Statement) -> None:
-        """A unique index on plain columns is a unique constraint for generation purposes."""
+        """A unique index on plain columns is a unique constraint for generation purposes.
+
+        One whose key parts are `lower()`, `upper()` or `trim()` of a column, or with a
+        predicate, is a `UniqueIndex`: decidable, since values unique over all rows (after
+        case folding where it folds) satisfy it whatever the predicate selects. Any other
+        expression (`(a + b)`, `substr(c, 1, 3)`) is skipped with a note."""
         tree = self._parse_quietly(statement.sql)
         index = tree.this if isinstance(tree, exp.Create) else None
         if not isinstance(index, exp.Index) or index.args.get("table") is None:
             self._skip(statement, "unreadable unique index")
             return
         params = index.args.get("params")
-        columns = self._column_names(params.args.get("columns") or []) if params else None
-        if columns is None or (params and params.args.get("where") is not None):
-            self._skip(statement, "unique index on expressions or partial")
+        parts = [_key_part(node) for node in (params.args.get("columns") or [] if params else [])]
+        where = params.args.get("where") if params else None
+        if not parts or None in parts:
+            self._skip(
+                statement, "unique index on expressions other than lower/upper/trim of a column"
+            )
             return
         table = self._find_table(*self._table_name(index.args["table"]))
         if table is None:
             self._skip(statement, "unique index on an unknown table")
             return
-        table.uniques.append(_KeyDraft(columns, statement.line, index.name or None))
+        known = [part for part in parts if part is not None]
+        columns = tuple(self._ident(identifier) for identifier, _, _ in known)
+        folded = tuple(fold for _, _, fold in known)
+        name = index.name or None
+        if where is None and not any(folded):
+            table.uniques.append(_KeyDraft(columns, statement.line, name))
+            return
+        predicate = where.this if isinstance(where, exp.Where) else where
+        if predicate is not None:
+            self._note(
+                f"unique index {name or '(unnamed)'} on {table.key} is partial "
+                f"(WHERE {predicate.sql(self.dialect)}): generated unique over all rows",
+                statement.line,
+            )
+        parts_sql = tuple(expression for _, expression, _ in known)
+        table.unique_indexes.append(
+            _IndexDraft(columns, parts_sql, folded, predicate, statement.line, name)
+        )
 
     def _comment(self, statement: Statement) -> None:
         tree = self._parse_quietly(statement.sql)
@@ -1301,6 +1342,34 @@ class _Importer:
             if columns:
                 uniques.append(replace(unique, columns=columns))
         table.uniques = uniques
+        for index in table.unique_indexes:
+            label = f"UNIQUE INDEX {index.name}" if index.name else "UNIQUE INDEX"
+            columns = self._canonical(table, index.columns, label, index.line, table.key)
+            if columns:
+                table.resolved_indexes.append(self._resolve_index(table, index, columns))
+
+    def _resolve_index(
+        self, table: _TableDraft, index: _IndexDraft, columns: tuple[str, ...]
+    ) -> UniqueIndex:
+        """The model's index: canonical names, parts and predicate as PostgreSQL SQL."""
+
+        def canonical(node: exp.Expression) -> exp.Expression:
+            if isinstance(node, exp.Column) and not node.table:
+                name = self._find_column(table, self._ident(node.this))
+                return exp.column(name, quoted=True) if name else node
+            return node
+
+        parts = tuple(
+            _postgres_sql(part.copy().transform(canonical))
+            if not isinstance(part, exp.Identifier)
+            else _postgres_sql(exp.column(column, quoted=True))
+            for part, column in zip(index.parts, columns, strict=True)
+        )
+        where = None
+        if index.where is not None:
+            where = _postgres_sql(index.where.copy().transform(canonical))
+        folded = tuple(dict.fromkeys(c for c, f in zip(columns, index.folded, strict=True) if f))
+        return UniqueIndex(columns, parts, folded, where, index.name)
 
     def _resolve_foreign_keys(self, table: _TableDraft) -> tuple[ForeignKey, ...]:
         resolved = []
@@ -1390,6 +1459,44 @@ def _check_on_column(check: Check, name: exp.Expression) -> Check:
     return _check(check.expression.copy().transform(rename), check.name)
 
 
+def _key_part(node: exp.Expression) -> tuple[exp.Identifier, exp.Expression, bool] | None:
+    """(column, key expression, folded) of one key part of a unique index: a column, or
+    `lower`/`upper`/`trim` (whitespace only) of one, through casts to unbounded text, in any
+    nesting; None for any other expression. Sort order, collation and operator class are
+    dropped: they do not change which values are equal (deterministic collations)."""
+    while isinstance(node, (exp.Ordered, exp.Collate, exp.Opclass, exp.Paren)):
+        node = node.this
+    expression, folded = node, False
+    while True:
+        if isinstance(node, (exp.Lower, exp.Upper)) or (
+            isinstance(node, exp.Trim) and node.args.get("expression") is None
+        ):
+            folded = True
+        elif not (isinstance(node, (exp.Paren, exp.Collate)) or _text_cast(node)):
+            break
+        node = node.this
+    if isinstance(node, exp.Column) and not node.table:
+        node = node.this
+    return (node, expression, folded) if isinstance(node, exp.Identifier) else None
+
+
+_TEXT_TYPES = frozenset(
+    (exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR, exp.DataType.Type.NVARCHAR)
+)
+
+
+def _text_cast(node: exp.Expression) -> bool:
+    """A cast to text or varchar without a length: it never truncates, so keeps values apart."""
+    if not isinstance(node, exp.Cast):
+        return False
+    to = node.args.get("to")
+    return isinstance(to, exp.DataType) and to.this in _TEXT_TYPES and not to.expressions
+
+
+def _postgres_sql(expression: exp.Expression) -> str:
+    return expression.sql(dialect="postgres")
+
+
 def _is_key_of(table: _TableDraft, columns: tuple[str, ...]) -> bool:
     keys = [table.primary_key] if table.primary_key else []
     return any(set(key.columns) == set(columns) for key in keys + table.uniques)
@@ -1452,6 +1559,7 @@ def _freeze(table: _TableDraft, foreign_keys: tuple[ForeignKey, ...]) -> Table:
         foreign_keys=foreign_keys,
         checks=tuple(table.checks),
         comment=table.comment,
+        unique_indexes=tuple(table.resolved_indexes),
     )
 
 

@@ -8,6 +8,7 @@ Dagster layer only ever read it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -98,8 +99,36 @@ class Check:
 
 
 @dataclass(frozen=True)
+class UniqueIndex:
+    """A unique index that is more than a UNIQUE constraint on plain columns: key parts that
+    compare a column through `lower()`, `upper()` or `trim()` (case- or space-insensitive
+    uniqueness), and/or a predicate that makes it partial (`WHERE deleted_at IS NULL`).
+
+    Generation keeps `columns` unique over every row, predicate or not (the stronger
+    guarantee: whatever rows the predicate selects, they are unique), and keeps the `folded`
+    columns distinct even after case folding and trimming, so values differing only by case
+    never meet in the index. `parts` (key parts) and `where` are PostgreSQL SQL with quoted
+    column names, so exports can recreate the index as written. Other expressions are not
+    decidable and never become a `UniqueIndex` (the importer notes them)."""
+
+    columns: tuple[str, ...]
+    parts: tuple[str, ...]
+    folded: tuple[str, ...] = ()
+    where: str | None = None
+    name: str | None = None
+
+    def label(self) -> str:
+        """`LOWER(email)`, `tenant_id, UPPER(code) WHERE ...`: the index for messages."""
+        parts = ", ".join(re.sub(r'"((?:[^"]|"")*)"', r"\1", part) for part in self.parts)
+        return f"{parts} WHERE {self.where}" if self.where else parts
+
+
+@dataclass(frozen=True)
 class Table:
-    """A table. `key` is how the rest of DataGen names it: `schema.name`, or `name`."""
+    """A table. `key` is how the rest of DataGen names it: `schema.name`, or `name`.
+
+    `uniques` are UNIQUE constraints (and unique indexes) on plain columns; `unique_indexes`
+    the unique indexes on lower()/upper()/trim() of columns or with a predicate."""
 
     name: str
     columns: tuple[Column, ...]
@@ -109,10 +138,25 @@ class Table:
     foreign_keys: tuple[ForeignKey, ...] = ()
     checks: tuple[Check, ...] = ()
     comment: str | None = None
+    unique_indexes: tuple[UniqueIndex, ...] = ()
 
     @property
     def key(self) -> str:
         return f"{self.schema}.{self.name}" if self.schema else self.name
+
+    @property
+    def unique_keys(self) -> tuple[tuple[str, ...], ...]:
+        """Every column set generation keeps unique over all rows: the primary key, each
+        UNIQUE, and the columns of each unique index (partial or case-insensitive)."""
+        keys = [self.primary_key] if self.primary_key else []
+        return tuple(keys + list(self.uniques) + [ix.columns for ix in self.unique_indexes])
+
+    def folded_columns(self, columns: tuple[str, ...]) -> frozenset[str]:
+        """Columns that must stay distinct after case folding wherever `columns` are unique:
+        the folded columns of the unique indexes that `columns` make unique (a subset)."""
+        return frozenset(
+            c for ix in self.unique_indexes if set(columns) <= set(ix.columns) for c in ix.folded
+        )
 
     def column(self, name: str) -> Column:
         for column in self.columns:

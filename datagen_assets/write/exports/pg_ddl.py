@@ -2,9 +2,9 @@
 
 A dump is loaded into an empty database, so it creates what the tables need (schemas, enum
 types), the tables with their columns, types and NOT NULL, and, after the data, the keys,
-uniques, checks and foreign keys: loading first and constraining after is both faster and
-independent of table order (FK cycles included). Identity columns get their sequence moved
-past the loaded keys so later inserts do not collide.
+uniques and unique indexes, checks and foreign keys: loading first and constraining after is
+both faster and independent of table order (FK cycles included). Identity columns get their
+sequence moved past the loaded keys so later inserts do not collide.
 
 Types: the schema's own spelling, transpiled to PostgreSQL by sqlglot, where it means the same
 logical type there (same kind, length, precision, scale); otherwise the canonical PostgreSQL
@@ -20,7 +20,14 @@ from collections.abc import Sequence
 import sqlglot.expressions as exp
 from sqlglot.errors import SqlglotError
 
-from datagen_assets.schema.model import INTEGER_KINDS, Column, ColumnType, Table, TypeKind
+from datagen_assets.schema.model import (
+    INTEGER_KINDS,
+    Column,
+    ColumnType,
+    Table,
+    TypeKind,
+    UniqueIndex,
+)
 from datagen_assets.schema.types import map_type
 
 K = TypeKind
@@ -55,6 +62,14 @@ def table_name(table: Table) -> str:
 
 def column_list(names: Sequence[str]) -> str:
     return ", ".join(quote(name) for name in names)
+
+
+def unique_index_statement(table: Table, index: UniqueIndex) -> str:
+    """A unique index on lower()/upper()/trim() of columns or with a predicate, as imported
+    (its parts and predicate are PostgreSQL already). Unnamed: PostgreSQL names it, since
+    index names of other dialects are per table and could clash within a schema here."""
+    where = f" WHERE {index.where}" if index.where else ""
+    return f"CREATE UNIQUE INDEX ON {table_name(table)} ({', '.join(index.parts)}){where};"
 
 
 def canonical_type(column_type: ColumnType) -> str:
@@ -144,6 +159,7 @@ def constraint_statements(tables: Sequence[Table]) -> list[str]:
         if table.primary_key:
             keys.append(f"{alter} PRIMARY KEY ({column_list(table.primary_key)});")
         keys.extend(f"{alter} UNIQUE ({column_list(u)});" for u in table.uniques)
+        keys.extend(unique_index_statement(table, index) for index in table.unique_indexes)
         column_checks = [check for c in table.columns for check in c.domain_checks]
         for check in (*table.checks, *column_checks):
             named = f" CONSTRAINT {quote(check.name)}" if check.name else ""
