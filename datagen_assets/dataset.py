@@ -94,7 +94,12 @@ class DatasetConfig:
         to 0 rows would make every NOT NULL foreign key to it impossible. `rows: 0` stays 0."""
         table = self.tables.get(table_key)
         base = table.rows if table and table.rows is not None else self.rows
-        return max(int(base * self.scale + 0.5), 1) if base > 0 else 0
+        return scaled_rows(base, self.scale)
+
+
+def scaled_rows(rows: int, scale: float) -> int:
+    """`rows * scale` rounded half up, at least 1 when `rows` is positive (see `rows_for`)."""
+    return max(int(rows * scale + 0.5), 1) if rows > 0 else 0
 
 
 @dataclass(frozen=True)

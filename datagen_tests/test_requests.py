@@ -413,3 +413,17 @@ def test_sensor_interval_from_the_environment(raw, seconds):
 def test_a_bad_sensor_interval_names_the_variable(raw):
     with pytest.raises(ValueError, match=f"{requests.INTERVAL_VAR}='{raw}'"):
         requests.sensor_interval({requests.INTERVAL_VAR: raw})
+
+
+def test_a_small_table_scale_keeps_at_least_one_row(project):
+    from datagen_assets.dataset import dataset_named
+    from datagen_assets.orchestrate.request_job import RequestConfig, varied_plan
+
+    dataset = dataset_named(Settings.from_env(), "tiny")
+    config = RequestConfig(
+        request_id="small", dataset="tiny", output_url="unused",
+        table_scale={"Customer": 0.001, "orders": 0.5},
+    )
+    plan = varied_plan(dataset, config)
+    assert plan.table("Customer").rows == 1  # 30 x 0.001 would round to 0: orders need one
+    assert plan.table("orders").rows == 35

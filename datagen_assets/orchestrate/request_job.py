@@ -25,7 +25,7 @@ from typing import Any
 import dagster as dg
 from upath import UPath
 
-from datagen_assets.dataset import Dataset, TableConfig, dataset_named
+from datagen_assets.dataset import Dataset, TableConfig, dataset_named, scaled_rows
 from datagen_assets.generate.engine import Engine
 from datagen_assets.orchestrate.casegeni import Request, with_parents
 from datagen_assets.plan.plan import DatasetPlan, plan_dataset
@@ -122,7 +122,7 @@ def varied_plan(dataset: Dataset, config: RequestConfig | Request) -> DatasetPla
         else:
             rows = base.rows_for(key)
             if key in config.table_scale:
-                rows = int(rows * config.table_scale[key] + 0.5)
+                rows = scaled_rows(rows, config.table_scale[key])
         tables[key] = replace(base.tables.get(key, TableConfig()), rows=rows)
     changes: dict[str, Any] = {"tables": tables, "scale": 1.0}
     if config.seed is not None:

@@ -37,7 +37,7 @@ from datagen_assets.dataset import Dataset, load_dataset
 from datagen_assets.orchestrate.request_job import DATASET_TAG, KIND_TAG
 from datagen_assets.plan.plan import DatasetPlan, plan_dataset
 from datagen_assets.plan.preflight import preflight
-from datagen_assets.schema.introspect import _safe, profile_path, redact, write_snapshot
+from datagen_assets.schema.introspect import profile_path, redact, without_secret, write_snapshot
 from datagen_assets.schema.model import SchemaError
 from datagen_assets.settings import Settings
 
@@ -101,7 +101,7 @@ def refresh_snapshot(dataset: Dataset, dsn: str, settings: Settings) -> Snapshot
                 dsn, staged, _listed(source.schemas), _listed(source.tables), profile=source.profile
             )
         except (psycopg.Error, ValueError, OSError) as error:
-            message = _safe(str(error).strip(), dsn)
+            message = without_secret(str(error).strip(), dsn)
             raise SnapshotError(
                 f"dataset {dataset.name}: snapshot of {redact(dsn)} failed: {message}"
             ) from None

@@ -732,7 +732,7 @@ def redact(dsn: str) -> str:
     return make_conninfo(**params) or "<libpq defaults>"
 
 
-def _safe(message: str, dsn: str) -> str:
+def without_secret(message: str, dsn: str) -> str:
     """An error message with any occurrence of the DSN's password masked."""
     with contextlib.suppress(psycopg.Error):
         password = conninfo_to_dict(dsn).get("password")
@@ -772,7 +772,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.dsn, args.out, args.schemas, args.tables, profile=args.profile
         )
     except (psycopg.Error, ValueError, OSError) as error:
-        message = _safe(str(error).strip(), args.dsn)
+        message = without_secret(str(error).strip(), args.dsn)
         print(f"error: {message} ({redact(args.dsn)})", file=sys.stderr)
         return 1
     for path in written:
