@@ -180,7 +180,8 @@ class Engine:
                     continue
             folded = False
             if source is not None and source[0] == "group":
-                generator = generator or _carrier_default(column, table)
+                group = table_plan.keys.groups[source[1]]
+                generator = generator or _carrier_default(column, table, group.radix[-1])
                 if not generator.unique_capable:
                     problems.append(Problem(
                         f"is part of a unique key; generator {generator.name!r} cannot "
@@ -188,7 +189,6 @@ class Engine:
                         "pattern, choice or the default)", file=file, table=table.key,
                         column=column.name))
                     continue
-                group = table_plan.keys.groups[source[1]]
                 if group.carrier == column.name:
                     # CHECK (lower(c) = c) folds the values too: they must survive it
                     folded = group.folded or column.name in rules.cases
@@ -365,18 +365,19 @@ def _assign_edge_cases(table: Table, rules: CheckRules, recipes: dict[str, Colum
         recipes[name] = replace(recipe, edge_fraction=pct / 100.0)
 
 
-def _carrier_default(column: Column, table) -> Generator:
-    """A key column with no override: semantic generator if it can be unique for any row
-    count, else by type (so a unique `email` still looks like an email, a unique `id` is a
-    sequence, and a unique `status` is not limited to the five statuses)."""
+def _carrier_default(column: Column, table, needed: int) -> Generator:
+    """A key column with no override: semantic generator if it can make the `needed` distinct
+    values within the column's type and length, else by type (so a unique `email` still looks
+    like an email, a unique `id` is a sequence, and a unique `status` is not limited to the
+    five statuses)."""
     generator = detect(column, table)
     if not generator.unique_capable:
         return ByType()
     try:
-        unbounded = generator.unique_capacity(column, folded=True) is None
+        capacity = generator.unique_capacity(column, folded=True)
     except ValueError:
-        unbounded = False
-    return generator if unbounded else ByType()
+        return ByType()
+    return generator if capacity is None or capacity >= needed else ByType()
 
 
 def _capacity_problem(

@@ -10,9 +10,15 @@ PRIMARY KEY columns hold by construction. Names users write in dataset configs a
 Unique indexes on `lower(c)`, `upper(c)` or `trim(c)` ask more: values distinct after case
 folding and trimming (`draw.folded`). Generators over unbounded spaces already make their
 values differ in a part neither can merge (digits of the index, base-36 codes, lower-case hex,
-a `-<n>` suffix after pooled text); generators over a finite set (`choice`, `pattern`)
-enumerate the set's case-folded classes instead, so a unique `[A-Za-z]{2}` holds 676 values
-there rather than 2,704, and `unique_capacity` says so before anything is generated.
+a `-<base-36 code>` suffix after pooled text); generators over a finite set (`choice`,
+`pattern`) enumerate the set's case-folded classes instead, so a unique `[A-Za-z]{2}` holds 676
+values there rather than 2,704, and `unique_capacity` says so before anything is generated.
+
+The distinguishing part must also survive the column's length limit (the engine cuts strings
+to it): pooled text and email local parts are cut, never the code after them, and
+`unique_capacity` counts what fits (`36**n` for a `-<code>` suffix in `varchar(n)`, fewer
+numbers for a `format` or `sequence` whose digits would be cut or clipped), so a key that
+cannot fit its rows is reported by the pre-flight instead of repeating silently.
 """
 
 from __future__ import annotations
@@ -143,6 +149,31 @@ class Sequence(Generator):
     def generate(self, draw: Draw) -> pl.Series:
         base = draw.index if draw.index is not None else draw.rows
         return pl.Series(self.start + base * self.step, dtype=pl.Int64)
+
+    def unique_capacity(self, column: Column, folded: bool) -> int | None:
+        """How many terms fit the column before the engine would clip them to its integer
+        range or cut their digits to its length (either would repeat values)."""
+        low, high = _number_range(column)
+        if low is None and high is None:
+            return None if self.step else 1
+        if (low is not None and self.start < low) or (high is not None and self.start > high):
+            return 0
+        if self.step == 0:
+            return 1
+        if self.step > 0:
+            return None if high is None else (high - self.start) // self.step + 1
+        return None if low is None else (self.start - low) // -self.step + 1
+
+
+def _number_range(column: Column) -> tuple[int | None, int | None]:
+    """The integers a column stores unchanged: its integer type's range, or those whose
+    decimal text fits its length (a minus sign takes a character)."""
+    kind, length = column.type.kind, column.type.length
+    if kind in INTEGER_BOUNDS:
+        return INTEGER_BOUNDS[kind]
+    if kind in (TypeKind.VARCHAR, TypeKind.CHAR) and length:
+        return -(10 ** (length - 1) - 1), 10**length - 1
+    return None, None
 
 
 @register
@@ -369,6 +400,13 @@ class Uuid(Generator):
     def generate(self, draw: Draw) -> pl.Series:
         return _uuid(draw)
 
+    def unique_capacity(self, column: Column, folded: bool) -> int | None:
+        length = column.type.length if column.type.kind in STRING_KINDS else None
+        if length and length < 36:
+            raise ValueError(f"uuid makes 36-character values, longer than the column's "
+                             f"{length}: cut, they could repeat")
+        return None
+
 
 @register
 @dataclass(frozen=True)
@@ -594,6 +632,9 @@ class Faker(Generator):
         values = pool.gather(rnd.indexes(draw.key, draw.rows, len(pool)))
         return values if draw.index is None else unique_suffix(values, draw)
 
+    def unique_capacity(self, column: Column, folded: bool) -> int | None:
+        return suffix_capacity(column)
+
 
 @register
 @dataclass(frozen=True)
@@ -633,6 +674,24 @@ class Format(Generator):
         if width:
             text = text.str.zfill(int(width))
         return (prefix + text + suffix) if (prefix or suffix) else text
+
+    def unique_capacity(self, column: Column, folded: bool) -> int | None:
+        """10**digits numbers, provided the column's length keeps them whole: the number
+        must fit after the prefix (and, when its width varies, the suffix must fit too, or
+        cutting it could make `7` + `0` equal `70` + cut)."""
+        digits = self._digits()
+        length = column.type.length if column.type.kind in STRING_KINDS else None
+        if length:
+            prefix, _, rest = self.template.partition("{")
+            spec, _, suffix = rest.partition("}")
+            width = int("".join(ch for ch in spec if ch.isdigit()) or 0)
+            needed = len(prefix) + max(width, digits) + (0 if width >= digits else len(suffix))
+            if needed > length:
+                raise ValueError(
+                    f"format {self.template!r} makes values of up to {needed} characters "
+                    f"that must stay whole, longer than the column's {length}: cut, they "
+                    "would repeat")
+        return 10**digits
 
 
 @register
@@ -732,12 +791,37 @@ class Email(Generator):
                               .otherwise(fallback)).to_series()
         else:
             local = draw.pick(draw.pool("user_name"), "user").str.to_lowercase()
-        if draw.index is not None:
-            pk = _integer_pk(draw.table)
-            token = draw.same_row(pk) if pk else pl.Series(draw.index + 1)
-            local = local + "." + token.cast(pl.String)
         domain = draw.pick(pl.Series(list(self.domains)), "domain")
-        return local + "@" + domain
+        if draw.index is None:
+            return local + "@" + domain
+        pk = _integer_pk(draw.table)
+        token = (draw.same_row(pk) if pk else pl.Series(draw.index + 1)).cast(pl.String)
+        length = draw.column.type.length if draw.column.type.kind in STRING_KINDS else None
+        if not length:
+            return local + "." + token + "@" + domain
+        return _email_within(local, token, domain, length)
+
+    def unique_capacity(self, column: Column, folded: bool) -> int | None:
+        """The token before the @ is a decimal number (the integer primary key, counting
+        from 1, or the unique index + 1) kept whole, so `varchar(n)` holds 10**n - 1."""
+        length = column.type.length if column.type.kind in STRING_KINDS else None
+        return 10**length - 1 if length else None
+
+
+def _email_within(local: pl.Series, token: pl.Series, domain: pl.Series,
+                  length: int) -> pl.Series:
+    """`local.token@domain` within `length` characters, cutting the local part, then the
+    domain, never the token: it is the text between the last `.` before the first `@` (or
+    the start) and that `@`, or after the last `.` when the domain was cut away entirely, so
+    distinct tokens stay distinct values, also after case folding (digits have no case)."""
+    frame = pl.DataFrame({"l": local, "t": token, "d": domain})
+    room = (pl.lit(length) - pl.col("t").str.len_chars().cast(pl.Int64) - 2
+            - pl.col("d").str.len_chars().cast(pl.Int64))  # signed: may fall below 0
+    with_local = pl.concat_str([pl.col("l").str.slice(0, room.clip(1)).str.strip_chars_end("."),
+                                pl.lit("."),
+                                pl.col("t"), pl.lit("@"), pl.col("d")])
+    bare = pl.concat_str([pl.col("t"), pl.lit("@"), pl.col("d")]).str.slice(0, length)
+    return frame.select(pl.when(room >= 1).then(with_local).otherwise(bare)).to_series()
 
 
 def _integer_pk(table: Table) -> str | None:
@@ -853,6 +937,9 @@ class ByType(Generator):
 
     name: ClassVar[str] = "by_type"
     unique_capable: ClassVar[bool] = True
+
+    def unique_capacity(self, column: Column, folded: bool) -> int | None:
+        return by_type_capacity(column)
 
     def generate(self, draw: Draw) -> pl.Series:
         kind = draw.column.type.kind
@@ -1080,18 +1167,41 @@ def unique_by_type(draw: Draw) -> pl.Series:
     return _prefix(draw.column.name) + "-" + pl.Series(index + 1).cast(pl.String)
 
 
+def by_type_capacity(column: Column) -> int | None:
+    """Distinct strings `unique_by_type` makes within the column's length: base-36 codes up
+    to 12 characters, then `PRE-<n>` with n kept whole."""
+    length = column.type.length if column.type.kind in STRING_KINDS else None
+    if not length:
+        return None
+    if length <= 12:
+        return 36**length
+    return 10 ** (length - len(_prefix(column.name)) - 1) - 1
+
+
 def _prefix(column_name: str) -> str:
     letters = "".join(ch for ch in column_name.upper() if ch.isalpha())
     return (letters[:3] or "ID")
 
 
 def unique_suffix(values: pl.Series, draw: Draw) -> pl.Series:
-    """Make pooled strings distinct by appending the unique index, keeping within length."""
+    """Make pooled strings distinct by appending `-<code>`, the unique index in upper-case
+    base 36 without leading zeros. The code has no `-`, so the text after the last `-` is
+    it: distinct indexes give distinct values, also after case folding and trimming. Within
+    the column's length the pooled text is cut, never the code; a code as long as the column
+    stands alone (no `-`, which every other value has), so `varchar(n)` holds 36**n values
+    (`suffix_capacity`)."""
     assert draw.index is not None
-    token = "-" + pl.Series(draw.index + 1).cast(pl.String)
-    length = draw.column.type.length
-    if length:
-        room = pl.Series(np.maximum(length - token.str.len_chars().to_numpy(), 0))
-        values = pl.DataFrame({"v": values, "r": room}).select(
-            pl.col("v").str.slice(0, pl.col("r"))).to_series()
-    return values + token
+    code = base36(draw.index, 13).str.strip_chars_start("0").replace("", "0")
+    length = draw.column.type.length if draw.column.type.kind in STRING_KINDS else None
+    if not length:
+        return values + "-" + code
+    frame = pl.DataFrame({"v": values, "c": code})
+    room = pl.lit(length) - 1 - pl.col("c").str.len_chars().cast(pl.Int64)  # may be -1
+    suffixed = pl.concat_str([pl.col("v").str.slice(0, room.clip(0)), pl.lit("-"), pl.col("c")])
+    return frame.select(pl.when(room >= 0).then(suffixed).otherwise(pl.col("c"))).to_series()
+
+
+def suffix_capacity(column: Column) -> int | None:
+    """How many values `unique_suffix` makes distinct within the column's length."""
+    length = column.type.length if column.type.kind in STRING_KINDS else None
+    return 36**length if length else None

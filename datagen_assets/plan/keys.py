@@ -10,8 +10,12 @@ child row.
 
 A unique index on `lower()`/`upper()`/`trim()` of a column marks its group *folded*: the
 carrier must render distinct indexes as values that stay distinct after case folding and
-trimming (the generators' contract, see `generate/generators.py`). A partial unique index is
-kept unique over all rows, which satisfies it whatever its predicate selects.
+trimming (the generators' contract, see `generate/generators.py`). So does the dialect: MySQL
+(and MariaDB) and SQL Server compare strings case-insensitively and ignoring trailing spaces
+under their default collations, so there every key on a string column is folded, even a
+plain UNIQUE (the model keeps no per-column collation, so a column declared with a binary or
+case-sensitive collation is folded too: stricter than needed, never wrong). A partial unique
+index is kept unique over all rows, which satisfies it whatever its predicate selects.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import math
 from dataclasses import dataclass
 
 from datagen_assets.generate.checks import translate_checks
-from datagen_assets.schema.model import Column, ForeignKey, Note, Table, TypeKind
+from datagen_assets.schema.model import STRING_KINDS, Column, ForeignKey, Note, Table, TypeKind
 
 # Kinds that can carry uniqueness for any row count (their value space is unbounded enough).
 CARRIER_KINDS = frozenset({
@@ -29,6 +33,12 @@ CARRIER_KINDS = frozenset({
     TypeKind.DATE, TypeKind.TIMESTAMP, TypeKind.TIMESTAMPTZ, TypeKind.UUID, TypeKind.BYTES,
     TypeKind.INET, TypeKind.TIME, TypeKind.INTERVAL,
 })
+
+# Dialects (sqlglot names; `mariadb` is read as mysql) whose default collations compare
+# strings case-insensitively: MySQL's utf8mb4_0900_ai_ci, SQL Server's *_CI_AS.
+CASE_INSENSITIVE_DIALECTS = frozenset({"mysql", "mariadb", "tsql"})
+# Column kinds such a collation applies to.
+COLLATED_KINDS = STRING_KINDS | {TypeKind.ENUM}
 
 
 @dataclass(frozen=True)
@@ -80,9 +90,24 @@ def carrier_capacity(column: Column, bound=None) -> int | None:
     return None
 
 
-def plan_keys(table: Table, rows: int, parent_rows: dict[str, int]) -> KeyPlan:
+def folded_columns(table: Table, columns: tuple[str, ...], dialect: str | None) -> frozenset[str]:
+    """Columns of the unique `columns` whose values must stay distinct after case folding:
+    those a lower()/upper()/trim() unique index compares, and, in a dialect whose default
+    collations are case-insensitive, every string column."""
+    folded = table.folded_columns(columns)
+    if dialect in CASE_INSENSITIVE_DIALECTS:
+        folded |= {c for c in columns if table.column(c).type.kind in COLLATED_KINDS}
+    return frozenset(folded)
+
+
+def plan_keys(table: Table, rows: int, parent_rows: dict[str, int],
+              dialect: str | None = None, configured: frozenset[str] = frozenset()) -> KeyPlan:
     """Assign every key column to a key group or a sampled FK; cap rows where FK components
-    alone bound a group (a junction table cannot hold more pairs than its parents allow)."""
+    alone bound a group (a junction table cannot hold more pairs than its parents allow).
+    `dialect` is the schema's: it decides whether plain string keys are case-insensitive.
+    `configured` columns have a generator from the config: as string carriers they are not
+    bounded by the default's base-36 alphabet (`varchar(2)` holds 2,704 `[A-Za-z]{2}`), but
+    by that generator's `unique_capacity`, which the engine checks."""
     assigned: dict[str, tuple[str, int]] = {}
     groups: list[KeyGroup] = []
     notes: list[Note] = []
@@ -109,11 +134,15 @@ def plan_keys(table: Table, rows: int, parent_rows: dict[str, int]) -> KeyPlan:
         bound = math.prod(fixed) if fixed else 1
         if carrier is not None:
             need = max(1, -(-rows // max(bound, 1)))
-            cap = carrier_capacity(table.column(carrier), bounds.get(carrier))
+            column = table.column(carrier)
+            cap = None if carrier in configured and column.type.kind in STRING_KINDS \
+                else carrier_capacity(column, bounds.get(carrier))
             radix.append(min(need, cap) if cap else need)
-        folded = table.folded_columns(tuple(key_columns))
+        folded = folded_columns(table, tuple(key_columns), dialect)
         group = KeyGroup(tuple(key_columns), fks, carrier, tuple(radix), carrier in folded)
-        notes.extend(_folded_through_parents(table, group, folded))
+        # by the dialect, the parent's string keys are folded too: only indexes need a note
+        notes.extend(_folded_through_parents(table, group,
+                                             table.folded_columns(tuple(key_columns))))
         if group.capacity < rows and fks:  # too few parent pairs: fewer rows, noted
             # (an own column too small for the rows is impossible, not capped: pre-flight)
             max_rows = group.capacity if max_rows is None else min(max_rows, group.capacity)

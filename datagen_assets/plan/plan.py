@@ -82,7 +82,7 @@ def plan_dataset(dataset: Dataset) -> DatasetPlan:
         for key in order:
             table = schema.tables[key]
             wanted[key] = _fanout_rows(table, config, rows, dataset.config.seed, wanted[key])
-            keys = plan_keys(table, wanted[key], rows)
+            keys = plan_keys(table, wanted[key], rows, schema.dialect, _configured(config, key))
             capped = min(wanted[key], keys.max_rows if keys.max_rows is not None else wanted[key])
             if capped != rows[key]:
                 rows[key] = capped
@@ -94,6 +94,15 @@ def plan_dataset(dataset: Dataset) -> DatasetPlan:
             break
     return DatasetPlan(dataset, {key: plans[key] for key in order},
                        tuple(schema.notes) + tuple(cycle_notes))
+
+
+def _configured(config, table_key: str) -> frozenset[str]:
+    """Columns the config gives a value generator (not `fk`, which only shapes an FK)."""
+    table_config = config.tables.get(table_key)
+    if not table_config:
+        return frozenset()
+    return frozenset(name for name, column in table_config.columns.items()
+                     if column.generator and column.generator != "fk")
 
 
 def _fanout_rows(table: Table, config, rows: dict[str, int], seed: int, wanted: int) -> int:

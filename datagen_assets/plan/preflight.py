@@ -3,7 +3,8 @@ written, plus an estimate of rows, bytes and seconds per table.
 
 Problems found here are the ones construction cannot fix: a UNIQUE column whose type has fewer
 values than the table has rows (counted after case folding for a unique index on lower() or
-upper(): `enum ('a', 'A')` holds one value there), a NOT NULL foreign key into an empty table,
+upper(), or in a case-insensitive dialect: `enum ('a', 'A')` holds one value there, see
+`plan/keys.py`), a NOT NULL foreign key into an empty table,
 CHECK constraints that contradict the column's type or each other, and every problem the
 engine finds when it compiles the dataset's generators (a unique `choice` or `pattern` with
 fewer distinct values than rows among them). All are reported together.
@@ -18,7 +19,7 @@ from datagen_assets.generate.checks import Bound, translate_checks
 from datagen_assets.generate.dtypes import INTEGER_BOUNDS, numeric_limit
 from datagen_assets.generate.engine import Engine, engine_for
 from datagen_assets.generate.generators import fold
-from datagen_assets.plan.keys import CARRIER_KINDS, carrier_capacity
+from datagen_assets.plan.keys import CARRIER_KINDS, carrier_capacity, folded_columns
 from datagen_assets.plan.plan import DatasetPlan, TablePlan
 from datagen_assets.schema.model import Problem, SchemaError, TypeKind
 
@@ -55,7 +56,7 @@ def preflight(plan: DatasetPlan, sample_rows: int = SAMPLE_ROWS) -> Preflight:
     report = Preflight(plan.name)
     file = str(plan.dataset.config_path or plan.dataset.schema_path)
     for table_plan in plan.tables.values():
-        report.problems.extend(_unique_domains(table_plan, file))
+        report.problems.extend(_unique_domains(table_plan, file, plan.dataset.schema.dialect))
         report.problems.extend(_check_contradictions(table_plan, file))
     try:
         engine = engine_for(plan)
@@ -68,7 +69,7 @@ def preflight(plan: DatasetPlan, sample_rows: int = SAMPLE_ROWS) -> Preflight:
     return report
 
 
-def _unique_domains(table_plan: TablePlan, file: str) -> list[Problem]:
+def _unique_domains(table_plan: TablePlan, file: str, dialect: str | None) -> list[Problem]:
     """A UNIQUE made only of own columns with no carrier (booleans, enums) holds at most the
     product of their domains (of case-folded values where a unique index folds them); asking
     for more rows is impossible (FK pairs cap rows instead, see plan; groups with a carrier,
@@ -80,7 +81,7 @@ def _unique_domains(table_plan: TablePlan, file: str) -> list[Problem]:
     for columns in table.unique_keys:
         if set(columns) & fk_columns or tuple(columns) in planned:
             continue
-        folded = table.folded_columns(tuple(columns))
+        folded = folded_columns(table, tuple(columns), dialect)
         capacity = 1
         for name in columns:
             column = table.column(name)
