@@ -45,9 +45,9 @@ def cache(tmp_path, monkeypatch) -> Path:
     """A private pool cache, so a pool can be tampered with as a new Faker version would."""
     folder = tmp_path / "cache"
     monkeypatch.setenv(pools.CACHE_DIR_VAR, str(folder))
-    pools._pool.cache_clear()
+    pools.forget_pools()
     yield folder
-    pools._pool.cache_clear()
+    pools.forget_pools()
 
 
 def _plan(folder: Path, config: str = "rows: 50\nchunk_rows: 20\n", ddl: str = DDL):
@@ -64,7 +64,7 @@ def _new_faker_output(cache: Path, provider: str) -> str:
     (path,) = cache.rglob(f"{provider}-*.parquet")
     values = pl.read_parquet(path).to_series()
     pl.Series(values.name, [v + "x" for v in values.to_list()]).to_frame().write_parquet(path)
-    pools._pool.cache_clear()
+    pools.forget_pools()
     locale = path.parent.name
     size, seed = path.stem.split("-")[-2:]
     return pools.pool_name(provider, locale, int(size), int(seed))

@@ -797,8 +797,9 @@ class Email(Generator):
         pk = _integer_pk(draw.table)
         token = (draw.same_row(pk) if pk else pl.Series(draw.index + 1)).cast(pl.String)
         length = draw.column.type.length if draw.column.type.kind in STRING_KINDS else None
-        if not length:
-            return local + "." + token + "@" + domain
+        whole = local + "." + token + "@" + domain
+        if not length or whole.str.len_chars().max() <= length:  # the usual case: all fit
+            return whole
         return _email_within(local, token, domain, length)
 
     def unique_capacity(self, column: Column, folded: bool) -> int | None:

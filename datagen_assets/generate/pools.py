@@ -48,10 +48,10 @@ _RECORDED: ContextVar[dict[str, str] | None] = ContextVar("datagen_pools_used", 
 def faker_pool(provider: str, locale: str = DEFAULT_LOCALE, size: int = DEFAULT_POOL_SIZE,
                seed: int = 0) -> pl.Series:
     """`size` values of a Faker provider (e.g. "first_name", "city"), as a String Series."""
-    values, digest = _pool(provider, locale, size, seed)
+    values = _pool(provider, locale, size, seed)
     recorded = _RECORDED.get()
-    if recorded is not None:
-        recorded[pool_name(provider, locale, size, seed)] = digest
+    if recorded is not None:  # hashed only when someone asks (fingerprints), once per pool
+        recorded[pool_name(provider, locale, size, seed)] = _digest(provider, locale, size, seed)
     return values
 
 
@@ -71,7 +71,7 @@ def recording_pools() -> Iterator[dict[str, str]]:
 
 
 @lru_cache(maxsize=512)
-def _pool(provider: str, locale: str, size: int, seed: int) -> tuple[pl.Series, str]:
+def _pool(provider: str, locale: str, size: int, seed: int) -> pl.Series:
     path = cache_dir() / f"faker-{version('faker')}" / locale / f"{provider}-{size}-{seed}.parquet"
     values = None
     if path.is_file():
@@ -80,7 +80,18 @@ def _pool(provider: str, locale: str, size: int, seed: int) -> tuple[pl.Series, 
     if values is None:
         values = _build(provider, locale, size, seed)
         _store(values, path)
-    return values, pool_digest(values)
+    return values
+
+
+@lru_cache(maxsize=512)
+def _digest(provider: str, locale: str, size: int, seed: int) -> str:
+    return pool_digest(_pool(provider, locale, size, seed))
+
+
+def forget_pools() -> None:
+    """Drop the in-process pools (they are re-read from the disk cache on next use)."""
+    _pool.cache_clear()
+    _digest.cache_clear()
 
 
 def pool_digest(values: pl.Series) -> str:
