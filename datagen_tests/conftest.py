@@ -50,3 +50,39 @@ def fresh_database(postgres_admin, request):
     yield make
     for database in created:
         postgres_admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+# Variables that steer a run from outside; a test project starts without them.
+STEERING_VARS = (
+    "DATAGEN_ROWS",
+    "DATAGEN_SEED",
+    "DATAGEN_SCALE",
+    "DAGSTER_PG_URL",
+    "DATAGEN_REQUESTS_INBOX",
+    "DATAGEN_REQUESTS_SENSOR_INTERVAL",
+    "DATAGEN_EXECUTOR",
+)
+
+
+def make_project(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    ddl: str,
+    config: str,
+    *,
+    name: str = "tiny",
+    storage_url: str | None = None,
+) -> Path:
+    """A schemas folder holding one dataset (`<name>.sql` + `<name>.yaml`), storage and
+    DAGSTER_HOME under `tmp_path`, and none of the variables that would steer it; returns the
+    schemas folder."""
+    schemas = tmp_path / "schemas"
+    schemas.mkdir()
+    (schemas / f"{name}.sql").write_text(ddl)
+    (schemas / f"{name}.yaml").write_text(config)
+    monkeypatch.setenv("DATAGEN_SCHEMAS_DIR", str(schemas))
+    monkeypatch.setenv("DATAGEN_STORAGE_URL", storage_url or str(tmp_path / "data"))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    for var in STEERING_VARS:
+        monkeypatch.delenv(var, raising=False)
+    return schemas

@@ -13,21 +13,13 @@ from datagen_assets import cli
 from datagen_assets.orchestrate import instance as inst
 from datagen_assets.orchestrate.factory import load_plans
 from datagen_assets.settings import Settings
-from datagen_tests.conftest import REPO
+from datagen_tests.conftest import REPO, make_project
 from datagen_tests.test_materialize import CONFIG, DDL
 
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    schemas = tmp_path / "schemas"
-    schemas.mkdir()
-    (schemas / "tiny.sql").write_text(DDL)
-    (schemas / "tiny.yaml").write_text(CONFIG)
-    monkeypatch.setenv("DATAGEN_SCHEMAS_DIR", str(schemas))
-    monkeypatch.setenv("DATAGEN_STORAGE_URL", str(tmp_path / "data"))
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
-    for var in ("DATAGEN_ROWS", "DATAGEN_SEED", "DATAGEN_SCALE", inst.PG_URL_VAR):
-        monkeypatch.delenv(var, raising=False)
+    make_project(tmp_path, monkeypatch, DDL, CONFIG)
     return tmp_path
 
 

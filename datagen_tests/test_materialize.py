@@ -19,6 +19,7 @@ from datagen_assets.orchestrate.translator import DatasetTranslator
 from datagen_assets.schema.model import SchemaError
 from datagen_assets.settings import Settings
 from datagen_assets.write.parquet_io import chunk_path
+from datagen_tests.conftest import make_project
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -63,15 +64,7 @@ CHUNKS = {"Customer": 2, "orders": 4, "order_lines": 8}
 @pytest.fixture
 def project(tmp_path, monkeypatch):
     """A schemas folder with the `tiny` dataset; storage and DAGSTER_HOME under tmp."""
-    schemas = tmp_path / "schemas"
-    schemas.mkdir()
-    (schemas / "tiny.sql").write_text(DDL)
-    (schemas / "tiny.yaml").write_text(CONFIG)
-    monkeypatch.setenv("DATAGEN_SCHEMAS_DIR", str(schemas))
-    monkeypatch.setenv("DATAGEN_STORAGE_URL", str(tmp_path / "data"))
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
-    for var in ("DATAGEN_ROWS", "DATAGEN_SEED", "DATAGEN_SCALE"):
-        monkeypatch.delenv(var, raising=False)
+    make_project(tmp_path, monkeypatch, DDL, CONFIG)
     return tmp_path
 
 

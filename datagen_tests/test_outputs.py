@@ -30,6 +30,7 @@ from datagen_assets.settings import Settings
 from datagen_assets.write import preview as preview_module
 from datagen_assets.write.exports import MANIFEST_NAME, Manifest
 from datagen_assets.write.preview import preview
+from datagen_tests.conftest import make_project
 
 DDL = """
 CREATE TABLE customers (
@@ -66,15 +67,7 @@ targets: [postgres]
 def project(tmp_path, monkeypatch):
     """The `tiny` dataset with an `exports:` list; storage and DAGSTER_HOME under tmp. The
     `exports` key is allowed explicitly, whether or not dataset.py lists it yet."""
-    schemas = tmp_path / "schemas"
-    schemas.mkdir()
-    (schemas / "tiny.sql").write_text(DDL)
-    (schemas / "tiny.yaml").write_text(CONFIG)
-    monkeypatch.setenv("DATAGEN_SCHEMAS_DIR", str(schemas))
-    monkeypatch.setenv("DATAGEN_STORAGE_URL", str(tmp_path / "data"))
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
-    for var in ("DATAGEN_ROWS", "DATAGEN_SEED", "DATAGEN_SCALE", "DAGSTER_PG_URL"):
-        monkeypatch.delenv(var, raising=False)
+    make_project(tmp_path, monkeypatch, DDL, CONFIG)
     settings = Settings.from_env()
     return settings, load_plans(settings)
 

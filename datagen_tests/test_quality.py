@@ -34,6 +34,7 @@ from datagen_assets.orchestrate.translator import DatasetTranslator
 from datagen_assets.schema.model import Column, ColumnType, Table, TypeKind
 from datagen_assets.settings import Settings
 from datagen_assets.write.storage import chunk_path, write_parquet_atomic
+from datagen_tests.conftest import make_project
 
 DDL = """
 CREATE TABLE customers (
@@ -74,15 +75,7 @@ DATA_URI = re.compile(r"!\[([^\]]*)\]\(data:image/png;base64,([A-Za-z0-9+/=]+)\)
 def project(tmp_path, monkeypatch):
     """The `tiny` dataset with every chunk written by the engine (the bytes the table assets
     write) under a temporary storage folder."""
-    schemas = tmp_path / "schemas"
-    schemas.mkdir()
-    (schemas / "tiny.sql").write_text(DDL)
-    (schemas / "tiny.yaml").write_text(CONFIG)
-    monkeypatch.setenv("DATAGEN_SCHEMAS_DIR", str(schemas))
-    monkeypatch.setenv("DATAGEN_STORAGE_URL", str(tmp_path / "data"))
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
-    for var in ("DATAGEN_ROWS", "DATAGEN_SEED", "DATAGEN_SCALE", "DAGSTER_PG_URL"):
-        monkeypatch.delenv(var, raising=False)
+    make_project(tmp_path, monkeypatch, DDL, CONFIG)
     settings = Settings.from_env()
     (plan,) = load_plans(settings)
     for table_plan in plan.tables.values():

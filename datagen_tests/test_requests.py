@@ -18,7 +18,7 @@ from datagen_assets.orchestrate.jsonschema_lite import (
 )
 from datagen_assets.orchestrate.request_job import REQUEST_JOB
 from datagen_assets.settings import Settings
-from datagen_tests.conftest import REPO
+from datagen_tests.conftest import REPO, make_project
 from datagen_tests.test_materialize import CONFIG, DDL
 
 GOOD = {
@@ -57,15 +57,7 @@ BAD_ERRORS = {
 @pytest.fixture
 def project(tmp_path, monkeypatch):
     """The `tiny` dataset, storage and DAGSTER_HOME under tmp; the default inbox."""
-    schemas = tmp_path / "schemas"
-    schemas.mkdir()
-    (schemas / "tiny.sql").write_text(DDL)
-    (schemas / "tiny.yaml").write_text(CONFIG)
-    monkeypatch.setenv("DATAGEN_SCHEMAS_DIR", str(schemas))
-    monkeypatch.setenv("DATAGEN_STORAGE_URL", str(tmp_path / "data"))
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
-    for var in ("DATAGEN_ROWS", "DATAGEN_SEED", "DATAGEN_SCALE", requests.INBOX_VAR):
-        monkeypatch.delenv(var, raising=False)
+    make_project(tmp_path, monkeypatch, DDL, CONFIG)
     return tmp_path
 
 

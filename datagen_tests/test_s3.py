@@ -36,6 +36,7 @@ from datagen_assets.write.exports import (
 )
 from datagen_assets.write.preview import preview
 from datagen_assets.write.targets import load_dataset as load_into
+from datagen_tests.conftest import make_project
 from datagen_tests.s3_fixtures import list_objects, moto_server, s3_bucket  # noqa: F401
 
 DDL = """
@@ -58,16 +59,8 @@ CHUNKS = {"customers": ["00000", "00001"], "orders": ["00000", "00001", "00002",
 @pytest.fixture
 def project(tmp_path, monkeypatch, s3_bucket):  # noqa: F811
     """The `tiny` dataset, DAGSTER_HOME under tmp and storage at s3://<bucket>/datagen."""
-    schemas = tmp_path / "schemas"
-    schemas.mkdir()
-    (schemas / "tiny.sql").write_text(DDL)
-    (schemas / "tiny.yaml").write_text(CONFIG)
     storage_url = f"{s3_bucket}/datagen"
-    monkeypatch.setenv("DATAGEN_SCHEMAS_DIR", str(schemas))
-    monkeypatch.setenv("DATAGEN_STORAGE_URL", storage_url)
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
-    for var in ("DATAGEN_ROWS", "DATAGEN_SEED", "DATAGEN_SCALE", "DAGSTER_PG_URL"):
-        monkeypatch.delenv(var, raising=False)
+    schemas = make_project(tmp_path, monkeypatch, DDL, CONFIG, storage_url=storage_url)
     plan = plan_dataset(load_dataset(schemas / "tiny.sql", schemas / "tiny.yaml"))
     return storage_url, plan
 

@@ -42,7 +42,7 @@ from datagen_assets.orchestrate import casegeni, requests
 from datagen_assets.orchestrate import instance as inst
 from datagen_assets.orchestrate.factory import build_definitions
 from datagen_assets.settings import Settings
-from datagen_tests.conftest import REPO
+from datagen_tests.conftest import REPO, make_project
 from datagen_tests.s3_fixtures import list_objects, moto_server, s3_bucket  # noqa: F401
 
 DDL = """
@@ -437,15 +437,7 @@ def test_compose_publishes_ports_on_loopback_only():
 @pytest.fixture
 def project(tmp_path, monkeypatch):
     """The `tiny` dataset, storage and DAGSTER_HOME under tmp, the default inbox."""
-    schemas = tmp_path / "schemas"
-    schemas.mkdir()
-    (schemas / "tiny.sql").write_text(DDL)
-    (schemas / "tiny.yaml").write_text(CONFIG)
-    monkeypatch.setenv("DATAGEN_SCHEMAS_DIR", str(schemas))
-    monkeypatch.setenv("DATAGEN_STORAGE_URL", str(tmp_path / "data"))
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
-    for var in ("DATAGEN_ROWS", "DATAGEN_SEED", "DATAGEN_SCALE", requests.INBOX_VAR):
-        monkeypatch.delenv(var, raising=False)
+    make_project(tmp_path, monkeypatch, DDL, CONFIG)
     (tmp_path / "home").mkdir()
     return tmp_path
 
