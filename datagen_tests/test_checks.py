@@ -201,3 +201,21 @@ def test_constraint_names_are_valid_dagster_names():
     ]
     blocking = {c.name for c in table_constraints(LINE) if c.blocking}
     assert blocking == {"primary_key", "unique_code", "fk_Region_order_no_Order"}
+
+
+@pytest.mark.parametrize(
+    ("dialect", "clash"), [("mysql", True), ("tsql", True), ("postgres", False)]
+)
+def test_string_keys_are_checked_as_the_dialect_collates(tmp_path, dialect, clash):
+    """MySQL and SQL Server compare 'EU', 'eu' and 'EU ' as equal by default; PostgreSQL not."""
+    orders = chunks(
+        tmp_path,
+        "Order",
+        pl.DataFrame({"Region": ["EU", "eu"], "select": [1, 1]}),
+        pl.DataFrame({"Region": ["US", "EU "], "select": [1, 1]}),
+    )
+    (result,) = run_checks(ORDER, orders, {"00000": 2, "00001": 2}, {}, {"primary_key"}, dialect)
+    assert result.passed is not clash
+    if clash:
+        assert result.counts["duplicate_rows"] == 2
+        assert "case-insensitively" in table_constraints(ORDER, dialect)[0].description

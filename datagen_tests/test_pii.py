@@ -352,3 +352,27 @@ def test_scan_samples_deterministically_within_max_rows(shop, tmp_path):
     assert first.counts == second.counts
     assert first.counts["rows_sampled"] <= 200
     assert scan_table("customers", [], {}).passed is False
+
+
+@pytest.mark.parametrize(
+    ("camel", "snake"),
+    [
+        ("BillingCity", "billing_city"),
+        ("FirstName", "first_name"),
+        ("EMailAddress", "e_mail_address"),
+        ("BillingCountry", "billing_country"),
+        ("HomePhone", "home_phone"),
+    ],
+)
+def test_camel_case_names_classify_like_their_snake_case_twins(camel, snake):
+    """A T-SQL `BillingCity` is a PostgreSQL `billing_city`: same category, same generator."""
+    from datagen_assets.generate.semantic import detect
+    from datagen_assets.pii.classify import classify_column
+    from datagen_assets.schema.model import Column, ColumnType, Table, TypeKind
+
+    kind = ColumnType(TypeKind.VARCHAR, "VARCHAR(60)", length=60)
+    table = Table("Invoice", (Column(camel, kind), Column(snake, kind)))
+    found = classify_column(table.column(camel), table)
+    assert found == classify_column(table.column(snake), table)
+    assert found.category != "none"
+    assert detect(table.column(camel), table) == detect(table.column(snake), table)

@@ -24,7 +24,7 @@ from typing import Any
 import duckdb
 
 from datagen_assets.check.duckdb_sql import connect, parquet_source, quote
-from datagen_assets.schema.model import Table
+from datagen_assets.schema.model import CASE_INSENSITIVE_DIALECTS, COLLATED_KINDS, Table
 
 SAMPLE_LIMIT = 5
 ERROR = "ERROR"
@@ -102,10 +102,14 @@ def check_name(*parts: str) -> str:
     return name
 
 
-def table_constraints(table: Table) -> tuple[Constraint, ...]:
+def table_constraints(table: Table, dialect: str | None = None) -> tuple[Constraint, ...]:
     """Every check DataGen runs on a table, in a stable order. Key checks are blocking: a child
-    table must not be built on a parent whose keys are broken."""
+    table must not be built on a parent whose keys are broken. In a `dialect` whose default
+    collations are case-insensitive (MySQL, SQL Server), string keys are compared as that
+    database compares them: case folded, trailing spaces ignored."""
     found: list[Constraint] = []
+    folded = dialect in CASE_INSENSITIVE_DIALECTS
+    collation = f"; compared case-insensitively, as {dialect} does" if folded else ""
     if table.primary_key:
         found.append(
             Constraint(
@@ -113,7 +117,9 @@ def table_constraints(table: Table) -> tuple[Constraint, ...]:
                 PRIMARY_KEY,
                 tuple(table.primary_key),
                 blocking=True,
-                description=f"PRIMARY KEY ({', '.join(table.primary_key)}) is unique and not null",
+                description=f"PRIMARY KEY ({', '.join(table.primary_key)}) is unique and not null"
+                + collation,
+                expressions=_collated(table, table.primary_key) if folded else (),
             )
         )
     for columns in table.uniques:
@@ -123,7 +129,9 @@ def table_constraints(table: Table) -> tuple[Constraint, ...]:
                 UNIQUE,
                 tuple(columns),
                 blocking=True,
-                description=f"UNIQUE ({', '.join(columns)}); tuples with a NULL never conflict",
+                description=f"UNIQUE ({', '.join(columns)}); tuples with a NULL never conflict"
+                + collation,
+                expressions=_collated(table, columns) if folded else (),
             )
         )
     for index in table.unique_indexes:
@@ -189,19 +197,32 @@ def _deduplicated(constraints: list[Constraint]) -> tuple[Constraint, ...]:
 # ---------------------------------------------------------------------------- running
 
 
+def _collated(table: Table, columns) -> tuple[str, ...]:
+    """Key parts as a case-insensitive collation compares them (only when one is a string)."""
+    if not any(table.column(c).type.kind in COLLATED_KINDS for c in columns):
+        return ()
+    return tuple(
+        f"lower(rtrim(CAST({quote(c)} AS VARCHAR)))"
+        if table.column(c).type.kind in COLLATED_KINDS
+        else quote(c)
+        for c in columns
+    )
+
+
 def run_checks(
     table: Table,
     files: TableFiles,
     expected_chunk_rows: Mapping[str, int],
     parent_files: Mapping[str, TableFiles],
     only: Collection[str] | None = None,
+    dialect: str | None = None,
 ) -> list[CheckResult]:
     """Run the table's constraints (or those named in `only`) on one DuckDB connection.
     `parent_files` maps each FK parent's table key to its files; a check never raises for bad
     or missing data, it fails with a message saying what is wrong."""
     results = []
     with connect_tables(files, *parent_files.values()) as con:
-        for constraint in table_constraints(table):
+        for constraint in table_constraints(table, dialect):
             if only is not None and constraint.name not in only:
                 continue
             results.append(
@@ -213,7 +234,9 @@ def run_checks(
 def _run_one(con, table, constraint, files, expected_chunk_rows, parent_files) -> CheckResult:
     try:
         if constraint.kind == PRIMARY_KEY:
-            result = check_primary_key(files, constraint.columns, con=con)
+            result = check_primary_key(
+                files, constraint.columns, con=con, expressions=constraint.expressions
+            )
         elif constraint.kind == UNIQUE:
             result = check_unique(
                 files, constraint.columns, con=con, expressions=constraint.expressions
@@ -250,10 +273,14 @@ def _run_one(con, table, constraint, files, expected_chunk_rows, parent_files) -
 
 
 def check_primary_key(
-    files: TableFiles, columns: tuple[str, ...], con: duckdb.DuckDBPyConnection | None = None
+    files: TableFiles,
+    columns: tuple[str, ...],
+    con: duckdb.DuckDBPyConnection | None = None,
+    expressions: tuple[str, ...] = (),
 ) -> CheckResult:
-    """No NULL in any key column, and no key tuple on two rows (across all chunks)."""
-    return _check_keys(files, columns, PRIMARY_KEY, con)
+    """No NULL in any key column, and no key tuple on two rows (across all chunks); with
+    `expressions`, those are compared instead (see `check_unique`)."""
+    return _check_keys(files, columns, PRIMARY_KEY, con, expressions)
 
 
 def check_unique(

@@ -28,7 +28,7 @@ from datagen_assets.generate.generators import (
     UniformInt,
     UniformTimestamp,
 )
-from datagen_assets.schema.model import Column, Table, TypeKind
+from datagen_assets.schema.model import Column, Table, TypeKind, snake_case
 
 INTS = frozenset({TypeKind.SMALLINT, TypeKind.INTEGER, TypeKind.BIGINT})
 NUMBERS = INTS | {TypeKind.NUMERIC, TypeKind.REAL, TypeKind.DOUBLE, TypeKind.MONEY}
@@ -51,7 +51,7 @@ class Rule:
     def matches(self, column: Column, table: Table) -> bool:
         return (
             column.type.kind in self.kinds
-            and re.fullmatch(self.column, column.name.lower()) is not None
+            and re.fullmatch(self.column, snake_case(column.name)) is not None
             and (self.table is None or re.search(self.table, table.name.lower()) is not None)
         )
 

@@ -361,7 +361,8 @@ def table_check_results(
         for fk in table_plan.table.foreign_keys
     }
     own = table_files(plan, table_plan.key, settings, translator)
-    results = run_checks(table_plan.table, own, expected, parents, only)
+    dialect = plan.dataset.schema.dialect
+    results = run_checks(table_plan.table, own, expected, parents, only, dialect)
     if has_text_columns(table_plan) and (only is None or PII_SCAN in only):
         results.append(pii_scan(table_plan, plan, own))
     return results

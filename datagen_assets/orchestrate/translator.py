@@ -135,7 +135,7 @@ class DatasetTranslator:
     def get_constraints(self, table_plan: TablePlan, plan: DatasetPlan) -> Sequence[Constraint]:
         """The checks to define; override to drop some. Names must come from
         `table_constraints`, which is what runs them."""
-        return table_constraints(table_plan.table)
+        return table_constraints(table_plan.table, plan.dataset.schema.dialect)
 
     def get_check_specs(self, table_plan: TablePlan, plan: DatasetPlan) -> Sequence[AssetCheckSpec]:
         """One check per constraint. Key checks (PK, UNIQUE, FK) block children on failure.

@@ -25,7 +25,15 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from datagen_assets.schema.model import Column, Problem, Schema, SchemaError, Table, TypeKind
+from datagen_assets.schema.model import (
+    Column,
+    Problem,
+    Schema,
+    SchemaError,
+    Table,
+    TypeKind,
+    snake_case,
+)
 
 NONE = "none"
 DIRECT = "direct"
@@ -64,7 +72,7 @@ class Rule:
     def matches(self, column: Column, table: Table | None) -> bool:
         return (
             (self.kinds is None or column.type.kind in self.kinds)
-            and re.fullmatch(self.column, column.name.lower()) is not None
+            and re.fullmatch(self.column, snake_case(column.name)) is not None
             and (
                 self.table is None
                 or (table is not None and re.search(self.table, table.name.lower()) is not None)
@@ -77,6 +85,7 @@ NUMBERS = frozenset({TypeKind.SMALLINT, TypeKind.INTEGER, TypeKind.BIGINT, TypeK
                      TypeKind.REAL, TypeKind.DOUBLE, TypeKind.MONEY})  # fmt: skip
 CODES = TEXTUAL | NUMBERS  # identifiers stored as text or as numbers
 ANY = frozenset(TypeKind) - {TypeKind.BOOLEAN}  # a flag is never the data itself
+ADDRESS = r"(billing|shipping|delivery|mailing|postal|home|residential)_(address_)?"
 P = r"(\w+_)?"  # an optional prefix word: `cst_ph_no`, `home_city`, never `capacity`
 ID = r"(_?(no|nr|num|number|id|code))?"
 NATIONAL_ID = "|".join(f"{k}{ID}" for k in (
@@ -116,6 +125,9 @@ RULES: tuple[Rule, ...] = (
     Rule(P + r"(postal_?code|post_?code|zip(_?code)?|postcode)", QUASI, TEXT, kinds=CODES),
     Rule(P + r"(city|town|municipality|county|district|suburb|neighbou?rhood)", QUASI, TEXT,
          kinds=TEXTUAL),
+    # A billing or shipping address is a person's, whatever table holds it (an invoice).
+    Rule(ADDRESS + r"(state|province|region|country(_?(code|iso|name))?)", QUASI, TEXT,
+         kinds=TEXTUAL | {TypeKind.ENUM}),
     Rule(P + r"(state|province|region)", QUASI, TEXT, table=PEOPLE, kinds=TEXTUAL),
     Rule(P + r"country(_?(code|iso|name))?", QUASI, TEXT, table=PEOPLE_OR_ADDRESSES,
          kinds=TEXTUAL | {TypeKind.ENUM}),

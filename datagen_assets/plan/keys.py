@@ -24,7 +24,16 @@ import math
 from dataclasses import dataclass
 
 from datagen_assets.generate.checks import translate_checks
-from datagen_assets.schema.model import STRING_KINDS, Column, ForeignKey, Note, Table, TypeKind
+from datagen_assets.schema.model import (
+    CASE_INSENSITIVE_DIALECTS,
+    COLLATED_KINDS,
+    STRING_KINDS,
+    Column,
+    ForeignKey,
+    Note,
+    Table,
+    TypeKind,
+)
 
 # Kinds that can carry uniqueness for any row count (their value space is unbounded enough).
 CARRIER_KINDS = frozenset({
@@ -34,11 +43,6 @@ CARRIER_KINDS = frozenset({
     TypeKind.INET, TypeKind.TIME, TypeKind.INTERVAL,
 })
 
-# Dialects (sqlglot names; `mariadb` is read as mysql) whose default collations compare
-# strings case-insensitively: MySQL's utf8mb4_0900_ai_ci, SQL Server's *_CI_AS.
-CASE_INSENSITIVE_DIALECTS = frozenset({"mysql", "mariadb", "tsql"})
-# Column kinds such a collation applies to.
-COLLATED_KINDS = STRING_KINDS | {TypeKind.ENUM}
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ from datagen_assets.schema.model import (
     SchemaError,
     Table,
     TypeKind,
+    snake_case,
 )
 from datagen_assets.schema.types import map_type
 
@@ -178,10 +179,9 @@ class _Resolved:
 # ---------------------------------------------------------------------------------------------
 
 
-def snake_case(name: str) -> str:
-    """`OrderItem` -> `order_item`, `shipping-address` -> `shipping_address`: table names."""
-    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name)
-    return re.sub(r"[^0-9a-zA-Z]+", "_", spaced).strip("_").lower() or "table"
+def snake_name(name: str) -> str:
+    """`OrderItem` -> `order_item`, `shipping-address` -> `shipping_address`."""
+    return snake_case(name) or "table"
 
 
 def _escape(token: str) -> str:
@@ -333,11 +333,11 @@ class _Importer:
                 pointer = f"/{section}/{_escape(key)}"
                 flat = self._flatten(schema, pointer) if isinstance(schema, dict) else {}
                 if _is_object(flat):
-                    self._add_table(self._table_name(flat, pointer, snake_case(key)), pointer, flat)
+                    self._add_table(self._table_name(flat, pointer, snake_name(key)), pointer, flat)
 
     def _title_name(self, root: dict[str, Any]) -> str:
         title = root.get("title")
-        return snake_case(title) if isinstance(title, str) and title.strip() else self.default_name
+        return snake_name(title) if isinstance(title, str) and title.strip() else self.default_name
 
     def _table_name(self, schema: dict[str, Any], pointer: str, fallback: str) -> str:
         name = schema.get("x-table-name")
@@ -469,7 +469,7 @@ class _Importer:
     ) -> None:
         """`<parent>_<prop>` (or x-table-name on the array or its items), keyed to the parent."""
         items_pointer = f"{pointer}/items"
-        fallback = self._table_name(array, pointer, snake_case(f"{parent.name}_{name}"))
+        fallback = self._table_name(array, pointer, snake_name(f"{parent.name}_{name}"))
         table_name = self._table_name(items, items_pointer, fallback)
         child = self._add_table(table_name, items_pointer, items)
         child.comment = child.comment or _description(array)
@@ -505,7 +505,7 @@ class _Importer:
                 self._problem(f"$ref cycle through {ref}", pointer, table, column)
                 return None
             seen.add(target_pointer)
-            type_name = snake_case(target_pointer.rsplit("/", 1)[-1])
+            type_name = snake_name(target_pointer.rsplit("/", 1)[-1])
             siblings = {k: v for k, v in schema.items() if k != "$ref"}
             schema = {**target_schema, **siblings} if isinstance(target_schema, dict) else {}
 
@@ -1212,7 +1212,7 @@ def parse_json_schema(text: str, source: str | None = None, name: str = "root") 
         raise SchemaError([Problem(f"invalid JSON: {error.msg}", source, error.lineno)]) from None
     if not isinstance(document, dict):
         raise SchemaError([Problem("a JSON Schema must be a JSON object", source, 1)])
-    return _Importer(document, text, source, snake_case(name)).run()
+    return _Importer(document, text, source, snake_name(name)).run()
 
 
 def load_json_schema(path: str | Path, dialect: str | None = None) -> Schema:

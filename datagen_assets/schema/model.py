@@ -46,6 +46,12 @@ class TypeKind(StrEnum):
 
 INTEGER_KINDS = frozenset({TypeKind.SMALLINT, TypeKind.INTEGER, TypeKind.BIGINT})
 STRING_KINDS = frozenset({TypeKind.TEXT, TypeKind.VARCHAR, TypeKind.CHAR})
+# Dialects (sqlglot names; `mariadb` is read as mysql) whose default collations compare
+# strings case-insensitively (MySQL's utf8mb4_0900_ai_ci, SQL Server's *_CI_AS): keys are
+# generated distinct after case folding, and checked that way.
+CASE_INSENSITIVE_DIALECTS = frozenset({"mysql", "mariadb", "tsql"})
+# Column kinds such a collation applies to.
+COLLATED_KINDS = STRING_KINDS | {TypeKind.ENUM}
 
 
 @dataclass(frozen=True)
@@ -218,3 +224,11 @@ class SchemaError(ValueError):
         self.problems = tuple(problems)
         lines = "\n".join(f"  - {p}" for p in self.problems)
         super().__init__(f"{len(self.problems)} problem(s):\n{lines}")
+
+
+def snake_case(name: str) -> str:
+    """`BillingCity` -> `billing_city`, `shipping-address` -> `shipping_address`: the form
+    name-based rules (semantic detection, PII classification) match against, so a T-SQL
+    `BillingCity` means what a PostgreSQL `billing_city` means."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name)
+    return re.sub(r"[^0-9a-zA-Z]+", "_", spaced).strip("_").lower()
