@@ -306,3 +306,12 @@ def test_asset_checks_compare_what_the_index_compares(tmp_path):
     assert not results["unique_index_codes_ci"].passed  # 'ab' and 'AB' meet in the index
     assert "LOWER(code)" in results["unique_index_codes_ci"].description
     assert results["primary_key"].passed
+
+
+def test_dagster_column_schema_names_the_indexes():
+    from datagen_assets.orchestrate.translator import column_schema, constraint_texts
+
+    users = parse_ddl(SCHEMA, "postgres").table("users")
+    assert "UNIQUE INDEX (LOWER(email))" in constraint_texts(users)
+    email = next(c for c in column_schema(users).columns if c.name == "email")
+    assert "in UNIQUE INDEX (LOWER(email))" in email.constraints.other

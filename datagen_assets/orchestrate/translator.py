@@ -213,6 +213,9 @@ def _column(table: Table, column: Column) -> TableColumn:
     for unique in table.uniques:
         if column.name in unique and len(unique) > 1:
             other.append(f"part of UNIQUE ({', '.join(unique)})")
+    for index in table.unique_indexes:
+        if column.name in index.columns:
+            other.append(f"in UNIQUE INDEX ({index.label()})")
     for fk in table.foreign_keys:
         if column.name in fk.columns:
             ref = fk.ref_columns[fk.columns.index(column.name)]
@@ -244,6 +247,7 @@ def constraint_texts(table: Table) -> list[str]:
     if table.primary_key:
         texts.append(f"PRIMARY KEY ({', '.join(table.primary_key)})")
     texts.extend(f"UNIQUE ({', '.join(unique)})" for unique in table.uniques)
+    texts.extend(f"UNIQUE INDEX ({index.label()})" for index in table.unique_indexes)
     texts.extend(
         f"FOREIGN KEY ({', '.join(fk.columns)}) REFERENCES {fk.ref_table} "
         f"({', '.join(fk.ref_columns)})"
