@@ -44,20 +44,8 @@ from datagen_assets.orchestrate.factory import build_definitions
 from datagen_assets.settings import Settings
 from datagen_tests.conftest import REPO, make_project
 from datagen_tests.s3_fixtures import list_objects, moto_server, s3_bucket  # noqa: F401
+from datagen_tests.test_s3 import DDL  # the same two tables, with a NUMERIC and a CHECK
 
-DDL = """
-CREATE TABLE customers (
-    id      INTEGER      PRIMARY KEY,
-    name    VARCHAR(40)  NOT NULL,
-    email   VARCHAR(80)  UNIQUE
-);
-CREATE TABLE orders (
-    id          INTEGER        PRIMARY KEY,
-    customer_id INTEGER        NOT NULL REFERENCES customers (id),
-    total       NUMERIC(10, 2) NOT NULL CHECK (total > 0),
-    placed_at   TIMESTAMP      NOT NULL
-);
-"""
 CONFIG = "seed: 3\nrows: 30\nchunk_rows: 20\ntables:\n  orders: {rows: 50}\ntargets: [postgres]\n"
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 

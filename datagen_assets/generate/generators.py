@@ -98,6 +98,11 @@ def fold(value: str) -> str:
     return value.strip().casefold()
 
 
+def string_length(column: Column) -> int | None:
+    """The most characters a string column stores (None: unbounded, or not a string)."""
+    return column.type.length if column.type.kind in STRING_KINDS else None
+
+
 def register(cls: type[Generator]) -> type[Generator]:
     CATALOG[cls.name] = cls
     return cls
@@ -293,7 +298,7 @@ class Choice(Generator):
         """The values a key can use: first of each set of equal ones, as stored (cut to the
         column's length; CHAR ignores trailing blanks) and, when `folded`, as compared by
         lower()/upper()/trim()."""
-        length = column.type.length if column.type.kind in STRING_KINDS else None
+        length = string_length(column)
         padded = column.type.kind == TypeKind.CHAR
         seen: set = set()
         distinct = []
@@ -401,7 +406,7 @@ class Uuid(Generator):
         return _uuid(draw)
 
     def unique_capacity(self, column: Column, folded: bool) -> int | None:
-        length = column.type.length if column.type.kind in STRING_KINDS else None
+        length = string_length(column)
         if length and length < 36:
             raise ValueError(f"uuid makes 36-character values, longer than the column's "
                              f"{length}: cut, they could repeat")
@@ -436,7 +441,7 @@ class Pattern(Generator):
         from datagen_assets.generate.regex import unique_space
 
         width, capacity = unique_space(self.regex, folded)
-        length = column.type.length if column.type.kind in STRING_KINDS else None
+        length = string_length(column)
         if length and width > length:
             raise ValueError(
                 f"pattern {self.regex!r} makes {width}-character values, longer "
@@ -654,12 +659,14 @@ class Format(Generator):
             raise ValueError("format numbers have 1 to 18 digits (a 64-bit range); put fixed "
                              "digits in the template text")
 
+    def _parts(self) -> tuple[str, int, str]:
+        """(text before the number, its zero-padded width or 0, text after it)."""
+        prefix, _, rest = self.template.partition("{")
+        spec, _, suffix = rest.partition("}")
+        return prefix, int("".join(ch for ch in spec if ch.isdigit()) or 0), suffix
+
     def _digits(self) -> int:
-        if self.digits:
-            return self.digits
-        spec = self.template[self.template.index("{"):self.template.index("}") + 1]
-        width = "".join(ch for ch in spec if ch.isdigit())
-        return int(width.lstrip("0") or 8)
+        return self.digits or self._parts()[1] or 8
 
     def generate(self, draw: Draw) -> pl.Series:
         space = 10 ** self._digits()
@@ -667,12 +674,10 @@ class Format(Generator):
             numbers = rnd.permute(draw.stream("format"), draw.index, space)
         else:
             numbers = rnd.integers(draw.key, draw.rows, 0, space - 1)
-        prefix, _, rest = self.template.partition("{")
-        spec, _, suffix = rest.partition("}")
-        width = "".join(ch for ch in spec if ch.isdigit())
+        prefix, width, suffix = self._parts()
         text = pl.Series(numbers).cast(pl.String)
         if width:
-            text = text.str.zfill(int(width))
+            text = text.str.zfill(width)
         return (prefix + text + suffix) if (prefix or suffix) else text
 
     def unique_capacity(self, column: Column, folded: bool) -> int | None:
@@ -680,11 +685,9 @@ class Format(Generator):
         must fit after the prefix (and, when its width varies, the suffix must fit too, or
         cutting it could make `7` + `0` equal `70` + cut)."""
         digits = self._digits()
-        length = column.type.length if column.type.kind in STRING_KINDS else None
+        length = string_length(column)
         if length:
-            prefix, _, rest = self.template.partition("{")
-            spec, _, suffix = rest.partition("}")
-            width = int("".join(ch for ch in spec if ch.isdigit()) or 0)
+            prefix, width, suffix = self._parts()
             needed = len(prefix) + max(width, digits) + (0 if width >= digits else len(suffix))
             if needed > length:
                 raise ValueError(
@@ -796,7 +799,7 @@ class Email(Generator):
             return local + "@" + domain
         pk = _integer_pk(draw.table)
         token = (draw.same_row(pk) if pk else pl.Series(draw.index + 1)).cast(pl.String)
-        length = draw.column.type.length if draw.column.type.kind in STRING_KINDS else None
+        length = string_length(draw.column)
         whole = local + "." + token + "@" + domain
         if not length or whole.str.len_chars().max() <= length:  # the usual case: all fit
             return whole
@@ -805,7 +808,7 @@ class Email(Generator):
     def unique_capacity(self, column: Column, folded: bool) -> int | None:
         """The token before the @ is a decimal number (the integer primary key, counting
         from 1, or the unique index + 1) kept whole, so `varchar(n)` holds 10**n - 1."""
-        length = column.type.length if column.type.kind in STRING_KINDS else None
+        length = string_length(column)
         return 10**length - 1 if length else None
 
 
@@ -1171,7 +1174,7 @@ def unique_by_type(draw: Draw) -> pl.Series:
 def by_type_capacity(column: Column) -> int | None:
     """Distinct strings `unique_by_type` makes within the column's length: base-36 codes up
     to 12 characters, then `PRE-<n>` with n kept whole."""
-    length = column.type.length if column.type.kind in STRING_KINDS else None
+    length = string_length(column)
     if not length:
         return None
     if length <= 12:
@@ -1193,7 +1196,7 @@ def unique_suffix(values: pl.Series, draw: Draw) -> pl.Series:
     (`suffix_capacity`)."""
     assert draw.index is not None
     code = base36(draw.index, 13).str.strip_chars_start("0").replace("", "0")
-    length = draw.column.type.length if draw.column.type.kind in STRING_KINDS else None
+    length = string_length(draw.column)
     if not length:
         return values + "-" + code
     frame = pl.DataFrame({"v": values, "c": code})
@@ -1204,5 +1207,5 @@ def unique_suffix(values: pl.Series, draw: Draw) -> pl.Series:
 
 def suffix_capacity(column: Column) -> int | None:
     """How many values `unique_suffix` makes distinct within the column's length."""
-    length = column.type.length if column.type.kind in STRING_KINDS else None
+    length = string_length(column)
     return 36**length if length else None
