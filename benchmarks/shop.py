@@ -32,8 +32,9 @@ def engine_run(scale: float, out: Path) -> dict:
     from datagen_assets.settings import Settings
 
     imported = time.perf_counter()
-    dataset = load_dataset(REPO / "schemas" / "shop.sql", REPO / "schemas" / "shop.yaml",
-                           Settings(scale=scale))
+    dataset = load_dataset(
+        REPO / "schemas" / "shop.sql", REPO / "schemas" / "shop.yaml", Settings(scale=scale)
+    )
     plan = plan_dataset(dataset)
     gen_s = write_s = 0.0
     rows = 0
@@ -45,8 +46,9 @@ def engine_run(scale: float, out: Path) -> dict:
             frame = generate(plan, key, *table_plan.chunk_bounds(partition))
             gen_s += time.perf_counter() - t
             t = time.perf_counter()
-            frame.write_parquet(folder / f"{partition}.parquet", compression="zstd",
-                                compression_level=3)
+            frame.write_parquet(
+                folder / f"{partition}.parquet", compression="zstd", compression_level=3
+            )
             write_s += time.perf_counter() - t
             rows += frame.height
     return {"import_s": imported - started, "gen_s": gen_s, "write_s": write_s, "rows": rows}
@@ -56,8 +58,9 @@ def timed(command: list[str], env: dict | None = None) -> tuple[float, int, str]
     """Wall seconds, peak RSS (KiB) of that child alone (os.wait4), and its stdout."""
     with tempfile.TemporaryFile() as stderr:
         started = time.perf_counter()
-        child = subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.PIPE,
-                                 stderr=stderr, text=True)
+        child = subprocess.Popen(
+            command, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=stderr, text=True
+        )
         stdout = child.stdout.read()
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - started
@@ -69,8 +72,11 @@ def timed(command: list[str], env: dict | None = None) -> tuple[float, int, str]
 
 
 def verify(folder: Path, scale: float) -> str:
-    done = subprocess.run([sys.executable, str(BENCH / "verify.py"), str(folder), "--scale",
-                           str(scale)], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "verify.py"), str(folder), "--scale", str(scale)],
+        capture_output=True,
+        text=True,
+    )
     lines = [line for line in done.stdout.splitlines() if not line.startswith("INFO")]
     return " | ".join(lines)
 
@@ -88,22 +94,42 @@ def main() -> None:
     if not BENCH.is_dir():
         raise SystemExit(f"{BENCH} is missing: the baseline lives in ../shared/bench")
     total_rows = None
-    results: dict[str, list[float]] = {"baseline": [], "engine": [], "dagster": [],
-                                       "dagster+checks": []}
+    results: dict[str, list[float]] = {
+        "baseline": [],
+        "engine": [],
+        "dagster": [],
+        "dagster+checks": [],
+    }
     peaks: dict[str, int] = {}
     phases = []
     checks = {}
     with tempfile.TemporaryDirectory(prefix="datagen-bench-") as tmp:
         for attempt in range(args.repeat):
             base_out = Path(tmp) / f"limit{attempt}"
-            seconds, peak, _ = timed([sys.executable, str(BENCH / "p5_polars_limit.py"),
-                                      "--scale", str(args.scale), "--out", str(base_out)])
+            seconds, peak, _ = timed(
+                [
+                    sys.executable,
+                    str(BENCH / "p5_polars_limit.py"),
+                    "--scale",
+                    str(args.scale),
+                    "--out",
+                    str(base_out),
+                ]
+            )
             results["baseline"].append(seconds)
             peaks["baseline"] = peak
 
             engine_out = Path(tmp) / f"engine{attempt}"
-            seconds, peak, stdout = timed([sys.executable, __file__, "--scale", str(args.scale),
-                                           "--engine-child", str(engine_out)])
+            seconds, peak, stdout = timed(
+                [
+                    sys.executable,
+                    __file__,
+                    "--scale",
+                    str(args.scale),
+                    "--engine-child",
+                    str(engine_out),
+                ]
+            )
             results["engine"].append(seconds)
             peaks["engine"] = peak
             phase = json.loads(stdout.strip().splitlines()[-1])
@@ -112,21 +138,39 @@ def main() -> None:
 
             if not args.skip_dagster:
                 dagster_out = Path(tmp) / f"dagster{attempt}"
-                env = {**os.environ, "DATAGEN_SCALE": str(args.scale),
-                       "DATAGEN_STORAGE_URL": str(dagster_out),
-                       "DAGSTER_HOME": str(Path(tmp) / "home"),
-                       "DATAGEN_SCHEMAS_DIR": str(REPO / "schemas")}
+                env = {
+                    **os.environ,
+                    "DATAGEN_SCALE": str(args.scale),
+                    "DATAGEN_STORAGE_URL": str(dagster_out),
+                    "DAGSTER_HOME": str(Path(tmp) / "home"),
+                    "DATAGEN_SCHEMAS_DIR": str(REPO / "schemas"),
+                }
                 if attempt == 0:  # create the instance once, as a user's DAGSTER_HOME exists
-                    timed([sys.executable, "-m", "datagen_assets.cli", "materialize", "shop"],
-                          env={**env, "DATAGEN_SCALE": "0.001",
-                               "DATAGEN_STORAGE_URL": str(Path(tmp) / "warmup")})
-                seconds, peak, _ = timed([sys.executable, "-m", "datagen_assets.cli",
-                                          "materialize", "shop", "--no-checks"], env=env)
+                    timed(
+                        [sys.executable, "-m", "datagen_assets.cli", "materialize", "shop"],
+                        env={
+                            **env,
+                            "DATAGEN_SCALE": "0.001",
+                            "DATAGEN_STORAGE_URL": str(Path(tmp) / "warmup"),
+                        },
+                    )
+                seconds, peak, _ = timed(
+                    [
+                        sys.executable,
+                        "-m",
+                        "datagen_assets.cli",
+                        "materialize",
+                        "shop",
+                        "--no-checks",
+                    ],
+                    env=env,
+                )
                 results["dagster"].append(seconds)
                 peaks["dagster"] = peak
                 env["DATAGEN_STORAGE_URL"] = str(dagster_out) + "-checked"
-                seconds, peak, _ = timed([sys.executable, "-m", "datagen_assets.cli",
-                                          "materialize", "shop"], env=env)
+                seconds, peak, _ = timed(
+                    [sys.executable, "-m", "datagen_assets.cli", "materialize", "shop"], env=env
+                )
                 results["dagster+checks"].append(seconds)
                 peaks["dagster+checks"] = peak
         checks["engine"] = verify(Path(tmp) / "engine0", args.scale)
@@ -134,15 +178,19 @@ def main() -> None:
             checks["dagster"] = verify(Path(tmp) / "dagster0" / "shop", args.scale)
 
     base = statistics.median(results["baseline"])
-    print(f"shop-v1 scale {args.scale}: {total_rows:,} rows, {args.repeat} run(s) each, "
-          f"wall time of a fresh process (interpreter, imports, generation, Parquet writes)")
+    print(
+        f"shop-v1 scale {args.scale}: {total_rows:,} rows, {args.repeat} run(s) each, "
+        f"wall time of a fresh process (interpreter, imports, generation, Parquet writes)"
+    )
     print(f"{'contender':<14} {'median s':>9} {'rows/s':>12} {'ratio':>6} {'peak RSS MiB':>13}")
     for name, values in results.items():
         if not values:
             continue
         median = statistics.median(values)
-        print(f"{name:<14} {median:>9.2f} {total_rows / median:>12,.0f} {median / base:>6.2f} "
-              f"{peaks[name] / 1024:>13.0f}")
+        print(
+            f"{name:<14} {median:>9.2f} {total_rows / median:>12,.0f} {median / base:>6.2f} "
+            f"{peaks[name] / 1024:>13.0f}"
+        )
     gen = statistics.median(p["gen_s"] for p in phases)
     write = statistics.median(p["write_s"] for p in phases)
     imp = statistics.median(p["import_s"] for p in phases)

@@ -209,8 +209,9 @@ def select_plans(
     return [(plan, picked[plan.name]) for plan in chosen if plan.name in picked]
 
 
-def _materialize(plans, job, instance, echo, verbose, translator,
-                 checks: bool = True) -> list[TableOutcome]:
+def _materialize(
+    plans, job, instance, echo, verbose, translator, checks: bool = True
+) -> list[TableOutcome]:
     from dagster import AssetCheckKey
 
     from datagen_assets.orchestrate.factory import op_names
@@ -405,8 +406,10 @@ def cmd_plan(args: argparse.Namespace, settings: Settings) -> int:
     total = sum(e.bytes for e in report.estimates.values())
     seconds = sum(e.seconds for e in report.estimates.values())
     for key, estimate in report.estimates.items():
-        print(f"estimate {key}: ~{estimate.bytes / 2**20:,.1f} MiB in memory, "
-              f"~{estimate.seconds:,.2f} s to generate")
+        print(
+            f"estimate {key}: ~{estimate.bytes / 2**20:,.1f} MiB in memory, "
+            f"~{estimate.seconds:,.2f} s to generate"
+        )
     print(f"estimate total: ~{total / 2**20:,.1f} MiB, ~{seconds:,.1f} s of generation")
     batches = plan_batches(plan)
     print(f"materialise: {len(batches)} run(s)")
@@ -416,8 +419,9 @@ def cmd_plan(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_materialize(args: argparse.Namespace, settings: Settings) -> int:
     home = ensure_dagster_home()
     print(f"Dagster instance: {home}; storage: {settings.storage_url}")
-    outcomes = materialize(settings, args.datasets, args.table or (), verbose=args.verbose,
-                           checks=not args.no_checks)
+    outcomes = materialize(
+        settings, args.datasets, args.table or (), verbose=args.verbose, checks=not args.no_checks
+    )
     failed = [o for o in outcomes if not o.ok]
     checks = sum(len(o.checks) for o in outcomes)
     failed_checks = sum(not c.passed for o in outcomes for c in o.checks)
@@ -447,8 +451,10 @@ def build_parser() -> argparse.ArgumentParser:
         "-v", "--verbose", action="store_true", help="show Dagster's debug log of each run"
     )
     materialize_parser.add_argument(
-        "--no-checks", action="store_true",
-        help="generate only; run the asset checks later (e.g. from the UI)")
+        "--no-checks",
+        action="store_true",
+        help="generate only; run the asset checks later (e.g. from the UI)",
+    )
     new = commands.add_parser("new", help="write a template dataset into the schemas folder")
     new.add_argument("template", help="ecommerce, saas, healthcare or finance")
     new.add_argument("--name", help="dataset name (default: the template's)")
@@ -466,8 +472,9 @@ def cmd_new(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     for path in written:
         print(f"wrote {path}")
-    print("adjust the row counts in the YAML, then: datagen materialize "
-          f"{args.name or args.template}")
+    print(
+        f"adjust the row counts in the YAML, then: datagen materialize {args.name or args.template}"
+    )
     return 0
 
 
@@ -478,8 +485,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as error:  # an invalid DATAGEN_* variable
         print(str(error), file=sys.stderr)
         return 2
-    command = {"validate": cmd_validate, "plan": cmd_plan, "materialize": cmd_materialize,
-               "new": cmd_new}
+    command = {
+        "validate": cmd_validate,
+        "plan": cmd_plan,
+        "materialize": cmd_materialize,
+        "new": cmd_new,
+    }
     try:
         return command[args.command](args, settings)
     except SchemaError as error:

@@ -28,9 +28,24 @@ CONFIG_SUFFIXES = (".yaml", ".yml")
 SIDECAR_KINDS = ("profile", "annotations")
 DATASET_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
-DATASET_KEYS = {"schema", "dialect", "seed", "rows", "scale", "chunk_rows", "null_fraction",
-                "tables", "description", "locale", "edge_case_pct", "pii_mode", "schedule",
-                "exports", "targets", "snapshot"}
+DATASET_KEYS = {
+    "schema",
+    "dialect",
+    "seed",
+    "rows",
+    "scale",
+    "chunk_rows",
+    "null_fraction",
+    "tables",
+    "description",
+    "locale",
+    "edge_case_pct",
+    "pii_mode",
+    "schedule",
+    "exports",
+    "targets",
+    "snapshot",
+}
 TABLE_KEYS = {"rows", "columns", "locale"}
 COLUMN_KEYS = {"generator", "null_fraction", "locale", "edge_case_pct", "pii_mode", "pii"}
 PII_MODES = ("synthetic", "masked", "redacted")
@@ -78,15 +93,18 @@ class DatasetConfig:
 
     def pii_overrides(self) -> dict[tuple[str, str], str]:
         """(table, column) -> PII category, where the config overrides the classification."""
-        return {(t, c): column.pii for t, table in self.tables.items()
-                for c, column in table.columns.items() if column.pii}
+        return {
+            (t, c): column.pii
+            for t, table in self.tables.items()
+            for c, column in table.columns.items()
+            if column.pii
+        }
 
     def locale_for(self, table_key: str, column: str) -> str:
         """The most specific locale: the column's, the table's, else the dataset's."""
         table = self.tables.get(table_key)
         column_config = table.columns.get(column) if table else None
-        return ((column_config and column_config.locale) or (table and table.locale)
-                or self.locale)
+        return (column_config and column_config.locale) or (table and table.locale) or self.locale
 
     def rows_for(self, table_key: str) -> int:
         """Rows of a table: its own `rows` or the default, times `scale`, rounded half up, but
@@ -140,15 +158,24 @@ def discover_datasets(settings: Settings | None = None) -> list[Dataset]:
     if not folder.is_dir():
         raise SchemaError([Problem(f"schemas folder {folder} does not exist", file=str(folder))])
     files = sorted(p for p in folder.iterdir() if p.is_file())
-    configs = {p.stem: p for p in files if p.suffix in CONFIG_SUFFIXES
-               and scenario_suffix(p) is None and p.stem.split(".")[-1] not in SIDECAR_KINDS}
+    configs = {
+        p.stem: p
+        for p in files
+        if p.suffix in CONFIG_SUFFIXES
+        and scenario_suffix(p) is None
+        and p.stem.split(".")[-1] not in SIDECAR_KINDS
+    }
     schema_files = [p for p in files if is_schema_source(p)]
     datasets, problems, seen = [], [], {}
     for schema_path in schema_files:
         name = dataset_name(schema_path)
         if name in seen:
-            problems.append(Problem(f"dataset name {name!r} is also used by {seen[name].name}; "
-                                    "rename one file", file=str(schema_path)))
+            problems.append(
+                Problem(
+                    f"dataset name {name!r} is also used by {seen[name].name}; rename one file",
+                    file=str(schema_path),
+                )
+            )
             continue
         seen[name] = schema_path
         try:
@@ -157,10 +184,14 @@ def discover_datasets(settings: Settings | None = None) -> list[Dataset]:
             problems.extend(error.problems)
     for stem, config_path in configs.items():
         if stem not in seen:
-            problems.append(Problem(f"config has no schema file beside it ({stem}.sql, "
-                                    f"{stem}.<dialect>.sql, {stem}.json, {stem}.sdgen.yaml or "
-                                    f"{stem}.datagen.json)",
-                                    file=str(config_path)))
+            problems.append(
+                Problem(
+                    f"config has no schema file beside it ({stem}.sql, "
+                    f"{stem}.<dialect>.sql, {stem}.json, {stem}.sdgen.yaml or "
+                    f"{stem}.datagen.json)",
+                    file=str(config_path),
+                )
+            )
     if problems:
         raise SchemaError(problems)
     return datasets
@@ -171,13 +202,16 @@ def dataset_named(settings: Settings, name: str) -> Dataset:
     validates the folder; an unknown name lists the known ones."""
     datasets = {dataset.name: dataset for dataset in discover_datasets(settings)}
     if name not in datasets:
-        raise ValueError(f"no dataset {name!r} in {settings.schemas_dir} "
-                         f"(datasets: {', '.join(sorted(datasets)) or 'none'})")
+        raise ValueError(
+            f"no dataset {name!r} in {settings.schemas_dir} "
+            f"(datasets: {', '.join(sorted(datasets)) or 'none'})"
+        )
     return datasets[name]
 
 
-def load_dataset(schema_path: Path | str, config_path: Path | str | None = None,
-                 settings: Settings | None = None) -> Dataset:
+def load_dataset(
+    schema_path: Path | str, config_path: Path | str | None = None, settings: Settings | None = None
+) -> Dataset:
     """Load one dataset: parse the schema, read and validate the config against it."""
     settings = settings or Settings()
     schema_path = Path(schema_path)
@@ -188,21 +222,32 @@ def load_dataset(schema_path: Path | str, config_path: Path | str | None = None,
     schema, scenario = load_source(schema_path, dialect=dialect)
     problems: list[Problem] = []
     if not DATASET_NAME.match(name):
-        problems.append(Problem(f"dataset name {name!r} must be letters, digits and _",
-                                file=str(schema_path)))
+        problems.append(
+            Problem(f"dataset name {name!r} must be letters, digits and _", file=str(schema_path))
+        )
     file = str(config_path) if config_path else None
     if scenario is not None:  # a scenario file carries its own config; the YAML refines it
         raw = merge_configs(scenario, raw)
         file = f"{schema_path}" + (f" + {config_path}" if config_path else "")
     config = _parse_config(raw, schema, file, problems)
-    snapshot = (_parse_snapshot(raw["snapshot"], schema_path, schema, file, problems)
-                if raw.get("snapshot") is not None else None)
+    snapshot = (
+        _parse_snapshot(raw["snapshot"], schema_path, schema, file, problems)
+        if raw.get("snapshot") is not None
+        else None
+    )
     if problems:
         raise SchemaError(problems)
     config = _apply_settings(config, settings, raw)
     suggestions = _suggestions(schema_path, schema, config)
-    return Dataset(name=name, schema=schema, config=config, schema_path=schema_path,
-                   config_path=config_path, suggestions=suggestions, snapshot=snapshot)
+    return Dataset(
+        name=name,
+        schema=schema,
+        config=config,
+        schema_path=schema_path,
+        config_path=config_path,
+        suggestions=suggestions,
+        snapshot=snapshot,
+    )
 
 
 def merge_configs(base: dict, override: dict) -> dict:
@@ -258,22 +303,36 @@ def _read_yaml(path: Path) -> dict:
         data = yaml.safe_load(path.read_text()) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        raise SchemaError([Problem(f"invalid YAML: {getattr(error, 'problem', error)}",
-                                   file=str(path), line=mark.line + 1 if mark else None)]) from None
+        raise SchemaError(
+            [
+                Problem(
+                    f"invalid YAML: {getattr(error, 'problem', error)}",
+                    file=str(path),
+                    line=mark.line + 1 if mark else None,
+                )
+            ]
+        ) from None
     if not isinstance(data, dict):
         raise SchemaError([Problem("config must be a mapping", file=str(path))])
     return data
 
 
-def _parse_config(raw: dict, schema: Schema, file: str | None,
-                  problems: list[Problem]) -> DatasetConfig:
+def _parse_config(
+    raw: dict, schema: Schema, file: str | None, problems: list[Problem]
+) -> DatasetConfig:
     for key in sorted(set(raw) - DATASET_KEYS):
-        problems.append(Problem(f"unknown key {key!r} (allowed: {', '.join(sorted(DATASET_KEYS))})",
-                                file=file))
+        problems.append(
+            Problem(f"unknown key {key!r} (allowed: {', '.join(sorted(DATASET_KEYS))})", file=file)
+        )
     values: dict[str, Any] = {}
-    for key, kind, minimum in (("seed", int, 0), ("rows", int, 0), ("scale", float, 0),
-                               ("chunk_rows", int, 1), ("null_fraction", float, 0),
-                               ("edge_case_pct", float, 0)):
+    for key, kind, minimum in (
+        ("seed", int, 0),
+        ("rows", int, 0),
+        ("scale", float, 0),
+        ("chunk_rows", int, 1),
+        ("null_fraction", float, 0),
+        ("edge_case_pct", float, 0),
+    ):
         if key in raw:
             value = _number(raw[key], kind, minimum, f"{key}", file, None, None, problems)
             if value is not None:
@@ -285,21 +344,24 @@ def _parse_config(raw: dict, schema: Schema, file: str | None,
     if "locale" in raw:
         values["locale"] = _locale(raw["locale"], file, None, None, problems)
     if "pii_mode" in raw:
-        values["pii_mode"] = _one_of(raw["pii_mode"], PII_MODES, "pii_mode", file, None, None,
-                                     problems)
+        values["pii_mode"] = _one_of(
+            raw["pii_mode"], PII_MODES, "pii_mode", file, None, None, problems
+        )
     tables: dict[str, TableConfig] = {}
     for table_key, table_raw in (raw.get("tables") or {}).items():
         resolved = _resolve_table(schema, str(table_key))
         if resolved is None:
-            problems.append(Problem(f"no such table in {schema.source}", file=file,
-                                    table=str(table_key)))
+            problems.append(
+                Problem(f"no such table in {schema.source}", file=file, table=str(table_key))
+            )
             continue
         tables[resolved] = _parse_table(table_raw or {}, schema, resolved, file, problems)
     return DatasetConfig(tables=tables, description=raw.get("description"), **values)
 
 
-def _parse_snapshot(raw: Any, schema_path: Path, schema: Schema, file: str | None,
-                    problems: list[Problem]) -> SnapshotSource | None:
+def _parse_snapshot(
+    raw: Any, schema_path: Path, schema: Schema, file: str | None, problems: list[Problem]
+) -> SnapshotSource | None:
     """The `snapshot:` block, validated. The refresh job rewrites the schema file with
     PostgreSQL DDL, so the schema file must be PostgreSQL DDL already (`x.sql`,
     `x.postgres.sql`); `dsn_env` is never echoed, in case someone put the DSN itself there."""
@@ -317,38 +379,54 @@ def _parse_snapshot(raw: Any, schema_path: Path, schema: Schema, file: str | Non
     if dsn_env is None:
         problem("dsn_env is required: the name of the environment variable holding the DSN")
     elif not isinstance(dsn_env, str) or not ENV_VAR_NAME.match(dsn_env):
-        problem("dsn_env must be the name of an environment variable (letters, digits and _, "
-                "e.g. SHOP_SOURCE_URL), never the DSN itself")
+        problem(
+            "dsn_env must be the name of an environment variable (letters, digits and _, "
+            "e.g. SHOP_SOURCE_URL), never the DSN itself"
+        )
     names: dict[str, tuple[str, ...] | None] = {}
     for key in ("schemas", "tables"):
         value = raw.get(key)
-        if value is not None and (not isinstance(value, list) or not value
-                                  or not all(isinstance(v, str) and v for v in value)):
+        if value is not None and (
+            not isinstance(value, list)
+            or not value
+            or not all(isinstance(v, str) and v for v in value)
+        ):
             problem(f"{key} must be a non-empty list of names, got {value!r}")
         names[key] = tuple(value) if isinstance(value, list) and value else None
     profile = raw.get("profile", False)
     if not isinstance(profile, bool):
         problem(f"profile must be true or false, got {profile!r}")
-    if (scenario_suffix(schema_path) is not None
-            or schema_path.suffix.lower() not in SNAPSHOT_SUFFIXES
-            or schema.dialect != DEFAULT_DIALECT):
+    if (
+        scenario_suffix(schema_path) is not None
+        or schema_path.suffix.lower() not in SNAPSHOT_SUFFIXES
+        or schema.dialect != DEFAULT_DIALECT
+    ):
         name = dataset_name(schema_path)
-        problem(f"the refresh rewrites {schema_path.name} with PostgreSQL DDL, so the schema "
-                f"file must be PostgreSQL DDL ({name}.sql or {name}.postgres.sql)")
+        problem(
+            f"the refresh rewrites {schema_path.name} with PostgreSQL DDL, so the schema "
+            f"file must be PostgreSQL DDL ({name}.sql or {name}.postgres.sql)"
+        )
     if len(problems) > found:
         return None
-    return SnapshotSource(dsn_env=dsn_env, schemas=names["schemas"], tables=names["tables"],
-                          profile=profile)
+    return SnapshotSource(
+        dsn_env=dsn_env, schemas=names["schemas"], tables=names["tables"], profile=profile
+    )
 
 
-def _parse_table(raw: Any, schema: Schema, table_key: str, file: str | None,
-                 problems: list[Problem]) -> TableConfig:
+def _parse_table(
+    raw: Any, schema: Schema, table_key: str, file: str | None, problems: list[Problem]
+) -> TableConfig:
     if not isinstance(raw, dict):
         problems.append(Problem("table config must be a mapping", file=file, table=table_key))
         return TableConfig()
     for key in sorted(set(raw) - TABLE_KEYS):
-        problems.append(Problem(f"unknown key {key!r} (allowed: {', '.join(sorted(TABLE_KEYS))})",
-                                file=file, table=table_key))
+        problems.append(
+            Problem(
+                f"unknown key {key!r} (allowed: {', '.join(sorted(TABLE_KEYS))})",
+                file=file,
+                table=table_key,
+            )
+        )
     rows = None
     if "rows" in raw:
         rows = _number(raw["rows"], int, 0, "rows", file, table_key, None, problems)
@@ -356,84 +434,145 @@ def _parse_table(raw: Any, schema: Schema, table_key: str, file: str | None,
     table = schema.table(table_key)
     for column_name, column_raw in (raw.get("columns") or {}).items():
         if column_name not in table.column_names:
-            problems.append(Problem("no such column", file=file, table=table_key,
-                                    column=str(column_name)))
+            problems.append(
+                Problem("no such column", file=file, table=table_key, column=str(column_name))
+            )
             continue
         columns[column_name] = _parse_column(column_raw, file, table_key, column_name, problems)
     locale = _locale(raw["locale"], file, table_key, None, problems) if "locale" in raw else None
     return TableConfig(rows=rows, columns=columns, locale=locale)
 
 
-def _parse_column(raw: Any, file: str | None, table: str, column: str,
-                  problems: list[Problem]) -> ColumnConfig:
+def _parse_column(
+    raw: Any, file: str | None, table: str, column: str, problems: list[Problem]
+) -> ColumnConfig:
     if isinstance(raw, str):
         return ColumnConfig(generator=raw)
     if not isinstance(raw, dict):
-        problems.append(Problem("column config must be a generator name or a mapping",
-                                file=file, table=table, column=column))
+        problems.append(
+            Problem(
+                "column config must be a generator name or a mapping",
+                file=file,
+                table=table,
+                column=column,
+            )
+        )
         return ColumnConfig()
     null_fraction = None
     if "null_fraction" in raw:
-        null_fraction = _number(raw["null_fraction"], float, 0, "null_fraction", file, table,
-                                column, problems)
+        null_fraction = _number(
+            raw["null_fraction"], float, 0, "null_fraction", file, table, column, problems
+        )
         if null_fraction is not None and null_fraction > 1:
-            problems.append(Problem("null_fraction must be between 0 and 1", file=file,
-                                    table=table, column=column))
+            problems.append(
+                Problem(
+                    "null_fraction must be between 0 and 1", file=file, table=table, column=column
+                )
+            )
     edge_case_pct = None
     if "edge_case_pct" in raw:
-        edge_case_pct = _number(raw["edge_case_pct"], float, 0, "edge_case_pct", file, table,
-                                column, problems)
+        edge_case_pct = _number(
+            raw["edge_case_pct"], float, 0, "edge_case_pct", file, table, column, problems
+        )
         if edge_case_pct is not None and edge_case_pct > 100:
-            problems.append(Problem("edge_case_pct must be between 0 and 100", file=file,
-                                    table=table, column=column))
+            problems.append(
+                Problem(
+                    "edge_case_pct must be between 0 and 100", file=file, table=table, column=column
+                )
+            )
     params = {k: v for k, v in raw.items() if k not in COLUMN_KEYS}
     generator = raw.get("generator")
     if params and generator is None:
-        problems.append(Problem(f"parameters {sorted(params)} given without a generator",
-                                file=file, table=table, column=column))
+        problems.append(
+            Problem(
+                f"parameters {sorted(params)} given without a generator",
+                file=file,
+                table=table,
+                column=column,
+            )
+        )
     locale = _locale(raw["locale"], file, table, column, problems) if "locale" in raw else None
     pii_mode = pii = None
     if "pii_mode" in raw:
         pii_mode = _one_of(raw["pii_mode"], PII_MODES, "pii_mode", file, table, column, problems)
     if "pii" in raw:
         pii = _one_of(raw["pii"], PII_CATEGORIES, "pii", file, table, column, problems)
-    return ColumnConfig(generator=generator, params=params, null_fraction=null_fraction,
-                        locale=locale, edge_case_pct=edge_case_pct, pii_mode=pii_mode, pii=pii)
+    return ColumnConfig(
+        generator=generator,
+        params=params,
+        null_fraction=null_fraction,
+        locale=locale,
+        edge_case_pct=edge_case_pct,
+        pii_mode=pii_mode,
+        pii=pii,
+    )
 
 
-def _one_of(value: Any, allowed: tuple[str, ...], key: str, file: str | None,
-            table: str | None, column: str | None, problems: list[Problem]) -> str | None:
+def _one_of(
+    value: Any,
+    allowed: tuple[str, ...],
+    key: str,
+    file: str | None,
+    table: str | None,
+    column: str | None,
+    problems: list[Problem],
+) -> str | None:
     if value not in allowed:
-        problems.append(Problem(f"{key} must be one of {', '.join(allowed)}, got {value!r}",
-                                file=file, table=table, column=column))
+        problems.append(
+            Problem(
+                f"{key} must be one of {', '.join(allowed)}, got {value!r}",
+                file=file,
+                table=table,
+                column=column,
+            )
+        )
         return None
     return value
 
 
-def _locale(value: Any, file: str | None, table: str | None, column: str | None,
-            problems: list[Problem]) -> str | None:
+def _locale(
+    value: Any, file: str | None, table: str | None, column: str | None, problems: list[Problem]
+) -> str | None:
     """A Faker locale name such as `de_DE`; checked against Faker's list (imported only when
     a config names a locale, since importing Faker costs a quarter second)."""
     from faker.config import AVAILABLE_LOCALES
 
     if not isinstance(value, str) or value not in AVAILABLE_LOCALES:
-        near = sorted(loc for loc in AVAILABLE_LOCALES
-                      if isinstance(value, str) and loc.split("_")[0] == value.split("_")[0])
+        near = sorted(
+            loc
+            for loc in AVAILABLE_LOCALES
+            if isinstance(value, str) and loc.split("_")[0] == value.split("_")[0]
+        )
         hint = f" (did you mean {', '.join(near)}?)" if near else ""
-        problems.append(Problem(f"unknown locale {value!r}{hint}", file=file, table=table,
-                                column=column))
+        problems.append(
+            Problem(f"unknown locale {value!r}{hint}", file=file, table=table, column=column)
+        )
         return None
     return value
 
 
-def _number(value: Any, kind: type, minimum: float, key: str, file: str | None,
-            table: str | None, column: str | None, problems: list[Problem]):
+def _number(
+    value: Any,
+    kind: type,
+    minimum: float,
+    key: str,
+    file: str | None,
+    table: str | None,
+    column: str | None,
+    problems: list[Problem],
+):
     ok = isinstance(value, (int, float)) and not isinstance(value, bool)
     if ok and kind is int and not float(value).is_integer():
         ok = False
     if not ok or value < minimum:
-        problems.append(Problem(f"{key} must be a {kind.__name__} >= {minimum}, got {value!r}",
-                                file=file, table=table, column=column))
+        problems.append(
+            Problem(
+                f"{key} must be a {kind.__name__} >= {minimum}, got {value!r}",
+                file=file,
+                table=table,
+                column=column,
+            )
+        )
         return None
     return kind(value)
 

@@ -31,8 +31,12 @@ def test_bare_ddl_is_a_dataset_with_defaults(tmp_path):
 def test_environment_overrides(tmp_path):
     (tmp_path / "pair.sql").write_text(PAIR)
     (tmp_path / "pair.yaml").write_text("seed: 1\ntables:\n  b: {rows: 40}\n")
-    env = {"DATAGEN_SCHEMAS_DIR": str(tmp_path), "DATAGEN_SEED": "9", "DATAGEN_ROWS": "25",
-           "DATAGEN_SCALE": "2"}
+    env = {
+        "DATAGEN_SCHEMAS_DIR": str(tmp_path),
+        "DATAGEN_SEED": "9",
+        "DATAGEN_ROWS": "25",
+        "DATAGEN_SCALE": "2",
+    }
     [dataset] = discover_datasets(Settings.from_env(env))
     plan = plan_dataset(dataset)
     assert plan.seed == 9
@@ -87,19 +91,28 @@ def test_partitions_cover_rows_and_regenerate_identically_whatever_the_chunking(
     (tmp_path / "pair.yaml").write_text("rows: 103\nchunk_rows: 64\n")
     [other] = discover_datasets(Settings(schemas_dir=tmp_path))
     other_plan = plan_dataset(other)
-    regrouped = pl.concat([generate(other_plan, "b", *other_plan.table("b").chunk_bounds(k))
-                           for k in other_plan.table("b").partition_keys])
+    regrouped = pl.concat(
+        [
+            generate(other_plan, "b", *other_plan.table("b").chunk_bounds(k))
+            for k in other_plan.table("b").partition_keys
+        ]
+    )
     assert chunked.equals(regrouped)
     with pytest.raises(KeyError):
         b.chunk_bounds("00011")
 
 
 def test_shop_example_plans_to_the_benchmark_sizes():
-    [shop] = [d for d in discover_datasets(Settings(schemas_dir=REPO / "schemas"))
-              if d.name == "shop"]
+    [shop] = [
+        d for d in discover_datasets(Settings(schemas_dir=REPO / "schemas")) if d.name == "shop"
+    ]
     plan = plan_dataset(shop)
     assert {k: t.rows for k, t in plan.tables.items()} == {
-        "customers": 1000, "products": 100, "orders": 3000, "order_items": 10000}
+        "customers": 1000,
+        "products": 100,
+        "orders": 3000,
+        "order_items": 10000,
+    }
     full = plan_dataset(discover_datasets(Settings(schemas_dir=REPO / "schemas", scale=1.0))[0])
     assert full.table("order_items").rows == 1_000_000
     assert full.table("order_items").partition_keys == ("00000", "00001", "00002", "00003")

@@ -109,25 +109,33 @@ def test_junction_rows_capped_by_parent_pairs(tmp_path):
 
 
 def test_config_overrides_and_errors(tmp_path):
-    plan = _plan(tmp_path, config="""
+    plan = _plan(
+        tmp_path,
+        config="""
 rows: 100
 tables:
   people:
     columns:
       balance: {generator: uniform_float, min: 5, max: 6, decimals: 2}
-""")
+""",
+    )
     frame = generate(plan, "people", 0, 100)
     balance = frame["balance"].drop_nulls().cast(pl.Float64)
     assert balance.min() >= 5 and balance.max() <= 6
     with pytest.raises(SchemaError) as error:
-        Engine(_plan(tmp_path, config="""
+        Engine(
+            _plan(
+                tmp_path,
+                config="""
 tables:
   people:
     columns:
       email: {generator: choice, values: [a, b]}
       balance: {generator: lognormal, bogus: 1}
       boss_id: {generator: uniform_int}
-"""))
+""",
+            )
+        )
     message = str(error.value)
     assert "3 problem" in message
     assert "people.email" in message and "unique" in message
@@ -137,8 +145,9 @@ tables:
 
 def test_bad_config_lists_every_problem(tmp_path):
     with pytest.raises(SchemaError) as error:
-        _plan(tmp_path,
-              config="seed: -1\nrowz: 3\ntables:\n  nope: {}\n  people: {columns: {x: y}}\n")
+        _plan(
+            tmp_path, config="seed: -1\nrowz: 3\ntables:\n  nope: {}\n  people: {columns: {x: y}}\n"
+        )
     message = str(error.value)
     for fragment in ("seed", "rowz", "nope", "people.x"):
         assert fragment in message
@@ -173,8 +182,10 @@ def test_generator_docs_match_the_catalog():
     assert DOCS.read_text() == render(), hint
 
 
-@pytest.mark.parametrize("locale", ["en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL",
-                                    "pt_BR", "ja_JP", "zh_CN", "hi_IN"])
+@pytest.mark.parametrize(
+    "locale",
+    ["en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pt_BR", "ja_JP", "zh_CN", "hi_IN"],
+)
 def test_locales_give_local_values_and_valid_emails(tmp_path, locale):
     us = generate(_plan(tmp_path, config="rows: 300\n"), "people", 0, 300)
     local = generate(_plan(tmp_path, config=f"rows: 300\nlocale: {locale}\n"), "people", 0, 300)
@@ -184,8 +195,10 @@ def test_locales_give_local_values_and_valid_emails(tmp_path, locale):
 
 
 def test_per_column_locale_and_unknown_locale(tmp_path):
-    plan = _plan(tmp_path, config="rows: 50\ntables:\n  people:\n    columns:\n"
-                                  "      last_name: {locale: de_DE}\n")
+    plan = _plan(
+        tmp_path,
+        config="rows: 50\ntables:\n  people:\n    columns:\n      last_name: {locale: de_DE}\n",
+    )
     assert plan.dataset.config.locale_for("people", "last_name") == "de_DE"
     assert plan.dataset.config.locale_for("people", "first_name") == "en_US"
     with pytest.raises(SchemaError, match="unknown locale 'de_XX'.*de_DE"):
@@ -194,11 +207,14 @@ def test_per_column_locale_and_unknown_locale(tmp_path):
 
 def test_catalog_generators(tmp_path):
     (tmp_path / "cities.csv").write_text("city,weight\nOslo,1\nLima,0\nPune,3\n")
-    plan = _plan(tmp_path, ddl="""
+    plan = _plan(
+        tmp_path,
+        ddl="""
 CREATE TABLE t (
   id INT PRIMARY KEY, code TEXT, total NUMERIC(8,2), label TEXT, wait DOUBLE PRECISION,
   popular INT, city TEXT, at TIMESTAMP, peak TIMESTAMP, ref UUID, qty INT, price NUMERIC(8,2));
-""", config="""
+""",
+        config="""
 rows: 2000
 null_fraction: 0
 tables:
@@ -215,7 +231,8 @@ tables:
       at: {generator: time_series, start: 2025-03-03, step: 600, pattern: business_hours}
       peak: {generator: time_series, start: 2025-03-03, step: 3600, pattern: daily_peak}
       ref: uuid
-""")
+""",
+    )
     frame = generate(plan, "t", 0, 2000)
     assert frame["code"].str.contains(r"^[A-Z]{3}-\d{2,4}(x|yy)?$").all()
     expected = (frame["qty"].cast(pl.Float64) * frame["price"].cast(pl.Float64)).round(2)
@@ -234,15 +251,20 @@ tables:
 
 def test_bad_generator_params_name_the_column(tmp_path):
     with pytest.raises(SchemaError) as error:
-        Engine(_plan(tmp_path, ddl="CREATE TABLE t (id INT PRIMARY KEY, a TEXT, b TEXT, c TEXT);",
-                     config="""
+        Engine(
+            _plan(
+                tmp_path,
+                ddl="CREATE TABLE t (id INT PRIMARY KEY, a TEXT, b TEXT, c TEXT);",
+                config="""
 tables:
   t:
     columns:
       a: {generator: pattern, regex: "(a)\\\\1"}
       b: {generator: expression, sql: "nope +"}
       c: {generator: choice, file: missing.csv}
-"""))
+""",
+            )
+        )
     message = str(error.value)
     assert "t.a" in message and "backreferences" in message
     assert "t.b" in message and "t.c" in message and "missing.csv" in message
@@ -258,31 +280,44 @@ def test_edge_cases_are_injected_recorded_and_deterministic(tmp_path):
     # recorded cells hold the edge pool's values; keys and derived columns are untouched
     limit_values = frame["balance"].gather(balance).cast(pl.Float64).abs()
     assert (limit_values.is_in([9999.99, 0.0, 0.01])).all()
-    assert not cells.filter(pl.col("column").is_in(["id", "email", "code", "token", "boss_id",
-                                                    "first_name", "created_at"])).height
+    assert not cells.filter(
+        pl.col("column").is_in(
+            ["id", "email", "code", "token", "boss_id", "first_name", "created_at"]
+        )
+    ).height
     assert frame["id"].to_list() == list(range(1, 3001))
     assert Engine(plan).generate("people", 1000, 1100).equals(frame.slice(1000, 100))
     assert cells.filter(pl.col("row").is_between(1000, 1099)).equals(
-        engine.edge_cases("people", 1000, 1100))
+        engine.edge_cases("people", 1000, 1100)
+    )
 
 
 def test_json_check_and_unevaluable_checks_are_noted(tmp_path):
     import json
 
-    plan = _plan(tmp_path, ddl="""
+    plan = _plan(
+        tmp_path,
+        ddl="""
 CREATE TABLE t (id INT PRIMARY KEY, doc TEXT NOT NULL CHECK (doc IS JSON),
                 a INT, b INT, CHECK (num_nonnulls(a, b) = 1));
-""", config="rows: 50\n")
+""",
+        config="rows: 50\n",
+    )
     engine = Engine(plan)
     frame = engine.generate("t", 0, 50)
     assert all(isinstance(json.loads(v), dict) for v in frame["doc"])
-    assert any("num_nonnulls" in note.message.lower() and "not enforced" in note.message
-               for note in engine.notes)
+    assert any(
+        "num_nonnulls" in note.message.lower() and "not enforced" in note.message
+        for note in engine.notes
+    )
 
 
 def test_pii_modes_mask_and_redact_personal_columns_only(tmp_path):
     synthetic = generate(_plan(tmp_path, config="rows: 200\nnull_fraction: 0\n"), "people", 0, 200)
-    masked = generate(_plan(tmp_path, config="""
+    masked = generate(
+        _plan(
+            tmp_path,
+            config="""
 rows: 200
 null_fraction: 0
 pii_mode: masked
@@ -291,7 +326,12 @@ tables:
     columns:
       last_name: {pii_mode: redacted}
       code: {pii: direct}
-"""), "people", 0, 200)
+""",
+        ),
+        "people",
+        0,
+        200,
+    )
     assert masked["email"].equals(synthetic["email"])  # UNIQUE: stays synthetic, not broken
     assert (masked["first_name"] != synthetic["first_name"]).all()
     assert masked["first_name"].str.contains(r"\*").all()
@@ -299,8 +339,12 @@ tables:
     assert masked["last_name"].n_unique() == 1  # redacted: one placeholder for a NOT NULL text
     assert masked["balance"].equals(synthetic["balance"])  # not personal data
     with pytest.raises(SchemaError, match="people.email.*UNIQUE"):
-        Engine(_plan(tmp_path, config="tables:\n  people:\n    columns:\n"
-                                      "      email: {pii_mode: masked}\n"))
+        Engine(
+            _plan(
+                tmp_path,
+                config="tables:\n  people:\n    columns:\n      email: {pii_mode: masked}\n",
+            )
+        )
 
 
 def test_reviewed_annotations_steer_unrecognised_columns_and_go_stale(tmp_path):
@@ -311,26 +355,52 @@ def test_reviewed_annotations_steer_unrecognised_columns_and_go_stale(tmp_path):
     ddl = "CREATE TABLE cst (id INT PRIMARY KEY, cst_ph_no VARCHAR(30), first_name TEXT);"
     plan = _plan(tmp_path, ddl=ddl, config="rows: 20\nnull_fraction: 0\n")
     schema = plan.dataset.schema
-    answer = validate_answer({"columns": [
-        {"table": "cst", "column": "cst_ph_no", "semantic_type": "phone_number",
-         "generator": {"name": "pattern", "params": {"regex": r"\+1-555-[0-9]{4}"}}},
-        {"table": "cst", "column": "first_name", "semantic_type": "first_name",
-         "generator": {"name": "const", "params": {"value": "ignored: a rule decides"}}},
-    ]}, schema)
+    answer = validate_answer(
+        {
+            "columns": [
+                {
+                    "table": "cst",
+                    "column": "cst_ph_no",
+                    "semantic_type": "phone_number",
+                    "generator": {"name": "pattern", "params": {"regex": r"\+1-555-[0-9]{4}"}},
+                },
+                {
+                    "table": "cst",
+                    "column": "first_name",
+                    "semantic_type": "first_name",
+                    "generator": {"name": "const", "params": {"value": "ignored: a rule decides"}},
+                },
+            ]
+        },
+        schema,
+    )
     sha = build_prompt(schema, {"cst": 20}).sha256
-    document = build_document(answer, schema_file="demo.sql", metadata_sha256=sha,
-                              model="test", usage={})
+    document = build_document(
+        answer, schema_file="demo.sql", metadata_sha256=sha, model="test", usage={}
+    )
     write_annotations(annotations_path(tmp_path / "demo.sql"), document)
-    frame = generate(_plan(tmp_path, ddl=ddl, config="rows: 20\nnull_fraction: 0\n"),
-                     "cst", 0, 20)
+    frame = generate(_plan(tmp_path, ddl=ddl, config="rows: 20\nnull_fraction: 0\n"), "cst", 0, 20)
     assert frame["cst_ph_no"].str.contains(r"^\+1-555-\d{4}$").all()
     assert not (frame["first_name"] == "ignored: a rule decides").any()
-    stale = generate(_plan(tmp_path, ddl=ddl.replace("VARCHAR(30)", "VARCHAR(31)"),
-                           config="rows: 20\nnull_fraction: 0\n"), "cst", 0, 20)
+    stale = generate(
+        _plan(
+            tmp_path,
+            ddl=ddl.replace("VARCHAR(30)", "VARCHAR(31)"),
+            config="rows: 20\nnull_fraction: 0\n",
+        ),
+        "cst",
+        0,
+        20,
+    )
     assert not stale["cst_ph_no"].str.contains(r"^\+1-555-").any()
 
 
 def test_format_with_too_many_digits_is_a_clear_problem(tmp_path):
     with pytest.raises(SchemaError, match="people.code.*1 to 18 digits"):
-        Engine(_plan(tmp_path, config="tables:\n  people:\n    columns:\n"
-                                      "      code: {generator: format, template: 'DE{:020d}'}\n"))
+        Engine(
+            _plan(
+                tmp_path,
+                config="tables:\n  people:\n    columns:\n"
+                "      code: {generator: format, template: 'DE{:020d}'}\n",
+            )
+        )

@@ -75,11 +75,14 @@ def test_range_fanout_sets_rows_and_parent_sums_match(tmp_path):
     assert plan.table("order_items").rows == items.height != 123456
     assert per_order["len"].max() <= 6
     assert items["order_id"].is_sorted()  # children laid out in parent order
-    expected = (items.with_columns(amount=pl.col("quantity") * pl.col("unit_price")
-                                   .cast(pl.Float64))
-                .group_by("order_id").agg(pl.col("amount").sum()))
-    joined = orders.join(expected, left_on="id", right_on="order_id", how="left") \
-        .with_columns(pl.col("amount").fill_null(0.0))
+    expected = (
+        items.with_columns(amount=pl.col("quantity") * pl.col("unit_price").cast(pl.Float64))
+        .group_by("order_id")
+        .agg(pl.col("amount").sum())
+    )
+    joined = orders.join(expected, left_on="id", right_on="order_id", how="left").with_columns(
+        pl.col("amount").fill_null(0.0)
+    )
     assert (joined["total"].cast(pl.Float64) - joined["amount"]).abs().max() < 0.005
     assert (orders["total"].cast(pl.Float64) == 0).sum() > 0  # min 0: childless orders
 
@@ -103,19 +106,23 @@ def test_zipf_fixed_offset_and_trees(tmp_path):
     staff = frames["staff"]
     roots = staff.filter(pl.col("boss_id").is_null())
     assert roots.height == 10 and roots["id"].to_list() == list(range(1, 11))
-    assert (staff.filter(pl.col("boss_id").is_not_null())
-            .select((pl.col("boss_id") < pl.col("id")).all()).item())
+    assert (
+        staff.filter(pl.col("boss_id").is_not_null())
+        .select((pl.col("boss_id") < pl.col("id")).all())
+        .item()
+    )
     self_mentors = staff.filter(pl.col("mentor_id") == pl.col("id"))
     assert self_mentors.height == 50  # NOT NULL roots point to themselves
 
 
 def test_impossible_fanout_and_misuse_are_reported(tmp_path):
-    config = CONFIG.replace("rows: 1000\n    columns:\n      order_id: {generator: fk, "
-                            "distribution: fixed, count: 2}",
-                            "rows: 1001\n    columns:\n      order_id: {generator: fk, "
-                            "distribution: fixed, count: 2}")
-    config = config.replace("quantity: {generator: uniform_int, min: 1, max: 4}",
-                            "quantity: {generator: fk}")
+    config = CONFIG.replace(
+        "rows: 1000\n    columns:\n      order_id: {generator: fk, distribution: fixed, count: 2}",
+        "rows: 1001\n    columns:\n      order_id: {generator: fk, distribution: fixed, count: 2}",
+    )
+    config = config.replace(
+        "quantity: {generator: uniform_int, min: 1, max: 4}", "quantity: {generator: fk}"
+    )
     with pytest.raises(SchemaError) as error:
         _load(tmp_path, config)
     message = str(error.value)

@@ -221,8 +221,9 @@ def test_batches_group_equal_chunk_keys_parents_first(project):
     (plan,) = load_plans(Settings.from_env())
     (batch,) = cli.plan_batches(plan)  # one chunk each: a single run, Dagster orders the steps
     assert batch.tables == ["Customer", "orders", "order_lines"]
-    assert len(batch.checks) == sum(len(table_constraints(t.table)) + has_text_columns(t)
-                                    for t in plan.tables.values())
+    assert len(batch.checks) == sum(
+        len(table_constraints(t.table)) + has_text_columns(t) for t in plan.tables.values()
+    )
 
 
 def test_children_follow_their_parents_by_automation(project):

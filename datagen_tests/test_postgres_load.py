@@ -29,8 +29,12 @@ def _apply_ddl(url: str, path) -> None:
     psql = shutil.which("psql")
     if psql is None:
         pytest.fail("psql is required to apply the original DDL")
-    subprocess.run([psql, url, "-q", "-v", "ON_ERROR_STOP=1", "-f", str(path)], check=True,
-                   capture_output=True, text=True)
+    subprocess.run(
+        [psql, url, "-q", "-v", "ON_ERROR_STOP=1", "-f", str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
 
 
 def _load(url: str, schema_path, rows: int = ROWS, config_path=None) -> dict[str, int]:
@@ -45,8 +49,8 @@ def _load(url: str, schema_path, rows: int = ROWS, config_path=None) -> dict[str
         connection.commit()
         for key, table_plan in plan.tables.items():
             count = connection.execute(
-                psycopg.sql.SQL("SELECT count(*) FROM {}").format(
-                    qualified_name(table_plan.table))).fetchone()[0]
+                psycopg.sql.SQL("SELECT count(*) FROM {}").format(qualified_name(table_plan.table))
+            ).fetchone()[0]
             assert count == loaded[key] == table_plan.rows, key
     return loaded
 
@@ -159,13 +163,16 @@ def test_copy_round_trips_awkward_values(fresh_database):
     url = fresh_database("roundtrip")
     ddl = "CREATE TABLE r (id int PRIMARY KEY, tags text[], note text, took interval, b bytea);"
     table = parse_ddl(ddl, "postgres").table("r")
-    frame = pl.DataFrame({
-        "id": [1, 2, 3],
-        "tags": [["x\\y", 'q"z', None], [], None],
-        "note": ["", None, 'a,"b"\nc\\N'],
-        "took": [dt.timedelta(days=1, microseconds=5), None, None],
-        "b": [b"\x00\xff", b"", None],
-    }, schema_overrides={"took": pl.Duration("us")})
+    frame = pl.DataFrame(
+        {
+            "id": [1, 2, 3],
+            "tags": [["x\\y", 'q"z', None], [], None],
+            "note": ["", None, 'a,"b"\nc\\N'],
+            "took": [dt.timedelta(days=1, microseconds=5), None, None],
+            "b": [b"\x00\xff", b"", None],
+        },
+        schema_overrides={"took": pl.Duration("us")},
+    )
     with psycopg.connect(url) as connection:
         connection.execute(ddl)
         copy_frame(connection, table, frame)

@@ -38,17 +38,33 @@ def test_every_impossibility_is_reported(tmp_path):
     report = preflight(plan, sample_rows=0)
     text = "\n".join(str(p) for p in report.problems)
     assert not report.ok
-    for fragment in ("t.flag", "only 2 distinct", "t.size", "only 3 distinct", "t.code",
-                     "t.tiny", "only 32,767", "t.odd", "more than SMALLINT", "t.band",
-                     "contradict", "t.pick", "IN list", "t.parent_id", "0 rows", "x.yaml"):
+    for fragment in (
+        "t.flag",
+        "only 2 distinct",
+        "t.size",
+        "only 3 distinct",
+        "t.code",
+        "t.tiny",
+        "only 32,767",
+        "t.odd",
+        "more than SMALLINT",
+        "t.band",
+        "contradict",
+        "t.pick",
+        "IN list",
+        "t.parent_id",
+        "0 rows",
+        "x.yaml",
+    ):
         assert fragment in text, fragment
     with pytest.raises(Exception, match="problem"):
         report.raise_for_problems()
 
 
 def test_estimates_for_a_feasible_dataset():
-    dataset = load_dataset(REPO / "schemas" / "shop.sql", REPO / "schemas" / "shop.yaml",
-                           Settings(scale=0.1))
+    dataset = load_dataset(
+        REPO / "schemas" / "shop.sql", REPO / "schemas" / "shop.yaml", Settings(scale=0.1)
+    )
     report = preflight(plan_dataset(dataset))
     assert report.ok, report.problems
     items = report.estimates["order_items"]

@@ -19,9 +19,27 @@ from datagen_assets.plan.plan import plan_dataset
 from datagen_assets.plan.preflight import preflight
 from datagen_assets.settings import Settings
 
-TYPES = ["smallint", "integer", "bigint", "numeric(6,2)", "real", "text", "varchar(5)",
-         "varchar(30)", "char(4)", "boolean", "date", "timestamp", "timestamptz", "uuid",
-         "jsonb", "bytea", "interval", "time", "inet"]
+TYPES = [
+    "smallint",
+    "integer",
+    "bigint",
+    "numeric(6,2)",
+    "real",
+    "text",
+    "varchar(5)",
+    "varchar(30)",
+    "char(4)",
+    "boolean",
+    "date",
+    "timestamp",
+    "timestamptz",
+    "uuid",
+    "jsonb",
+    "bytea",
+    "interval",
+    "time",
+    "inet",
+]
 KEY_TYPES = ["integer", "bigint", "varchar(12)", "char(6)", "uuid", "date", "text"]
 
 
@@ -46,27 +64,40 @@ def schemas(draw):
             for column, column_type in parent_pk:
                 names.append(f"fk{target}_{column}")
                 columns.append((names[-1], column_type, not nullable))
-            constraints.append(f"FOREIGN KEY ({', '.join(names)}) REFERENCES t{target} "
-                               f"({', '.join(c for c, _ in parent_pk)})")
+            constraints.append(
+                f"FOREIGN KEY ({', '.join(names)}) REFERENCES t{target} "
+                f"({', '.join(c for c, _ in parent_pk)})"
+            )
         plain = [c for c, ty, _ in columns if c.startswith("c")]
         if plain and draw(st.booleans()):
             unique = draw(st.sampled_from(plain))
             unique_type = next(ty for c, ty, _ in columns if c == unique)
             if unique_type != "boolean":  # jsonb: pre-flight must refuse it
                 constraints.append(f"UNIQUE ({unique})")
-        numeric = [c for c, ty, _ in columns
-                   if c.startswith("c") and ty in ("smallint", "integer", "bigint")]
+        numeric = [
+            c
+            for c, ty, _ in columns
+            if c.startswith("c") and ty in ("smallint", "integer", "bigint")
+        ]
         if numeric and draw(st.booleans()):
             constraints.append(f"CHECK ({numeric[0]} BETWEEN 10 AND 20)")
         constraints.insert(0, f"PRIMARY KEY ({', '.join(pk)})")
         body = [f"{c} {ty}{' NOT NULL' if not_null else ''}" for c, ty, not_null in columns]
-        tables.append({"name": name, "pk": [(c, ty) for c, ty, _ in columns[:pk_size]],
-                       "ddl": f"CREATE TABLE {name} ({', '.join(body + constraints)});"})
+        tables.append(
+            {
+                "name": name,
+                "pk": [(c, ty) for c, ty, _ in columns[:pk_size]],
+                "ddl": f"CREATE TABLE {name} ({', '.join(body + constraints)});",
+            }
+        )
     return "\n".join(t["ddl"] for t in tables)
 
 
-@settings(max_examples=80, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(ddl=schemas(), rows=st.integers(1, 300), seed=st.integers(0, 2**31))
 def test_generated_frames_satisfy_their_constraints(tmp_path_factory, ddl, rows, seed):
     folder = tmp_path_factory.mktemp("prop")
@@ -75,8 +106,9 @@ def test_generated_frames_satisfy_their_constraints(tmp_path_factory, ddl, rows,
     plan = plan_dataset(load_dataset(folder / "p.sql", folder / "p.yaml", Settings()))
     report = preflight(plan, sample_rows=0)
     if not report.ok:  # only a UNIQUE narrowed by a CHECK range can be impossible here
-        assert all("can hold only" in p.message or "by construction" in p.message
-                   for p in report.problems), report.problems
+        assert all(
+            "can hold only" in p.message or "by construction" in p.message for p in report.problems
+        ), report.problems
         return
     engine = Engine(plan)
     frames = {key: engine.generate(key, 0, tp.rows) for key, tp in plan.tables.items()}

@@ -413,7 +413,9 @@ def test_a_small_table_scale_keeps_at_least_one_row(project):
 
     dataset = dataset_named(Settings.from_env(), "tiny")
     config = RequestConfig(
-        request_id="small", dataset="tiny", output_url="unused",
+        request_id="small",
+        dataset="tiny",
+        output_url="unused",
         table_scale={"Customer": 0.001, "orders": 0.5},
     )
     plan = varied_plan(dataset, config)

@@ -55,15 +55,23 @@ def _assert_distinct(values: pl.Series, length: int, folded: bool) -> None:
 
 
 def test_faker_override_on_varchar4_makes_20000_distinct_values(tmp_path):
-    plan = _plan(tmp_path, "CREATE TABLE t (id serial PRIMARY KEY, c varchar(4) UNIQUE);",
-                 "tables: {t: {columns: {c: {generator: faker, provider: city}}}}\n", 20_000)
+    plan = _plan(
+        tmp_path,
+        "CREATE TABLE t (id serial PRIMARY KEY, c varchar(4) UNIQUE);",
+        "tables: {t: {columns: {c: {generator: faker, provider: city}}}}\n",
+        20_000,
+    )
     assert _problems(plan) == []
     _assert_distinct(_column(plan, "t", "c"), 4, folded=True)
 
 
 def test_faker_suffix_keeps_the_pooled_text_where_there_is_room(tmp_path):
-    plan = _plan(tmp_path, "CREATE TABLE t (id serial PRIMARY KEY, c varchar(40) UNIQUE);",
-                 "tables: {t: {columns: {c: {generator: faker, provider: city}}}}\n", 500)
+    plan = _plan(
+        tmp_path,
+        "CREATE TABLE t (id serial PRIMARY KEY, c varchar(40) UNIQUE);",
+        "tables: {t: {columns: {c: {generator: faker, provider: city}}}}\n",
+        500,
+    )
     values = _column(plan, "t", "c")
     assert values.str.contains(r"^[^-].*-[0-9A-Z]+$").all()
     assert values.n_unique() == 500
@@ -89,8 +97,9 @@ CASES = [
 
 @pytest.mark.parametrize("dialect", ["postgres", "mysql"])
 @pytest.mark.parametrize(("column_type", "column_config", "capacity"), CASES)
-def test_short_unique_columns_fill_to_capacity_and_no_further(tmp_path, dialect, column_type,
-                                                              column_config, capacity):
+def test_short_unique_columns_fill_to_capacity_and_no_further(
+    tmp_path, dialect, column_type, column_config, capacity
+):
     ddl = f"CREATE TABLE t (id serial PRIMARY KEY, c {column_type} NOT NULL UNIQUE);"
     config = f"tables: {{t: {{columns: {{c: {column_config}}}}}}}\n" if column_config else "{}\n"
     plan = _plan(tmp_path, ddl, config, capacity, dialect)
@@ -113,8 +122,12 @@ def test_short_unique_columns_fill_to_capacity_and_no_further(tmp_path, dialect,
     ],
 )
 def test_keys_that_would_be_cut_are_preflight_problems(tmp_path, column_config, message):
-    plan = _plan(tmp_path, "CREATE TABLE t (id serial PRIMARY KEY, c varchar(6) UNIQUE);",
-                 f"tables: {{t: {{columns: {{c: {column_config}}}}}}}\n", 10)
+    plan = _plan(
+        tmp_path,
+        "CREATE TABLE t (id serial PRIMARY KEY, c varchar(6) UNIQUE);",
+        f"tables: {{t: {{columns: {{c: {column_config}}}}}}}\n",
+        10,
+    )
     problems = _problems(plan)
     assert len(problems) == 1 and "t.c:" in problems[0] and message in problems[0]
 
@@ -132,10 +145,13 @@ CREATE TABLE users (
 """
 
 
-@settings(max_examples=12, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=st.sampled_from([1, 37, 1295, 1296, 1297, 20_000]),
-       dialect=st.sampled_from(["postgres", "mysql", "tsql"]))
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.sampled_from([1, 37, 1295, 1296, 1297, 20_000]),
+    dialect=st.sampled_from(["postgres", "mysql", "tsql"]),
+)
 def test_semantic_defaults_on_short_unique_columns_stay_distinct(tmp_path, rows, dialect):
     plan = _plan(tmp_path, SEMANTIC, "{}\n", rows, dialect)
     assert _problems(plan) == []
@@ -146,10 +162,12 @@ def test_semantic_defaults_on_short_unique_columns_stay_distinct(tmp_path, rows,
 
 
 def test_chunks_equal_the_whole_column(tmp_path):
-    plan = _plan(tmp_path, "CREATE TABLE t (id serial PRIMARY KEY, c varchar(3) UNIQUE, "
-                 "e varchar(9) UNIQUE);",
-                 "tables: {t: {columns: {c: {generator: faker, provider: city}, "
-                 "e: {generator: email}}}}\n", 3000)
+    plan = _plan(
+        tmp_path,
+        "CREATE TABLE t (id serial PRIMARY KEY, c varchar(3) UNIQUE, e varchar(9) UNIQUE);",
+        "tables: {t: {columns: {c: {generator: faker, provider: city}, e: {generator: email}}}}\n",
+        3000,
+    )
     whole = generate(plan, "t", 0, 3000)
     parts = pl.concat([generate(plan, "t", start, start + 700) for start in range(0, 3000, 700)])
     assert whole.equals(parts)

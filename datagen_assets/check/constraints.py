@@ -517,9 +517,7 @@ def check_row_count(
 # ---------------------------------------------------------------------------- helpers
 
 
-def connect_tables(
-    *tables: TableFiles, con: duckdb.DuckDBPyConnection | None = None
-) -> connect:
+def connect_tables(*tables: TableFiles, con: duckdb.DuckDBPyConnection | None = None) -> connect:
     """A DuckDB connection that can read the chunks of `tables` (see `check/duckdb_sql.py`)."""
     return connect([f for t in tables for f in t.chunks.values()], con=con)
 

@@ -64,7 +64,8 @@ def translate_checks(table: Table) -> CheckRules:
     rules = CheckRules()
     checks = list(table.checks) + [
         Check(_rename_value(check.expression, column.name), check.sql, check.name)
-        for column in table.columns for check in column.domain_checks
+        for column in table.columns
+        for check in column.domain_checks
     ]
     columns = set(table.column_names)
     for check in checks:
@@ -75,10 +76,12 @@ def translate_checks(table: Table) -> CheckRules:
 
 def _rename_value(expression: exp.Expression, column: str) -> exp.Expression:
     """A domain's CHECK speaks of VALUE; on a column it means that column."""
+
     def swap(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.Column) and node.name.upper() == "VALUE":
             return exp.column(column)
         return node
+
     return expression.copy().transform(swap)
 
 
@@ -155,8 +158,11 @@ def _apply(node: exp.Expression, rules: CheckRules, columns: set[str]) -> bool:
         return False
     if type(node) in _OPS:
         return _comparison(_OPS[type(node)], node.this, node.expression, rules, columns)
-    if isinstance(node, exp.Is) and isinstance(node.expression, exp.Null) and node.args.get(
-            "negate"):
+    if (
+        isinstance(node, exp.Is)
+        and isinstance(node.expression, exp.Null)
+        and node.args.get("negate")
+    ):
         column = _column(node.this, columns)
         if column:
             rules.not_null.add(column)
@@ -175,8 +181,9 @@ def _apply(node: exp.Expression, rules: CheckRules, columns: set[str]) -> bool:
         column = _column(node.this, columns)
         ok, pattern = _literal(node.expression)
         if column and ok and isinstance(pattern, str):
-            rules.patterns[column] = (pattern if isinstance(node, exp.RegexpLike)
-                                      else like_to_regex(pattern))
+            rules.patterns[column] = (
+                pattern if isinstance(node, exp.RegexpLike) else like_to_regex(pattern)
+            )
             return True
         return False
     if isinstance(node, exp.EQ):
@@ -209,8 +216,9 @@ def like_to_regex(pattern: str) -> str:
     return "^" + "".join(out) + "$"
 
 
-def _comparison(op: str, left: exp.Expression, right: exp.Expression, rules: CheckRules,
-                columns: set[str]) -> bool:
+def _comparison(
+    op: str, left: exp.Expression, right: exp.Expression, rules: CheckRules, columns: set[str]
+) -> bool:
     left_column, right_column = _column(left, columns), _column(right, columns)
     if left_column and right_column:
         if op in ("<", "<="):
@@ -232,8 +240,11 @@ def _null_or(node: exp.Or, rules: CheckRules, columns: set[str]) -> bool:
     be non-NULL, make `a` NULL wherever that column is NULL."""
     sides = [_strip(node.this), _strip(node.expression)]
     for first, rest in (sides, sides[::-1]):
-        if isinstance(first, exp.Is) and isinstance(first.expression, exp.Null) \
-                and not first.args.get("negate"):
+        if (
+            isinstance(first, exp.Is)
+            and isinstance(first.expression, exp.Null)
+            and not first.args.get("negate")
+        ):
             column = _column(first.this, columns)
             if column is None:
                 return False

@@ -41,8 +41,14 @@ TEXT_EDGES = (
     "null",
     "<script>alert(1)</script>",
 )
-DATE_EDGES = (dt.date(1970, 1, 1), dt.date(2000, 2, 29), dt.date(2024, 2, 29),
-              dt.date(1000, 1, 1), dt.date(9999, 12, 31), dt.date(1999, 12, 31))
+DATE_EDGES = (
+    dt.date(1970, 1, 1),
+    dt.date(2000, 2, 29),
+    dt.date(2024, 2, 29),
+    dt.date(1000, 1, 1),
+    dt.date(9999, 12, 31),
+    dt.date(1999, 12, 31),
+)
 TIMESTAMP_EDGES = (
     dt.datetime(1970, 1, 1),
     dt.datetime(2024, 2, 29, 12, 0),
@@ -56,8 +62,13 @@ TIMESTAMP_EDGES = (
 )
 TIME_EDGES = (dt.time(0, 0), dt.time(23, 59, 59, 999999), dt.time(12, 0))
 INTERVAL_EDGES = (dt.timedelta(0), dt.timedelta(microseconds=1), dt.timedelta(days=3650))
-JSON_EDGES = ("{}", "[]", "null", '{"emoji": "🚀", "quote": "\\"", "nested": {"a": [1, 2]}}',
-              '{"big": 9007199254740993}')
+JSON_EDGES = (
+    "{}",
+    "[]",
+    "null",
+    '{"emoji": "🚀", "quote": "\\"", "nested": {"a": [1, 2]}}',
+    '{"big": 9007199254740993}',
+)
 
 
 def edge_pool(column_type: ColumnType, dtype: pl.DataType) -> pl.Series | None:
@@ -75,8 +86,9 @@ def edge_pool(column_type: ColumnType, dtype: pl.DataType) -> pl.Series | None:
         return pl.Series([limit, -limit, 0.0, step, -step]).round(scale).cast(dtype)
     if kind in (TypeKind.REAL, TypeKind.DOUBLE):
         big = 3.4e38 if kind == TypeKind.REAL else 1.7e308
-        return pl.Series([float("nan"), float("inf"), float("-inf"), 0.0, -0.0, big, -big,
-                          1e-30]).cast(dtype)
+        return pl.Series(
+            [float("nan"), float("inf"), float("-inf"), 0.0, -0.0, big, -big, 1e-30]
+        ).cast(dtype)
     if kind in (TypeKind.TEXT, TypeKind.VARCHAR, TypeKind.CHAR):
         values = list(TEXT_EDGES)
         if column_type.length:
@@ -105,8 +117,9 @@ def edge_case_mask(key: int, rows: np.ndarray, fraction: float) -> np.ndarray:
     return rnd.uniform(rnd.stream_key(key, "edge"), rows) < fraction
 
 
-def inject(values: pl.Series, pool: pl.Series, key: int, rows: np.ndarray,
-           fraction: float) -> pl.Series:
+def inject(
+    values: pl.Series, pool: pl.Series, key: int, rows: np.ndarray, fraction: float
+) -> pl.Series:
     """Replace the masked cells with picks from the pool (same dtype as the pool)."""
     mask = edge_case_mask(key, rows, fraction)
     if not mask.any():

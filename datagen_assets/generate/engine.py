@@ -81,8 +81,9 @@ class Engine:
         problems: list[Problem] = []
         self.notes: list[Note] = []
         try:
-            self.pii_categories = categories(plan.dataset.schema,
-                                             plan.dataset.config.pii_overrides())
+            self.pii_categories = categories(
+                plan.dataset.schema, plan.dataset.config.pii_overrides()
+            )
         except SchemaError as error:
             problems.extend(error.problems)
             self.pii_categories = {}
@@ -110,12 +111,15 @@ class Engine:
         rows = np.arange(start, min(stop, table_plan.rows), dtype=np.int64)
         parts = []
         for name, recipe in self.recipes[table_key].items():
-            if recipe.edge_fraction > 0 and edge_pool(recipe.column.type, recipe.dtype) \
-                    is not None:
+            if recipe.edge_fraction > 0 and edge_pool(recipe.column.type, recipe.dtype) is not None:
                 key = rnd.stream_key(self.seed, table_key, name)
                 hit = rows[edge_case_mask(key, rows, recipe.edge_fraction)]
-                parts.append(pl.DataFrame({"row": hit, "column": [name] * len(hit)},
-                                          schema={"row": pl.Int64, "column": pl.String}))
+                parts.append(
+                    pl.DataFrame(
+                        {"row": hit, "column": [name] * len(hit)},
+                        schema={"row": pl.Int64, "column": pl.String},
+                    )
+                )
         if not parts:
             return pl.DataFrame(schema={"row": pl.Int64, "column": pl.String})
         return pl.concat(parts).sort("row", "column")
@@ -151,12 +155,19 @@ class Engine:
             null_fraction = override.null_fraction
             if null_fraction is None:
                 null_fraction = config.null_fraction
-            if (not column.nullable or column.name in rules.not_null
-                    or source is not None and source[0] == "group"):
+            if (
+                not column.nullable
+                or column.name in rules.not_null
+                or source is not None
+                and source[0] == "group"
+            ):
                 null_fraction = 0.0
-            if (null_fraction and source and source[0] == "fk"
-                    and not all(table.column(c).nullable
-                                for c in table.foreign_keys[source[1]].columns)):
+            if (
+                null_fraction
+                and source
+                and source[0] == "fk"
+                and not all(table.column(c).nullable for c in table.foreign_keys[source[1]].columns)
+            ):
                 null_fraction = 0.0
             generator = None
             if override.generator:
@@ -164,9 +175,15 @@ class Engine:
                     self._compile_fanout(table_plan, column.name, override, problems, file)
                     override = ColumnConfig(null_fraction=override.null_fraction)
                 elif source is not None and source[0] == "fk":
-                    problems.append(Problem("is a foreign key column; its values come from the "
-                                            "parent's keys: use generator `fk` to shape them",
-                                            file=file, table=table.key, column=column.name))
+                    problems.append(
+                        Problem(
+                            "is a foreign key column; its values come from the "
+                            "parent's keys: use generator `fk` to shape them",
+                            file=file,
+                            table=table.key,
+                            column=column.name,
+                        )
+                    )
                     continue
             if override.generator:
                 params = dict(override.params)
@@ -175,32 +192,37 @@ class Engine:
                 try:
                     generator = build_generator(override.generator, params)
                 except ValueError as error:
-                    problems.append(Problem(str(error), file=file, table=table.key,
-                                            column=column.name))
+                    problems.append(
+                        Problem(str(error), file=file, table=table.key, column=column.name)
+                    )
                     continue
             folded = False
             if source is not None and source[0] == "group":
                 group = table_plan.keys.groups[source[1]]
                 generator = generator or _carrier_default(column, table, group.radix[-1])
                 if not generator.unique_capable:
-                    problems.append(Problem(
-                        f"is part of a unique key; generator {generator.name!r} cannot "
-                        "guarantee distinct values (use sequence, format, faker, email, "
-                        "pattern, choice or the default)", file=file, table=table.key,
-                        column=column.name))
+                    problems.append(
+                        Problem(
+                            f"is part of a unique key; generator {generator.name!r} cannot "
+                            "guarantee distinct values (use sequence, format, faker, email, "
+                            "pattern, choice or the default)",
+                            file=file,
+                            table=table.key,
+                            column=column.name,
+                        )
+                    )
                     continue
                 if group.carrier == column.name:
                     # CHECK (lower(c) = c) folds the values too: they must survive it
                     folded = group.folded or column.name in rules.cases
-                    problem = _capacity_problem(generator, column, group, folded,
-                                                table_plan.rows)
+                    problem = _capacity_problem(generator, column, group, folded, table_plan.rows)
                     if problem:
-                        problems.append(Problem(problem, file=file, table=table.key,
-                                                column=column.name))
+                        problems.append(
+                            Problem(problem, file=file, table=table.key, column=column.name)
+                        )
                         continue
             elif source is None:
-                generator = generator or _from_checks(column, table, rules) \
-                    or detect(column, table)
+                generator = generator or _from_checks(column, table, rules) or detect(column, table)
                 if isinstance(generator, ByType):
                     generator = self._suggested(table, column) or generator
             recipes[column.name] = ColumnRecipe(
@@ -210,7 +232,8 @@ class Engine:
                 generator=generator,
                 null_fraction=null_fraction,
                 dtype=polars_dtype(column.type),
-                bound=rules.bounds.get(column.name) if source is None or source[0] == "group"
+                bound=rules.bounds.get(column.name)
+                if source is None or source[0] == "group"
                 else None,
                 null_with=tuple(sorted(rules.null_with.get(column.name, ()))),
                 case=rules.cases.get(column.name),
@@ -220,28 +243,45 @@ class Engine:
         _assign_edge_cases(table, rules, recipes, config, table_config)
         self._assign_pii_modes(table, recipes, table_config, problems, file)
         for check in rules.untranslated:
-            columns = tuple(dict.fromkeys(
-                c.name for c in check.expression.find_all(exp.Column)
-                if c.name in recipes))
+            columns = tuple(
+                dict.fromkeys(
+                    c.name for c in check.expression.find_all(exp.Column) if c.name in recipes
+                )
+            )
             if columns and all(recipes[c].source == "generator" for c in columns):
                 self.repairs[table.key].append(Repair(check.sql, columns))
             else:
-                self.notes.append(Note(f"{table.key}: CHECK {check.sql} involves key columns "
-                                       "and is not translated; the data may violate it"))
+                self.notes.append(
+                    Note(
+                        f"{table.key}: CHECK {check.sql} involves key columns "
+                        "and is not translated; the data may violate it"
+                    )
+                )
         for name, recipe in recipes.items():
             if recipe.generator is None:
                 continue
             for dependency in recipe.generator.dependencies(table):
                 if dependency not in table.column_names:
-                    problems.append(Problem(f"depends on unknown column {dependency!r}",
-                                            file=file, table=table.key, column=name))
+                    problems.append(
+                        Problem(
+                            f"depends on unknown column {dependency!r}",
+                            file=file,
+                            table=table.key,
+                            column=name,
+                        )
+                    )
         self._check_parents(table_plan, problems, file)
         for group in table_plan.keys.groups:
             if group.capacity < table_plan.rows:
-                problems.append(Problem(
-                    f"UNIQUE ({', '.join(group.columns)}) can hold only {group.capacity:,} "
-                    f"distinct values, but {table_plan.rows:,} rows are asked for", file=file,
-                    table=table.key, column=group.carrier))
+                problems.append(
+                    Problem(
+                        f"UNIQUE ({', '.join(group.columns)}) can hold only {group.capacity:,} "
+                        f"distinct values, but {table_plan.rows:,} rows are asked for",
+                        file=file,
+                        table=table.key,
+                        column=group.carrier,
+                    )
+                )
         return recipes
 
     def _suggested(self, table: Table, column: Column) -> Generator | None:
@@ -255,14 +295,20 @@ class Engine:
             self.notes.append(Note(f"{table.key}.{column.name}: annotation ignored ({error})"))
             return None
 
-    def _assign_pii_modes(self, table: Table, recipes: dict[str, ColumnRecipe], table_config,
-                          problems: list[Problem], file: str) -> None:
+    def _assign_pii_modes(
+        self,
+        table: Table,
+        recipes: dict[str, ColumnRecipe],
+        table_config,
+        problems: list[Problem],
+        file: str,
+    ) -> None:
         """masked/redacted apply to columns classified as personal data. Asked for one column
         that is a key, it is an error; from the dataset-wide setting, keys stay synthetic."""
         dataset_mode = self.plan.dataset.config.pii_mode
         for name, recipe in recipes.items():
             override = table_config.columns.get(name) if table_config else None
-            mode = (override.pii_mode if override and override.pii_mode else dataset_mode)
+            mode = override.pii_mode if override and override.pii_mode else dataset_mode
             category = self.pii_categories.get((table.key, name), "none")
             if mode == "synthetic" or category == "none":
                 continue
@@ -273,19 +319,30 @@ class Engine:
                 continue
             recipes[name] = replace(recipe, pii_mode=mode, pii_category=category)
 
-    def _compile_fanout(self, table_plan: TablePlan, column: str, override: ColumnConfig,
-                        problems: list[Problem], file: str) -> None:
+    def _compile_fanout(
+        self,
+        table_plan: TablePlan,
+        column: str,
+        override: ColumnConfig,
+        problems: list[Problem],
+        file: str,
+    ) -> None:
         table = table_plan.table
-        fk_index = next((i for i, fk in enumerate(table.foreign_keys) if column in fk.columns),
-                        None)
+        fk_index = next(
+            (i for i, fk in enumerate(table.foreign_keys) if column in fk.columns), None
+        )
         where = {"file": file, "table": table.key, "column": column}
         if fk_index is None:
             problems.append(Problem("generator `fk` needs a foreign key column", **where))
             return
         if table_plan.keys.column_source.get(column) != ("fk", fk_index):
-            problems.append(Problem("this foreign key is part of a unique key, whose "
-                                    "construction decides its parents; `fk` cannot apply",
-                                    **where))
+            problems.append(
+                Problem(
+                    "this foreign key is part of a unique key, whose "
+                    "construction decides its parents; `fk` cannot apply",
+                    **where,
+                )
+            )
             return
         try:
             spec = build_generator(ForeignKeyFanOut.name, override.params)
@@ -295,10 +352,13 @@ class Engine:
         fk = table.foreign_keys[fk_index]
         parent_rows = self.plan.table(fk.ref_table).rows
         if spec.distribution == "fixed" and table_plan.rows > parent_rows * spec.count:
-            problems.append(Problem(
-                f"fan-out of {spec.count} per parent over {parent_rows:,} {fk.ref_table} rows "
-                f"makes at most {parent_rows * spec.count:,} rows, not {table_plan.rows:,}",
-                **where))
+            problems.append(
+                Problem(
+                    f"fan-out of {spec.count} per parent over {parent_rows:,} {fk.ref_table} rows "
+                    f"makes at most {parent_rows * spec.count:,} rows, not {table_plan.rows:,}",
+                    **where,
+                )
+            )
         if spec.roots is not None and fk.ref_table != table.key:
             problems.append(Problem("`roots`/`depth` shape self-references only", **where))
         self.fanouts[(table.key, fk_index)] = spec
@@ -309,8 +369,14 @@ class Engine:
             parent_rows = self.plan.table(fk.ref_table).rows
             nullable = all(table.column(c).nullable for c in fk.columns)
             if parent_rows == 0 and table_plan.rows > 0 and not nullable:
-                problems.append(Problem(f"references {fk.ref_table}, which has 0 rows",
-                                        file=file, table=table.key, column=fk.columns[0]))
+                problems.append(
+                    Problem(
+                        f"references {fk.ref_table}, which has 0 rows",
+                        file=file,
+                        table=table.key,
+                        column=fk.columns[0],
+                    )
+                )
 
 
 def _from_checks(column: Column, table: Table, rules: CheckRules) -> Generator | None:
@@ -323,15 +389,19 @@ def _from_checks(column: Column, table: Table, rules: CheckRules) -> Generator |
         return JsonDocument()
     for greater, smaller, strict in rules.ordered:
         if greater == column.name:
-            temporal = column.type.kind in (TypeKind.DATE, TypeKind.TIMESTAMP,
-                                            TypeKind.TIMESTAMPTZ, TypeKind.TIME)
-            return Offset(column=smaller, min=0, max=7 * 86400 if temporal else 100,
-                          strict=strict)
+            temporal = column.type.kind in (
+                TypeKind.DATE,
+                TypeKind.TIMESTAMP,
+                TypeKind.TIMESTAMPTZ,
+                TypeKind.TIME,
+            )
+            return Offset(column=smaller, min=0, max=7 * 86400 if temporal else 100, strict=strict)
     return None
 
 
-def _couple_ordered_nulls(table: Table, rules: CheckRules,
-                          recipes: dict[str, ColumnRecipe]) -> None:
+def _couple_ordered_nulls(
+    table: Table, rules: CheckRules, recipes: dict[str, ColumnRecipe]
+) -> None:
     """`a > b` derives a from b: where b may be NULL, a must be NULL too (or, when a is NOT
     NULL, b must never be NULL)."""
     for greater, smaller, _ in rules.ordered:
@@ -340,16 +410,21 @@ def _couple_ordered_nulls(table: Table, rules: CheckRules,
         if not table.column(greater).nullable:
             recipes[smaller] = replace(recipes[smaller], null_fraction=0.0)
         elif smaller not in recipes[greater].null_with:
-            recipes[greater] = replace(recipes[greater],
-                                       null_with=recipes[greater].null_with + (smaller,))
+            recipes[greater] = replace(
+                recipes[greater], null_with=recipes[greater].null_with + (smaller,)
+            )
 
 
-def _assign_edge_cases(table: Table, rules: CheckRules, recipes: dict[str, ColumnRecipe],
-                       config, table_config) -> None:
+def _assign_edge_cases(
+    table: Table, rules: CheckRules, recipes: dict[str, ColumnRecipe], config, table_config
+) -> None:
     """Edge cases go only where they cannot break a rule: not in keys or FKs, not in columns
     a CHECK or another column's generator depends on, not in closed domains."""
-    protected = {c for check in table.checks
-                 for c in (col.name for col in check.expression.find_all(exp.Column))}
+    protected = {
+        c
+        for check in table.checks
+        for c in (col.name for col in check.expression.find_all(exp.Column))
+    }
     protected |= set(rules.domains) | {c for pair in rules.ordered for c in pair[:2]}
     protected |= {c for names in rules.null_with.values() for c in names} | set(rules.null_with)
     for recipe in recipes.values():
@@ -357,10 +432,17 @@ def _assign_edge_cases(table: Table, rules: CheckRules, recipes: dict[str, Colum
             protected |= set(recipe.generator.dependencies(table))
     for name, recipe in recipes.items():
         override = table_config.columns.get(name) if table_config else None
-        pct = override.edge_case_pct if override and override.edge_case_pct is not None \
+        pct = (
+            override.edge_case_pct
+            if override and override.edge_case_pct is not None
             else config.edge_case_pct
-        if not pct or recipe.source != "generator" or name in protected \
-                or recipe.column.domain_checks:
+        )
+        if (
+            not pct
+            or recipe.source != "generator"
+            or name in protected
+            or recipe.column.domain_checks
+        ):
             continue
         recipes[name] = replace(recipe, edge_fraction=pct / 100.0)
 
@@ -407,8 +489,7 @@ class _Frame:
     `raw` is what a generator produced (used by same-row dependants), `final` adds NULLs,
     bounds and the column's dtype (what is stored, and what FKs and lookups see)."""
 
-    def __init__(self, engine: Engine, table_plan: TablePlan, rows: np.ndarray,
-                 salt: int = 0):
+    def __init__(self, engine: Engine, table_plan: TablePlan, rows: np.ndarray, salt: int = 0):
         self.engine = engine
         self.salt = salt  # > 0: a redraw of rows that failed a CHECK
         self.table_plan = table_plan
@@ -434,8 +515,9 @@ class _Frame:
 
     def final(self, name: str) -> pl.Series:
         if name not in self._final:
-            repair = next((r for r in self.engine.repairs.get(self.table.key, ())
-                           if name in r.columns), None)
+            repair = next(
+                (r for r in self.engine.repairs.get(self.table.key, ()) if name in r.columns), None
+            )
             if repair is None:
                 self._final[name] = self._final_base(name)
             else:
@@ -447,8 +529,12 @@ class _Frame:
         try:
             passed = _holds(frame, repair.sql)
         except Exception as error:  # noqa: BLE001 - polars SQL has many failure types
-            self.engine.notes.append(Note(f"{self.table.key}: CHECK {repair.sql} cannot be "
-                                          f"evaluated ({type(error).__name__}); not enforced"))
+            self.engine.notes.append(
+                Note(
+                    f"{self.table.key}: CHECK {repair.sql} cannot be "
+                    f"evaluated ({type(error).__name__}); not enforced"
+                )
+            )
             self.engine.repairs[self.table.key].remove(repair)
             for column in repair.columns:
                 self._final[column] = frame[column]
@@ -460,7 +546,8 @@ class _Frame:
             salted = _Frame(self.engine, self.table_plan, self.rows[failing], salt=attempt)
             redrawn = pl.DataFrame([salted._final_base(c) for c in repair.columns])
             frame = frame.with_columns(
-                frame[c].scatter(failing, redrawn[c]) for c in repair.columns)
+                frame[c].scatter(failing, redrawn[c]) for c in repair.columns
+            )
             passed[failing] = _holds(redrawn, repair.sql)
         for column in repair.columns:
             self._final[column] = frame[column]
@@ -471,8 +558,7 @@ class _Frame:
         if recipe.edge_fraction > 0:
             pool = edge_pool(recipe.column.type, recipe.dtype)
             if pool is not None:
-                values = inject(values, pool, self.stream(name), self.rows,
-                                recipe.edge_fraction)
+                values = inject(values, pool, self.stream(name), self.rows, recipe.edge_fraction)
                 values = _conform(values, recipe).alias(name)
         nulls = None
         if recipe.null_fraction > 0 and recipe.source == "generator":  # FKs: _parent_rows
@@ -481,11 +567,13 @@ class _Frame:
             missing = self.final(other).is_null().to_numpy()
             nulls = missing if nulls is None else nulls | missing
         if nulls is not None and nulls.any():
-            values = pl.select(pl.when(pl.Series(nulls)).then(None).otherwise(values)
-                               .alias(name)).to_series()
+            values = pl.select(
+                pl.when(pl.Series(nulls)).then(None).otherwise(values).alias(name)
+            ).to_series()
         if recipe.pii_mode != "synthetic":
-            values = apply_pii_mode(values, recipe.pii_mode, recipe.column, recipe.pii_category,
-                                    self.table).alias(name)
+            values = apply_pii_mode(
+                values, recipe.pii_mode, recipe.column, recipe.pii_category, self.table
+            ).alias(name)
         return values
 
     def _make(self, recipe: ColumnRecipe) -> pl.Series:
@@ -504,12 +592,19 @@ class _Frame:
 
     def _generate(self, recipe: ColumnRecipe, index: np.ndarray | None) -> pl.Series:
         assert recipe.generator is not None
-        draw = Draw(rows=self.rows, key=self.stream(recipe.column.name), column=recipe.column,
-                    table=self.table, seed=self.engine.seed,
-                    locale=self.engine.plan.dataset.config.locale_for(self.table.key,
-                                                                      recipe.column.name),
-                    same_row=self.raw, parent_values=self._parent_values, index=index,
-                    children_sum=self._children_sum, folded=recipe.folded)
+        draw = Draw(
+            rows=self.rows,
+            key=self.stream(recipe.column.name),
+            column=recipe.column,
+            table=self.table,
+            seed=self.engine.seed,
+            locale=self.engine.plan.dataset.config.locale_for(self.table.key, recipe.column.name),
+            same_row=self.raw,
+            parent_values=self._parent_values,
+            index=index,
+            children_sum=self._children_sum,
+            folded=recipe.folded,
+        )
         values = recipe.generator.generate(draw)
         if len(values) != len(self.rows):  # e.g. const over an empty chunk
             values = values.head(len(self.rows))
@@ -566,8 +661,9 @@ class _Frame:
         missing = None
         spec = self.engine.fanouts.get((self.table.key, fk_index))
         if fk.ref_table == self.table.key and spec is not None and spec.roots is not None:
-            picked, roots = fanout.parents_in_tree(key, self.rows, self.table_plan.rows,
-                                                   spec.roots, spec.depth)
+            picked, roots = fanout.parents_in_tree(
+                key, self.rows, self.table_plan.rows, spec.roots, spec.depth
+            )
             missing = roots if nullable else None  # NOT NULL roots point to themselves
         elif fk.ref_table == self.table.key:
             # self reference: point at an earlier row, so hierarchies have no cycles
@@ -582,8 +678,9 @@ class _Frame:
         elif spec is not None and spec.distribution == "fixed":
             picked = np.minimum(self.rows // spec.count, parent_rows - 1)
         elif spec is not None and spec.distribution == "range":
-            picked = fanout.parents_by_range(self.stream("fanout", fk_index), self.rows,
-                                             parent_rows, spec.min, spec.max)
+            picked = fanout.parents_by_range(
+                self.stream("fanout", fk_index), self.rows, parent_rows, spec.min, spec.max
+            )
         else:
             picked = rnd.integers(key, self.rows, 0, parent_rows - 1)
         fraction = self.recipes[fk.columns[0]].null_fraction
@@ -601,8 +698,7 @@ class _Frame:
         ref_column = fk.ref_columns[fk.columns.index(column)]
         values = self.engine.parent_column(fk.ref_table, ref_column, picked)
         if missing is not None and missing.any():
-            values = pl.select(pl.when(pl.Series(missing)).then(None).otherwise(values))\
-                .to_series()
+            values = pl.select(pl.when(pl.Series(missing)).then(None).otherwise(values)).to_series()
         return values
 
     def _children_sum(self, child_key: str, via: str, sql: str) -> pl.Series:
@@ -612,28 +708,41 @@ class _Frame:
         if child_key not in self.engine.plan.tables:
             raise ValueError(f"sum_of_children: no table {child_key!r}")
         child_plan = self.engine.plan.table(child_key)
-        fk_index = next((i for i, fk in enumerate(child_plan.table.foreign_keys)
-                         if via in fk.columns and fk.ref_table == self.table.key), None)
+        fk_index = next(
+            (
+                i
+                for i, fk in enumerate(child_plan.table.foreign_keys)
+                if via in fk.columns and fk.ref_table == self.table.key
+            ),
+            None,
+        )
         spec = self.engine.fanouts.get((child_key, fk_index)) if fk_index is not None else None
         if spec is None or not spec.contiguous:
-            raise ValueError(f"sum_of_children: {child_key}.{via} must reference "
-                             f"{self.table.key} with generator fk, distribution fixed or range")
+            raise ValueError(
+                f"sum_of_children: {child_key}.{via} must reference "
+                f"{self.table.key} with generator fk, distribution fixed or range"
+            )
         if spec.distribution == "fixed":
             starts = self.rows * spec.count
             stops = np.minimum(starts + spec.count, child_plan.rows)
             starts = np.minimum(starts, child_plan.rows)
         else:
             starts, stops = fanout.children_by_range(
-                rnd.stream_key(self.engine.seed, child_key, "fanout", fk_index), self.rows,
-                self.table_plan.rows, spec.min, spec.max)
+                rnd.stream_key(self.engine.seed, child_key, "fanout", fk_index),
+                self.rows,
+                self.table_plan.rows,
+                spec.min,
+                spec.max,
+            )
         lengths = stops - starts
         total = int(lengths.sum())
         offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
         child_rows = np.arange(total, dtype=np.int64) + offsets
         owners = np.repeat(np.arange(len(self.rows)), lengths)
         columns = Expression(sql).columns()
-        frame = pl.DataFrame([self.engine.parent_column(child_key, c, child_rows).alias(c)
-                              for c in columns])
+        frame = pl.DataFrame(
+            [self.engine.parent_column(child_key, c, child_rows).alias(c) for c in columns]
+        )
         values = frame.select(pl.sql_expr(sql).cast(pl.Float64)).to_series().fill_null(0.0)
         sums = np.bincount(owners, weights=values.to_numpy(), minlength=len(self.rows))
         return pl.Series(np.round(sums, 6))
@@ -645,8 +754,9 @@ class _Frame:
                 picked, missing = self._parent_rows(fk_index)
                 values = self.engine.parent_column(fk.ref_table, column, picked)
                 if missing is not None and missing.any():
-                    values = pl.select(pl.when(pl.Series(missing)).then(None)
-                                       .otherwise(values)).to_series()
+                    values = pl.select(
+                        pl.when(pl.Series(missing)).then(None).otherwise(values)
+                    ).to_series()
                 return values
         raise ValueError(f"{self.table.key}.{via} is not a foreign key column")
 
@@ -664,8 +774,11 @@ def _conform(values: pl.Series, recipe: ColumnRecipe) -> pl.Series:
         values = values.clip(-limit, limit)
     if recipe.case and values.dtype == pl.String:
         values = values.str.to_lowercase() if recipe.case == "lower" else values.str.to_uppercase()
-    if kind in (TypeKind.VARCHAR, TypeKind.CHAR) and column_type.length \
-            and values.dtype == pl.String:
+    if (
+        kind in (TypeKind.VARCHAR, TypeKind.CHAR)
+        and column_type.length
+        and values.dtype == pl.String
+    ):
         values = values.str.slice(0, column_type.length)
     if recipe.bound is not None and values.dtype.is_numeric() and recipe.source != "group":
         values = _clip(values, recipe.bound, column_type)
@@ -683,9 +796,13 @@ def _holds(frame: pl.DataFrame, sql: str) -> np.ndarray:
 def _integer_floor(recipe: ColumnRecipe) -> int | None:
     """The smallest value a CHECK lets a default-generated unique integer column take."""
     bound = recipe.bound
-    if (bound is None or bound.low is None or not isinstance(bound.low, (int, float))
-            or recipe.column.type.kind not in INTEGER_BOUNDS
-            or not isinstance(recipe.generator, ByType)):
+    if (
+        bound is None
+        or bound.low is None
+        or not isinstance(bound.low, (int, float))
+        or recipe.column.type.kind not in INTEGER_BOUNDS
+        or not isinstance(recipe.generator, ByType)
+    ):
         return None
     low = int(bound.low) + (1 if bound.low_strict else 0)
     return max(low, INTEGER_BOUNDS[recipe.column.type.kind][0])

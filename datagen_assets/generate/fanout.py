@@ -18,8 +18,9 @@ from datagen_assets.generate import random as rnd
 
 def range_counts(key: int, parent_rows: int, low: int, high: int) -> np.ndarray:
     """Children per parent for `range`: a hashed count in [low, high] for each parent."""
-    return rnd.integers(rnd.stream_key(key, "counts"), np.arange(parent_rows, dtype=np.int64),
-                        low, high)
+    return rnd.integers(
+        rnd.stream_key(key, "counts"), np.arange(parent_rows, dtype=np.int64), low, high
+    )
 
 
 @lru_cache(maxsize=64)
@@ -32,14 +33,16 @@ def range_total(key: int, parent_rows: int, low: int, high: int) -> int:
     return int(_range_bounds(key, parent_rows, low, high)[-1]) if parent_rows else 0
 
 
-def parents_by_range(key: int, rows: np.ndarray, parent_rows: int, low: int,
-                     high: int) -> np.ndarray:
+def parents_by_range(
+    key: int, rows: np.ndarray, parent_rows: int, low: int, high: int
+) -> np.ndarray:
     ends = _range_bounds(key, parent_rows, low, high)
     return np.searchsorted(ends, rows, side="right").astype(np.int64)
 
 
-def children_by_range(key: int, parents: np.ndarray, parent_rows: int, low: int,
-                      high: int) -> tuple[np.ndarray, np.ndarray]:
+def children_by_range(
+    key: int, parents: np.ndarray, parent_rows: int, low: int, high: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Start and stop child rows of each parent."""
     ends = _range_bounds(key, parent_rows, low, high)
     stops = ends[parents]
@@ -71,8 +74,9 @@ def tree_levels(rows: int, roots: float, depth: int) -> np.ndarray:
     return np.array(bounds, dtype=np.int64)
 
 
-def parents_in_tree(key: int, rows: np.ndarray, table_rows: int, roots: float,
-                    depth: int) -> tuple[np.ndarray, np.ndarray]:
+def parents_in_tree(
+    key: int, rows: np.ndarray, table_rows: int, roots: float, depth: int
+) -> tuple[np.ndarray, np.ndarray]:
     """(parent row, is root) per row: a row of level L picks a parent in level L-1."""
     bounds = tree_levels(table_rows, roots, depth)
     level = np.searchsorted(bounds, rows, side="right") - 1

@@ -106,8 +106,9 @@ def explain_change(previous: Mapping[str, Any] | None, current: Fingerprint) -> 
             if before.faker and before.faker != current.faker
             else "Faker"
         )
-        listed = ", ".join(changed[:10]) + (f" and {len(changed) - 10} more" if len(changed) > 10
-                                             else "")
+        listed = ", ".join(changed[:10]) + (
+            f" and {len(changed) - 10} more" if len(changed) > 10 else ""
+        )
         reasons.append(f"{faker} changed the values of pool(s) {listed}")
     return "; ".join(reasons) or "the content hash changed"
 

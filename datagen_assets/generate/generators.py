@@ -117,8 +117,10 @@ def build_generator(name: str, params: dict[str, Any]) -> Generator:
     allowed = {f.name for f in fields(cls)}  # type: ignore[arg-type]
     unknown = sorted(set(params) - allowed)
     if unknown:
-        raise ValueError(f"generator {name!r} has no parameter(s) {', '.join(unknown)} "
-                         f"(allowed: {', '.join(sorted(allowed)) or 'none'})")
+        raise ValueError(
+            f"generator {name!r} has no parameter(s) {', '.join(unknown)} "
+            f"(allowed: {', '.join(sorted(allowed)) or 'none'})"
+        )
     try:
         return cls(**params)
     except (TypeError, ValueError) as error:
@@ -137,8 +139,11 @@ class Const(Generator):
     value: Any = None
 
     def generate(self, draw: Draw) -> pl.Series:
-        return pl.Series([self.value]).extend_constant(self.value, len(draw.rows) - 1) \
-            if len(draw.rows) else pl.Series([], dtype=pl.Null)
+        return (
+            pl.Series([self.value]).extend_constant(self.value, len(draw.rows) - 1)
+            if len(draw.rows)
+            else pl.Series([], dtype=pl.Null)
+        )
 
 
 @register
@@ -248,8 +253,13 @@ class LogNormal(Generator):
 
     def generate(self, draw: Draw) -> pl.Series:
         values = np.exp(math.log(self.median) + self.sigma * rnd.normal(draw.key, draw.rows))
-        return pl.Series(np.clip(np.round(values, self.decimals) if self.decimals is not None
-                                 else values, self.min, self.max))
+        return pl.Series(
+            np.clip(
+                np.round(values, self.decimals) if self.decimals is not None else values,
+                self.min,
+                self.max,
+            )
+        )
 
 
 @register
@@ -278,8 +288,11 @@ class Choice(Generator):
             raise ValueError("values must not be empty")
         if self.weights is not None:
             object.__setattr__(self, "weights", tuple(float(w) for w in self.weights))
-            if len(self.weights) != len(self.values) or min(self.weights) < 0 or \
-                    sum(self.weights) <= 0:
+            if (
+                len(self.weights) != len(self.values)
+                or min(self.weights) < 0
+                or sum(self.weights) <= 0
+            ):
                 raise ValueError("weights must be as many as values, >= 0, not all 0")
 
     def generate(self, draw: Draw) -> pl.Series:
@@ -315,8 +328,9 @@ class Choice(Generator):
         return distinct
 
 
-def _read_choices(file: str, column: str | None,
-                  weight_column: str | None) -> tuple[tuple, tuple | None]:
+def _read_choices(
+    file: str, column: str | None, weight_column: str | None
+) -> tuple[tuple, tuple | None]:
     """Values (and weights) of one column of a CSV or Excel file, read once at load."""
     path = str(file)
     try:
@@ -408,8 +422,10 @@ class Uuid(Generator):
     def unique_capacity(self, column: Column, folded: bool) -> int | None:
         length = string_length(column)
         if length and length < 36:
-            raise ValueError(f"uuid makes 36-character values, longer than the column's "
-                             f"{length}: cut, they could repeat")
+            raise ValueError(
+                f"uuid makes 36-character values, longer than the column's "
+                f"{length}: cut, they could repeat"
+            )
         return None
 
 
@@ -520,8 +536,9 @@ class TimeSeries(Generator):
             seconds = (week * 7 + weekday) * 86400.0 + (9.0 + hour) * 3600.0
         elif self.pattern == "daily_peak":
             day = np.floor(seconds / 86400.0)
-            hour = np.clip(self.peak_hour + 2.5 * rnd.normal(draw.stream("peak"), draw.rows),
-                           0.0, 23.999)
+            hour = np.clip(
+                self.peak_hour + 2.5 * rnd.normal(draw.stream("peak"), draw.rows), 0.0, 23.999
+            )
             seconds = day * 86400.0 + hour * 3600.0
         micros = np.round((start + seconds) * 1e6).astype(np.int64)
         return pl.Series(micros).cast(pl.Datetime("us"))
@@ -575,8 +592,9 @@ class UniformDate(Generator):
     def generate(self, draw: Draw) -> pl.Series:
         low = (_instant(self.min) - EPOCH).days
         high = (_instant(self.max) - EPOCH).days
-        return pl.Series(rnd.integers(draw.key, draw.rows, low, high).astype(np.int32)) \
-            .cast(pl.Date)
+        return pl.Series(rnd.integers(draw.key, draw.rows, low, high).astype(np.int32)).cast(
+            pl.Date
+        )
 
 
 @register
@@ -598,8 +616,7 @@ class Offset(Generator):
         return () if self.via else (self.column,)
 
     def generate(self, draw: Draw) -> pl.Series:
-        base = (draw.parent_values(self.via, self.column) if self.via
-                else draw.same_row(self.column))
+        base = draw.parent_values(self.via, self.column) if self.via else draw.same_row(self.column)
         if base.dtype == pl.Date:
             low, high = math.ceil(self.min / 86400), max(math.floor(self.max / 86400), 1)
             days = rnd.integers(draw.key, draw.rows, max(low, int(self.strict)), high)
@@ -610,8 +627,9 @@ class Offset(Generator):
             return base + pl.Series(seconds * 1_000_000).cast(pl.Duration("us"))
         if base.dtype.is_integer():
             low = max(math.ceil(self.min), int(self.strict))
-            return base + pl.Series(rnd.integers(draw.key, draw.rows, low,
-                                                 max(math.floor(self.max), low)))
+            return base + pl.Series(
+                rnd.integers(draw.key, draw.rows, low, max(math.floor(self.max), low))
+            )
         amount = self.min + rnd.uniform(draw.key, draw.rows) * (self.max - self.min)
         if self.strict:
             amount = np.maximum(amount, 0.01)
@@ -656,8 +674,10 @@ class Format(Generator):
         if "{" not in self.template or "}" not in self.template:
             raise ValueError("template needs a {} placeholder, e.g. SKU-{:08d}")
         if not 1 <= self._digits() <= 18:
-            raise ValueError("format numbers have 1 to 18 digits (a 64-bit range); put fixed "
-                             "digits in the template text")
+            raise ValueError(
+                "format numbers have 1 to 18 digits (a 64-bit range); put fixed "
+                "digits in the template text"
+            )
 
     def _parts(self) -> tuple[str, int, str]:
         """(text before the number, its zero-padded width or 0, text after it)."""
@@ -693,7 +713,8 @@ class Format(Generator):
                 raise ValueError(
                     f"format {self.template!r} makes values of up to {needed} characters "
                     f"that must stay whole, longer than the column's {length}: cut, they "
-                    "would repeat")
+                    "would repeat"
+                )
         return 10**digits
 
 
@@ -741,15 +762,17 @@ class ProductName(Generator):
     ADJECTIVES: ClassVar[tuple[str, ...]] = tuple(
         "Sleek Rustic Ergonomic Compact Durable Elegant Practical Smart Classic Modern Premium "
         "Lightweight Portable Handmade Vintage Deluxe Essential Gorgeous Fantastic Incredible "
-        "Intelligent Refined Small Large Generic Licensed Awesome Tasty Soft Sturdy".split())
+        "Intelligent Refined Small Large Generic Licensed Awesome Tasty Soft Sturdy".split()
+    )
     MATERIALS: ClassVar[tuple[str, ...]] = tuple(
         "Steel Wooden Cotton Leather Plastic Granite Bamboo Ceramic Glass Rubber Concrete "
-        "Aluminum Bronze Silk Wool Marble Copper Linen Oak Titanium".split())
+        "Aluminum Bronze Silk Wool Marble Copper Linen Oak Titanium".split()
+    )
     NOUNS: ClassVar[tuple[str, ...]] = tuple(
         "Chair Table Lamp Keyboard Mouse Shirt Shoes Hat Gloves Bag Bottle Mug Plate Bowl Knife "
         "Speaker Headphones Watch Wallet Backpack Blanket Pillow Towel Clock Mirror Notebook Pen "
-        "Camera Charger Cable Tent Ball Bicycle Jacket Scarf Sofa Desk Shelf Kettle Toaster"
-        .split())
+        "Camera Charger Cable Tent Ball Bicycle Jacket Scarf Sofa Desk Shelf Kettle Toaster".split()
+    )
 
     def generate(self, draw: Draw) -> pl.Series:
         adjective = draw.pick(pl.Series(self.ADJECTIVES), "adjective")
@@ -758,8 +781,10 @@ class ProductName(Generator):
         three = pl.Series(rnd.uniform(draw.stream("three"), draw.rows) < self.three_words)
         frame = pl.DataFrame({"a": adjective, "m": material, "n": noun, "t": three})
         return frame.select(
-            pl.when(pl.col("t")).then(pl.concat_str(["a", "m", "n"], separator=" "))
-            .otherwise(pl.concat_str(["a", "n"], separator=" "))).to_series()
+            pl.when(pl.col("t"))
+            .then(pl.concat_str(["a", "m", "n"], separator=" "))
+            .otherwise(pl.concat_str(["a", "n"], separator=" "))
+        ).to_series()
 
 
 @register
@@ -785,13 +810,17 @@ class Email(Generator):
     def generate(self, draw: Draw) -> pl.Series:
         deps = self.dependencies(draw.table)
         if self.first_name in deps:
-            local = (draw.same_row(self.first_name).str.to_lowercase() + "."
-                     + draw.same_row(self.last_name).str.to_lowercase())
+            local = (
+                draw.same_row(self.first_name).str.to_lowercase()
+                + "."
+                + draw.same_row(self.last_name).str.to_lowercase()
+            )
             local = local.str.replace_all(r"[^a-z0-9.]", "").str.strip_chars(".")
             # names in other scripts (ja_JP, zh_CN, hi_IN) leave nothing ASCII: use a user name
             fallback = draw.pick(faker_pool("user_name", "en_US", 2000, draw.seed), "user")
-            local = pl.select(pl.when(local.str.len_chars() >= 2).then(local)
-                              .otherwise(fallback)).to_series()
+            local = pl.select(
+                pl.when(local.str.len_chars() >= 2).then(local).otherwise(fallback)
+            ).to_series()
         else:
             local = draw.pick(draw.pool("user_name"), "user").str.to_lowercase()
         domain = draw.pick(pl.Series(list(self.domains)), "domain")
@@ -812,18 +841,27 @@ class Email(Generator):
         return 10**length - 1 if length else None
 
 
-def _email_within(local: pl.Series, token: pl.Series, domain: pl.Series,
-                  length: int) -> pl.Series:
+def _email_within(local: pl.Series, token: pl.Series, domain: pl.Series, length: int) -> pl.Series:
     """`local.token@domain` within `length` characters, cutting the local part, then the
     domain, never the token: it is the text between the last `.` before the first `@` (or
     the start) and that `@`, or after the last `.` when the domain was cut away entirely, so
     distinct tokens stay distinct values, also after case folding (digits have no case)."""
     frame = pl.DataFrame({"l": local, "t": token, "d": domain})
-    room = (pl.lit(length) - pl.col("t").str.len_chars().cast(pl.Int64) - 2
-            - pl.col("d").str.len_chars().cast(pl.Int64))  # signed: may fall below 0
-    with_local = pl.concat_str([pl.col("l").str.slice(0, room.clip(1)).str.strip_chars_end("."),
-                                pl.lit("."),
-                                pl.col("t"), pl.lit("@"), pl.col("d")])
+    room = (
+        pl.lit(length)
+        - pl.col("t").str.len_chars().cast(pl.Int64)
+        - 2
+        - pl.col("d").str.len_chars().cast(pl.Int64)
+    )  # signed: may fall below 0
+    with_local = pl.concat_str(
+        [
+            pl.col("l").str.slice(0, room.clip(1)).str.strip_chars_end("."),
+            pl.lit("."),
+            pl.col("t"),
+            pl.lit("@"),
+            pl.col("d"),
+        ]
+    )
     bare = pl.concat_str([pl.col("t"), pl.lit("@"), pl.col("d")]).str.slice(0, length)
     return frame.select(pl.when(room >= 1).then(with_local).otherwise(bare)).to_series()
 
@@ -966,8 +1004,9 @@ def _array(draw: Draw, maker: Callable[[Draw], pl.Series]) -> pl.Series:
         elements.append(maker(element_draw).alias(f"e{i}"))
     count = rnd.integers(draw.stream("length"), draw.rows, 0, ARRAY_MAX)
     frame = pl.DataFrame(elements + [pl.Series("n", count)])
-    return frame.select(pl.concat_list([f"e{i}" for i in range(ARRAY_MAX)])
-                        .list.head(pl.col("n"))).to_series()
+    return frame.select(
+        pl.concat_list([f"e{i}" for i in range(ARRAY_MAX)]).list.head(pl.col("n"))
+    ).to_series()
 
 
 def _integer(draw: Draw) -> pl.Series:
@@ -996,7 +1035,7 @@ def _text(draw: Draw) -> pl.Series:
 
 def _code(rows: np.ndarray, key: int, length: int) -> pl.Series:
     """Upper-case letters and digits, exactly `length` long (codes such as char(3))."""
-    digits = rnd.integers(key, rows, 0, 36**min(length, 12) - 1)
+    digits = rnd.integers(key, rows, 0, 36 ** min(length, 12) - 1)
     return base36(digits, length)
 
 
@@ -1046,10 +1085,21 @@ def _uuid(draw: Draw) -> pl.Series:
     hi_hex = _hex(high, 15)
     lo_hex = _hex(low & np.uint64((1 << 62) - 1) | np.uint64(1 << 63), 16)
     frame = pl.DataFrame({"h": hi_hex, "l": lo_hex})
-    return frame.select(pl.concat_str([
-        pl.col("h").str.slice(0, 8), pl.lit("-"), pl.col("h").str.slice(8, 4), pl.lit("-4"),
-        pl.col("h").str.slice(12, 3), pl.lit("-"), pl.col("l").str.slice(0, 4), pl.lit("-"),
-        pl.col("l").str.slice(4, 12)])).to_series()
+    return frame.select(
+        pl.concat_str(
+            [
+                pl.col("h").str.slice(0, 8),
+                pl.lit("-"),
+                pl.col("h").str.slice(8, 4),
+                pl.lit("-4"),
+                pl.col("h").str.slice(12, 3),
+                pl.lit("-"),
+                pl.col("l").str.slice(0, 4),
+                pl.lit("-"),
+                pl.col("l").str.slice(4, 12),
+            ]
+        )
+    ).to_series()
 
 
 def _hex(values: np.ndarray, width: int) -> pl.Series:
@@ -1085,8 +1135,9 @@ def _mac(bits: np.ndarray, octets: int) -> pl.Series:
     text = _hex(bits, 16)
     parts = ["02"] + [text.str.slice(2 * i, 2) for i in range(octets - 1)]
     frame = pl.DataFrame({f"o{i}": p for i, p in enumerate(parts[1:])})
-    return frame.select(pl.concat_str([pl.lit(parts[0]), *[pl.col(c) for c in frame.columns]],
-                                      separator=":")).to_series()
+    return frame.select(
+        pl.concat_str([pl.lit(parts[0]), *[pl.col(c) for c in frame.columns]], separator=":")
+    ).to_series()
 
 
 def _ipv4(values: np.ndarray) -> pl.Series:
@@ -1148,8 +1199,9 @@ def unique_by_type(draw: Draw) -> pl.Series:
     if kind in (TypeKind.NUMERIC, TypeKind.MONEY, TypeKind.REAL, TypeKind.DOUBLE):
         return pl.Series((index + 1).astype(np.float64))
     if kind == TypeKind.DATE:
-        return pl.Series((index + (dt.date(2000, 1, 1) - EPOCH.date()).days).astype(np.int32)) \
-            .cast(pl.Date)
+        return pl.Series((index + (dt.date(2000, 1, 1) - EPOCH.date()).days).astype(np.int32)).cast(
+            pl.Date
+        )
     if kind in (TypeKind.TIMESTAMP, TypeKind.TIMESTAMPTZ):
         start = _micros(dt.datetime(2020, 1, 1))
         values = pl.Series(start + index * 60_000_000).cast(pl.Datetime("us"))
@@ -1184,7 +1236,7 @@ def by_type_capacity(column: Column) -> int | None:
 
 def _prefix(column_name: str) -> str:
     letters = "".join(ch for ch in column_name.upper() if ch.isalpha())
-    return (letters[:3] or "ID")
+    return letters[:3] or "ID"
 
 
 def unique_suffix(values: pl.Series, draw: Draw) -> pl.Series:

@@ -45,8 +45,9 @@ def cache_dir() -> Path:
 _RECORDED: ContextVar[dict[str, str] | None] = ContextVar("datagen_pools_used", default=None)
 
 
-def faker_pool(provider: str, locale: str = DEFAULT_LOCALE, size: int = DEFAULT_POOL_SIZE,
-               seed: int = 0) -> pl.Series:
+def faker_pool(
+    provider: str, locale: str = DEFAULT_LOCALE, size: int = DEFAULT_POOL_SIZE, seed: int = 0
+) -> pl.Series:
     """`size` values of a Faker provider (e.g. "first_name", "city"), as a String Series."""
     values = _pool(provider, locale, size, seed)
     recorded = _RECORDED.get()
@@ -115,7 +116,7 @@ def _build(provider: str, locale: str, size: int, seed: int) -> pl.Series:
             break
     if not callable(method):
         if locale != DEFAULT_LOCALE:  # e.g. no `state` in ja_JP: the generic one is better
-            return _build(provider, DEFAULT_LOCALE, size, seed)      # than no value at all
+            return _build(provider, DEFAULT_LOCALE, size, seed)  # than no value at all
         raise ValueError(f"Faker has no provider {provider!r}")
     return pl.Series(provider, [str(method()) for _ in range(size)], dtype=pl.String)
 

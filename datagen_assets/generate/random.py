@@ -68,8 +68,9 @@ def weighted(key: int, rows: np.ndarray, weights: list[float] | np.ndarray) -> n
     """Positions drawn with the given relative weights."""
     cumulative = np.cumsum(np.asarray(weights, dtype=np.float64))
     cumulative /= cumulative[-1]
-    return np.minimum(np.searchsorted(cumulative, uniform(key, rows), side="right"),
-                      len(cumulative) - 1)
+    return np.minimum(
+        np.searchsorted(cumulative, uniform(key, rows), side="right"), len(cumulative) - 1
+    )
 
 
 def permute(key: int, rows: np.ndarray, size: int) -> np.ndarray:

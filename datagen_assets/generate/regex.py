@@ -58,8 +58,10 @@ def validate_pattern(pattern: str) -> None:
 def _check(nodes, pattern: str) -> None:
     for op, value in nodes:
         if op in (sre.GROUPREF, sre.GROUPREF_EXISTS, sre.ASSERT, sre.ASSERT_NOT):
-            raise ValueError(f"regex {pattern!r}: backreferences and lookarounds are not "
-                             "supported for generation")
+            raise ValueError(
+                f"regex {pattern!r}: backreferences and lookarounds are not "
+                "supported for generation"
+            )
         if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
             _check(value[2], pattern)
         elif op == sre.SUBPATTERN:
@@ -99,8 +101,10 @@ def _node(op, value, key: int, rows: np.ndarray, path: str) -> pl.Series | None:
         if not copies:
             return None
         frame = pl.DataFrame({f"c{i}": c for i, c in enumerate(copies)} | {"n": count})
-        kept = [pl.when(pl.col("n") > i).then(pl.col(f"c{i}")).otherwise(pl.lit(""))
-                for i in range(high)]
+        kept = [
+            pl.when(pl.col("n") > i).then(pl.col(f"c{i}")).otherwise(pl.lit(""))
+            for i in range(high)
+        ]
         return frame.select(pl.concat_str(kept)).to_series()
     if op == sre.SUBPATTERN:
         return _sequence(value[3], key, rows, path)

@@ -38,10 +38,13 @@ class ClaudeAssistant(ConfigurableResource):
         from datagen_assets.ai.assistant import AssistantConfig
 
         from_env = AssistantConfig.from_env()
-        return AssistantConfig(api_key=self.api_key or from_env.api_key,
-                               model=self.model or from_env.model,
-                               base_url=self.base_url or from_env.base_url,
-                               timeout_s=self.timeout_s, max_retries=self.max_retries)
+        return AssistantConfig(
+            api_key=self.api_key or from_env.api_key,
+            model=self.model or from_env.model,
+            base_url=self.base_url or from_env.base_url,
+            timeout_s=self.timeout_s,
+            max_retries=self.max_retries,
+        )
 
 
 class AnnotateConfig(Config):
@@ -54,8 +57,7 @@ def build_annotate_job(plans: Sequence[DatasetPlan]):
     by_name = {plan.name: plan for plan in plans}
 
     @op(name="annotate_datasets", out=Out(Nothing))  # metadata only: no IO manager involved
-    def annotate_op(context: OpExecutionContext, config: AnnotateConfig,
-                    claude: ClaudeAssistant):
+    def annotate_op(context: OpExecutionContext, config: AnnotateConfig, claude: ClaudeAssistant):
         from datagen_assets.ai.assistant import annotate_file
 
         settings = claude.config()
@@ -65,8 +67,9 @@ def build_annotate_job(plans: Sequence[DatasetPlan]):
         summary, metadata = {}, {}
         for name in config.datasets or sorted(by_name):
             dataset = by_name[name].dataset
-            result = annotate_file(dataset.schema_path, dataset.config_path, config=settings,
-                                   force=config.force)
+            result = annotate_file(
+                dataset.schema_path, dataset.config_path, config=settings, force=config.force
+            )
             context.log.info(f"{name}: {result.status}: {result.message}")
             summary[name] = result.status
             for key, value in metadata_of(result, settings.model).items():
@@ -74,8 +77,11 @@ def build_annotate_job(plans: Sequence[DatasetPlan]):
         metadata["statuses"] = MetadataValue.json(summary)
         return Output(None, metadata=metadata)
 
-    @job(name="annotate_schemas", description="Ask Claude about ambiguous columns (schema "
-         "metadata only) and write the reviewable annotation files.")
+    @job(
+        name="annotate_schemas",
+        description="Ask Claude about ambiguous columns (schema "
+        "metadata only) and write the reviewable annotation files.",
+    )
     def annotate_job() -> None:
         annotate_op()
 
@@ -93,6 +99,9 @@ def metadata_of(result, model: str) -> dict:
         "columns_annotated": MetadataValue.int(result.columns_annotated),
         "usage": MetadataValue.json(usage),
         "cost_usd": MetadataValue.float(
-            estimated_cost(model, int(usage.get("input_tokens", 0)),
-                           int(usage.get("output_tokens", 0))) or 0.0),
+            estimated_cost(
+                model, int(usage.get("input_tokens", 0)), int(usage.get("output_tokens", 0))
+            )
+            or 0.0
+        ),
     }

@@ -212,8 +212,9 @@ def run_record(
     change = explain_change(recorded.data if recorded is not None else None, fingerprint)
     if change:
         metadata["datagen/content_change"] = MetadataValue.text(change)
-        context.log.info(f"{table_plan.key}: content differs from the last materialization: "
-                         f"{change}")
+        context.log.info(
+            f"{table_plan.key}: content differs from the last materialization: {change}"
+        )
     return metadata
 
 
@@ -382,12 +383,18 @@ def pii_scan(table_plan: TablePlan, plan: DatasetPlan, files: TableFiles) -> Che
     from datagen_assets.pii.scan import ColumnPolicy, scan_table
 
     recipes = engine_for(plan).recipes[table_plan.key]
-    policies = {name: ColumnPolicy(recipe.pii_category if recipe.pii_mode != "synthetic"
-                                   else pii_categories(plan).get((table_plan.key, name), "none"),
-                                   recipe.pii_mode)
-                for name, recipe in recipes.items()}
-    result = scan_table(table_plan.key, files.files, policies,
-                        locale=plan.dataset.config.locale, clean_only=True)
+    policies = {
+        name: ColumnPolicy(
+            recipe.pii_category
+            if recipe.pii_mode != "synthetic"
+            else pii_categories(plan).get((table_plan.key, name), "none"),
+            recipe.pii_mode,
+        )
+        for name, recipe in recipes.items()
+    }
+    result = scan_table(
+        table_plan.key, files.files, policies, locale=plan.dataset.config.locale, clean_only=True
+    )
     return replace(result, severity=WARN)  # reported, never blocking the children
 
 

@@ -158,8 +158,11 @@ def parse_dataset_targets(dataset: Dataset) -> tuple[list[str], list[Problem]]:
     if value is None:
         return [], []
     if not isinstance(value, list) or any(v not in KNOWN_TARGETS for v in value):
-        return [], [Problem(f"targets must be a list of {', '.join(KNOWN_TARGETS)}, got "
-                            f"{value!r}", file=file)]
+        return [], [
+            Problem(
+                f"targets must be a list of {', '.join(KNOWN_TARGETS)}, got {value!r}", file=file
+            )
+        ]
     return list(dict.fromkeys(value)), []
 
 

@@ -84,8 +84,11 @@ def run_config_for(
 ) -> dict[str, Any]:
     """The run config of a request run (None values left out, so defaults apply)."""
     fields = asdict(request)
-    config = {key: list(value) if isinstance(value, tuple) else value
-              for key, value in fields.items() if key not in ("id", "metadata", "sha256")}
+    config = {
+        key: list(value) if isinstance(value, tuple) else value
+        for key, value in fields.items()
+        if key not in ("id", "metadata", "sha256")
+    }
     config.update(
         request_id=request.id,
         kind=kind,

@@ -81,8 +81,11 @@ class DatasetTranslator:
             "datagen/schema_file": MetadataValue.path(str(plan.dataset.schema_path)),
         }
         pii = pii_categories(plan)
-        personal = {c.name: pii[(table_plan.key, c.name)] for c in table_plan.table.columns
-                    if pii.get((table_plan.key, c.name), "none") != "none"}
+        personal = {
+            c.name: pii[(table_plan.key, c.name)]
+            for c in table_plan.table.columns
+            if pii.get((table_plan.key, c.name), "none") != "none"
+        }
         metadata["datagen/pii_categories"] = MetadataValue.json(personal)
         metadata["datagen/pii_mode"] = MetadataValue.text(plan.dataset.config.pii_mode)
         if table_plan.notes:
@@ -160,11 +163,16 @@ class DatasetTranslator:
                 )
             )
         if any(c.type.kind in STRING_KINDS for c in table_plan.table.columns):
-            specs.append(AssetCheckSpec(
-                "pii_scan", asset=key, blocking=False,
-                description="Presidio finds no personal data where the config says there must "
-                            "be none (columns classified none, masked or redacted)",
-                metadata={"datagen/check_kind": "pii"}))
+            specs.append(
+                AssetCheckSpec(
+                    "pii_scan",
+                    asset=key,
+                    blocking=False,
+                    description="Presidio finds no personal data where the config says there must "
+                    "be none (columns classified none, masked or redacted)",
+                    metadata={"datagen/check_kind": "pii"},
+                )
+            )
         return specs
 
     def get_asset_spec(self, table_plan: TablePlan, plan: DatasetPlan) -> AssetSpec:
@@ -182,8 +190,9 @@ class DatasetTranslator:
             automation_condition=self.get_automation_condition(table_plan, plan),
         )
 
-    def get_automation_condition(self, table_plan: TablePlan,
-                                 plan: DatasetPlan) -> AutomationCondition | None:
+    def get_automation_condition(
+        self, table_plan: TablePlan, plan: DatasetPlan
+    ) -> AutomationCondition | None:
         """A child table follows its parents: once the automation sensor is turned on (it is
         off by default), a parent's new materialisation requests the child's chunks."""
         return AutomationCondition.eager() if table_plan.parents else None

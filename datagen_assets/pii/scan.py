@@ -148,8 +148,9 @@ def scan_table(
         register_filesystems(con, files)
         text_columns = _text_columns(con, files)
         if clean_only:
-            text_columns = [c for c in text_columns
-                            if policies.get(c, ColumnPolicy()).must_be_clean]
+            text_columns = [
+                c for c in text_columns if policies.get(c, ColumnPolicy()).must_be_clean
+            ]
         if not text_columns:
             return PiiScanResult(
                 PII_SCAN,

@@ -36,13 +36,28 @@ from datagen_assets.schema.model import (
 )
 
 # Kinds that can carry uniqueness for any row count (their value space is unbounded enough).
-CARRIER_KINDS = frozenset({
-    TypeKind.SMALLINT, TypeKind.INTEGER, TypeKind.BIGINT, TypeKind.NUMERIC, TypeKind.REAL,
-    TypeKind.DOUBLE, TypeKind.MONEY, TypeKind.TEXT, TypeKind.VARCHAR, TypeKind.CHAR,
-    TypeKind.DATE, TypeKind.TIMESTAMP, TypeKind.TIMESTAMPTZ, TypeKind.UUID, TypeKind.BYTES,
-    TypeKind.INET, TypeKind.TIME, TypeKind.INTERVAL,
-})
-
+CARRIER_KINDS = frozenset(
+    {
+        TypeKind.SMALLINT,
+        TypeKind.INTEGER,
+        TypeKind.BIGINT,
+        TypeKind.NUMERIC,
+        TypeKind.REAL,
+        TypeKind.DOUBLE,
+        TypeKind.MONEY,
+        TypeKind.TEXT,
+        TypeKind.VARCHAR,
+        TypeKind.CHAR,
+        TypeKind.DATE,
+        TypeKind.TIMESTAMP,
+        TypeKind.TIMESTAMPTZ,
+        TypeKind.UUID,
+        TypeKind.BYTES,
+        TypeKind.INET,
+        TypeKind.TIME,
+        TypeKind.INTERVAL,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -77,8 +92,12 @@ def carrier_capacity(column: Column, bound=None) -> int | None:
     """How many distinct values a carrier column can hold (None = more than any table);
     `bound` is the column's CHECK range, if any (integers only)."""
     kind, length = column.type.kind, column.type.length
-    if bound is not None and kind in (TypeKind.SMALLINT, TypeKind.INTEGER, TypeKind.BIGINT) \
-            and isinstance(bound.low, (int, float)) and isinstance(bound.high, (int, float)):
+    if (
+        bound is not None
+        and kind in (TypeKind.SMALLINT, TypeKind.INTEGER, TypeKind.BIGINT)
+        and isinstance(bound.low, (int, float))
+        and isinstance(bound.high, (int, float))
+    ):
         low = int(bound.low) + (1 if bound.low_strict else 0)
         high = int(bound.high) - (1 if bound.high_strict else 0)
         return max(high - low + 1, 0)
@@ -104,8 +123,13 @@ def folded_columns(table: Table, columns: tuple[str, ...], dialect: str | None) 
     return frozenset(folded)
 
 
-def plan_keys(table: Table, rows: int, parent_rows: dict[str, int],
-              dialect: str | None = None, configured: frozenset[str] = frozenset()) -> KeyPlan:
+def plan_keys(
+    table: Table,
+    rows: int,
+    parent_rows: dict[str, int],
+    dialect: str | None = None,
+    configured: frozenset[str] = frozenset(),
+) -> KeyPlan:
     """Assign every key column to a key group or a sampled FK; cap rows where FK components
     alone bound a group (a junction table cannot hold more pairs than its parents allow).
     `dialect` is the schema's: it decides whether plain string keys are case-insensitive.
@@ -122,16 +146,22 @@ def plan_keys(table: Table, rows: int, parent_rows: dict[str, int],
         if any(set(g.columns) <= set(key_columns) for g in groups):
             continue  # a subset is already unique, so this superset is too
         fks = tuple(
-            i for i, fk in enumerate(table.foreign_keys)
+            i
+            for i, fk in enumerate(table.foreign_keys)
             if set(fk.columns) <= set(key_columns) and not set(fk.columns) & assigned.keys()
         )
         used = {c for i in fks for c in table.foreign_keys[i].columns}
-        free = [c for c in key_columns if c not in used and c not in assigned
-                and c not in fk_columns]
+        free = [
+            c for c in key_columns if c not in used and c not in assigned and c not in fk_columns
+        ]
         carrier = _pick_carrier(table, free)
         if not fks and carrier is None:
-            notes.append(Note(f"{table.key}: cannot guarantee UNIQUE({', '.join(key_columns)})"
-                              " by construction; its columns are shared with other keys"))
+            notes.append(
+                Note(
+                    f"{table.key}: cannot guarantee UNIQUE({', '.join(key_columns)})"
+                    " by construction; its columns are shared with other keys"
+                )
+            )
             continue
         fixed = [max(parent_rows.get(table.foreign_keys[i].ref_table, 0), 0) for i in fks]
         radix = list(fixed)
@@ -139,19 +169,27 @@ def plan_keys(table: Table, rows: int, parent_rows: dict[str, int],
         if carrier is not None:
             need = max(1, -(-rows // max(bound, 1)))
             column = table.column(carrier)
-            cap = None if carrier in configured and column.type.kind in STRING_KINDS \
+            cap = (
+                None
+                if carrier in configured and column.type.kind in STRING_KINDS
                 else carrier_capacity(column, bounds.get(carrier))
+            )
             radix.append(min(need, cap) if cap else need)
         folded = folded_columns(table, tuple(key_columns), dialect)
         group = KeyGroup(tuple(key_columns), fks, carrier, tuple(radix), carrier in folded)
         # by the dialect, the parent's string keys are folded too: only indexes need a note
-        notes.extend(_folded_through_parents(table, group,
-                                             table.folded_columns(tuple(key_columns))))
+        notes.extend(
+            _folded_through_parents(table, group, table.folded_columns(tuple(key_columns)))
+        )
         if group.capacity < rows and fks:  # too few parent pairs: fewer rows, noted
             # (an own column too small for the rows is impossible, not capped: pre-flight)
             max_rows = group.capacity if max_rows is None else min(max_rows, group.capacity)
-            notes.append(Note(f"{table.key}: UNIQUE({', '.join(key_columns)}) allows only "
-                              f"{group.capacity} rows; rows capped from {rows}"))
+            notes.append(
+                Note(
+                    f"{table.key}: UNIQUE({', '.join(key_columns)}) allows only "
+                    f"{group.capacity} rows; rows capped from {rows}"
+                )
+            )
         index = len(groups)
         groups.append(group)
         for c in used:
@@ -159,8 +197,9 @@ def plan_keys(table: Table, rows: int, parent_rows: dict[str, int],
         if carrier is not None:
             assigned[carrier] = ("group", index)
     sampled = []
-    for order in sorted(range(len(table.foreign_keys)),
-                        key=lambda i: -len(table.foreign_keys[i].columns)):
+    for order in sorted(
+        range(len(table.foreign_keys)), key=lambda i: -len(table.foreign_keys[i].columns)
+    ):
         fk: ForeignKey = table.foreign_keys[order]
         if set(fk.columns) & assigned.keys():
             continue  # filled by a key group or a wider FK; see module docstring
@@ -186,8 +225,11 @@ def _folded_through_parents(table: Table, group: KeyGroup, folded: frozenset[str
 
 def _pick_carrier(table: Table, free: list[str]) -> str | None:
     """Prefer an integer, then a string, then anything in CARRIER_KINDS."""
-    candidates = [c for c in free if table.column(c).type.kind in CARRIER_KINDS
-                  and not table.column(c).type.array]
+    candidates = [
+        c
+        for c in free
+        if table.column(c).type.kind in CARRIER_KINDS and not table.column(c).type.array
+    ]
     for preferred in (
         {TypeKind.SMALLINT, TypeKind.INTEGER, TypeKind.BIGINT},
         {TypeKind.TEXT, TypeKind.VARCHAR, TypeKind.CHAR},

@@ -45,8 +45,7 @@ class TablePlan:
         """Row range [start, stop) of a chunk."""
         index = int(partition_key)
         if not 0 <= index < self.chunk_count:
-            raise KeyError(f"{self.key} has no chunk {partition_key!r} "
-                           f"(0..{self.chunk_count - 1})")
+            raise KeyError(f"{self.key} has no chunk {partition_key!r} (0..{self.chunk_count - 1})")
         start = index * self.chunk_rows
         return start, min(start + self.chunk_rows, self.rows)
 
@@ -87,13 +86,15 @@ def plan_dataset(dataset: Dataset) -> DatasetPlan:
             if capped != rows[key]:
                 rows[key] = capped
                 changed = True
-            parents = tuple(dict.fromkeys(
-                fk.ref_table for fk in table.foreign_keys if fk.ref_table != key))
+            parents = tuple(
+                dict.fromkeys(fk.ref_table for fk in table.foreign_keys if fk.ref_table != key)
+            )
             plans[key] = TablePlan(table, capped, config.chunk_rows, keys, parents, keys.notes)
         if not changed:
             break
-    return DatasetPlan(dataset, {key: plans[key] for key in order},
-                       tuple(schema.notes) + tuple(cycle_notes))
+    return DatasetPlan(
+        dataset, {key: plans[key] for key in order}, tuple(schema.notes) + tuple(cycle_notes)
+    )
 
 
 def _configured(config, table_key: str) -> frozenset[str]:
@@ -101,8 +102,11 @@ def _configured(config, table_key: str) -> frozenset[str]:
     table_config = config.tables.get(table_key)
     if not table_config:
         return frozenset()
-    return frozenset(name for name, column in table_config.columns.items()
-                     if column.generator and column.generator != "fk")
+    return frozenset(
+        name
+        for name, column in table_config.columns.items()
+        if column.generator and column.generator != "fk"
+    )
 
 
 def _fanout_rows(table: Table, config, rows: dict[str, int], seed: int, wanted: int) -> int:
@@ -115,8 +119,12 @@ def _fanout_rows(table: Table, config, rows: dict[str, int], seed: int, wanted: 
         for column in fk.columns:
             column_config = table_config.columns.get(column)
             params = column_config.params if column_config else {}
-            if (column_config and column_config.generator == "fk"
-                    and params.get("distribution") == "range" and fk.ref_table != table.key):
+            if (
+                column_config
+                and column_config.generator == "fk"
+                and params.get("distribution") == "range"
+                and fk.ref_table != table.key
+            ):
                 key = stream_key(seed, table.key, "fanout", fk_index)
                 low, high = int(params.get("min", 0)), int(params.get("max", 3))
                 if 0 <= low <= high:
@@ -127,8 +135,10 @@ def _fanout_rows(table: Table, config, rows: dict[str, int], seed: int, wanted: 
 def _topological_order(tables: dict[str, Table]) -> tuple[list[str], list[Note]]:
     """Kahn's algorithm in declaration order; on a cycle, drop the edge of a nullable FK
     (its child can be loaded first with the FK filled later) and note it."""
-    edges = {key: {fk.ref_table for fk in t.foreign_keys if fk.ref_table != key}
-             for key, t in tables.items()}
+    edges = {
+        key: {fk.ref_table for fk in t.foreign_keys if fk.ref_table != key}
+        for key, t in tables.items()
+    }
     order: list[str] = []
     notes: list[Note] = []
     remaining = dict(edges)
@@ -137,8 +147,12 @@ def _topological_order(tables: dict[str, Table]) -> tuple[list[str], list[Note]]
         if not ready:
             child, parent = _edge_to_break(tables, remaining)
             remaining[child] = remaining[child] - {parent}
-            notes.append(Note(f"FK cycle: {child} -> {parent} is ordered after {child}; "
-                              "load it with deferred constraints"))
+            notes.append(
+                Note(
+                    f"FK cycle: {child} -> {parent} is ordered after {child}; "
+                    "load it with deferred constraints"
+                )
+            )
             continue
         for k in ready:
             order.append(k)

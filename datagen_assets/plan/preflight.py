@@ -87,18 +87,31 @@ def _unique_domains(table_plan: TablePlan, file: str, dialect: str | None) -> li
             column = table.column(name)
             size = _domain_size(column, name in folded)
             capacity = None if size is None or capacity is None else capacity * size
-        if capacity is None and rows > 1 and not any(
-                table.column(name).type.kind in CARRIER_KINDS for name in columns):
-            problems.append(Problem(
-                f"UNIQUE ({', '.join(columns)}): values of type "
-                f"{table.column(columns[0]).type.sql or table.column(columns[0]).type.kind} "
-                "cannot be made distinct by construction", file=file, table=table.key,
-                column=columns[0] if len(columns) == 1 else None))
+        if (
+            capacity is None
+            and rows > 1
+            and not any(table.column(name).type.kind in CARRIER_KINDS for name in columns)
+        ):
+            problems.append(
+                Problem(
+                    f"UNIQUE ({', '.join(columns)}): values of type "
+                    f"{table.column(columns[0]).type.sql or table.column(columns[0]).type.kind} "
+                    "cannot be made distinct by construction",
+                    file=file,
+                    table=table.key,
+                    column=columns[0] if len(columns) == 1 else None,
+                )
+            )
         if capacity is not None and capacity < rows:
-            problems.append(Problem(
-                f"UNIQUE ({', '.join(columns)}) can hold only {capacity:,} distinct values, "
-                f"but {rows:,} rows are asked for", file=file, table=table.key,
-                column=columns[0] if len(columns) == 1 else None))
+            problems.append(
+                Problem(
+                    f"UNIQUE ({', '.join(columns)}) can hold only {capacity:,} distinct values, "
+                    f"but {rows:,} rows are asked for",
+                    file=file,
+                    table=table.key,
+                    column=columns[0] if len(columns) == 1 else None,
+                )
+            )
     return problems
 
 
@@ -126,29 +139,53 @@ def _check_contradictions(table_plan: TablePlan, file: str) -> list[Problem]:
         if column.type.kind == TypeKind.ENUM:
             outside = [v for v in values if v not in column.type.enum_values]
             if outside:
-                problems.append(Problem(f"CHECK allows {outside}, which the enum does not",
-                                        file=file, table=table.key, column=name))
+                problems.append(
+                    Problem(
+                        f"CHECK allows {outside}, which the enum does not",
+                        file=file,
+                        table=table.key,
+                        column=name,
+                    )
+                )
         if column.type.length and all(len(str(v)) > column.type.length for v in values):
-            problems.append(Problem(f"CHECK allows only values longer than "
-                                    f"{column.type.length} characters", file=file,
-                                    table=table.key, column=name))
+            problems.append(
+                Problem(
+                    f"CHECK allows only values longer than {column.type.length} characters",
+                    file=file,
+                    table=table.key,
+                    column=name,
+                )
+            )
         if name in rules.bounds and all(isinstance(v, (int, float)) for v in values):
             bound = rules.bounds[name]
             if not any(_within(v, bound) for v in values):
-                problems.append(Problem("no value of the CHECK's IN list satisfies its range",
-                                        file=file, table=table.key, column=name))
+                problems.append(
+                    Problem(
+                        "no value of the CHECK's IN list satisfies its range",
+                        file=file,
+                        table=table.key,
+                        column=name,
+                    )
+                )
     for greater, smaller, _ in rules.ordered:
         if greater == smaller:
-            problems.append(Problem(f"CHECK requires {greater} > {smaller}", file=file,
-                                    table=table.key, column=greater))
+            problems.append(
+                Problem(
+                    f"CHECK requires {greater} > {smaller}",
+                    file=file,
+                    table=table.key,
+                    column=greater,
+                )
+            )
     return problems
 
 
 def _within(value: float, bound: Bound) -> bool:
     if bound.low is not None and (value < bound.low or bound.low_strict and value == bound.low):
         return False
-    return not (bound.high is not None
-                and (value > bound.high or bound.high_strict and value == bound.high))
+    return not (
+        bound.high is not None and (value > bound.high or bound.high_strict and value == bound.high)
+    )
 
 
 def _bound_problem(bound: Bound, column_type) -> str | None:
@@ -156,8 +193,11 @@ def _bound_problem(bound: Bound, column_type) -> str | None:
     numbers = all(v is None or isinstance(v, (int, float)) for v in (low, high))
     if not numbers:
         return None
-    if low is not None and high is not None and (
-            low > high or low == high and (bound.low_strict or bound.high_strict)):
+    if (
+        low is not None
+        and high is not None
+        and (low > high or low == high and (bound.low_strict or bound.high_strict))
+    ):
         return f"CHECK ranges contradict each other: nothing is above {low} and below {high}"
     kind = column_type.kind
     if kind in INTEGER_BOUNDS:
@@ -182,5 +222,4 @@ def _estimate(engine: Engine, table_plan: TablePlan, sample_rows: int) -> TableE
     sample = engine.generate(table_plan.key, 0, rows)
     seconds = time.perf_counter() - started
     factor = table_plan.rows / rows
-    return TableEstimate(table_plan.rows, int(sample.estimated_size() * factor),
-                         seconds * factor)
+    return TableEstimate(table_plan.rows, int(sample.estimated_size() * factor), seconds * factor)

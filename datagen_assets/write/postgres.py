@@ -30,17 +30,24 @@ def to_copy_text(frame: pl.DataFrame) -> pl.DataFrame:
     for name, dtype in frame.schema.items():
         column = pl.col(name)
         if dtype == pl.Duration:
-            exprs.append((column.dt.total_microseconds().cast(pl.String) + " microseconds")
-                         .alias(name))
+            exprs.append(
+                (column.dt.total_microseconds().cast(pl.String) + " microseconds").alias(name)
+            )
         elif dtype == pl.Binary:
             exprs.append(("\\x" + column.bin.encode("hex")).alias(name))
         elif isinstance(dtype, pl.List):
             # PostgreSQL array literal: elements double-quoted with \ and " escaped, NULL bare
             element = pl.element().cast(pl.String)
-            quoted = ('"' + element.str.replace_all("\\", "\\\\", literal=True)
-                      .str.replace_all('"', '\\"', literal=True) + '"')
-            inner = column.list.eval(pl.when(element.is_null()).then(pl.lit("NULL"))
-                                     .otherwise(quoted))
+            quoted = (
+                '"'
+                + element.str.replace_all("\\", "\\\\", literal=True).str.replace_all(
+                    '"', '\\"', literal=True
+                )
+                + '"'
+            )
+            inner = column.list.eval(
+                pl.when(element.is_null()).then(pl.lit("NULL")).otherwise(quoted)
+            )
             exprs.append(("{" + inner.list.join(",") + "}").alias(name))
         else:
             exprs.append(column)
@@ -54,7 +61,8 @@ def copy_frame(connection: Connection, table: Table, frame: pl.DataFrame) -> int
     to_copy_text(frame).write_csv(buffer, include_header=False, null_value=NULL)
     columns = sql.SQL(", ").join(sql.Identifier(c) for c in frame.columns)
     statement = sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv, NULL {})").format(
-        qualified_name(table), columns, sql.Literal(NULL))
+        qualified_name(table), columns, sql.Literal(NULL)
+    )
     with connection.cursor() as cursor, cursor.copy(statement) as copy:
         copy.write(buffer.getvalue())
     return frame.height
