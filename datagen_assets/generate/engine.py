@@ -8,6 +8,8 @@ parents, on any worker, and still agree with them. Knows nothing of Dagster.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -31,6 +33,7 @@ from datagen_assets.generate.generators import (
     Offset,
     Pattern,
     build_generator,
+    on_distinct,
 )
 from datagen_assets.generate.semantic import detect
 from datagen_assets.pii.classify import categories
@@ -621,9 +624,10 @@ class _Frame:
             else:
                 number = rnd.permute(self.stream("group", group_index), self.rows, group.capacity)
             digits = []
-            for radix in group.radix:
+            for radix in group.radix[:-1]:
                 digits.append(number % radix)
                 number = number // radix
+            digits.append(number)  # number < capacity: the last digit needs no modulo
             self._groups[group_index] = digits
         return self._groups[group_index]
 
@@ -768,23 +772,39 @@ def _conform(values: pl.Series, recipe: ColumnRecipe) -> pl.Series:
     kind = column_type.kind
     if kind in INTEGER_BOUNDS and values.dtype.is_numeric():
         low, high = INTEGER_BOUNDS[kind]
-        values = values.clip(low, high)
+        if not _within(values, low, high):
+            values = values.clip(low, high)
     elif kind in (TypeKind.NUMERIC, TypeKind.MONEY) and values.dtype.is_float():
         limit = numeric_limit(column_type)
-        values = values.clip(-limit, limit)
+        if not _within(values, -limit, limit):
+            values = values.clip(-limit, limit)
     if recipe.case and values.dtype == pl.String:
-        values = values.str.to_lowercase() if recipe.case == "lower" else values.str.to_uppercase()
+        values = on_distinct(values, _CASE[recipe.case])
     if (
         kind in (TypeKind.VARCHAR, TypeKind.CHAR)
         and column_type.length
         and values.dtype == pl.String
+        and not _within(values.str.len_bytes(), 0, column_type.length)
     ):
-        values = values.str.slice(0, column_type.length)
+        values = values.str.slice(0, column_type.length)  # bytes >= characters: cut only then
     if recipe.bound is not None and values.dtype.is_numeric() and recipe.source != "group":
         values = _clip(values, recipe.bound, column_type)
     if recipe.dtype is not None and values.dtype != recipe.dtype:
         values = values.cast(recipe.dtype)
     return values
+
+
+_CASE: dict[str, Callable[[pl.Series], pl.Series]] = {
+    "lower": lambda values: values.str.to_lowercase(),
+    "upper": lambda values: values.str.to_uppercase(),
+}
+
+
+def _within(values: pl.Series, low: float, high: float) -> bool:
+    """All non-null values lie in [low, high]: two cheap scans that spare a copy of the
+    column in the usual case, where the generator already kept to the column's limits."""
+    smallest, largest = values.min(), values.max()
+    return smallest is None or (smallest >= low and largest <= high)
 
 
 def _holds(frame: pl.DataFrame, sql: str) -> np.ndarray:
@@ -818,11 +838,18 @@ def _clip(values: pl.Series, bound: Bound, column_type) -> pl.Series:
         step = 1e-6
     low = None if bound.low is None else bound.low + (step if bound.low_strict else 0)
     high = None if bound.high is None else bound.high - (step if bound.high_strict else 0)
-    if isinstance(low, (int, float)) or isinstance(high, (int, float)):
-        values = values.cast(pl.Float64).clip(low, high)
-        if column_type.kind in INTEGER_BOUNDS:
-            values = values.round(0).cast(pl.Int64)
-    return values
+    numeric = (int, float)
+    if not isinstance(low, numeric) and not isinstance(high, numeric):
+        return values
+    integral = column_type.kind in INTEGER_BOUNDS
+    if (values.dtype.is_integer() or not integral) and _within(
+        values,
+        low if isinstance(low, numeric) else -math.inf,
+        high if isinstance(high, numeric) else math.inf,
+    ):
+        return values  # already inside (and whole where it must be): no float round trip
+    values = values.cast(pl.Float64).clip(low, high)
+    return values.round(0).cast(pl.Int64) if integral else values
 
 
 def engine_for(plan: DatasetPlan) -> Engine:

@@ -808,37 +808,65 @@ class Email(Generator):
         return deps
 
     def generate(self, draw: Draw) -> pl.Series:
-        deps = self.dependencies(draw.table)
-        if self.first_name in deps:
-            local = (
-                draw.same_row(self.first_name).str.to_lowercase()
-                + "."
-                + draw.same_row(self.last_name).str.to_lowercase()
-            )
-            local = local.str.replace_all(r"[^a-z0-9.]", "").str.strip_chars(".")
+        # Parts are made per distinct pool value, then joined in one pass (`+` on Series
+        # copies the growing string once per operator).
+        parts: dict[str, pl.Series] = {}
+        if self.first_name in self.dependencies(draw.table):
+            parts["first"] = on_distinct(draw.same_row(self.first_name), _email_part)
+            parts["last"] = on_distinct(draw.same_row(self.last_name), _email_part)
             # names in other scripts (ja_JP, zh_CN, hi_IN) leave nothing ASCII: use a user name
-            fallback = draw.pick(faker_pool("user_name", "en_US", 2000, draw.seed), "user")
-            local = pl.select(
-                pl.when(local.str.len_chars() >= 2).then(local).otherwise(fallback)
-            ).to_series()
+            parts["user"] = draw.pick(faker_pool("user_name", "en_US", 2000, draw.seed), "user")
+            named = pl.concat_str("first", pl.lit("."), "last").str.strip_chars(".")
+            local = pl.when(named.str.len_chars() >= 2).then(named).otherwise("user")
         else:
-            local = draw.pick(draw.pool("user_name"), "user").str.to_lowercase()
-        domain = draw.pick(pl.Series(list(self.domains)), "domain")
+            parts["user"] = on_distinct(
+                draw.pick(draw.pool("user_name"), "user"), lambda names: names.str.to_lowercase()
+            )
+            local = pl.col("user")
+        parts["domain"] = draw.pick(pl.Series(list(self.domains)), "domain")
         if draw.index is None:
-            return local + "@" + domain
+            return (
+                pl.DataFrame(parts).select(pl.concat_str(local, pl.lit("@"), "domain")).to_series()
+            )
         pk = _integer_pk(draw.table)
-        token = (draw.same_row(pk) if pk else pl.Series(draw.index + 1)).cast(pl.String)
+        parts["token"] = (draw.same_row(pk) if pk else pl.Series(draw.index + 1)).cast(pl.String)
+        made = pl.DataFrame(parts).select(
+            local.alias("local"),
+            "token",
+            "domain",
+            pl.concat_str(local, pl.lit("."), "token", pl.lit("@"), "domain").alias("whole"),
+        )
+        whole = made["whole"]
         length = string_length(draw.column)
-        whole = local + "." + token + "@" + domain
-        if not length or whole.str.len_chars().max() <= length:  # the usual case: all fit
+        if (
+            not length
+            or whole.str.len_bytes().max() <= length
+            or whole.str.len_chars().max() <= length
+        ):  # the usual case: all fit
             return whole
-        return _email_within(local, token, domain, length)
+        return _email_within(made["local"], made["token"], made["domain"], length)
 
     def unique_capacity(self, column: Column, folded: bool) -> int | None:
         """The token before the @ is a decimal number (the integer primary key, counting
         from 1, or the unique index + 1) kept whole, so `varchar(n)` holds 10**n - 1."""
         length = string_length(column)
         return 10**length - 1 if length else None
+
+
+def _email_part(names: pl.Series) -> pl.Series:
+    """A name as it goes before the @: lower case, ASCII letters, digits and dots only."""
+    return names.str.to_lowercase().str.replace_all(r"[^a-z0-9.]", "")
+
+
+def on_distinct(values: pl.Series, transform: Callable[[pl.Series], pl.Series]) -> pl.Series:
+    """`transform(values)`, computed once per distinct value when values repeat (picks from a
+    pool of a few thousand), then mapped back: string work scales with the pool, not the
+    rows. `transform` must be element-wise."""
+    distinct = values.unique()
+    if len(distinct) * 4 > len(values):
+        return transform(values)
+    mapped = transform(distinct)
+    return values.replace_strict(distinct, mapped, return_dtype=mapped.dtype)
 
 
 def _email_within(local: pl.Series, token: pl.Series, domain: pl.Series, length: int) -> pl.Series:
