@@ -18,6 +18,7 @@ from datagen_assets.schema.ddl import DEFAULT_DIALECT
 from datagen_assets.schema.model import Problem, Schema, SchemaError
 from datagen_assets.schema.sources import is_schema_source, load_source, scenario_suffix
 from datagen_assets.settings import Settings
+from datagen_assets.yaml_text import load_yaml
 
 DEFAULT_ROWS = 1000
 DEFAULT_SEED = 42
@@ -300,7 +301,7 @@ def _suggestions(schema_path: Path, schema: Schema, config: DatasetConfig) -> di
 
 def _read_yaml(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text()) or {}
+        data = load_yaml(path.read_text()) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise SchemaError(

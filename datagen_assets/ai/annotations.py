@@ -33,6 +33,7 @@ from datagen_assets.ai.metadata import (
 )
 from datagen_assets.ai.paths import SUFFIX, annotations_path  # noqa: F401 - re-exported
 from datagen_assets.schema.model import Problem, Schema
+from datagen_assets.yaml_text import load_yaml
 
 FILE_VERSION = 1
 TOOL_NAME = "record_annotations"
@@ -247,7 +248,7 @@ def read_document(path: Path) -> dict[str, Any] | None:
     """The raw YAML of an annotations file, or None when there is none."""
     if not path.is_file():
         return None
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise AnnotationError(["the file is not a mapping"], str(path))
     return data

@@ -35,6 +35,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import yaml
 
+from datagen_assets.yaml_text import load_yaml
+
 PG_URL_VAR = "DAGSTER_PG_URL"
 PG_PASSWORD_VAR = "DAGSTER_PG_PASSWORD"
 PG_SCHEME = "postgresql+psycopg2"  # dagster-postgres needs psycopg2 (see the module docstring)
@@ -127,7 +129,7 @@ def is_managed(text: str) -> bool:
     if text.startswith(MANAGED_MARKER):
         return True
     try:
-        return yaml.safe_load(text) == yaml.safe_load(instance_yaml_for_env({}))
+        return load_yaml(text) == load_yaml(instance_yaml_for_env({}))
     except yaml.YAMLError:
         return False
 
@@ -145,7 +147,7 @@ def seed_dagster_home(home: Path, env: MutableMapping[str, str] | None = None) -
     else:
         existing = target.read_text()
         if is_managed(existing):
-            if yaml.safe_load(existing) != yaml.safe_load(wanted):
+            if load_yaml(existing) != load_yaml(wanted):
                 _write_atomic(target, wanted)
         elif env.get(PG_URL_VAR, "").strip() and not _uses_postgres(existing):
             warnings.warn(
@@ -163,7 +165,7 @@ def seed_dagster_home(home: Path, env: MutableMapping[str, str] | None = None) -
 
 def _uses_postgres(text: str) -> bool:
     try:
-        config = yaml.safe_load(text)
+        config = load_yaml(text)
     except yaml.YAMLError:
         return False
     storage = config.get("storage") if isinstance(config, dict) else None

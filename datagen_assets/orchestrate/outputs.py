@@ -64,6 +64,7 @@ from datagen_assets.write.targets import (
     LoadReport,
     load_dataset,
 )
+from datagen_assets.yaml_text import load_yaml
 
 EXPORTS_KEY = "exports"
 LOADS_KEY = "loads"
@@ -132,7 +133,7 @@ def parse_dataset_exports(dataset: Dataset) -> tuple[list[ExportSpec], list[Prob
         return [], []
     file = str(dataset.config_path)
     try:
-        raw = yaml.safe_load(dataset.config_path.read_text()) or {}
+        raw = load_yaml(dataset.config_path.read_text()) or {}
     except (OSError, yaml.YAMLError) as error:  # dataset.py reported it already, normally
         return [], [Problem(f"cannot read exports: {error}", file=file)]
     if not isinstance(raw, dict) or raw.get(EXPORTS_KEY) is None:
@@ -151,7 +152,7 @@ def parse_dataset_targets(dataset: Dataset) -> tuple[list[str], list[Problem]]:
         return [], []
     file = str(dataset.config_path)
     try:
-        raw = yaml.safe_load(dataset.config_path.read_text()) or {}
+        raw = load_yaml(dataset.config_path.read_text()) or {}
     except (OSError, yaml.YAMLError):
         return [], []
     value = raw.get(TARGETS_KEY) if isinstance(raw, dict) else None

@@ -43,6 +43,7 @@ from datagen_assets.orchestrate.request_job import (
 from datagen_assets.schema.model import Problem, SchemaError
 from datagen_assets.settings import Settings
 from datagen_assets.write.parquet_io import path_segment, storage_root
+from datagen_assets.yaml_text import load_yaml
 
 SCHEDULE_KEY = "schedule"
 SCHEDULE_KEYS = ("cron", "timezone", "seed", "enabled")
@@ -203,6 +204,6 @@ def _raw_schedule(config_path: Path) -> tuple[Any, int | None]:
         return None, None
     for key_node, value_node in node.value:
         if key_node.value == SCHEDULE_KEY:
-            value = yaml.safe_load(yaml.serialize(value_node))
+            value = load_yaml(yaml.serialize(value_node))
             return value, key_node.start_mark.line + 1
     return None, None

@@ -40,6 +40,7 @@ from datagen_assets.plan.preflight import preflight
 from datagen_assets.schema.introspect import profile_path, redact, without_secret, write_snapshot
 from datagen_assets.schema.model import SchemaError
 from datagen_assets.settings import Settings
+from datagen_assets.yaml_text import load_yaml
 
 KIND_SNAPSHOT = "snapshot"
 DIFF_LINES = 40  # lines of the unified diff kept in the metadata
@@ -191,7 +192,7 @@ def _body(text: str) -> str:
 def _profile(path: Path) -> Any:
     """A profile without the time it was taken; None when absent or unreadable."""
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError):
         return None
     if isinstance(document, dict):

@@ -41,6 +41,7 @@ from datagen_assets.schema.model import (
     TypeKind,
 )
 from datagen_assets.schema.types import map_type
+from datagen_assets.yaml_text import load_yaml
 
 K = TypeKind
 DIALECT = "postgres"
@@ -444,7 +445,7 @@ def load_sdgen(path: str | Path) -> tuple[Schema, dict]:
     path = Path(path)
     report = _Report(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = load_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else None
