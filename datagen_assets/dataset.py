@@ -14,8 +14,7 @@ from typing import Any
 
 import yaml
 
-from datagen_assets.schema.ddl import DEFAULT_DIALECT
-from datagen_assets.schema.model import Problem, Schema, SchemaError
+from datagen_assets.schema.model import DEFAULT_DIALECT, Problem, Schema, SchemaError
 from datagen_assets.schema.sources import is_schema_source, load_source, scenario_suffix
 from datagen_assets.settings import Settings
 from datagen_assets.yaml_text import load_yaml

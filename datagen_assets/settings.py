@@ -12,6 +12,14 @@ STORAGE_URL_VAR = "DATAGEN_STORAGE_URL"
 ROWS_VAR = "DATAGEN_ROWS"
 SEED_VAR = "DATAGEN_SEED"
 SCALE_VAR = "DATAGEN_SCALE"
+CACHE_DIR_VAR = "DATAGEN_CACHE_DIR"
+
+
+def cache_dir() -> Path:
+    """Where DataGen keeps what it can always rebuild: Faker value pools and parsed schemas.
+    Deleting it is safe; it only costs the next run the time to rebuild."""
+    configured = os.environ.get(CACHE_DIR_VAR)
+    return Path(configured) if configured else Path.home() / ".cache" / "datagen"
 
 
 @dataclass(frozen=True)

@@ -197,16 +197,17 @@ def test_prompt_is_built_from_schema_objects_only(shop_files):
 
 
 def test_annotations_file_is_written_atomically_keyed_and_reused(api, shop_files, monkeypatch):
-    import datagen_assets.ai.annotations as annotations_module
+    import datagen_assets.files as files_module
 
     replaced = []
-    real_replace = annotations_module.os.replace
+    real_replace = files_module.os.replace
 
     def spy_replace(source, target):
-        replaced.append((Path(source), Path(target)))
+        if Path(target).suffix == ".yaml":  # not the schema cache's entries
+            replaced.append((Path(source), Path(target)))
         return real_replace(source, target)
 
-    monkeypatch.setattr(annotations_module.os, "replace", spy_replace)
+    monkeypatch.setattr(files_module.os, "replace", spy_replace)
     api.reply_tool_use(GOOD_ANSWER)
     config = config_for(api)
     first = annotate_file(shop_files, config=config)

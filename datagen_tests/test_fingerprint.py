@@ -21,7 +21,7 @@ from datagen_assets.generate.fingerprint import (
 )
 from datagen_assets.orchestrate.factory import FINGERPRINT, definitions_for_plans
 from datagen_assets.plan.plan import plan_dataset
-from datagen_assets.settings import Settings
+from datagen_assets.settings import CACHE_DIR_VAR, Settings
 from datagen_assets.write.exports.api import export_dataset
 from datagen_assets.write.exports.sources import EngineSource
 
@@ -44,7 +44,7 @@ CREATE TABLE orders (
 def cache(tmp_path, monkeypatch) -> Path:
     """A private pool cache, so a pool can be tampered with as a new Faker version would."""
     folder = tmp_path / "cache"
-    monkeypatch.setenv(pools.CACHE_DIR_VAR, str(folder))
+    monkeypatch.setenv(CACHE_DIR_VAR, str(folder))
     pools.forget_pools()
     yield folder
     pools.forget_pools()

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 import sqlglot.expressions as exp
 
-from datagen_assets.generate.checks import translate_checks
 from datagen_assets.schema.jsonschema import (
     load_json_schema,
     parse_json_schema,
@@ -147,7 +146,7 @@ def test_checks_are_sqlglot_expressions_the_translator_reads(orders):
     quantity = checks["order_lines_quantity_check"]
     assert quantity.sql == "quantity > 0 AND quantity <= 100"
     assert isinstance(quantity.expression, exp.And)
-    rules = translate_checks(orders.table("order_lines"))
+    rules = orders.table("order_lines").check_rules
     bound = rules.bounds["quantity"]
     assert (bound.low, bound.low_strict, bound.high, bound.high_strict) == (0, True, 100, False)
     assert rules.bounds["unit_price"].high == 10000 and not rules.untranslated

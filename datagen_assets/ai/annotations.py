@@ -17,8 +17,6 @@ whole answer: a partly trusted file is worse than none.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -32,6 +30,7 @@ from datagen_assets.ai.metadata import (
     suggestible_generators,
 )
 from datagen_assets.ai.paths import SUFFIX, annotations_path  # noqa: F401 - re-exported
+from datagen_assets.files import write_atomically
 from datagen_assets.schema.model import Problem, Schema
 from datagen_assets.yaml_text import load_yaml
 
@@ -231,17 +230,7 @@ def write_annotations(path: Path, document: Mapping[str, Any]) -> None:
     text = HEADER.format(schema=document.get("schema", "<schema>")) + yaml.safe_dump(
         dict(document), sort_keys=False, allow_unicode=True, width=100
     )
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+    write_atomically(path, text)
 
 
 def read_document(path: Path) -> dict[str, Any] | None:

@@ -32,7 +32,7 @@ columns only) and `locale`. `file` paths are relative to the schema file.
 """
 
 OUTRO = """
-CHECK constraints also shape values (`datagen_assets/generate/checks.py`): `IN` lists and
+CHECK constraints also shape values (`datagen_assets/schema/check_rules.py`): `IN` lists and
 `= ANY (ARRAY[...])` pick from the list, comparisons with constants clip into the range, `a > b`
 derives `a` as `b` plus a positive `offset`, and `a IS NULL OR (...)` keeps `a` NULL wherever
 what (...) needs is NULL.

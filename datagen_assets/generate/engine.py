@@ -14,12 +14,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import polars as pl
-import sqlglot.expressions as exp
 
 from datagen_assets.dataset import ColumnConfig
 from datagen_assets.generate import fanout
 from datagen_assets.generate import random as rnd
-from datagen_assets.generate.checks import Bound, CheckRules, translate_checks
 from datagen_assets.generate.dtypes import INTEGER_BOUNDS, numeric_limit, polars_dtype
 from datagen_assets.generate.edge_cases import edge_case_mask, edge_pool, inject
 from datagen_assets.generate.generators import (
@@ -40,7 +38,16 @@ from datagen_assets.pii.classify import categories
 from datagen_assets.pii.modes import apply_pii_mode, mode_problem
 from datagen_assets.plan.keys import KeyGroup
 from datagen_assets.plan.plan import DatasetPlan, TablePlan
-from datagen_assets.schema.model import Column, Note, Problem, SchemaError, Table, TypeKind
+from datagen_assets.schema.model import (
+    Bound,
+    CheckRules,
+    Column,
+    Note,
+    Problem,
+    SchemaError,
+    Table,
+    TypeKind,
+)
 
 
 @dataclass(frozen=True)
@@ -148,7 +155,7 @@ class Engine:
         config = self.plan.dataset.config
         table_config = config.tables.get(table.key)
         file = str(self.plan.dataset.config_path or self.plan.dataset.schema_path)
-        rules = translate_checks(table)
+        rules = table.check_rules
         self.repairs[table.key] = []
         recipes = {}
         for column in table.columns:
@@ -246,11 +253,7 @@ class Engine:
         _assign_edge_cases(table, rules, recipes, config, table_config)
         self._assign_pii_modes(table, recipes, table_config, problems, file)
         for check in rules.untranslated:
-            columns = tuple(
-                dict.fromkeys(
-                    c.name for c in check.expression.find_all(exp.Column) if c.name in recipes
-                )
-            )
+            columns = tuple(c for c in check.columns if c in recipes)
             if columns and all(recipes[c].source == "generator" for c in columns):
                 self.repairs[table.key].append(Repair(check.sql, columns))
             else:
@@ -423,11 +426,7 @@ def _assign_edge_cases(
 ) -> None:
     """Edge cases go only where they cannot break a rule: not in keys or FKs, not in columns
     a CHECK or another column's generator depends on, not in closed domains."""
-    protected = {
-        c
-        for check in table.checks
-        for c in (col.name for col in check.expression.find_all(exp.Column))
-    }
+    protected = {c for check in table.checks for c in check.columns}
     protected |= set(rules.domains) | {c for pair in rules.ordered for c in pair[:2]}
     protected |= {c for names in rules.null_with.values() for c in names} | set(rules.null_with)
     for recipe in recipes.values():

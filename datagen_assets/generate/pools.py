@@ -26,19 +26,15 @@ from pathlib import Path
 
 import polars as pl
 
+from datagen_assets.settings import cache_dir
+
 DEFAULT_POOL_SIZE = 2000
 DEFAULT_LOCALE = "en_US"
-CACHE_DIR_VAR = "DATAGEN_CACHE_DIR"
 # The same idea goes by different provider names in different locales.
 PROVIDER_ALIASES: dict[str, tuple[str, ...]] = {
     "state": ("state", "administrative_unit", "prefecture", "province", "region", "county"),
     "postcode": ("postcode", "zipcode"),
 }
-
-
-def cache_dir() -> Path:
-    configured = os.environ.get(CACHE_DIR_VAR)
-    return Path(configured) if configured else Path.home() / ".cache" / "datagen"
 
 
 # pool name -> digest of the pools used inside `recording_pools`, None outside.

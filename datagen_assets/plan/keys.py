@@ -23,7 +23,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from datagen_assets.generate.checks import translate_checks
 from datagen_assets.schema.model import (
     CASE_INSENSITIVE_DIALECTS,
     COLLATED_KINDS,
@@ -141,7 +140,7 @@ def plan_keys(
     notes: list[Note] = []
     fk_columns = {c for fk in table.foreign_keys for c in fk.columns}
     max_rows: int | None = None
-    bounds = translate_checks(table).bounds
+    bounds = table.check_rules.bounds
     for key_columns in table.unique_keys:
         if any(set(g.columns) <= set(key_columns) for g in groups):
             continue  # a subset is already unique, so this superset is too

@@ -15,13 +15,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from datagen_assets.generate.checks import Bound, translate_checks
 from datagen_assets.generate.dtypes import INTEGER_BOUNDS, numeric_limit
 from datagen_assets.generate.engine import Engine, engine_for
 from datagen_assets.generate.generators import fold
 from datagen_assets.plan.keys import CARRIER_KINDS, carrier_capacity, folded_columns
 from datagen_assets.plan.plan import DatasetPlan, TablePlan
-from datagen_assets.schema.model import Problem, SchemaError, TypeKind
+from datagen_assets.schema.model import Bound, Problem, SchemaError, TypeKind
 
 SAMPLE_ROWS = 2000
 # Value domains of kinds that cannot carry arbitrary many distinct values.
@@ -127,7 +126,7 @@ def _domain_size(column, folded: bool = False) -> int | None:
 
 def _check_contradictions(table_plan: TablePlan, file: str) -> list[Problem]:
     table = table_plan.table
-    rules = translate_checks(table)
+    rules = table.check_rules
     problems = []
     for name, bound in rules.bounds.items():
         column = table.column(name)

@@ -31,6 +31,7 @@ from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import Token, TokenType
 
 from datagen_assets.schema.model import (
+    DEFAULT_DIALECT,
     Check,
     Column,
     ColumnType,
@@ -45,7 +46,6 @@ from datagen_assets.schema.model import (
 )
 from datagen_assets.schema.types import UserType, map_type
 
-DEFAULT_DIALECT = "postgres"
 _T = TypeVar("_T")
 
 # ---------------------------------------------------------------------------------------------
@@ -1445,7 +1445,7 @@ class _DomainDraft:
 def _check(expression: exp.Expression, name: str | None) -> Check:
     """A CHECK kept as parsed (outer parentheses dropped) with its PostgreSQL text."""
     expression = _unparen(expression)
-    return Check(expression=expression, sql=expression.sql(dialect="postgres"), name=name)
+    return Check(parsed=expression, sql=expression.sql(dialect="postgres"), name=name)
 
 
 def _check_on_column(check: Check, name: exp.Expression) -> Check:

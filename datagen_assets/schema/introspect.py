@@ -26,7 +26,6 @@ import contextlib
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -37,6 +36,8 @@ import psycopg
 import yaml
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from datagen_assets.files import write_atomically
 
 VISIBLE_SCHEMA = "public"  # printed unqualified, as hand-written DDL does
 SYSTEM_SCHEMAS = ("pg_catalog", "information_schema")
@@ -687,39 +688,14 @@ def write_snapshot(
     reader (or a running Dagster sensor) never sees half a file.
     """
     out = Path(out_path)
-    _write_atomically(out, snapshot_postgres(dsn, schemas, tables))
+    write_atomically(out, snapshot_postgres(dsn, schemas, tables))
     written = [out]
     if profile:
         statistics = profile_postgres(dsn, schemas, tables)
         text = yaml.safe_dump(statistics, sort_keys=False, allow_unicode=True)
-        _write_atomically(profile_path(out), text)
+        write_atomically(profile_path(out), text)
         written.append(profile_path(out))
     return written
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, _file_mode(path))  # mkstemp's 0600 would hide it from other users
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-
-
-def _file_mode(path: Path) -> int:
-    """The mode a plain write would give: the existing file's, else 0666 minus the umask."""
-    with contextlib.suppress(FileNotFoundError):
-        return path.stat().st_mode & 0o777
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
 
 
 def redact(dsn: str) -> str:

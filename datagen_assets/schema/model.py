@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
-import sqlglot.expressions as exp
+if TYPE_CHECKING:  # the model never needs sqlglot at run time (see `Check`)
+    import sqlglot.expressions as exp
 
 
 class TypeKind(StrEnum):
@@ -44,6 +46,9 @@ class TypeKind(StrEnum):
     UNKNOWN = "unknown"
 
 
+# The dialect of a schema that names none, and of every SQL text the model keeps (CHECKs,
+# index parts): PostgreSQL, the database DataGen's data is first made for.
+DEFAULT_DIALECT = "postgres"
 INTEGER_KINDS = frozenset({TypeKind.SMALLINT, TypeKind.INTEGER, TypeKind.BIGINT})
 STRING_KINDS = frozenset({TypeKind.TEXT, TypeKind.VARCHAR, TypeKind.CHAR})
 # Dialects (sqlglot names; `mariadb` is read as mysql) whose default collations compare
@@ -97,11 +102,67 @@ class ForeignKey:
 
 @dataclass(frozen=True)
 class Check:
-    """A CHECK constraint kept as the parsed sqlglot expression (translated later)."""
+    """A CHECK constraint: `sql` is its PostgreSQL text, `expression` the sqlglot tree the
+    importer parsed. A check read back from the schema cache (`schema.cache`) holds only the
+    text and parses it again on first use, so loading a cached schema needs no sqlglot."""
 
-    expression: exp.Expression = field(compare=False)
+    parsed: exp.Expression | None = field(compare=False, repr=False)
     sql: str
     name: str | None = None
+
+    @property
+    def expression(self) -> exp.Expression:
+        if self.parsed is None:
+            import sqlglot
+
+            object.__setattr__(self, "parsed", sqlglot.parse_one(self.sql, read="postgres"))
+        return self.parsed
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Names of the columns the check reads, once each, in order (kept once known)."""
+        names = self.__dict__.get("_columns")
+        if names is None:
+            import sqlglot.expressions as exp
+
+            names = tuple(dict.fromkeys(c.name for c in self.expression.find_all(exp.Column)))
+            object.__setattr__(self, "_columns", names)
+        return names
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "parsed": None}  # the text is the check; the tree a cache
+
+
+@dataclass
+class Bound:
+    """A range a CHECK puts on one column (strict: the end itself is excluded)."""
+
+    low: Any = None
+    low_strict: bool = False
+    high: Any = None
+    high_strict: bool = False
+
+    def tighten(self, op: str, value: Any) -> None:
+        if op in (">", ">=") and (self.low is None or value >= self.low):
+            self.low, self.low_strict = value, op == ">"
+        if op in ("<", "<=") and (self.high is None or value <= self.high):
+            self.high, self.high_strict = value, op == "<"
+
+
+@dataclass
+class CheckRules:
+    """What the CHECK constraints of one table say, as generation rules (made by
+    `schema.check_rules.translate_checks`, read through `Table.check_rules`)."""
+
+    domains: dict[str, tuple] = field(default_factory=dict)
+    bounds: dict[str, Bound] = field(default_factory=dict)
+    ordered: list[tuple[str, str, bool]] = field(default_factory=list)  # (greater, smaller, strict)
+    not_null: set[str] = field(default_factory=set)
+    null_with: dict[str, set[str]] = field(default_factory=dict)  # a is NULL where any is NULL
+    patterns: dict[str, str] = field(default_factory=dict)  # column -> regex to match
+    cases: dict[str, str] = field(default_factory=dict)  # column -> "lower" | "upper"
+    json: set[str] = field(default_factory=set)
+    untranslated: list[Check] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -149,6 +210,18 @@ class Table:
     @property
     def key(self) -> str:
         return f"{self.schema}.{self.name}" if self.schema else self.name
+
+    @property
+    def check_rules(self) -> CheckRules:
+        """The table's CHECKs as generation rules, translated once and kept on the table
+        (also through the schema cache, which stores them). Read-only for callers."""
+        rules = self.__dict__.get("_check_rules")
+        if rules is None:
+            from datagen_assets.schema.check_rules import translate_checks
+
+            rules = translate_checks(self)
+            object.__setattr__(self, "_check_rules", rules)  # a cache, not a field
+        return rules
 
     @property
     def unique_keys(self) -> tuple[tuple[str, ...], ...]:

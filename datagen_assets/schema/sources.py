@@ -10,6 +10,9 @@ scenario file, which yields a config as well as a schema (see `schema/scenarios.
 suffixes are matched first, so `events.sdgen.yaml` is a schema source, not a dataset config, and
 `stock.datagen.json` is not mistaken for a JSON Schema. `load_source` returns both parts;
 `load_schema` only the schema.
+
+DDL files go through the schema cache (`schema/cache.py`): an unchanged file is not parsed
+again. The importers are imported when a file needs them, so a cached load imports none.
 """
 
 from __future__ import annotations
@@ -18,10 +21,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from datagen_assets.schema.ddl import load_ddl
-from datagen_assets.schema.jsonschema import load_json_schema
+from datagen_assets.schema.cache import cached_schema
 from datagen_assets.schema.model import Problem, Schema, SchemaError
-from datagen_assets.schema.scenarios import load_datagen_cli, load_sdgen
 
 Loader = Callable[[Path, "str | None"], Schema]
 ScenarioLoader = Callable[[Path], "tuple[Schema, dict]"]
@@ -29,8 +30,19 @@ ScenarioLoader = Callable[[Path], "tuple[Schema, dict]"]
 JSON_SCHEMA_KEYS = ("$schema", "properties", "$defs", "definitions")
 
 
+def _load_ddl(path: Path, dialect: str | None) -> Schema:
+    def parse() -> Schema:
+        from datagen_assets.schema.ddl import load_ddl
+
+        return load_ddl(path, dialect)
+
+    return cached_schema(path, dialect, parse)
+
+
 def _load_json(path: Path, dialect: str | None) -> Schema:
     """A `.json` file that looks like a JSON Schema; invalid JSON is reported by the importer."""
+    from datagen_assets.schema.jsonschema import load_json_schema
+
     try:
         document = json.loads(path.read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError:
@@ -43,17 +55,30 @@ def _load_json(path: Path, dialect: str | None) -> Schema:
 
 # File suffix (lower case) -> loader. `x.postgres.sql` is `.sql` (its dialect: `.postgres`).
 LOADERS: dict[str, Loader] = {
-    ".sql": load_ddl,
-    ".ddl": load_ddl,
+    ".sql": _load_ddl,
+    ".ddl": _load_ddl,
     ".json": _load_json,
 }
 SCHEMA_SUFFIXES: tuple[str, ...] = tuple(LOADERS)
 
+
+def _load_sdgen(path: Path) -> tuple[Schema, dict]:
+    from datagen_assets.schema.scenarios import load_sdgen
+
+    return load_sdgen(path)
+
+
+def _load_datagen_cli(path: Path) -> tuple[Schema, dict]:
+    from datagen_assets.schema.scenarios import load_datagen_cli
+
+    return load_datagen_cli(path)
+
+
 # Compound file suffix (lower case) -> loader of a scenario file: (schema, raw config).
 SCENARIO_LOADERS: dict[str, ScenarioLoader] = {
-    ".sdgen.yaml": load_sdgen,
-    ".sdgen.yml": load_sdgen,
-    ".datagen.json": load_datagen_cli,
+    ".sdgen.yaml": _load_sdgen,
+    ".sdgen.yml": _load_sdgen,
+    ".datagen.json": _load_datagen_cli,
 }
 SCENARIO_SUFFIXES: tuple[str, ...] = tuple(SCENARIO_LOADERS)
 

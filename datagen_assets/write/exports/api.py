@@ -20,6 +20,7 @@ from datagen_assets.generate.fingerprint import (
     table_fingerprint,
 )
 from datagen_assets.plan.plan import DatasetPlan, TablePlan
+from datagen_assets.schema.model import DEFAULT_DIALECT
 from datagen_assets.write.exports.base import Exporter, ExportOptions, TableChunks
 from datagen_assets.write.exports.manifest import (
     MANIFEST_NAME,
@@ -31,7 +32,6 @@ from datagen_assets.write.exports.registry import FORMATS
 from datagen_assets.write.exports.sources import ChunkSource
 from datagen_assets.write.storage import path_segment
 
-DEFAULT_DIALECT = "postgres"
 WRITER_PACKAGES = {"xlsx": ("xlsxwriter",)}
 COMPRESSION_PACKAGES = {"zstd": ("zstandard",)}
 

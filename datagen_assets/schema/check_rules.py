@@ -21,40 +21,11 @@ the failing rows deterministically (see `Engine`), and reports what it cannot ev
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import sqlglot.expressions as exp
 
-from datagen_assets.schema.model import Check, Table
-
-
-@dataclass
-class Bound:
-    low: Any = None
-    low_strict: bool = False
-    high: Any = None
-    high_strict: bool = False
-
-    def tighten(self, op: str, value: Any) -> None:
-        if op in (">", ">=") and (self.low is None or value >= self.low):
-            self.low, self.low_strict = value, op == ">"
-        if op in ("<", "<=") and (self.high is None or value <= self.high):
-            self.high, self.high_strict = value, op == "<"
-
-
-@dataclass
-class CheckRules:
-    domains: dict[str, tuple] = field(default_factory=dict)
-    bounds: dict[str, Bound] = field(default_factory=dict)
-    ordered: list[tuple[str, str, bool]] = field(default_factory=list)  # (greater, smaller, strict)
-    not_null: set[str] = field(default_factory=set)
-    null_with: dict[str, set[str]] = field(default_factory=dict)  # a is NULL where any is NULL
-    patterns: dict[str, str] = field(default_factory=dict)  # column -> regex to match
-    cases: dict[str, str] = field(default_factory=dict)  # column -> "lower" | "upper"
-    json: set[str] = field(default_factory=set)
-    untranslated: list[Check] = field(default_factory=list)
-
+from datagen_assets.schema.model import Bound, Check, CheckRules, Table
 
 _FLIP = {">": "<", ">=": "<=", "<": ">", "<=": ">="}
 _OPS = {exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<="}
@@ -63,15 +34,19 @@ _OPS = {exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<="}
 def translate_checks(table: Table) -> CheckRules:
     rules = CheckRules()
     checks = list(table.checks) + [
-        Check(_rename_value(check.expression, column.name), check.sql, check.name)
-        for column in table.columns
-        for check in column.domain_checks
+        _on_column(check, column.name) for column in table.columns for check in column.domain_checks
     ]
     columns = set(table.column_names)
     for check in checks:
         if not all(_apply(part, rules, columns) for part in _conjuncts(check.expression)):
             rules.untranslated.append(check)
     return rules
+
+
+def _on_column(check: Check, column: str) -> Check:
+    """A domain's CHECK as a CHECK on one column of that domain (tree and text)."""
+    expression = _rename_value(check.expression, column)
+    return Check(expression, expression.sql(dialect="postgres"), check.name)
 
 
 def _rename_value(expression: exp.Expression, column: str) -> exp.Expression:
