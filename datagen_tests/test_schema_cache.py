@@ -134,3 +134,32 @@ def test_least_recently_used_entries_are_evicted(tmp_path, cache_folder, monkeyp
     assert len(entries(cache_folder)) == 2
     kept = {cache.entry_key(p, None) for p in paths[1:]}
     assert {e.stem for e in entries(cache_folder)} == kept
+
+
+def test_a_folder_others_can_write_is_not_trusted(tmp_path, cache_folder):
+    """Entries are pickles (reading one runs code): one planted in a folder that others can
+    write to is never read, and nothing is written there."""
+    path = tmp_path / "a.sql"
+    path.write_text("CREATE TABLE t (id int PRIMARY KEY);")
+    expected = load_schema(path)
+    folder = cache_folder / "schemas"
+    assert folder.stat().st_mode & 0o777 == 0o700
+    (entry,) = entries(cache_folder)
+    planted = load_ddl_text("CREATE TABLE planted (id int PRIMARY KEY);", tmp_path)
+    entry.write_bytes(pickle.dumps(planted))
+    assert load_schema(path).tables.keys() == {"planted"}  # private folder: the entry is read
+    folder.chmod(0o777)
+    try:
+        assert load_schema(path) == expected  # shared folder: parsed, the entry ignored
+        other = tmp_path / "b.sql"
+        other.write_text("CREATE TABLE u (id int PRIMARY KEY);")
+        load_schema(other)
+        assert entries(cache_folder) == [entry]  # and nothing new written there
+    finally:
+        folder.chmod(0o700)
+
+
+def load_ddl_text(text: str, folder: Path):
+    path = folder / "planted.sql"
+    path.write_text(text)
+    return load_ddl(path)

@@ -16,6 +16,9 @@ written is not cached (it is parsed every time, correct and slower).
 Entries live under `cache_dir()/schemas/` (`DATAGEN_CACHE_DIR`), at most `MAX_ENTRIES`, the
 least recently used going first. Deleting the folder is always safe. An unreadable entry is
 a miss and is rewritten; a cache that cannot be written costs speed, never correctness.
+Reading a pickle runs code, so the folder is made private (0700) and is used only while it
+belongs to this user and nobody else can write to it: pointing `DATAGEN_CACHE_DIR` at a
+shared folder turns the schema cache off rather than trusting what others put there.
 """
 
 from __future__ import annotations
@@ -42,6 +45,10 @@ def cached_schema(path: Path, dialect: str | None, parse: Callable[[], Schema]) 
     """`parse()`, or the schema it returned before for the same file, path and dialect.
     Errors are never cached: a file with problems raises them on every load."""
     folder = cache_dir() / "schemas"
+    with contextlib.suppress(OSError):
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not _private(folder):
+        return parse()
     entry = folder / f"{entry_key(path, dialect)}.pickle"
     schema = _read(entry)
     if schema is not None:
@@ -52,6 +59,15 @@ def cached_schema(path: Path, dialect: str | None, parse: Callable[[], Schema]) 
             write_atomically(entry, pickle.dumps(schema, protocol=pickle.HIGHEST_PROTOCOL))
             _evict(folder)
     return schema
+
+
+def _private(path: Path) -> bool:
+    """This user's, and writable by nobody else."""
+    try:
+        status = path.stat()
+    except OSError:
+        return False
+    return status.st_uid == os.getuid() and not status.st_mode & 0o022
 
 
 def entry_key(path: Path, dialect: str | None) -> str:
