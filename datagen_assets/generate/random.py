@@ -27,15 +27,24 @@ def stream_key(*parts: object) -> int:
 
 def mix(key: int, rows: np.ndarray) -> np.ndarray:
     """64 random bits per row: SplitMix64 of the row's Weyl sequence value."""
-    z = rows.astype(np.uint64, copy=False) * _GOLDEN + np.uint64(key)
-    z = (z ^ (z >> np.uint64(30))) * _M1
-    z = (z ^ (z >> np.uint64(27))) * _M2
-    return z ^ (z >> np.uint64(31))
+    # in place after the first product: one 8-byte-per-row array, not one per operator
+    z = (rows.view(np.uint64) if rows.dtype == np.int64 else rows.astype(np.uint64)) * _GOLDEN
+    z += np.uint64(key)
+    z ^= z >> np.uint64(30)
+    z *= _M1
+    z ^= z >> np.uint64(27)
+    z *= _M2
+    z ^= z >> np.uint64(31)
+    return z
 
 
 def uniform(key: int, rows: np.ndarray) -> np.ndarray:
     """Floats in [0, 1)."""
-    return (mix(key, rows) >> np.uint64(11)).astype(np.float64) * _TO_UNIT
+    bits = mix(key, rows)
+    bits >>= np.uint64(11)
+    values = bits.astype(np.float64)
+    values *= _TO_UNIT
+    return values
 
 
 def integers(key: int, rows: np.ndarray, low: int, high: int) -> np.ndarray:
@@ -46,10 +55,15 @@ def integers(key: int, rows: np.ndarray, low: int, high: int) -> np.ndarray:
         raise ValueError(f"empty integer range [{low}, {high}]")
     bits = mix(key, rows)
     if span <= 1 << 32:
-        picked = ((bits >> np.uint64(32)) * np.uint64(span)) >> np.uint64(32)
+        bits >>= np.uint64(32)
+        bits *= np.uint64(span)
+        bits >>= np.uint64(32)
     else:
-        picked = bits % np.uint64(span)
-    return picked.astype(np.int64) + np.int64(low)
+        bits %= np.uint64(span)
+    picked = bits.view(np.int64)  # < 2**63 either way: the same numbers
+    if low:
+        picked += np.int64(low)
+    return picked
 
 
 def indexes(key: int, rows: np.ndarray, size: int) -> np.ndarray:
@@ -83,15 +97,16 @@ def permute(key: int, rows: np.ndarray, size: int) -> np.ndarray:
     mask = np.uint64((1 << half_bits) - 1)
     shift = np.uint64(half_bits)
     round_keys = [stream_key(key, "feistel", r) for r in range(4)]
-    values = rows.astype(np.uint64)
-    pending = np.ones(len(values), dtype=bool)
-    result = values.copy()
-    while pending.any():
-        v = result[pending]
+    result = np.empty(len(rows), dtype=np.uint64)
+    pending = np.arange(len(rows))  # positions still outside [0, size) after a pass
+    v = rows.astype(np.uint64)
+    while len(pending):  # each pass works on the stragglers only
         left, right = v >> shift, v & mask
         for round_key in round_keys:
             left, right = right, left ^ (mix(round_key, right) & mask)
         v = (left << shift) | right
-        result[pending] = v
-        pending[pending] = v >= np.uint64(size)
+        outside = v >= np.uint64(size)
+        inside = ~outside
+        result[pending[inside]] = v[inside]
+        pending, v = pending[outside], v[outside]
     return result.astype(np.int64)

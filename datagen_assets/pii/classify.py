@@ -216,8 +216,24 @@ def classify_schema(
     """Every column of a schema, keyed by (table key, column name). Overrides naming an
     unknown table, column or category raise one `SchemaError` listing them all."""
     overrides = dict(overrides or {})
+    problems = override_problems(schema, overrides)
+    if problems:
+        raise SchemaError(problems)
+    result = {}
+    for key, table in schema.tables.items():
+        table_overrides = {c: cat for (t, c), cat in overrides.items() if t == key}
+        for name, found in classify_table(table, table_overrides).items():
+            result[(key, name)] = found
+    return result
+
+
+def override_problems(
+    schema: Schema, overrides: Mapping[tuple[str, str], str] | None
+) -> list[Problem]:
+    """What is wrong with a config's `pii:` overrides (unknown table, column or category),
+    found without classifying anything."""
     problems = []
-    for (table_key, column_name), category in overrides.items():
+    for (table_key, column_name), category in (overrides or {}).items():
         table = schema.tables.get(table_key)
         if table is None:
             problems.append(Problem("no such table (pii override)", table=table_key))
@@ -233,14 +249,7 @@ def classify_schema(
                     column=column_name,
                 )
             )
-    if problems:
-        raise SchemaError(problems)
-    result = {}
-    for key, table in schema.tables.items():
-        table_overrides = {c: cat for (t, c), cat in overrides.items() if t == key}
-        for name, found in classify_table(table, table_overrides).items():
-            result[(key, name)] = found
-    return result
+    return problems
 
 
 def categories(
