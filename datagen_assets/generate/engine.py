@@ -33,6 +33,7 @@ from datagen_assets.generate.generators import (
     Pattern,
     build_generator,
     on_distinct,
+    sql_columns,
 )
 from datagen_assets.generate.semantic import detect
 from datagen_assets.pii.classify import categories, override_problems
@@ -56,7 +57,7 @@ class ColumnRecipe:
     """How one column is made: by a generator, a key group, or a sampled foreign key."""
 
     column: Column
-    source: str  # "generator" | "group" | "fk"
+    source: str  # "generator" | "group" | "fk" | "computed" (a generated column)
     index: int = -1  # group or FK index
     generator: Generator | None = None
     null_fraction: float = 0.0
@@ -180,6 +181,23 @@ class Engine:
                 and not all(table.column(c).nullable for c in table.foreign_keys[source[1]].columns)
             ):
                 null_fraction = 0.0
+            if column.computed is not None and source is None:
+                if override.generator:
+                    problems.append(
+                        Problem(
+                            f"is computed by the database (AS ({column.computed})); its values "
+                            "follow from that expression and take no generator",
+                            file=file,
+                            table=table.key,
+                            column=column.name,
+                        )
+                    )
+                    continue
+                if self._evaluable(table, column):
+                    recipes[column.name] = ColumnRecipe(
+                        column=column, source="computed", dtype=polars_dtype(column.type)
+                    )
+                    continue
             generator = None
             if override.generator:
                 if override.generator == ForeignKeyFanOut.name:
@@ -291,6 +309,25 @@ class Engine:
                 )
         return recipes
 
+    def _evaluable(self, table: Table, column: Column) -> bool:
+        """Whether polars evaluates a generated column's expression (checked on an empty
+        frame of the input columns' types). If not, its values are made by type, noted:
+        loads and INSERTs leave the column to the database either way."""
+        try:
+            names = [n for n in sql_columns(column.computed) if n in table.column_names]
+            inputs = {n: polars_dtype(table.column(n).type) or pl.String for n in names}
+            pl.DataFrame(schema=inputs).select(pl.sql_expr(column.computed))
+        except Exception as error:  # noqa: BLE001 - polars SQL has many failure types
+            self.notes.append(
+                Note(
+                    f"{table.key}.{column.name}: polars cannot evaluate its expression "
+                    f"({column.computed}; {type(error).__name__}): values by type in the "
+                    "data files, computed by the database on load"
+                )
+            )
+            return False
+        return True
+
     def _suggested(self, table: Table, column: Column) -> Generator | None:
         """The reviewed AI annotation's generator for a column no rule recognised."""
         hint = self.plan.dataset.suggestions.get((table.key, column.name))
@@ -316,7 +353,7 @@ class Engine:
         for name, recipe in recipes.items():
             override = table_config.columns.get(name) if table_config else None
             mode = override.pii_mode if override and override.pii_mode else dataset_mode
-            if mode == "synthetic":
+            if mode == "synthetic" or recipe.source == "computed":  # computed from masked inputs
                 continue
             category = self.pii_categories.get((table.key, name), "none")
             if category == "none":
@@ -432,6 +469,7 @@ def _assign_edge_cases(
     protected = {c for check in table.checks for c in check.columns}
     protected |= set(rules.domains) | {c for pair in rules.ordered for c in pair[:2]}
     protected |= {c for names in rules.null_with.values() for c in names} | set(rules.null_with)
+    protected |= {c for col in table.columns if col.computed for c in sql_columns(col.computed)}
     for recipe in recipes.values():
         if recipe.generator is not None:
             protected |= set(recipe.generator.dependencies(table))
@@ -582,6 +620,11 @@ class _Frame:
         return values
 
     def _make(self, recipe: ColumnRecipe) -> pl.Series:
+        if recipe.source == "computed":  # as the database computes it: from stored values
+            sql = recipe.column.computed
+            names = [n for n in sql_columns(sql) if n in self.table.column_names]
+            inputs = pl.DataFrame([self.final(n).alias(n) for n in names], height=len(self.rows))
+            return inputs.select(pl.sql_expr(sql)).to_series()
         if recipe.source == "fk":
             return self._fk_column(recipe.index, recipe.column.name)
         if recipe.source == "group":

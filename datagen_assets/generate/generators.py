@@ -24,6 +24,7 @@ cannot fit its rows is reported by the pre-flight instead of repeating silently.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, fields
@@ -466,6 +467,20 @@ class Pattern(Generator):
         return capacity
 
 
+@functools.lru_cache(maxsize=1024)
+def sql_columns(sql: str) -> tuple[str, ...]:
+    """The columns a PostgreSQL expression reads, once each, in order (parsed once per text).
+    Raises ValueError when it does not parse."""
+    import sqlglot
+    import sqlglot.expressions as exp
+
+    try:
+        tree = sqlglot.parse_one(sql, read="postgres")
+    except sqlglot.errors.ParseError as error:
+        raise ValueError(f"cannot parse {sql!r}: {error}") from None
+    return tuple(dict.fromkeys(c.name for c in tree.find_all(exp.Column)))
+
+
 @register
 @dataclass(frozen=True)
 class Expression(Generator):
@@ -482,14 +497,7 @@ class Expression(Generator):
         self.columns()
 
     def columns(self) -> tuple[str, ...]:
-        import sqlglot
-        import sqlglot.expressions as exp
-
-        try:
-            tree = sqlglot.parse_one(self.sql, read="postgres")
-        except sqlglot.errors.ParseError as error:
-            raise ValueError(f"cannot parse {self.sql!r}: {error}") from None
-        return tuple(dict.fromkeys(c.name for c in tree.find_all(exp.Column)))
+        return sql_columns(self.sql)
 
     def dependencies(self, table: Table) -> tuple[str, ...]:
         return self.columns()

@@ -499,6 +499,7 @@ class _ColumnDraft:
     autoincrement: bool = False
     comment: str | None = None
     domain_checks: tuple[Check, ...] = ()
+    computed: str | None = None
 
 
 @dataclass
@@ -1547,6 +1548,7 @@ def _freeze(table: _TableDraft, foreign_keys: tuple[ForeignKey, ...]) -> Table:
             autoincrement=c.autoincrement,
             comment=c.comment,
             domain_checks=c.domain_checks,
+            computed=c.computed,
         )
         for c in table.columns.values()
     )
@@ -1604,8 +1606,11 @@ def _cc_identity(site: _Site) -> None:
 
 
 def _cc_computed(site: _Site) -> None:
-    message = f"{site.table.key}.{site.column.name} is computed by the database"
-    site.importer._note(message, site.line)
+    """GENERATED ALWAYS AS (expr) [STORED], MySQL/SQLite `AS (expr)`, T-SQL `c AS expr`."""
+    expression = site.kind.this
+    while isinstance(expression, exp.Paren):
+        expression = expression.this
+    site.column.computed = expression.sql(dialect="postgres")
 
 
 def _cc_reference(site: _Site) -> None:

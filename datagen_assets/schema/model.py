@@ -79,7 +79,10 @@ class ColumnType:
 
 @dataclass(frozen=True)
 class Column:
-    """One column. `autoincrement` covers serial, identity and sequence defaults."""
+    """One column. `autoincrement` covers serial, identity and sequence defaults. `computed`
+    is the expression of a generated column (`GENERATED ALWAYS AS (expr)`, MySQL's
+    `AS (expr)`, T-SQL's computed columns) as PostgreSQL SQL: the database computes the value,
+    so DataGen evaluates the same expression and leaves it out of what it loads or inserts."""
 
     name: str
     type: ColumnType
@@ -88,6 +91,7 @@ class Column:
     autoincrement: bool = False
     comment: str | None = None
     domain_checks: tuple[Check, ...] = ()
+    computed: str | None = None
 
 
 @dataclass(frozen=True)
@@ -246,6 +250,11 @@ class Table:
     @property
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
+
+    @property
+    def stored_columns(self) -> tuple[str, ...]:
+        """The columns a database takes values for on INSERT or COPY: all but computed ones."""
+        return tuple(c.name for c in self.columns if c.computed is None)
 
 
 @dataclass(frozen=True)

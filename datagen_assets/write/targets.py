@@ -405,8 +405,12 @@ def _load_postgres(plan, source, dsn, mode, selected, report, echo) -> None:
                 for statement in _pg_sequences(tables[key]):
                     connection.execute(statement)
 
+        generated: dict[str, set[str]] = {}
+
         def write_rows(key, frame) -> int:
-            return copy_frame(connection, tables[key], frame)
+            if key not in generated:  # the table exists now: created by this load, or before
+                generated[key] = _pg_generated(connection, _pg_oid(connection, tables[key]))
+            return copy_frame(connection, tables[key], frame.drop(generated[key]))
 
         _run_units(
             plan, source, mode, units, created, write_rows, report, echo, transaction, finish_unit
@@ -430,6 +434,16 @@ def _pg_columns(connection, oid: int | None) -> list[str] | None:
         [oid],
     ).fetchall()
     return [r[0] for r in rows]
+
+
+def _pg_generated(connection, oid: int | None) -> set[str]:
+    """Generated columns of a target table: the database computes them, COPY must skip them."""
+    rows = connection.execute(
+        "SELECT attname FROM pg_attribute WHERE attrelid = %s AND attnum > 0 "
+        "AND NOT attisdropped AND attgenerated <> ''",
+        [oid],
+    ).fetchall()
+    return {r[0] for r in rows}
 
 
 def _pg_blocking_fks(connection, plan, units, oids, names) -> list[str]:
@@ -588,7 +602,12 @@ def _load_sqlite(plan, source, target, mode, selected, report, echo) -> None:
                     connection.execute("ROLLBACK")
                 raise
 
+        generated: dict[str, set[str]] = {}
+
         def write_rows(key, frame) -> int:
+            if key not in generated:  # computed by SQLite: an INSERT must leave them out
+                generated[key] = _sqlite_generated(connection, names[key])
+            frame = frame.drop(generated[key])
             columns = ", ".join(quote(c) for c in frame.columns)
             marks = ", ".join("?" for _ in frame.columns)
             connection.executemany(
@@ -614,8 +633,19 @@ def _load_sqlite(plan, source, target, mode, selected, report, echo) -> None:
 
 
 def _sqlite_columns(connection: sqlite3.Connection, name: str) -> list[str] | None:
-    rows = connection.execute("SELECT name FROM pragma_table_info(?)", [name]).fetchall()
+    """Every column, generated ones too (`table_info` hides those; `hidden` 2 and 3 mark
+    them in `table_xinfo`, 1 a virtual table's hidden columns)."""
+    rows = connection.execute(
+        "SELECT name FROM pragma_table_xinfo(?) WHERE hidden <> 1", [name]
+    ).fetchall()
     return [r[0] for r in rows] if rows else None
+
+
+def _sqlite_generated(connection: sqlite3.Connection, name: str) -> set[str]:
+    rows = connection.execute(
+        "SELECT name FROM pragma_table_xinfo(?) WHERE hidden IN (2, 3)", [name]
+    ).fetchall()
+    return {r[0] for r in rows}
 
 
 # ---------------------------------------------------------------------------- command line

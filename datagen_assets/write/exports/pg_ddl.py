@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 import sqlglot.expressions as exp
 from sqlglot.errors import SqlglotError
@@ -115,7 +116,25 @@ def _type_name(schema: str | None, name: str) -> str:
     return exp.table_(name, db=schema, quoted=True).sql(dialect=PG)
 
 
+def generated(column: Column, dialect: str | None) -> bool:
+    """Whether CREATE TABLE makes the column `GENERATED ALWAYS AS (expr) STORED`: when the
+    expression is PostgreSQL's own. One from another dialect may not be immutable in
+    PostgreSQL (MySQL's CONCAT is not), so there the column is plain and takes the values
+    DataGen computed from the same expression."""
+    return column.computed is not None and (dialect or PG) == PG
+
+
+def loaded_columns(table: Table, dialect: str | None) -> tuple[str, ...]:
+    """The columns COPY writes into a table `create_statements` made: all but generated."""
+    return tuple(c.name for c in table.columns if not generated(c, dialect))
+
+
 def column_type(table: Table, column: Column, dialect: str | None) -> str:
+    if generated(column, dialect):
+        plain = replace(column, computed=None)
+        return (
+            f"{column_type(table, plain, dialect)} GENERATED ALWAYS AS ({column.computed}) STORED"
+        )
     kind = column.type.kind
     if kind == K.ENUM:
         return _type_name(*enum_type(table, column)) + ("[]" if column.type.array else "")

@@ -50,10 +50,11 @@ def write(tables: Sequence[TableChunks], out: BinaryIO, options: ExportOptions) 
     statements = pg_ddl.create_statements(schema_tables, options.schema_dialect)
     out.write(("\n".join(statements) + "\n\n").encode())
     for table in tables:
-        columns = pg_ddl.column_list(table.table.column_names)
+        loaded = pg_ddl.loaded_columns(table.table, options.schema_dialect)
+        columns = pg_ddl.column_list(loaded)
         out.write(f"COPY {pg_ddl.table_name(table.table)} ({columns}) FROM stdin;\n".encode())
         for chunk in table:
-            out.write(copy_text(chunk))
+            out.write(copy_text(chunk.select(loaded)))
         out.write(b"\\.\n\n")
     finishing = pg_ddl.constraint_statements(schema_tables)
     finishing += [s for t in schema_tables for s in pg_ddl.setval_statements(t)]

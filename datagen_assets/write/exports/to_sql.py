@@ -175,8 +175,11 @@ def write(tables: Sequence[TableChunks], out: BinaryIO, options: ExportOptions) 
         out.write(f"\n-- {table.key}\n".encode())
         if identity_insert:  # explicit values into an IDENTITY column need this in T-SQL
             out.write(f"SET IDENTITY_INSERT {name} ON;\n".encode())
+        stored = table.table.stored_columns  # the database computes generated columns
         for chunk in table:
-            out.write(insert_text(chunk, table.table, dialect, options.batch_rows).encode())
+            out.write(
+                insert_text(chunk.select(stored), table.table, dialect, options.batch_rows).encode()
+            )
         if identity_insert:
             out.write(f"SET IDENTITY_INSERT {name} OFF;\n".encode())
         if dialect == "postgres":
