@@ -29,6 +29,11 @@ _SIMPLE: dict[TypeKind, pl.DataType] = {
     TypeKind.POINT: pl.String(),
     TypeKind.XML: pl.String(),
     TypeKind.ENUM: pl.String(),
+    TypeKind.RANGE: pl.String(),
+    TypeKind.BITS: pl.String(),
+    TypeKind.GEOMETRY: pl.String(),
+    TypeKind.TSVECTOR: pl.String(),
+    TypeKind.TSQUERY: pl.String(),
     TypeKind.UNKNOWN: pl.String(),
 }
 

@@ -36,7 +36,7 @@ import polars as pl
 from datagen_assets.generate import random as rnd
 from datagen_assets.generate.dtypes import INTEGER_BOUNDS, numeric_limit, numeric_precision
 from datagen_assets.generate.pools import faker_pool
-from datagen_assets.schema.model import STRING_KINDS, Column, Table, TypeKind
+from datagen_assets.schema.model import STRING_KINDS, Column, Table, TypeKind, type_name
 
 EPOCH = dt.datetime(1970, 1, 1)
 REF_INSTANT = dt.datetime(2026, 1, 1)  # fixed "now": runs on different days stay identical
@@ -1195,6 +1195,137 @@ def _enum(draw: Draw) -> pl.Series:
     return Choice(draw.column.type.enum_values).generate(draw)
 
 
+def _with_key(draw: Draw, *purpose: object) -> Draw:
+    """The same rows, drawn from another stream (for the parts of a composite value)."""
+    return Draw(**{**draw.__dict__, "key": draw.stream(*purpose), "index": None})
+
+
+def _range(draw: Draw) -> pl.Series:
+    """`[low,high)` with low < high in the range's element type: never empty, as written by
+    PostgreSQL itself (integer ranges canonicalise to this form anyway)."""
+    name = type_name(draw.column.type)
+    if name in ("daterange", "tsrange", "tstzrange"):
+        return _instant_range(draw, name, draw.rows, None)
+    if name == "numrange":
+        low = np.round(rnd.uniform(draw.stream("low"), draw.rows) * 1000, 2)
+        width = np.round(rnd.uniform(draw.stream("width"), draw.rows) * 100, 2) + 0.01
+        bounds = pl.DataFrame({"l": low, "h": np.round(low + width, 2)})
+    else:  # int4range, int8range
+        low = rnd.integers(draw.stream("low"), draw.rows, 0, 1000)
+        bounds = pl.DataFrame(
+            {"l": low, "h": low + rnd.integers(draw.stream("width"), draw.rows, 1, 100)}
+        )
+    return bounds.select(pl.format("[{},{})", "l", "h")).to_series()
+
+
+def _instant_range(draw: Draw, name: str, rows: np.ndarray, index: np.ndarray | None) -> pl.Series:
+    """Date or timestamp ranges; with `index`, distinct lower bounds one step apart."""
+    if name == "daterange":
+        if index is None:
+            start = UniformDate().generate(_with_key(draw, "start"))
+            days = rnd.integers(draw.stream("width"), rows, 1, 30)
+        else:
+            start = pl.Series((index + 10_957).astype(np.int32)).cast(pl.Date)  # from 2000-01-01
+            days = np.ones(len(index), dtype=np.int64)
+        frame = pl.DataFrame(
+            {"s": start, "d": pl.Series(days).cast(pl.Duration("ms")) * 86_400_000}
+        )
+        return frame.select(pl.format("[{},{})", "s", pl.col("s") + pl.col("d"))).to_series()
+    if index is None:
+        start = UniformTimestamp().generate(_with_key(draw, "start")).cast(pl.Datetime("us"))
+        seconds = rnd.integers(draw.stream("width"), rows, 60, 7 * 86_400)
+    else:
+        start = pl.Series(_micros(dt.datetime(2020, 1, 1)) + index * 60_000_000).cast(
+            pl.Datetime("us")
+        )
+        seconds = np.full(len(index), 60, dtype=np.int64)
+    zone = "+00" if name == "tstzrange" else ""
+    frame = pl.DataFrame(
+        {"s": start, "e": start + pl.Series(seconds * 1_000_000).cast(pl.Duration("us"))}
+    )
+    text = [pl.col(c).dt.to_string("%Y-%m-%d %H:%M:%S") for c in ("s", "e")]
+    return frame.select(pl.format(f'["{{}}{zone}","{{}}{zone}")', *text)).to_series()
+
+
+def _bit_width(column: Column) -> tuple[int, bool]:
+    """(n, varying) of bit(n) / varbit(n); a varbit without n is drawn up to 32 bits."""
+    varying = type_name(column.type) == "varbit"
+    return column.type.length or (32 if varying else 1), varying
+
+
+_BYTES_AS_BITS: list[str] = [format(i, "08b") for i in range(256)]
+
+
+def _bit_text(values: list[np.ndarray], width: int) -> pl.Series:
+    """Bit strings from bytes (most significant first), cut to their last `width` bits."""
+    table = pl.Series(_BYTES_AS_BITS)
+    frame = pl.DataFrame({f"b{i}": table.gather(v) for i, v in enumerate(values)})
+    return frame.select(pl.concat_str(frame.columns).str.slice(-width)).to_series()
+
+
+def _bits(draw: Draw) -> pl.Series:
+    """bit(n): exactly n random bits; varbit(n): 1..n of them."""
+    width, varying = _bit_width(draw.column)
+    count = -(-width // 8)
+    text = _bit_text(
+        [rnd.integers(draw.stream("byte", i), draw.rows, 0, 255) for i in range(count)], width
+    )
+    if not varying:
+        return text
+    keep = pl.Series(rnd.integers(draw.stream("length"), draw.rows, 1, width))
+    return pl.DataFrame({"t": text, "n": keep}).select(pl.col("t").str.slice(0, "n")).to_series()
+
+
+def _geometry(draw: Draw) -> pl.Series:
+    """box, circle, lseg, line, polygon or path, from coordinates in [-100, 100)."""
+    shape = type_name(draw.column.type)
+    columns = {
+        f"{axis}{i}": np.round(rnd.uniform(draw.stream(axis, i), draw.rows) * 200 - 100, 2)
+        for i in range(3)
+        for axis in "xy"
+    }
+    columns["r"] = np.round(rnd.uniform(draw.stream("r"), draw.rows) * 50, 2) + 0.5
+    columns["a"] = rnd.integers(draw.stream("a"), draw.rows, 1, 10)  # a line's A is never 0
+    point = [pl.format("({},{})", f"x{i}", f"y{i}") for i in range(3)]
+    shapes = {
+        "box": pl.format("{},{}", point[0], point[1]),
+        "circle": pl.format("<{},{}>", point[0], "r"),
+        "lseg": pl.format("[{},{}]", point[0], point[1]),
+        "line": pl.concat_str(pl.lit("{"), "a", pl.lit(","), "x0", pl.lit(","), "y0", pl.lit("}")),
+        "polygon": pl.format("({},{},{})", *point),
+        "path": pl.format("[{},{},{}]", *point),
+    }
+    return pl.DataFrame(columns).select(shapes.get(shape, point[0])).to_series()
+
+
+def _lexemes(draw: Draw) -> pl.Series:
+    """The locale's words as text-search lexemes: letters and digits only (no quotes, colons
+    or operators for tsvector/tsquery input to trip on), lower case, never empty."""
+    words = draw.pool("word").str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]", "")
+    return words.filter(words.str.len_chars() > 0) if (words.str.len_chars() > 0).any() \
+        else pl.Series(["word"])  # fmt: skip
+
+
+def _tsvector(draw: Draw) -> pl.Series:
+    lexemes = _lexemes(draw)
+    parts = [draw.pick(lexemes, "lexeme", i) for i in range(4)]
+    count = rnd.integers(draw.stream("count"), draw.rows, 1, 4)
+    frame = pl.DataFrame({f"w{i}": p for i, p in enumerate(parts)} | {"n": count})
+    words = [pl.when(pl.col("n") > i).then(f"w{i}") for i in range(4)]
+    return frame.select(pl.concat_str(words, separator=" ", ignore_nulls=True)).to_series()
+
+
+def _tsquery(draw: Draw) -> pl.Series:
+    lexemes = _lexemes(draw)
+    first, second = draw.pick(lexemes, "first"), draw.pick(lexemes, "second")
+    operator = pl.Series([" & ", " | "]).gather(rnd.integers(draw.stream("op"), draw.rows, 0, 1))
+    return (
+        pl.DataFrame({"a": first, "o": operator, "b": second})
+        .select(pl.concat_str("a", "o", "b"))
+        .to_series()
+    )
+
+
 _BY_KIND: dict[TypeKind, Callable[[Draw], pl.Series]] = {
     TypeKind.SMALLINT: _integer,
     TypeKind.INTEGER: _integer,
@@ -1219,6 +1350,11 @@ _BY_KIND: dict[TypeKind, Callable[[Draw], pl.Series]] = {
     TypeKind.POINT: _point,
     TypeKind.XML: _xml,
     TypeKind.ENUM: _enum,
+    TypeKind.RANGE: _range,
+    TypeKind.BITS: _bits,
+    TypeKind.GEOMETRY: _geometry,
+    TypeKind.TSVECTOR: _tsvector,
+    TypeKind.TSQUERY: _tsquery,
 }
 
 
@@ -1253,6 +1389,21 @@ def unique_by_type(draw: Draw) -> pl.Series:
         return _ipv4(index)
     if kind == TypeKind.BYTES:
         return pl.Series(index).cast(pl.String).cast(pl.Binary)
+    if kind == TypeKind.RANGE:  # distinct lower bounds
+        name = type_name(column_type)
+        if name in ("daterange", "tsrange", "tstzrange"):
+            return _instant_range(draw, name, draw.rows, index)
+        return pl.DataFrame({"l": index, "h": index + 1}).select(pl.format("[{},{})", "l", "h"))\
+            .to_series()  # fmt: skip
+    if kind == TypeKind.BITS:  # the index in binary, over the full width
+        width, _ = _bit_width(draw.column)
+        count = -(-width // 8)
+        values = index.astype(np.uint64)
+        return _bit_text(
+            [((values >> np.uint64(8 * (count - 1 - i))) & np.uint64(255)).astype(np.int64)
+             for i in range(count)], width)  # fmt: skip
+    if kind in (TypeKind.TSVECTOR, TypeKind.TSQUERY):  # one distinct lexeme each
+        return "w" + pl.Series(index).cast(pl.String)
     length = column_type.length
     if length and length <= 12:
         return base36(rnd.permute(draw.stream("code"), index, 36**length), length)
@@ -1261,7 +1412,11 @@ def unique_by_type(draw: Draw) -> pl.Series:
 
 def by_type_capacity(column: Column) -> int | None:
     """Distinct strings `unique_by_type` makes within the column's length: base-36 codes up
-    to 12 characters, then `PRE-<n>` with n kept whole."""
+    to 12 characters, then `PRE-<n>` with n kept whole; 2**n bit strings of bit(n)."""
+    if column.type.kind == TypeKind.GEOMETRY:
+        raise ValueError("geometric types have no equality in PostgreSQL: they cannot be unique")
+    if column.type.kind == TypeKind.BITS:
+        return 2 ** _bit_width(column)[0]
     length = string_length(column)
     if not length:
         return None

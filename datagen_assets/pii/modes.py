@@ -53,6 +53,8 @@ NEUTRAL_TEXT = {
     TypeKind.INET: "0.0.0.0",
     TypeKind.POINT: "(0,0)",
     TypeKind.XML: "<redacted/>",
+    TypeKind.RANGE: "empty",
+    TypeKind.TSVECTOR: "",
 }
 
 

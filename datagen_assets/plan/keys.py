@@ -55,6 +55,10 @@ CARRIER_KINDS = frozenset(
         TypeKind.INET,
         TypeKind.TIME,
         TypeKind.INTERVAL,
+        TypeKind.RANGE,
+        TypeKind.BITS,
+        TypeKind.TSVECTOR,
+        TypeKind.TSQUERY,
     }
 )
 
@@ -106,6 +110,8 @@ def carrier_capacity(column: Column, bound=None) -> int | None:
         return 86_400 * 1_000_000  # microseconds in a day
     if kind in (TypeKind.CHAR, TypeKind.VARCHAR) and length:
         return 36 ** min(length, 12)
+    if kind == TypeKind.BITS and length:
+        return 2**length
     if kind == TypeKind.NUMERIC and column.type.precision:
         digits = column.type.precision - (column.type.scale or 0)
         return 10 ** min(digits, 18) if digits > 0 else 1

@@ -456,9 +456,24 @@ def _build_type(written: str) -> exp.DataType | None:
         with _quiet_sqlglot():
             tree = sqlglot.parse_one(f"SELECT CAST(NULL AS {written})", read=DEFAULT_DIALECT)
     except (ParseError, TokenError):
-        return None
+        return _named_type(written)
     cast = tree.expressions[0] if isinstance(tree, exp.Select) and tree.expressions else None
-    return cast.args.get("to") if isinstance(cast, exp.Cast) else None
+    return cast.args.get("to") if isinstance(cast, exp.Cast) else _named_type(written)
+
+
+_NAMED_TYPE = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*(?:\s+[A-Za-z_][A-Za-z0-9_]*)*)\s*"
+                         r"(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?\s*")  # fmt: skip
+
+
+def _named_type(written: str) -> exp.DataType | None:
+    """A plain `name [name ...] [(n[, m])]` no grammar reads (PostgreSQL `BIT VARYING(16)`),
+    as a named type for `map_type`'s name tables; anything else stays unreadable."""
+    match = _NAMED_TYPE.fullmatch(written)
+    if match is None:
+        return None
+    params = [exp.DataTypeParam(this=exp.Literal.number(n)) for n in match.groups()[1:] if n]
+    return exp.DataType(this=exp.DataType.Type.USERDEFINED, kind=match.group(1).upper(),
+                        expressions=params)  # fmt: skip
 
 
 def _unparen(expression: exp.Expression) -> exp.Expression:

@@ -43,6 +43,14 @@ class TypeKind(StrEnum):
     POINT = "point"
     XML = "xml"
     ENUM = "enum"
+    # PostgreSQL families whose member is the written type's name (`type_name`): ranges
+    # (int4range ... tstzrange), bit strings (bit(n), varbit(n)), geometric types (box,
+    # circle, lseg, line, polygon, path) and full-text search documents and queries.
+    RANGE = "range"
+    BITS = "bits"
+    GEOMETRY = "geometry"
+    TSVECTOR = "tsvector"
+    TSQUERY = "tsquery"
     UNKNOWN = "unknown"
 
 
@@ -75,6 +83,14 @@ class ColumnType:
     scale: int | None = None
     enum_values: tuple[str, ...] = ()
     array: bool = False
+
+
+def type_name(column_type: ColumnType) -> str:
+    """The written type's name, lower-case, without parameters or array brackets, with
+    PostgreSQL's long spellings folded: `TSRANGE` -> `tsrange`, `BIT VARYING(8)` -> `varbit`."""
+    name = re.sub(r"\(.*?\)|\[.*?\]|\bARRAY\b|\"", " ", column_type.sql)
+    name = " ".join(name.lower().split())
+    return {"bit varying": "varbit"}.get(name, name)
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,7 @@ _KIND_MEMBERS: dict[TypeKind, tuple[exp.DataType.Type, ...]] = {
     K.POINT:       (T.POINT,),
     K.XML:         (T.XML,),
     K.ENUM:        (T.ENUM, T.ENUM8, T.ENUM16),
+    K.RANGE:       (T.INT4RANGE, T.INT8RANGE, T.NUMRANGE, T.DATERANGE, T.TSRANGE, T.TSTZRANGE),
 }
 # fmt: on
 KINDS: dict[exp.DataType.Type, TypeKind] = {
@@ -78,6 +79,16 @@ NAMED_KINDS: dict[tuple[str, str], TypeKind] = {
     ("tsql", "FLOAT"): K.DOUBLE,  # T-SQL FLOAT means FLOAT(53)
     ("oracle", "FLOAT"): K.DOUBLE,  # Oracle FLOAT means FLOAT(126) (binary digits)
     ("oracle", "LONG"): K.TEXT,  # a character type; sqlglot reads it as BIGINT
+    ("*", "VARBIT"): K.BITS,
+    ("*", "BIT VARYING"): K.BITS,
+    ("*", "TSVECTOR"): K.TSVECTOR,
+    ("*", "TSQUERY"): K.TSQUERY,
+    ("postgres", "OID"): K.INTEGER,  # unsigned 32-bit; its input takes any int4 (-1 too)
+    ("postgres", "CHAR"): K.CHAR,  # the one-byte "char" (quoted; length 1 below)
+    **{
+        ("postgres", shape): K.GEOMETRY
+        for shape in ("BOX", "CIRCLE", "LSEG", "LINE", "POLYGON", "PATH")
+    },
 }
 
 # The PostgreSQL serial family: an integer column whose values come from a sequence.
@@ -206,7 +217,7 @@ def base_name(declared: exp.DataType, sql: str) -> str:
     """The written type name without parameters, upper-case: `NUMBER(8,2)` -> `NUMBER`."""
     kind = declared.args.get("kind") if declared.this == T.USERDEFINED else None
     if kind is not None:
-        return (kind if isinstance(kind, str) else kind.sql()).upper()
+        sql = kind if isinstance(kind, str) else kind.sql()
     without_params = re.sub(r"\(.*?\)", " ", sql)
     unquoted = re.sub(r"[\[\]\"`]", "", without_params)  # T-SQL scripts write [float]
     return " ".join(unquoted.upper().split())
@@ -229,8 +240,11 @@ def _with_params(
     """Attach the parameters generation must respect: length, precision/scale, enum values."""
     first = params[0] if params else None
     if kind in (K.VARCHAR, K.CHAR):
-        length = first if first is not None else (1 if name in _CHAR_DEFAULT_ONE else None)
+        default = 1 if name in _CHAR_DEFAULT_ONE or sql.strip() == '"char"' else None
+        length = first if first is not None else default
         return ColumnType(kind, sql=sql, length=length)
+    if kind == K.BITS:  # bit(n) holds exactly n bits, varbit(n) up to n (no n: unbounded)
+        return ColumnType(kind, sql=sql, length=first)
     if member in WIDE_INTEGER_DIGITS:
         return ColumnType(kind, sql=sql, precision=WIDE_INTEGER_DIGITS[member], scale=0)
     if kind == K.NUMERIC:
@@ -251,8 +265,8 @@ def _float_kind(params: list[int | None]) -> TypeKind | None:
 
 
 def _bit_kind(params: list[int | None]) -> TypeKind | None:
-    """BIT and BIT(1) are booleans; longer bit strings have no logical kind here."""
-    return K.BOOLEAN if not params or params[0] in (None, 1) else K.UNKNOWN
+    """BIT and BIT(1) are booleans; longer ones bit strings."""
+    return K.BOOLEAN if not params or params[0] in (None, 1) else K.BITS
 
 
 def _oracle_number(params: list[int | None]) -> TypeKind:

@@ -28,6 +28,7 @@ from datagen_assets.schema.model import (
     Table,
     TypeKind,
     UniqueIndex,
+    type_name,
 )
 from datagen_assets.schema.types import map_type
 
@@ -73,8 +74,25 @@ def unique_index_statement(table: Table, index: UniqueIndex) -> str:
     return f"CREATE UNIQUE INDEX ON {table_name(table)} ({', '.join(index.parts)}){where};"
 
 
+# Families whose PostgreSQL type is the written name itself (see `TypeKind`).
+NAMED_FAMILIES: dict[TypeKind, frozenset[str]] = {
+    K.RANGE: frozenset({"int4range", "int8range", "numrange", "daterange", "tsrange", "tstzrange"}),
+    K.GEOMETRY: frozenset({"box", "circle", "lseg", "line", "polygon", "path"}),
+    K.TSVECTOR: frozenset({"tsvector"}),
+    K.TSQUERY: frozenset({"tsquery"}),
+    K.BITS: frozenset({"bit", "varbit"}),
+}
+
+
 def canonical_type(column_type: ColumnType) -> str:
     kind = column_type.kind
+    if kind in NAMED_FAMILIES:
+        name = type_name(column_type)
+        if name not in NAMED_FAMILIES[kind]:
+            name = PG_TYPES[K.UNKNOWN]
+        elif kind == K.BITS and column_type.length:
+            name = f"{name}({column_type.length})"
+        return name + ("[]" if column_type.array else "")
     name = PG_TYPES[kind]
     if kind == K.NUMERIC and column_type.precision is not None:
         name = f"numeric({column_type.precision}, {column_type.scale or 0})"
