@@ -9,7 +9,6 @@ parents, on any worker, and still agree with them. Knows nothing of Dagster.
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -19,6 +18,12 @@ import polars as pl
 from datagen_assets.dataset import ColumnConfig
 from datagen_assets.generate import fanout
 from datagen_assets.generate import random as rnd
+from datagen_assets.generate.bounds import (
+    clip_to_bound,
+    fit_to_bound,
+    fit_to_intervals,
+    within,
+)
 from datagen_assets.generate.dtypes import INTEGER_BOUNDS, numeric_limit, polars_dtype
 from datagen_assets.generate.edge_cases import edge_case_mask, edge_pool, inject
 from datagen_assets.generate.generators import (
@@ -254,6 +259,15 @@ class Engine:
                 generator = generator or _from_checks(column, table, rules) or detect(column, table)
                 if isinstance(generator, ByType):
                     generator = self._suggested(table, column) or generator
+                if not override.generator and column.name in rules.bounds:
+                    generator = fit_to_bound(generator, column, rules.bounds[column.name])
+                if not override.generator and column.name in rules.intervals:
+                    generator = fit_to_intervals(
+                        generator,
+                        column,
+                        rules.intervals[column.name],
+                        rules.bounds.get(column.name),
+                    )
             recipes[column.name] = ColumnRecipe(
                 column=column,
                 source=source[0] if source else "generator",
@@ -282,6 +296,22 @@ class Engine:
                         "and is not translated; the data may violate it"
                     )
                 )
+        # A generator named in the config replaces the one a translated CHECK would have
+        # chosen (IN list, pattern, a > b): such CHECKs are enforced by the repair loop too.
+        configured = {
+            name
+            for name, column_config in (table_config.columns.items() if table_config else ())
+            if column_config.generator and name in recipes
+        }
+        for check in table.checks:
+            columns = tuple(c for c in check.columns if c in recipes)
+            if (
+                check not in rules.untranslated
+                and set(columns) & configured
+                and all(recipes[c].source == "generator" for c in columns)
+            ):
+                self.repairs[table.key].append(Repair(check.sql, columns))
+        self.repairs[table.key] = _merged_repairs(self.repairs[table.key])
         for name, recipe in recipes.items():
             if recipe.generator is None:
                 continue
@@ -543,6 +573,7 @@ class _Frame:
         self._final: dict[str, pl.Series] = {}
         self._groups: dict[int, list[np.ndarray]] = {}
         self._fk_rows: dict[int, tuple[np.ndarray, np.ndarray | None]] = {}
+        self._repairing: set[Repair] = set()
 
     def stream(self, *parts: object) -> int:
         if self.salt:
@@ -563,8 +594,14 @@ class _Frame:
             )
             if repair is None:
                 self._final[name] = self._final_base(name)
+            elif repair in self._repairing:  # asked for while its repair reads the columns
+                return self._final_base(name)  # (a NULL coupling): the unrepaired values
             else:
-                self._repair(repair)
+                self._repairing.add(repair)
+                try:
+                    self._repair(repair)
+                finally:
+                    self._repairing.discard(repair)
         return self._final[name]
 
     def _repair(self, repair: Repair) -> None:
@@ -592,6 +629,18 @@ class _Frame:
                 frame[c].scatter(failing, redrawn[c]) for c in repair.columns
             )
             passed[failing] = _holds(redrawn, repair.sql)
+        failing = np.flatnonzero(~passed)
+        if len(failing):  # never write rows the database would reject
+            raise SchemaError(
+                [
+                    Problem(
+                        f"CHECK {repair.sql}: {len(failing)} of {len(self.rows)} rows still "
+                        f"fail after {MAX_REDRAWS} redraws, too few drawn values satisfy it; "
+                        f"give {', '.join(repair.columns)} a generator whose values do",
+                        table=self.table.key,
+                    )
+                ]
+            )
         for column in repair.columns:
             self._final[column] = frame[column]
 
@@ -817,11 +866,11 @@ def _conform(values: pl.Series, recipe: ColumnRecipe) -> pl.Series:
     kind = column_type.kind
     if kind in INTEGER_BOUNDS and values.dtype.is_numeric():
         low, high = INTEGER_BOUNDS[kind]
-        if not _within(values, low, high):
+        if not within(values, low, high):
             values = values.clip(low, high)
     elif kind in (TypeKind.NUMERIC, TypeKind.MONEY) and values.dtype.is_float():
         limit = numeric_limit(column_type)
-        if not _within(values, -limit, limit):
+        if not within(values, -limit, limit):
             values = values.clip(-limit, limit)
     if recipe.case and values.dtype == pl.String:
         values = on_distinct(values, _CASE[recipe.case])
@@ -829,11 +878,11 @@ def _conform(values: pl.Series, recipe: ColumnRecipe) -> pl.Series:
         kind in (TypeKind.VARCHAR, TypeKind.CHAR)
         and column_type.length
         and values.dtype == pl.String
-        and not _within(values.str.len_bytes(), 0, column_type.length)
+        and not within(values.str.len_bytes(), 0, column_type.length)
     ):
         values = values.str.slice(0, column_type.length)  # bytes >= characters: cut only then
-    if recipe.bound is not None and values.dtype.is_numeric() and recipe.source != "group":
-        values = _clip(values, recipe.bound, column_type)
+    if recipe.bound is not None and recipe.source != "group":
+        values = clip_to_bound(values, recipe.bound, column_type)
     if recipe.dtype is not None and values.dtype != recipe.dtype:
         values = values.cast(recipe.dtype)
     return values
@@ -845,11 +894,21 @@ _CASE: dict[str, Callable[[pl.Series], pl.Series]] = {
 }
 
 
-def _within(values: pl.Series, low: float, high: float) -> bool:
-    """All non-null values lie in [low, high]: two cheap scans that spare a copy of the
-    column in the usual case, where the generator already kept to the column's limits."""
-    smallest, largest = values.min(), values.max()
-    return smallest is None or (smallest >= low and largest <= high)
+def _merged_repairs(repairs: list[Repair]) -> list[Repair]:
+    """Repairs sharing a column become one (their CHECKs AND-ed): redrawing a column for one
+    CHECK must not undo what another CHECK's repair settled."""
+    merged: list[Repair] = []
+    for repair in repairs:
+        touching = [m for m in merged if set(m.columns) & set(repair.columns)]
+        for other in touching:
+            merged.remove(other)
+        group = [*touching, repair]
+        if len(group) == 1:
+            merged.append(repair)
+            continue
+        columns = tuple(dict.fromkeys(c for r in group for c in r.columns))
+        merged.append(Repair(" AND ".join(f"({r.sql})" for r in group), columns))
+    return merged
 
 
 def _holds(frame: pl.DataFrame, sql: str) -> np.ndarray:
@@ -871,30 +930,6 @@ def _integer_floor(recipe: ColumnRecipe) -> int | None:
         return None
     low = int(bound.low) + (1 if bound.low_strict else 0)
     return max(low, INTEGER_BOUNDS[recipe.column.type.kind][0])
-
-
-def _clip(values: pl.Series, bound: Bound, column_type) -> pl.Series:
-    """Clip into a CHECK's range; a strict bound moves in by the column's smallest step."""
-    if column_type.kind in INTEGER_BOUNDS:
-        step = 1.0
-    elif column_type.kind in (TypeKind.NUMERIC, TypeKind.MONEY):
-        step = 10.0 ** -(column_type.scale or 0) if column_type.precision else 0.01
-    else:
-        step = 1e-6
-    low = None if bound.low is None else bound.low + (step if bound.low_strict else 0)
-    high = None if bound.high is None else bound.high - (step if bound.high_strict else 0)
-    numeric = (int, float)
-    if not isinstance(low, numeric) and not isinstance(high, numeric):
-        return values
-    integral = column_type.kind in INTEGER_BOUNDS
-    if (values.dtype.is_integer() or not integral) and _within(
-        values,
-        low if isinstance(low, numeric) else -math.inf,
-        high if isinstance(high, numeric) else math.inf,
-    ):
-        return values  # already inside (and whole where it must be): no float round trip
-    values = values.cast(pl.Float64).clip(low, high)
-    return values.round(0).cast(pl.Int64) if integral else values
 
 
 def engine_for(plan: DatasetPlan) -> Engine:

@@ -555,16 +555,19 @@ class TimeSeries(Generator):
 # ---------------------------------------------------------------- dates and times
 
 
-def _instant(value: Any) -> dt.datetime:
+def instant(value: Any) -> dt.datetime:
+    """A date, datetime or ISO text as a naive datetime (aware ones in UTC)."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=None)
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day)
-    return dt.datetime.fromisoformat(str(value)).replace(tzinfo=None)
+    return instant(dt.datetime.fromisoformat(str(value)))
 
 
 def _micros(value: Any) -> int:
-    return (_instant(value) - EPOCH) // dt.timedelta(microseconds=1)
+    return (instant(value) - EPOCH) // dt.timedelta(microseconds=1)
 
 
 @register
@@ -598,8 +601,8 @@ class UniformDate(Generator):
     max: Any = "2025-12-31"
 
     def generate(self, draw: Draw) -> pl.Series:
-        low = (_instant(self.min) - EPOCH).days
-        high = (_instant(self.max) - EPOCH).days
+        low = (instant(self.min) - EPOCH).days
+        high = (instant(self.max) - EPOCH).days
         return pl.Series(rnd.integers(draw.key, draw.rows, low, high).astype(np.int32)).cast(
             pl.Date
         )

@@ -13,7 +13,7 @@ fewer distinct values than rows among them). All are reported together.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from datagen_assets.generate.dtypes import INTEGER_BOUNDS, numeric_limit
 from datagen_assets.generate.engine import Engine, engine_for
@@ -64,7 +64,10 @@ def preflight(plan: DatasetPlan, sample_rows: int = SAMPLE_ROWS) -> Preflight:
         return report
     if sample_rows > 0:
         for key, table_plan in plan.tables.items():
-            report.estimates[key] = _estimate(engine, table_plan, sample_rows)
+            try:  # a sample also finds CHECKs the repair loop cannot satisfy
+                report.estimates[key] = _estimate(engine, table_plan, sample_rows)
+            except SchemaError as error:
+                report.problems.extend(replace(p, file=p.file or file) for p in error.problems)
     return report
 
 

@@ -151,7 +151,10 @@ def _apply(node: exp.Expression, rules: CheckRules, columns: set[str]) -> bool:
             return True
         return False
     if isinstance(node, exp.Or):
-        return _null_or(node, rules, columns)
+        if _null_or(node, rules, columns):
+            return True
+        _intervals(node, rules, columns)
+        return False
     if isinstance(node, (exp.RegexpLike, exp.Like)) and not node.args.get("negate"):
         column = _column(node.this, columns)
         ok, pattern = _literal(node.expression)
@@ -235,3 +238,45 @@ def _null_or(node: exp.Or, rules: CheckRules, columns: set[str]) -> bool:
             rules.null_with.setdefault(column, set()).update(needed)
             return True
     return False
+
+
+def _intervals(node: exp.Or, rules: CheckRules, columns: set[str]) -> None:
+    """`(n >= 0 AND n < 10) OR n > 100 OR n = 500`, every side a range of the same column:
+    recorded in `rules.intervals` so values are drawn inside one of them."""
+    ranges, column = [], None
+    for side in _disjuncts(node):
+        scratch = CheckRules()
+        equal = _equality(side, columns)
+        if equal is not None:
+            scratch.bounds[equal[0]] = Bound(low=equal[1], high=equal[1])
+        elif not all(_apply(part, scratch, columns) for part in _conjuncts(side)):
+            return
+        other = (scratch.domains, scratch.ordered, scratch.patterns, scratch.cases, scratch.json)
+        if len(scratch.bounds) != 1 or any(other):
+            return
+        ((name, bound),) = scratch.bounds.items()
+        if column not in (None, name):
+            return
+        column = name
+        ranges.append(bound)
+    if column is not None:
+        rules.intervals[column] = tuple(ranges)
+
+
+def _disjuncts(node: exp.Expression) -> list[exp.Expression]:
+    node = _strip(node)
+    if isinstance(node, exp.Or):
+        return _disjuncts(node.this) + _disjuncts(node.expression)
+    return [node]
+
+
+def _equality(node: exp.Expression, columns: set[str]) -> tuple[str, Any] | None:
+    """`c = literal` (either way round) as (column, value)."""
+    node = _strip(node)
+    if not isinstance(node, exp.EQ):
+        return None
+    for left, right in ((node.this, node.expression), (node.expression, node.this)):
+        column, (ok, value) = _column(left, columns), _literal(right)
+        if column and ok:
+            return column, value
+    return None

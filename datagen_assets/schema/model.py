@@ -182,6 +182,9 @@ class CheckRules:
     patterns: dict[str, str] = field(default_factory=dict)  # column -> regex to match
     cases: dict[str, str] = field(default_factory=dict)  # column -> "lower" | "upper"
     json: set[str] = field(default_factory=set)
+    # column -> ranges of `a OR b OR ...` over it (`n < 10 OR n >= 100`): a hint for drawing
+    # values; the CHECK itself stays in `untranslated`, enforced by the engine's repair loop
+    intervals: dict[str, tuple[Bound, ...]] = field(default_factory=dict)
     untranslated: list[Check] = field(default_factory=list)
 
 

@@ -1,0 +1,103 @@
+"""CHECK ranges hold by construction and shape the values: date and timestamp literals,
+numbers, unions of ranges (`a OR b`); CHECKs the engine can only repair either hold or stop
+the run before anything is written, also under a generator the config names."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from datagen_assets.generate.engine import engine_for, generate
+from datagen_assets.plan.preflight import preflight
+from datagen_assets.schema.model import SchemaError
+from datagen_tests.test_targets import Postgres, _plan
+
+RANGES = """
+CREATE TABLE readings (
+    id       INTEGER PRIMARY KEY,
+    day      DATE NOT NULL CHECK (day >= '2024-01-01' AND day < '2024-04-01'),
+    at       TIMESTAMP CHECK (at > '2024-03-01 08:00:00' AND at <= '2024-03-01 18:00:00'),
+    at_utc   TIMESTAMPTZ CHECK (at_utc >= '2030-01-01'),
+    level    INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5),
+    ratio    NUMERIC(4,3) CHECK (ratio > 0 AND ratio < 1),
+    band     INTEGER NOT NULL CHECK ((band >= 0 AND band < 10) OR band BETWEEN 100 AND 109
+                                     OR band = 500),
+    season   DATE CHECK (season < '2000-01-01' OR season >= '2030-06-01'),
+    price    NUMERIC(8,2) CHECK (price < 1 OR price > 99.5)
+);
+"""
+
+
+@pytest.fixture
+def frame(tmp_path) -> pl.DataFrame:
+    plan = _plan(tmp_path, RANGES, "seed: 9\nrows: 4000\nnull_fraction: 0.1\n", name="readings")
+    assert engine_for(plan).notes == []
+    return generate(plan, "readings", 0, 4000)
+
+
+def test_date_and_timestamp_literals_bound_the_values(frame):
+    day, at = frame["day"], frame["at"].drop_nulls()
+    assert day.min() >= dt.date(2024, 1, 1) and day.max() <= dt.date(2024, 3, 31)
+    assert day.n_unique() > 80  # spread over the quarter, not piled on its ends
+    assert at.min() > dt.datetime(2024, 3, 1, 8) and at.max() <= dt.datetime(2024, 3, 1, 18)
+    assert frame["at_utc"].drop_nulls().min() >= dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+
+
+def test_number_ranges_spread_over_what_they_allow(frame):
+    counts = frame["level"].value_counts()
+    assert sorted(counts["level"]) == [1, 2, 3, 4, 5]
+    assert counts["count"].min() > 600  # each ~800 of 4000: not clipped onto 5
+    ratio = frame["ratio"].drop_nulls().cast(pl.Float64)
+    assert ratio.min() > 0 and ratio.max() < 1 and ratio.n_unique() > 500
+
+
+def test_unions_of_ranges_hold_and_use_every_range(frame):
+    band = frame["band"]
+    assert band.is_between(0, 9).sum() > 0 and band.is_between(100, 109).sum() > 0
+    assert (band == 500).sum() > 0
+    assert (band.is_between(0, 9) | band.is_between(100, 109) | (band == 500)).all()
+    season = frame["season"].drop_nulls()
+    assert ((season < dt.date(2000, 1, 1)) | (season >= dt.date(2030, 6, 1))).all()
+    price = frame["price"].drop_nulls().cast(pl.Float64)
+    assert ((price < 1) | (price > 99.5)).all() and (price < 1).any() and (price > 99.5).any()
+
+
+def test_postgres_accepts_every_row(tmp_path, fresh_database):
+    from datagen_assets.write.exports import EngineSource
+    from datagen_assets.write.targets import load_dataset
+
+    plan = _plan(tmp_path, RANGES, "seed: 9\nrows: 4000\nnull_fraction: 0.1\n", name="readings")
+    url = fresh_database("check_ranges")
+    load_dataset(plan, EngineSource(plan), url)
+    assert Postgres(url).rows("SELECT count(*) FROM readings") == [(4000,)]
+
+
+def test_a_configured_generator_is_held_to_translated_checks(tmp_path):
+    ddl = """CREATE TABLE o (id INT PRIMARY KEY,
+        status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+        code TEXT NOT NULL CHECK (code ~ '^[A-Z]{3}$'));"""
+    config = """rows: 500
+tables:
+  o:
+    columns:
+      status: {generator: choice, values: [open, closed, lost]}
+"""
+    plan = _plan(tmp_path, ddl, config, name="o")
+    assert set(generate(plan, "o", 0, 500)["status"]) == {"open", "closed"}
+    config += "      code: {generator: const, value: abc}\n"
+    plan = _plan(tmp_path, ddl, config, name="o")
+    report = preflight(plan)
+    assert [p.table for p in report.problems] == ["o"]
+    assert "CHECK code ~ '^[A-Z]{3}$': 500 of" in str(report.problems[0])
+    with pytest.raises(SchemaError, match="give code a generator"):
+        generate(plan, "o", 0, 500)  # never written: the database would reject every row
+
+
+def test_a_check_few_values_satisfy_stops_before_writing(tmp_path):
+    ddl = "CREATE TABLE t (id INT PRIMARY KEY, n INT NOT NULL CHECK (n % 1000 = 7));"
+    report = preflight(_plan(tmp_path, ddl, "rows: 300\n", name="t"))
+    (problem,) = report.problems
+    assert problem.table == "t" and "n % 1000 = 7" in problem.message
+    assert problem.file is not None and problem.file.endswith("t.yaml")
