@@ -550,6 +550,17 @@ class _ForeignKeyDraft:
 
 
 @dataclass
+class _PartitionDraft:
+    """`CREATE TABLE name PARTITION OF parent FOR VALUES ...`: which rows the parent routes
+    there (its `bound`, a sqlglot PartitionBoundSpec, or DEFAULT)."""
+
+    name: str
+    bound: exp.Expression
+    line: int
+    partitioned: bool = False  # itself PARTITION BY: its own partitions narrow it further
+
+
+@dataclass
 class _TableDraft:
     name: str
     schema: str | None
@@ -562,6 +573,8 @@ class _TableDraft:
     checks: list[Check] = field(default_factory=list)
     comment: str | None = None
     resolved_indexes: list[UniqueIndex] = field(default_factory=list)
+    partitioned_by: exp.Expression | None = None  # PARTITION BY RANGE|LIST|HASH (key)
+    partitions: list[_PartitionDraft] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -776,10 +789,32 @@ class _Importer:
         elif isinstance(tree, exp.Create) and isinstance(tree.this, exp.Table):
             if tree.expression is None and tree.args.get("properties") is None:
                 self._problem("CREATE TABLE without columns", statement.line, tree.this.name)
-            else:  # AS SELECT, PARTITION OF, LIKE: the columns are not declared here
+            elif not self._partition_of(statement, tree):  # AS SELECT, LIKE: no columns here
                 self._skip(statement, "CREATE TABLE without a column list")
         else:
             self._recover_table(statement)
+
+    def _partition_of(self, statement: Statement, create: exp.Create) -> bool:
+        """Record a partition on its parent (declared earlier in the script, as PostgreSQL
+        requires); its rows are the parent's, so it is no table of its own."""
+        properties = create.args.get("properties")
+        spec = next(
+            (p for p in (properties.expressions if properties else [])
+             if isinstance(p, exp.PartitionedOfProperty)),
+            None,
+        )  # fmt: skip
+        if spec is None:
+            return False
+        schema, name = self._table_name(spec.this)
+        parent = self._find_table(schema, name)
+        child = self._table_name(create.this)[1]
+        if parent is None:
+            self._note(f"partition {child} of unknown table {name}: skipped", statement.line)
+            return True
+        partitioned = any(isinstance(p, exp.PartitionedByProperty) for p in properties.expressions)
+        parent.partitions.append(_PartitionDraft(child, spec.expression, statement.line,
+                                                 partitioned))  # fmt: skip
+        return True
 
     def _define_table(
         self,
@@ -800,6 +835,12 @@ class _Importer:
         for node, parsed in elements:
             self._table_element(draft, node, parsed, statement)
         draft.comment = self._table_comment(create)
+        properties = create.args.get("properties")
+        draft.partitioned_by = next(
+            (p.this for p in (properties.expressions if properties else [])
+             if isinstance(p, exp.PartitionedByProperty)),
+            None,
+        )  # fmt: skip
         self.tables[draft.key] = draft
         self.by_name.setdefault(name.casefold(), []).append(draft)
 
@@ -1328,11 +1369,52 @@ class _Importer:
             self._problem("no CREATE TABLE statement found", None)
         for table in self.tables.values():
             self._resolve_keys(table)
+            self._partition_bounds(table)
         resolved = {key: self._resolve_foreign_keys(table) for key, table in self.tables.items()}
         if self.problems:
             raise SchemaError(sorted(self.problems, key=lambda problem: problem.line or 0))
         tables = {key: _freeze(self.tables[key], fks) for key, fks in resolved.items()}
         return Schema(tables, source=self.source, dialect=self.dialect, notes=tuple(self.notes))
+
+    def _partition_bounds(self, table: _TableDraft) -> None:
+        """Rows of a partitioned table must each find a partition, or the database rejects
+        them: the partitions' bounds become the table's CHECK (a key column of RANGE and of
+        LIST partitions without NULL is also NOT NULL). Decided for one key column; a DEFAULT
+        partition takes any row, and complete HASH partitions do too."""
+        spec, partitions = table.partitioned_by, table.partitions
+        if spec is None or not partitions:
+            return
+        if isinstance(spec, exp.List):  # sqlglot reads LIST (key) as its LIST function
+            method = "LIST"
+        else:
+            method = spec.name.upper() if isinstance(spec, exp.Anonymous) else ""
+        keys = spec.expressions if isinstance(spec, (exp.Anonymous, exp.List)) else []
+        column = (
+            self._find_column(table, keys[0].name)
+            if len(keys) == 1 and isinstance(keys[0], exp.Column)
+            else None
+        )
+        if any(p.partitioned for p in partitions):
+            self._note(f"{table.key}: partitions of partitions are not narrowed further",
+                       partitions[0].line)  # fmt: skip
+        if any(isinstance(p.bound, exp.Var) for p in partitions) or method == "HASH":
+            return  # a DEFAULT partition, or hash partitions (complete when all remainders are)
+        if column is None or method not in ("RANGE", "LIST"):
+            self._note(f"{table.key}: partition bounds over {spec.sql('postgres')} are not "
+                       "enforced; rows may find no partition", partitions[0].line)  # fmt: skip
+            return
+        quoted = exp.column(column, quoted=True).sql("postgres")
+        if method == "LIST":
+            values = [v for p in partitions for v in p.bound.args.get("this") or []]
+            listed = [v for v in values if not isinstance(v, exp.Null)]
+            if len(listed) == len(values):
+                table.columns[column].nullable = False
+            text = f"{quoted} IN ({', '.join(v.sql('postgres') for v in listed)})"
+        else:
+            table.columns[column].nullable = False
+            text = " OR ".join(_range_text(quoted, p.bound) for p in _merged(partitions))
+        tree = sqlglot.parse_one(text, read=DEFAULT_DIALECT)
+        table.checks.append(_check(tree, None))
 
     def _canonical(
         self, table: _TableDraft, names: tuple[str, ...], what: str, line: int, owner: str
@@ -1456,6 +1538,47 @@ class _DomainDraft:
             self.checks.append(_check(kind.this, constraint.name or None))
         elif isinstance(kind, exp.DefaultColumnConstraint):
             self.default = kind.this.sql(dialect=importer.dialect)
+
+
+def _merged(partitions: list[_PartitionDraft]) -> list[_PartitionDraft]:
+    """RANGE partitions whose bounds meet (`TO ('2025-01-01')`, `FROM ('2025-01-01')`) as one:
+    monthly or yearly partitions become one range, so generation draws within it."""
+    ordered = sorted(partitions, key=lambda p: _bound_key(p.bound.args.get("from_expressions")))
+    merged: list[_PartitionDraft] = []
+    for partition in ordered:
+        last = merged[-1] if merged else None
+        if last is not None and _same_value(
+            last.bound.args.get("to_expressions"), partition.bound.args.get("from_expressions")
+        ):
+            bound = last.bound.copy()
+            bound.set("to_expressions", partition.bound.args.get("to_expressions"))
+            merged[-1] = replace(last, bound=bound)
+        else:
+            merged.append(partition)
+    return merged
+
+
+def _bound_key(values: list[exp.Expression] | None) -> tuple:
+    value = (values or [None])[0]
+    if value is None or (isinstance(value, exp.Var) and value.name.upper() == "MINVALUE"):
+        return (0, "")
+    if isinstance(value, exp.Literal) and not value.is_string:
+        return (1, float(value.this))
+    return (2, value.sql("postgres"))
+
+
+def _same_value(left: list[exp.Expression] | None, right: list[exp.Expression] | None) -> bool:
+    return bool(left and right) and left[0].sql("postgres") == right[0].sql("postgres")
+
+
+def _range_text(column: str, bound: exp.Expression) -> str:
+    """`FROM (a) TO (b)` as `(column >= a AND column < b)`; MINVALUE/MAXVALUE leave a side open."""
+    parts = []
+    for key, op in (("from_expressions", ">="), ("to_expressions", "<")):
+        value = (bound.args.get(key) or [None])[0]
+        if value is not None and not isinstance(value, exp.Var):
+            parts.append(f"{column} {op} {value.sql('postgres')}")
+    return "(" + " AND ".join(parts or ["TRUE"]) + ")"
 
 
 def _check(expression: exp.Expression, name: str | None) -> Check:
