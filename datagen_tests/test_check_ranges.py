@@ -101,3 +101,21 @@ def test_a_check_few_values_satisfy_stops_before_writing(tmp_path):
     (problem,) = report.problems
     assert problem.table == "t" and "n % 1000 = 7" in problem.message
     assert problem.file is not None and problem.file.endswith("t.yaml")
+
+
+def test_unique_dates_and_instants_stay_inside_their_check(tmp_path):
+    ddl = """
+    CREATE TABLE calendar (day DATE PRIMARY KEY CHECK (day >= '2024-01-01' AND day < '2026-01-01'));
+    CREATE TABLE slots (at TIMESTAMP PRIMARY KEY CHECK (at > '2025-01-01'), n INT);
+    CREATE TABLE late (id INT PRIMARY KEY CHECK (id < 0));
+    """
+    plan = _plan(tmp_path, ddl, "rows: 700\n", name="keys")
+    day = generate(plan, "calendar", 0, 700)["day"]
+    assert day.n_unique() == 700 and day.min() >= dt.date(2024, 1, 1)
+    assert day.max() <= dt.date(2025, 12, 31)
+    at = generate(plan, "slots", 0, 700)["at"]
+    assert at.n_unique() == 700 and at.min() > dt.datetime(2025, 1, 1)
+    ids = generate(plan, "late", 0, 700)["id"]
+    assert ids.n_unique() == 700 and ids.max() < 0
+    report = preflight(_plan(tmp_path, ddl, "rows: 732\n", name="keys"))
+    assert any("calendar.day: UNIQUE (day) can hold only 731" in str(p) for p in report.problems)

@@ -190,6 +190,38 @@ def clip_to_bound(values: pl.Series, bound: Bound, column_type: ColumnType) -> p
     return values.round(0).cast(pl.Int64) if integral else values
 
 
+def unique_in_bound(index: np.ndarray, column: Column, bound: Bound, rows: int) -> pl.Series | None:
+    """Distinct values of a key column inside its CHECK range, one step apart from the
+    range's start (or ending at its end when only that is given): integers, days, minutes.
+    None for other kinds (their unique values ignore the bound). The pre-flight counts the
+    range against the rows (`plan/keys.carrier_capacity`)."""
+    kind = column.type.kind
+    low, high = limits(bound, column.type)
+    if kind in INTEGER_BOUNDS:
+        step, unit = 1, None
+    elif kind == TypeKind.DATE:
+        step, unit = 1, dt.timedelta(days=1)
+    elif kind in TEMPORAL:
+        step, unit = 60_000_000, dt.timedelta(microseconds=1)  # a minute apart
+    else:
+        return None
+    if unit is not None:  # dates and instants as counts of their unit since the epoch
+        low = None if low is None else -(-(low - EPOCH) // unit)
+        high = None if high is None else (high - EPOCH) // unit
+    if low is None and high is None:
+        return None
+    start = int(low) if low is not None else int(high) - (rows - 1) * step
+    if kind in INTEGER_BOUNDS:
+        start = max(start, INTEGER_BOUNDS[kind][0])
+    values = pl.Series(start + index * step)
+    if kind == TypeKind.DATE:
+        return values.cast(pl.Int32).cast(pl.Date)
+    if kind in TEMPORAL:
+        values = values.cast(pl.Datetime("us"))
+        return values.dt.replace_time_zone("UTC") if kind == TypeKind.TIMESTAMPTZ else values
+    return values
+
+
 def within(values: pl.Series, low: float, high: float) -> bool:
     """All non-null values lie in [low, high]: two cheap scans that spare a copy of the
     column in the usual case, where the generator already kept to the column's limits."""

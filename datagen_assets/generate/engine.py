@@ -22,6 +22,7 @@ from datagen_assets.generate.bounds import (
     clip_to_bound,
     fit_to_bound,
     fit_to_intervals,
+    unique_in_bound,
     within,
 )
 from datagen_assets.generate.dtypes import INTEGER_BOUNDS, numeric_limit, polars_dtype
@@ -681,9 +682,10 @@ class _Frame:
             if recipe.column.name != group.carrier:
                 return self._group_fk_column(recipe.index, recipe.column.name)
             index = self._group_digits(recipe.index)[-1]
-            low = _integer_floor(recipe)
-            if low is not None:  # a CHECK range on a unique integer: count up from its floor
-                return pl.Series(index + low)
+            if recipe.bound is not None and isinstance(recipe.generator, ByType):
+                bounded = unique_in_bound(index, recipe.column, recipe.bound, self.table_plan.rows)
+                if bounded is not None:  # a CHECK range on a unique number, date or instant
+                    return bounded
             return self._generate(recipe, index)
         return self._generate(recipe, None)
 
@@ -915,21 +917,6 @@ def _holds(frame: pl.DataFrame, sql: str) -> np.ndarray:
     """Rows where a CHECK holds; NULL counts as holding, as in SQL."""
     result = frame.select(pl.sql_expr(sql).fill_null(True)).to_series()
     return result.to_numpy().astype(bool)
-
-
-def _integer_floor(recipe: ColumnRecipe) -> int | None:
-    """The smallest value a CHECK lets a default-generated unique integer column take."""
-    bound = recipe.bound
-    if (
-        bound is None
-        or bound.low is None
-        or not isinstance(bound.low, (int, float))
-        or recipe.column.type.kind not in INTEGER_BOUNDS
-        or not isinstance(recipe.generator, ByType)
-    ):
-        return None
-    low = int(bound.low) + (1 if bound.low_strict else 0)
-    return max(low, INTEGER_BOUNDS[recipe.column.type.kind][0])
 
 
 def engine_for(plan: DatasetPlan) -> Engine:

@@ -20,6 +20,7 @@ index is kept unique over all rows, which satisfies it whatever its predicate se
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 
@@ -108,6 +109,11 @@ def carrier_capacity(column: Column, bound=None) -> int | None:
         return 32767
     if kind == TypeKind.TIME:
         return 86_400 * 1_000_000  # microseconds in a day
+    if kind == TypeKind.DATE and bound is not None:  # days in a CHECK range on a unique date
+        low, high = _iso_date(bound.low), _iso_date(bound.high)
+        if low is not None and high is not None:
+            days = (high - low).days + 1 - bound.low_strict - bound.high_strict
+            return max(days, 0)
     if kind in (TypeKind.CHAR, TypeKind.VARCHAR) and length:
         return 36 ** min(length, 12)
     if kind == TypeKind.BITS and length:
@@ -116,6 +122,13 @@ def carrier_capacity(column: Column, bound=None) -> int | None:
         digits = column.type.precision - (column.type.scale or 0)
         return 10 ** min(digits, 18) if digits > 0 else 1
     return None
+
+
+def _iso_date(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)[:10]) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def folded_columns(table: Table, columns: tuple[str, ...], dialect: str | None) -> frozenset[str]:
