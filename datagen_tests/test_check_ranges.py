@@ -119,3 +119,33 @@ def test_unique_dates_and_instants_stay_inside_their_check(tmp_path):
     assert ids.n_unique() == 700 and ids.max() < 0
     report = preflight(_plan(tmp_path, ddl, "rows: 732\n", name="keys"))
     assert any("calendar.day: UNIQUE (day) can hold only 731" in str(p) for p in report.problems)
+
+
+def test_a_column_a_check_equates_to_an_expression_is_computed(tmp_path, fresh_database):
+    from datagen_assets.write.exports import EngineSource
+    from datagen_assets.write.targets import load_dataset
+
+    ddl = """CREATE TABLE invoices (
+        id INT PRIMARY KEY,
+        net NUMERIC(10,2) NOT NULL CHECK (net >= 0),
+        tax NUMERIC(10,2) NOT NULL CHECK (tax >= 0),
+        total NUMERIC(11,2) NOT NULL,
+        qty INT NOT NULL CHECK (qty > 0),
+        unit NUMERIC(8,2) NOT NULL,
+        line NUMERIC(12,2) NOT NULL,
+        version INT NOT NULL CHECK (version = 1),
+        CHECK (total = net + tax),
+        CHECK (line = qty * unit)
+    );"""
+    plan = _plan(tmp_path, ddl, "rows: 2000\nchunk_rows: 700\n", name="invoices")
+    assert preflight(plan).problems == [] and engine_for(plan).notes == []
+    frame = generate(plan, "invoices", 0, 2000)
+    assert frame.select(
+        (pl.col("total") == pl.col("net") + pl.col("tax")).all(),
+        (pl.col("line") == pl.col("qty") * pl.col("unit")).all(),
+        (pl.col("version") == 1).all(),
+    ).row(0) == (True, True, True)
+    assert frame["net"].n_unique() > 1000  # the inputs are still drawn
+    url = fresh_database("check_derived")
+    load_dataset(plan, EngineSource(plan), url)
+    assert Postgres(url).rows("SELECT count(*) FROM invoices") == [(2000,)]

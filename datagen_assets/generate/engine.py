@@ -63,7 +63,7 @@ class ColumnRecipe:
     """How one column is made: by a generator, a key group, or a sampled foreign key."""
 
     column: Column
-    source: str  # "generator" | "group" | "fk" | "computed" (a generated column)
+    source: str  # "generator" | "group" | "fk" | "computed" (generated, or equated by a CHECK)
     index: int = -1  # group or FK index
     generator: Generator | None = None
     null_fraction: float = 0.0
@@ -75,6 +75,7 @@ class ColumnRecipe:
     pii_category: str = "none"
     case: str | None = None  # "lower" | "upper", from CHECK (lower(c) = c)
     folded: bool = False  # a key carrier whose values must stay distinct after case folding
+    expression: str | None = None  # source "computed": PostgreSQL SQL over the row's columns
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,8 @@ class Repair:
 
 
 MAX_REDRAWS = 64
+# Sources whose rows a repair may redraw: not keys or FKs, which other rows depend on.
+REPAIRABLE = ("generator", "computed")
 
 
 class Engine:
@@ -187,6 +190,20 @@ class Engine:
                 and not all(table.column(c).nullable for c in table.foreign_keys[source[1]].columns)
             ):
                 null_fraction = 0.0
+            derived = rules.derived.get(column.name)  # CHECK (total = net + tax)
+            if (
+                derived is not None
+                and source is None
+                and not override.generator
+                and self._evaluable(table, column, derived)
+            ):
+                recipes[column.name] = ColumnRecipe(
+                    column=column,
+                    source="computed",
+                    dtype=polars_dtype(column.type),
+                    expression=derived,
+                )
+                continue
             if column.computed is not None and source is None:
                 if override.generator:
                     problems.append(
@@ -199,9 +216,12 @@ class Engine:
                         )
                     )
                     continue
-                if self._evaluable(table, column):
+                if self._evaluable(table, column, column.computed):
                     recipes[column.name] = ColumnRecipe(
-                        column=column, source="computed", dtype=polars_dtype(column.type)
+                        column=column,
+                        source="computed",
+                        dtype=polars_dtype(column.type),
+                        expression=column.computed,
                     )
                     continue
             generator = None
@@ -288,7 +308,7 @@ class Engine:
         self._assign_pii_modes(table, recipes, table_config, problems, file)
         for check in rules.untranslated:
             columns = tuple(c for c in check.columns if c in recipes)
-            if columns and all(recipes[c].source == "generator" for c in columns):
+            if columns and all(recipes[c].source in REPAIRABLE for c in columns):
                 self.repairs[table.key].append(Repair(check.sql, columns))
             else:
                 self.notes.append(
@@ -309,7 +329,7 @@ class Engine:
             if (
                 check not in rules.untranslated
                 and set(columns) & configured
-                and all(recipes[c].source == "generator" for c in columns)
+                and all(recipes[c].source in REPAIRABLE for c in columns)
             ):
                 self.repairs[table.key].append(Repair(check.sql, columns))
         self.repairs[table.key] = _merged_repairs(self.repairs[table.key])
@@ -340,20 +360,20 @@ class Engine:
                 )
         return recipes
 
-    def _evaluable(self, table: Table, column: Column) -> bool:
-        """Whether polars evaluates a generated column's expression (checked on an empty
-        frame of the input columns' types). If not, its values are made by type, noted:
-        loads and INSERTs leave the column to the database either way."""
+    def _evaluable(self, table: Table, column: Column, sql: str) -> bool:
+        """Whether polars evaluates a column's expression (a generated column's, or one a
+        CHECK equates it to), checked on an empty frame of the input columns' types. If not,
+        its values are made otherwise, noted (a generated column is left to the database on
+        load either way; a CHECK is still enforced by the repair loop)."""
         try:
-            names = [n for n in sql_columns(column.computed) if n in table.column_names]
+            names = [n for n in sql_columns(sql) if n in table.column_names]
             inputs = {n: polars_dtype(table.column(n).type) or pl.String for n in names}
-            pl.DataFrame(schema=inputs).select(pl.sql_expr(column.computed))
+            pl.DataFrame(schema=inputs).select(pl.sql_expr(sql))
         except Exception as error:  # noqa: BLE001 - polars SQL has many failure types
             self.notes.append(
                 Note(
-                    f"{table.key}.{column.name}: polars cannot evaluate its expression "
-                    f"({column.computed}; {type(error).__name__}): values by type in the "
-                    "data files, computed by the database on load"
+                    f"{table.key}.{column.name}: polars cannot evaluate {sql} "
+                    f"({type(error).__name__}); its values are drawn instead"
                 )
             )
             return False
@@ -671,7 +691,7 @@ class _Frame:
 
     def _make(self, recipe: ColumnRecipe) -> pl.Series:
         if recipe.source == "computed":  # as the database computes it: from stored values
-            sql = recipe.column.computed
+            sql = recipe.expression
             names = [n for n in sql_columns(sql) if n in self.table.column_names]
             inputs = pl.DataFrame([self.final(n).alias(n) for n in names], height=len(self.rows))
             return inputs.select(pl.sql_expr(sql)).to_series()

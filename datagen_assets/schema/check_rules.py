@@ -171,6 +171,11 @@ def _apply(node: exp.Expression, rules: CheckRules, columns: set[str]) -> bool:
                 if column and column == _column(other, columns):
                     rules.cases[column] = "lower" if isinstance(folded, exp.Lower) else "upper"
                     return True
+        equal = _equality(node, columns)
+        if equal is not None:  # `version = 1`: a domain of one value
+            rules.domains[equal[0]] = (equal[1],)
+            return True
+        _derived(node, rules, columns)
         return False
     if isinstance(node, exp.Is) and isinstance(node.expression, exp.JSON):
         column = _column(node.this, columns)
@@ -280,3 +285,16 @@ def _equality(node: exp.Expression, columns: set[str]) -> tuple[str, Any] | None
         if column and ok:
             return column, value
     return None
+
+
+def _derived(node: exp.EQ, rules: CheckRules, columns: set[str]) -> None:
+    """`total = net + tax`: a column equal to an expression over other columns of the row is
+    computed from them (recorded in `rules.derived`; the CHECK itself stays untranslated)."""
+    for left, right in ((node.this, node.expression), (node.expression, node.this)):
+        column = _column(left, columns)
+        used = {c.name for c in right.find_all(exp.Column)}
+        if column and used and used <= columns and column not in used:
+            free = column not in rules.derived and not used & set(rules.derived)
+            if free:  # one expression per column, never over another derived column
+                rules.derived[column] = _strip(right).sql(dialect="postgres")
+            return

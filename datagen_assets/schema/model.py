@@ -185,6 +185,9 @@ class CheckRules:
     # column -> ranges of `a OR b OR ...` over it (`n < 10 OR n >= 100`): a hint for drawing
     # values; the CHECK itself stays in `untranslated`, enforced by the engine's repair loop
     intervals: dict[str, tuple[Bound, ...]] = field(default_factory=dict)
+    # column -> PostgreSQL expression over other columns it must equal (`total = net + tax`):
+    # computed from them; the CHECK stays in `untranslated`, which verifies the rounding
+    derived: dict[str, str] = field(default_factory=dict)
     untranslated: list[Check] = field(default_factory=list)
 
 
