@@ -319,10 +319,13 @@ class Engine:
                 )
         # A generator named in the config replaces the one a translated CHECK would have
         # chosen (IN list, pattern, a > b): such CHECKs are enforced by the repair loop too.
+        # (Ranges need no repair: clipping holds them whatever the generator.)
+        chosen = {*rules.domains, *rules.patterns, *rules.json, *rules.cases, *rules.derived}
+        chosen |= {c for pair in rules.ordered for c in pair[:2]}
         configured = {
             name
             for name, column_config in (table_config.columns.items() if table_config else ())
-            if column_config.generator and name in recipes
+            if column_config.generator and name in recipes and name in chosen
         }
         for check in table.checks:
             columns = tuple(c for c in check.columns if c in recipes)
