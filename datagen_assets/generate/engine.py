@@ -22,6 +22,7 @@ from datagen_assets.generate.bounds import (
     clip_to_bound,
     fit_to_bound,
     fit_to_intervals,
+    limits,
     unique_in_bound,
     within,
 )
@@ -254,7 +255,11 @@ class Engine:
             folded = False
             if source is not None and source[0] == "group":
                 group = table_plan.keys.groups[source[1]]
-                generator = generator or _carrier_default(column, table, group.radix[-1])
+                generator = (
+                    generator
+                    or _unique_from_checks(column, rules)
+                    or _carrier_default(column, table, group.radix[-1])
+                )
                 if not generator.unique_capable:
                     problems.append(
                         Problem(
@@ -296,14 +301,17 @@ class Engine:
                 generator=generator,
                 null_fraction=null_fraction,
                 dtype=polars_dtype(column.type),
-                bound=rules.bounds.get(column.name)
-                if source is None or source[0] == "group"
+                bound=_key_bound(column, rules, table_plan.rows)
+                if source is not None and source[0] == "group"
+                else rules.bounds.get(column.name)
+                if source is None
                 else None,
                 null_with=tuple(sorted(rules.null_with.get(column.name, ()))),
                 case=rules.cases.get(column.name),
                 folded=folded,
             )
         _couple_ordered_nulls(table, rules, recipes)
+        _non_null_inputs(table, recipes)
         _assign_edge_cases(table, rules, recipes, config, table_config)
         self._assign_pii_modes(table, recipes, table_config, problems, file)
         for check in rules.untranslated:
@@ -497,6 +505,48 @@ def _from_checks(column: Column, table: Table, rules: CheckRules) -> Generator |
             )
             return Offset(column=smaller, min=0, max=7 * 86400 if temporal else 100, strict=strict)
     return None
+
+
+def _unique_from_checks(column: Column, rules: CheckRules) -> Generator | None:
+    """A key column's CHECK that closes its values (IN list, pattern) decides them: the
+    choice or pattern then counts its distinct values against the rows (pre-flight)."""
+    if column.name in rules.domains:
+        return Choice(rules.domains[column.name])
+    if column.name in rules.patterns:
+        return Pattern(rules.patterns[column.name])
+    return None
+
+
+def _key_bound(column: Column, rules: CheckRules, rows: int) -> Bound | None:
+    """The range a unique column's values count through: its CHECK range, or for a union
+    of ranges (`d < '2001-01-01' OR d >= '2030-01-01'`) the one with the most room."""
+    if column.name in rules.bounds or column.name not in rules.intervals:
+        return rules.bounds.get(column.name)
+    ranges = rules.intervals[column.name]
+    open_ended = [r for r in ranges if r.low is None or r.high is None]
+    if open_ended:
+        return open_ended[-1]
+    return max(ranges, key=lambda r: _room(r, column))
+
+
+def _room(bound: Bound, column: Column) -> float:
+    low, high = limits(bound, column.type)
+    try:
+        room = high - low
+    except TypeError:
+        return 0.0
+    return room.total_seconds() if hasattr(room, "total_seconds") else float(room)
+
+
+def _non_null_inputs(table: Table, recipes: dict[str, ColumnRecipe]) -> None:
+    """A NOT NULL column computed from others (generated, or equated by a CHECK) is NULL
+    wherever an input is: its inputs are never NULL then."""
+    for recipe in list(recipes.values()):
+        if recipe.source != "computed" or recipe.column.nullable:
+            continue
+        for name in sql_columns(recipe.expression):
+            if name in recipes and recipes[name].null_fraction:
+                recipes[name] = replace(recipes[name], null_fraction=0.0)
 
 
 def _couple_ordered_nulls(
