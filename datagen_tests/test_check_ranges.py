@@ -149,3 +149,61 @@ def test_a_column_a_check_equates_to_an_expression_is_computed(tmp_path, fresh_d
     url = fresh_database("check_derived")
     load_dataset(plan, EngineSource(plan), url)
     assert Postgres(url).rows("SELECT count(*) FROM invoices") == [(2000,)]
+
+
+ONE_OF = """
+CREATE TABLE posts (id INT PRIMARY KEY, title TEXT NOT NULL);
+CREATE TABLE photos (id INT PRIMARY KEY, url TEXT NOT NULL);
+CREATE TABLE comments (
+    id INT PRIMARY KEY,
+    post_id INT REFERENCES posts (id),
+    photo_id INT REFERENCES photos (id),
+    CHECK (num_nonnulls(post_id, photo_id) = 1)
+);
+CREATE TABLE contacts (
+    id INT PRIMARY KEY, email TEXT, phone TEXT, fax TEXT,
+    CHECK (NOT (email IS NULL AND phone IS NULL)),
+    CHECK (coalesce(fax, email) IS NOT NULL)
+);
+CREATE TABLE flags (id INT PRIMARY KEY, a INT NOT NULL, b INT, CHECK ((a IS NULL) <> (b IS NULL)));
+"""
+
+
+def test_one_of_several_columns_is_not_null(tmp_path, fresh_database):
+    from datagen_assets.write.exports import EngineSource
+    from datagen_assets.write.targets import load_dataset
+
+    plan = _plan(tmp_path, ONE_OF, "rows: 600\nnull_fraction: 0.4\n", name="one_of")
+    assert preflight(plan).problems == []
+    comments = generate(plan, "comments", 0, 600)
+    post, photo = comments["post_id"].is_null(), comments["photo_id"].is_null()
+    assert (post ^ photo).all() and 200 < post.sum() < 400  # a polymorphic reference
+    contacts = generate(plan, "contacts", 0, 600)
+    email, phone = contacts["email"].is_null(), contacts["phone"].is_null()
+    assert not (email & phone).any() and email.any() and phone.any()
+    assert not (contacts["fax"].is_null() & email).any()  # overlapping: held by the repair
+    flags = generate(plan, "flags", 0, 600)
+    assert flags["a"].null_count() == 0 and flags["b"].null_count() == 600
+    url = fresh_database("check_one_of")
+    assert load_dataset(plan, EngineSource(plan), url).rows == 5 * 600
+
+
+def test_checks_only_duckdb_reads_are_enforced(tmp_path, fresh_database):
+    from datagen_assets.write.exports import EngineSource
+    from datagen_assets.write.targets import load_dataset
+
+    ddl = """CREATE TABLE s (
+        id INT PRIMARY KEY,
+        code VARCHAR(10) NOT NULL CHECK (length(code) = 6),
+        tags TEXT[] CHECK (array_length(tags, 1) <= 2),
+        day DATE CHECK (extract(dow FROM day) BETWEEN 1 AND 5),
+        e INT, f INT, CHECK (e IS DISTINCT FROM f),
+        doc JSONB CHECK (jsonb_typeof(doc) = 'object')
+    );"""
+    plan = _plan(tmp_path, ddl, "rows: 1000\n", name="s")
+    assert preflight(plan).problems == [] and engine_for(plan).notes == []
+    frame = generate(plan, "s", 0, 1000)
+    assert (frame["code"].str.len_chars() == 6).all()
+    assert frame["day"].drop_nulls().dt.weekday().is_between(1, 5).all()
+    url = fresh_database("check_duckdb")
+    assert load_dataset(plan, EngineSource(plan), url).rows == 1000

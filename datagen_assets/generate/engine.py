@@ -77,6 +77,9 @@ class ColumnRecipe:
     case: str | None = None  # "lower" | "upper", from CHECK (lower(c) = c)
     folded: bool = False  # a key carrier whose values must stay distinct after case folding
     expression: str | None = None  # source "computed": PostgreSQL SQL over the row's columns
+    # (columns, exactly, fixed): one (or at least one) of these columns is not NULL in a row,
+    # the one a shared draw picks, or always the `fixed`-th (a NOT NULL member)
+    one_of: tuple[tuple[tuple[str, ...], bool, int | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -312,6 +315,7 @@ class Engine:
             )
         _couple_ordered_nulls(table, rules, recipes)
         _non_null_inputs(table, recipes)
+        problems += _assign_one_of(table, rules, recipes, file)
         _assign_edge_cases(table, rules, recipes, config, table_config)
         self._assign_pii_modes(table, recipes, table_config, problems, file)
         for check in rules.untranslated:
@@ -538,6 +542,39 @@ def _room(bound: Bound, column: Column) -> float:
     return room.total_seconds() if hasattr(room, "total_seconds") else float(room)
 
 
+def _assign_one_of(
+    table: Table, rules: CheckRules, recipes: dict[str, ColumnRecipe], file: str
+) -> list[Problem]:
+    """CHECK (num_nonnulls(a, b) = 1) and its kin: members take NULL from one shared draw per
+    row (a foreign key member too: its own NULL share is dropped). A NOT NULL member is the
+    one always kept; two of them make "exactly one" impossible."""
+    problems = []
+    for columns, exactly in rules.one_of:
+        members = [recipes.get(c) for c in columns]
+        if any(m is None or m.source == "group" for m in members):
+            continue  # key columns are never NULL: nothing to decide
+        required = [i for i, c in enumerate(columns) if not table.column(c).nullable]
+        if exactly and len(required) > 1:
+            problems.append(
+                Problem(
+                    f"exactly one of {', '.join(columns)} may be non-NULL, but "
+                    f"{', '.join(columns[i] for i in required)} are NOT NULL",
+                    file=file,
+                    table=table.key,
+                )
+            )
+            continue
+        if required and not exactly:
+            continue  # a NOT NULL member already satisfies "at least one"
+        fixed = required[0] if required else None
+        for name, recipe in zip(columns, members, strict=True):
+            share = 0.0 if exactly or recipe.source == "fk" else recipe.null_fraction
+            recipes[name] = replace(
+                recipe, null_fraction=share, one_of=recipe.one_of + ((columns, exactly, fixed),)
+            )
+    return problems
+
+
 def _non_null_inputs(table: Table, recipes: dict[str, ColumnRecipe]) -> None:
     """A NOT NULL column computed from others (generated, or equated by a CHECK) is NULL
     wherever an input is: its inputs are never NULL then."""
@@ -699,9 +736,9 @@ class _Frame:
                 break
             salted = _Frame(self.engine, self.table_plan, self.rows[failing], salt=attempt)
             redrawn = pl.DataFrame([salted._final_base(c) for c in repair.columns])
-            frame = frame.with_columns(
-                frame[c].scatter(failing, redrawn[c]) for c in repair.columns
-            )
+            order = np.arange(len(self.rows))  # the failing rows read from the redraws
+            order[failing] = len(self.rows) + np.arange(len(failing))  # (any dtype, lists too)
+            frame = pl.concat([frame, redrawn.cast(frame.schema)]).select(pl.all().gather(order))
             passed[failing] = _holds(redrawn, repair.sql)
         failing = np.flatnonzero(~passed)
         if len(failing):  # never write rows the database would reject
@@ -732,6 +769,17 @@ class _Frame:
         for other in recipe.null_with:
             missing = self.final(other).is_null().to_numpy()
             nulls = missing if nulls is None else nulls | missing
+        for columns, exactly, fixed in recipe.one_of:
+            pick = (
+                rnd.integers(self.stream("one_of", *columns), self.rows, 0, len(columns) - 1)
+                if fixed is None
+                else np.full(len(self.rows), fixed)
+            )
+            kept = pick == columns.index(name)
+            if exactly:
+                nulls = ~kept
+            elif nulls is not None:
+                nulls &= ~kept
         if nulls is not None and nulls.any():
             values = pl.select(
                 pl.when(pl.Series(nulls)).then(None).otherwise(values).alias(name)
@@ -987,8 +1035,20 @@ def _merged_repairs(repairs: list[Repair]) -> list[Repair]:
 
 
 def _holds(frame: pl.DataFrame, sql: str) -> np.ndarray:
-    """Rows where a CHECK holds; NULL counts as holding, as in SQL."""
-    result = frame.select(pl.sql_expr(sql).fill_null(True)).to_series()
+    """Rows where a CHECK holds; NULL counts as holding, as in SQL. Polars evaluates what it
+    can; DuckDB, which reads far more of PostgreSQL's functions (array_length, extract, IS
+    DISTINCT FROM, regexp_...), the rest. Raises when neither can."""
+    try:
+        result = frame.select(pl.sql_expr(sql).fill_null(True)).to_series()
+    except Exception:  # noqa: BLE001 - polars SQL has many failure types
+        import duckdb
+
+        with duckdb.connect() as connection:
+            connection.register("chunk", frame.with_row_index("__row").to_arrow())
+            rows = connection.execute(
+                f"SELECT coalesce(({sql}), true) FROM chunk ORDER BY __row"
+            ).fetchnumpy()
+        return next(iter(rows.values())).astype(bool)
     return result.to_numpy().astype(bool)
 
 

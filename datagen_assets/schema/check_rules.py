@@ -10,6 +10,10 @@ A CHECK is split into its AND-ed parts; each part that matches a known shape bec
 | `c IS NOT NULL`                         | `not_null`: c never NULL                    |
 | `c ~ 're'`, `c LIKE 'AB%'`              | `patterns[c]`: strings made to match        |
 | `lower(c) = c`, `upper(c) = c`          | `cases[c]`: values folded to that case      |
+| `length(c) = n`, `char_length(c) = n`   | `patterns[c]`: codes of n letters/digits    |
+| `c = 1`                                 | `domains[c]`: that one value                |
+| `c = a + b` (other columns)             | `derived[c]`: computed from the row         |
+| `c < 0 OR c BETWEEN 5 AND 9`            | `intervals[c]`: drawn inside one range      |
 | `c IS JSON`                             | `json`: c holds JSON documents              |
 | `a IS NULL OR (...)`                    | the parts of (...) hold; a is NULL wherever |
 |                                         | a column (...) needs non-NULL is NULL       |
@@ -108,6 +112,12 @@ def _literals(nodes: list[exp.Expression]) -> tuple | None:
 def _apply(node: exp.Expression, rules: CheckRules, columns: set[str]) -> bool:
     """Record the rule for one AND-ed part; False when its shape is not known."""
     node = _strip(node)
+    group = _one_of(node, columns)
+    if group is not None:
+        if any(set(group[0]) & set(other) for other, _ in rules.one_of):
+            return False  # overlapping groups: left to the repair loop
+        rules.one_of.append(group)
+        return True
     if isinstance(node, exp.In):
         column, values = _column(node.this, columns), _literals(node.expressions)
         if column and values:
@@ -175,6 +185,24 @@ def _apply(node: exp.Expression, rules: CheckRules, columns: set[str]) -> bool:
         if equal is not None:  # `version = 1`: a domain of one value
             rules.domains[equal[0]] = (equal[1],)
             return True
+        typed = _strip(node.this)
+        if isinstance(typed, exp.Anonymous) and typed.name.lower() in JSON_TYPEOF:
+            column, (ok, kind) = _column(typed.expressions[0], columns), _literal(node.expression)
+            if column and ok and kind == "object":  # the JSON documents made are objects
+                rules.json.add(column)
+                return True
+        for measured, other in ((node.this, node.expression), (node.expression, node.this)):
+            column = _column(measured.this, columns) if isinstance(measured, exp.Length) else None
+            ok, size = _literal(other)
+            if (
+                column
+                and ok
+                and isinstance(size, int)
+                and size >= 0
+                and column not in rules.patterns
+            ):
+                rules.patterns[column] = f"^[A-Z0-9]{{{size}}}$"  # `length(code) = 6`: a code
+                return True
         _derived(node, rules, columns)
         return False
     if isinstance(node, exp.Is) and isinstance(node.expression, exp.JSON):
@@ -298,3 +326,69 @@ def _derived(node: exp.EQ, rules: CheckRules, columns: set[str]) -> None:
             if free:  # one expression per column, never over another derived column
                 rules.derived[column] = _strip(right).sql(dialect="postgres")
             return
+
+
+JSON_TYPEOF = ("jsonb_typeof", "json_typeof")
+
+
+def _one_of(node: exp.Expression, columns: set[str]) -> tuple[tuple[str, ...], bool] | None:
+    """At least one, or exactly one, of some columns not NULL (a polymorphic reference, a
+    contact by mail or phone): `num_nonnulls(a, b) = 1` (exactly), `num_nonnulls(a, b) >= 1`,
+    `NOT (a IS NULL AND b IS NULL)`, `a IS NOT NULL OR b IS NOT NULL`, `COALESCE(a, b) IS NOT
+    NULL` (at least), `(a IS NULL) <> (b IS NULL)` (exactly one of two)."""
+    node = _strip(node)
+    counted = node.this if isinstance(node, (exp.EQ, exp.GTE, exp.GT)) else None
+    if isinstance(counted, exp.Anonymous) and counted.name.lower() == "num_nonnulls":
+        names = _columns_of(counted.expressions, columns)
+        ok, value = _literal(node.expression)
+        if names and ok and isinstance(value, int):
+            if isinstance(node, exp.EQ) and value == 1:
+                return names, True
+            if (isinstance(node, exp.GTE) and value == 1) or (
+                isinstance(node, exp.GT) and value == 0
+            ):
+                return names, False
+        return None
+    if isinstance(node, exp.Not) and isinstance(_strip(node.this), exp.And):
+        parts = [_strip(p) for p in _conjuncts(node.this)]
+        if all(_null_test(p, negated=False) for p in parts):
+            names = _columns_of([p.this for p in parts], columns)
+            return (names, False) if names else None
+    if isinstance(node, exp.Or):
+        parts = [_strip(p) for p in _disjuncts(node)]
+        if all(_null_test(p, negated=True) for p in parts):
+            names = _columns_of([_null_operand(p) for p in parts], columns)
+            return (names, False) if names else None
+    if _null_test(node, negated=True) and isinstance(_strip(_null_operand(node)), exp.Coalesce):
+        coalesce = _strip(_null_operand(node))
+        names = _columns_of([coalesce.this, *coalesce.expressions], columns)
+        return (names, False) if names else None
+    if isinstance(node, exp.NEQ):
+        sides = [_strip(node.this), _strip(node.expression)]
+        if all(_null_test(side, negated=False) for side in sides):
+            names = _columns_of([side.this for side in sides], columns)
+            return (names, True) if names else None
+    return None
+
+
+def _null_test(node: exp.Expression, negated: bool) -> bool:
+    """`x IS NULL` (negated=False) or `x IS NOT NULL` / `NOT x IS NULL` (negated=True)."""
+    if isinstance(node, exp.Not):
+        return negated and _null_test(_strip(node.this), negated=False)
+    return (
+        isinstance(node, exp.Is)
+        and isinstance(node.expression, exp.Null)
+        and bool(node.args.get("negate")) == negated
+    )
+
+
+def _null_operand(node: exp.Expression) -> exp.Expression:
+    return _strip(node.this).this if isinstance(node, exp.Not) else node.this
+
+
+def _columns_of(nodes: list[exp.Expression], columns: set[str]) -> tuple[str, ...] | None:
+    """Two or more distinct plain columns, or None."""
+    names = [_column(n, columns) for n in nodes]
+    if len(names) < 2 or None in names or len(set(names)) != len(names):
+        return None
+    return tuple(names)

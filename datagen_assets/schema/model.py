@@ -188,6 +188,8 @@ class CheckRules:
     # column -> PostgreSQL expression over other columns it must equal (`total = net + tax`):
     # computed from them; the CHECK stays in `untranslated`, which verifies the rounding
     derived: dict[str, str] = field(default_factory=dict)
+    # (columns, exactly): at least one, or exactly one, of the columns is not NULL in a row
+    one_of: list[tuple[tuple[str, ...], bool]] = field(default_factory=list)
     untranslated: list[Check] = field(default_factory=list)
 
 
