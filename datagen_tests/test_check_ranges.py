@@ -207,3 +207,17 @@ def test_checks_only_duckdb_reads_are_enforced(tmp_path, fresh_database):
     assert frame["day"].drop_nulls().dt.weekday().is_between(1, 5).all()
     url = fresh_database("check_duckdb")
     assert load_dataset(plan, EngineSource(plan), url).rows == 1000
+
+
+def test_a_unique_column_takes_its_values_from_its_check(tmp_path):
+    ddl = """CREATE TABLE t (
+        id INT PRIMARY KEY,
+        slug TEXT NOT NULL UNIQUE CHECK (slug ~ '^[a-z0-9-]+$'),
+        tier INT UNIQUE CHECK (tier IN (1, 2, 3))
+    );"""
+    plan = _plan(tmp_path, ddl, "rows: 3\n", name="t")
+    frame = generate(plan, "t", 0, 3)
+    assert frame["slug"].str.contains(r"^[a-z0-9-]+$").all() and frame["slug"].n_unique() == 3
+    assert sorted(frame["tier"]) == [1, 2, 3]
+    report = preflight(_plan(tmp_path, ddl, "rows: 4\n", name="t"))
+    assert any("t.tier" in str(p) for p in report.problems)  # an IN list of 3 holds 3 rows

@@ -189,8 +189,12 @@ def test_fixed_length_patterns_enumerate_case_folded_classes():
     assert (values != values.str.to_lowercase()).any()  # case varies, freely
     plain = generate_unique("[A-Za-z]{2}", 7, np.arange(2704), folded=False)
     assert plain.n_unique() == 2704 and _folded(plain).n_unique() == 676
-    with pytest.raises(ValueError, match="fixed-length"):
-        unique_space("[a-z]{1,3}", folded=True)
+    # a repeat of varying length is used at one length within its bounds
+    assert unique_space("[a-z]{1,3}", folded=True) == (3, 26**3)
+    assert unique_space("[a-z0-9-]+", folded=False) == (8, 37**8)
+    assert unique_space("x[0-9]{12,}", folded=False)[0] == 13
+    with pytest.raises(ValueError, match="alternatives"):
+        unique_space("(ab|c)[0-9]", folded=True)
 
 
 def test_values_are_distinct_after_case_folding(tmp_path):

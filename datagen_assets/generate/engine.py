@@ -910,8 +910,40 @@ class _Frame:
         if nullable and fraction > 0:
             drop = rnd.uniform(rnd.stream_key(key, "null"), self.rows) < fraction
             missing = drop if missing is None else missing | drop
-        self._fk_rows[fk_index] = (picked, missing)
+        self._fk_rows[fk_index] = (picked, missing)  # (before `_disagreeing`, which reads it)
+        disagree = self._disagreeing(fk_index, picked)
+        if disagree is not None:
+            missing = disagree if missing is None else missing | disagree
+            self._fk_rows[fk_index] = (picked, missing)
         return picked, missing
+
+    def _disagreeing(self, fk_index: int, picked: np.ndarray) -> np.ndarray | None:
+        """Rows whose picked parent does not match a column this FK shares with another key
+        (`(tenant_id, manager_id) REFERENCES users (tenant_id, id)`, tenant_id made by the
+        tenants FK): there the FK's own columns are NULL, which MATCH SIMPLE accepts. None
+        when nothing is shared, or when those columns are NOT NULL (noted)."""
+        fk = self.table.foreign_keys[fk_index]
+        groups = self.table_plan.keys.groups
+        own = {("fk", fk_index)} | {("group", i) for i, g in enumerate(groups) if fk_index in g.fks}
+        sources = self.table_plan.keys.column_source
+        shared = [c for c in fk.columns if sources.get(c) is not None and sources[c] not in own]
+        if not shared:
+            return None
+        if not all(self.table.column(c).nullable for c in fk.columns if c not in shared):
+            note = Note(
+                f"{self.table.key}: FOREIGN KEY ({', '.join(fk.columns)}) shares "
+                f"{', '.join(shared)} with another key; its rows may not match"
+            )
+            if note not in self.engine.notes:
+                self.engine.notes.append(note)
+            return None
+        disagree = np.zeros(len(self.rows), dtype=bool)
+        for column in shared:
+            ref = fk.ref_columns[fk.columns.index(column)]
+            theirs = self.engine.parent_column(fk.ref_table, ref, picked)
+            differs = theirs.ne_missing(self.final(column)).to_numpy()
+            disagree |= differs
+        return disagree
 
     def _fk_column(self, fk_index: int, column: str) -> pl.Series:
         fk = self.table.foreign_keys[fk_index]

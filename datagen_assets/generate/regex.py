@@ -147,9 +147,12 @@ def _pick(chars: str, key: int, rows: np.ndarray, path: str) -> pl.Series:
 # ---------------------------------------------------------------- distinct values (keys)
 
 
+FIXED_REPEAT = 8  # characters a `+`/`*` repeat spells in unique values (within its bounds)
+
+
 def unique_space(pattern: str, folded: bool) -> tuple[int, int]:
-    """(characters per value, how many distinct values) of a fixed-length pattern; raises
-    ValueError when the pattern has alternatives or repeats of varying length."""
+    """(characters per value, how many distinct values) of the pattern at fixed length
+    (see `FIXED_REPEAT`); raises ValueError when the pattern has alternatives."""
     slots = _slots(pattern, folded)
     return len(slots), _capacity([len(groups) for groups in slots])
 
@@ -229,12 +232,15 @@ def _flatten(nodes, out: list[str], pattern: str) -> None:
             out.append(_class_chars(value))
         elif op == sre.SUBPATTERN:
             _flatten(value[3], out, pattern)
-        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and value[0] == value[1]:
-            for _ in range(value[0]):
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+            # a repeat of varying length (`[a-z0-9-]+`) is used at one length inside its
+            # range: every value is still in the pattern's language, and distinct values
+            # cannot meet through different lengths
+            low, high = value[0], value[1]
+            for _ in range(max(low, min(high, FIXED_REPEAT))):
                 _flatten(value[2], out, pattern)
         elif op != sre.AT:
             raise ValueError(
-                f"pattern {pattern!r} cannot enumerate distinct values: alternatives and "
-                "repeats of varying length could spell one value twice; use a fixed-length "
-                "pattern such as [A-Z]{3}[0-9]{4}"
+                f"pattern {pattern!r} cannot enumerate distinct values: alternatives could "
+                "spell one value twice; use a pattern without `|`, such as [A-Z]{3}[0-9]{4}"
             )

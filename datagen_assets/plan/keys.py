@@ -219,10 +219,13 @@ def plan_keys(
         range(len(table.foreign_keys)), key=lambda i: -len(table.foreign_keys[i].columns)
     ):
         fk: ForeignKey = table.foreign_keys[order]
-        if set(fk.columns) & assigned.keys():
+        free = [c for c in fk.columns if c not in assigned]
+        if not free:
             continue  # filled by a key group or a wider FK; see module docstring
+        # Columns it shares with a key or a wider FK keep those values; its own ones come from
+        # a sampled parent row, NULL where that row disagrees on the shared ones (the engine)
         sampled.append(order)
-        for c in fk.columns:
+        for c in free:
             assigned[c] = ("fk", order)
     return KeyPlan(tuple(groups), tuple(sorted(sampled)), assigned, max_rows, tuple(notes))
 

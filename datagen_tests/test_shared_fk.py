@@ -1,0 +1,45 @@
+"""Foreign keys that share a column with another key (multi-tenant schemas, where every key
+starts with tenant_id): each holds, by NULLing its own columns where a sampled parent row
+belongs to another tenant, which PostgreSQL's MATCH SIMPLE accepts."""
+
+from __future__ import annotations
+
+from datagen_assets.generate.engine import engine_for, generate
+from datagen_assets.write.exports import EngineSource
+from datagen_assets.write.targets import load_dataset
+from datagen_tests.test_targets import Postgres, _plan
+
+DDL = """
+CREATE TABLE tenants (id BIGINT PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE projects (
+    tenant_id BIGINT NOT NULL REFERENCES tenants (id),
+    id BIGINT NOT NULL,
+    PRIMARY KEY (tenant_id, id)
+);
+CREATE TABLE tasks (
+    tenant_id  BIGINT NOT NULL REFERENCES tenants (id),
+    id         BIGINT NOT NULL,
+    project_id BIGINT,
+    parent_id  BIGINT,
+    PRIMARY KEY (tenant_id, id),
+    FOREIGN KEY (tenant_id, project_id) REFERENCES projects (tenant_id, id),
+    FOREIGN KEY (tenant_id, parent_id) REFERENCES tasks (tenant_id, id)
+);
+"""
+CONFIG = "rows: 2000\ntables:\n  tenants: {rows: 5}\n  projects: {rows: 40}\n"
+
+
+def test_shared_tenant_foreign_keys_hold_in_postgres(tmp_path, fresh_database):
+    plan = _plan(tmp_path, DDL, CONFIG, name="tenancy")
+    tasks = generate(plan, "tasks", 0, 2000)
+    assert 0 < tasks["project_id"].null_count() < 2000  # matched where the tenants agree
+    assert tasks["parent_id"].drop_nulls().len() > 0
+    assert engine_for(plan).notes == []
+    url = fresh_database("shared_fk")
+    load_dataset(plan, EngineSource(plan), url)  # every FOREIGN KEY is on in the target
+    orphans = Postgres(url).rows(
+        "SELECT count(*) FROM tasks t LEFT JOIN projects p "
+        "ON p.tenant_id = t.tenant_id AND p.id = t.project_id "
+        "WHERE t.project_id IS NOT NULL AND p.id IS NULL"
+    )
+    assert orphans == [(0,)]
