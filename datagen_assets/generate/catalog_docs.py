@@ -33,9 +33,14 @@ columns only) and `locale`. `file` paths are relative to the schema file.
 
 OUTRO = """
 CHECK constraints also shape values (`datagen_assets/schema/check_rules.py`): `IN` lists and
-`= ANY (ARRAY[...])` pick from the list, comparisons with constants clip into the range, `a > b`
-derives `a` as `b` plus a positive `offset`, and `a IS NULL OR (...)` keeps `a` NULL wherever
-what (...) needs is NULL.
+`= ANY (ARRAY[...])` pick from the list; comparisons with constants (numbers, dates,
+timestamps) narrow a default generator to the range and clip any generator into it; unions
+of ranges (`n < 10 OR n >= 100`) are drawn range by range; `a > b` derives `a` as `b` plus a
+positive `offset`; `c = a + b` computes `c` from the row; `length(c) = n` makes codes of n
+characters; `num_nonnulls(a, b) = 1` and its kin keep exactly (or at least) one of the columns
+non-NULL; and `a IS NULL OR (...)` keeps `a` NULL wherever what (...) needs is NULL. Other
+CHECKs, and those whose rule a configured generator bypasses, are evaluated on every chunk and
+their failing rows redrawn; a CHECK too few drawn values satisfy stops the pre-flight.
 
 This page is generated: `uv run python -m datagen_assets.generate.catalog_docs`.
 """

@@ -586,7 +586,7 @@ class UniformTimestamp(Generator):
 
     def generate(self, draw: Draw) -> pl.Series:
         step = max(1, int(self.resolution * 1_000_000))
-        low, high = _micros(self.min) // step, (_micros(self.max) - 1) // step
+        low, high = -(-_micros(self.min) // step), (_micros(self.max) - 1) // step  # in [min, max)
         ticks = rnd.integers(draw.key, draw.rows, low, high) * step
         return pl.Series(ticks).cast(pl.Datetime("us"))
 
