@@ -96,3 +96,30 @@ def test_unique_bit_strings_are_bounded_by_their_width(tmp_path):
         engine_for(_plan(tmp_path, ddl, "rows: 17\n", name="t"))
     plan = _plan(tmp_path, ddl, "rows: 16\n", name="t")
     assert sorted(generate(plan, "t", 0, 16)["code"]) == [format(i, "04b") for i in range(16)]
+
+
+EXCLUDED = """
+CREATE TABLE rooms (id INT PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE bookings (
+    id      INT PRIMARY KEY,
+    room_id INT NOT NULL REFERENCES rooms (id),
+    during  TSTZRANGE NOT NULL,
+    seats   INT4RANGE,
+    EXCLUDE USING gist (room_id WITH =, during WITH &&),
+    EXCLUDE USING gist (seats WITH &&)
+);
+"""
+
+
+def test_exclusion_constraints_over_ranges_hold(tmp_path, fresh_database):
+    """Overlapping bookings of one room are what EXCLUDE forbids: the ranges are made
+    pairwise disjoint, so the user's table with its exclusion constraints takes every row."""
+    assert parse_ddl(EXCLUDED, "postgres").table("bookings").exclusions == ("during", "seats")
+    plan = _plan(tmp_path, EXCLUDED, "rows: 400\ntables:\n  rooms: {rows: 3}\n", name="rooms")
+    url = fresh_database("pg_exclude")
+    Postgres(url).rows("CREATE EXTENSION IF NOT EXISTS btree_gist")
+    Postgres(url).rows(EXCLUDED)
+    export_dataset(plan, EngineSource(plan), "sql", str(tmp_path / "sql"))
+    (path,) = (tmp_path / "sql").glob("*.sql")
+    _psql(url, path)
+    assert Postgres(url).rows("SELECT count(*) FROM bookings") == [(400,)]

@@ -573,6 +573,7 @@ class _TableDraft:
     checks: list[Check] = field(default_factory=list)
     comment: str | None = None
     resolved_indexes: list[UniqueIndex] = field(default_factory=list)
+    exclusions: list[str] = field(default_factory=list)
     partitioned_by: exp.Expression | None = None  # PARTITION BY RANGE|LIST|HASH (key)
     partitions: list[_PartitionDraft] = field(default_factory=list)
 
@@ -1064,8 +1065,32 @@ class _Importer:
             self._foreign_key(draft, columns, node.args.get("reference"), name, line)
         elif isinstance(node, exp.CheckColumnConstraint):
             draft.checks.append(_check(node.this, name))
+        elif isinstance(node, exp.ExcludeColumnConstraint) and self._exclude(draft, node):
+            pass
         elif not isinstance(node, exp.IndexColumnConstraint):  # a plain index constrains nothing
             self._note(f"table {draft.key}: ignored {_summary(node.sql(self.dialect), 60)}", line)
+
+    def _exclude(self, draft: _TableDraft, node: exp.ExcludeColumnConstraint) -> bool:
+        """`EXCLUDE (room WITH =, during WITH &&)` over range columns: those ranges are made
+        pairwise disjoint, which holds whatever the `=` parts are. False (left to a note) for
+        any other operator or element."""
+        parameters = node.this
+        elements = parameters.args.get("columns") if parameters is not None else None
+        overlapping = []
+        for element in elements or []:
+            target = element.this.this if isinstance(element.this, exp.Ordered) else element.this
+            operator = element.args.get("op")
+            op = operator.name if isinstance(operator, exp.Var) else str(operator or "")
+            column = self._find_column(draft, target.name) if isinstance(target, exp.Column) \
+                else None  # fmt: skip
+            if column is None or op not in ("=", "&&"):
+                return False
+            if op == "&&":
+                if draft.columns[column].type.kind != TypeKind.RANGE:
+                    return False
+                overlapping.append(column)
+        draft.exclusions += [c for c in overlapping if c not in draft.exclusions]
+        return bool(overlapping)
 
     def _unique(
         self, draft: _TableDraft, node: exp.UniqueColumnConstraint, name: str | None, line: int
@@ -1700,6 +1725,7 @@ def _freeze(table: _TableDraft, foreign_keys: tuple[ForeignKey, ...]) -> Table:
         checks=tuple(table.checks),
         comment=table.comment,
         unique_indexes=tuple(table.resolved_indexes),
+        exclusions=tuple(table.exclusions),
     )
 
 

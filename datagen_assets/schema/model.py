@@ -234,6 +234,9 @@ class Table:
     checks: tuple[Check, ...] = ()
     comment: str | None = None
     unique_indexes: tuple[UniqueIndex, ...] = ()
+    # range columns an EXCLUDE constraint keeps from overlapping (`EXCLUDE USING gist (room
+    # WITH =, during WITH &&)`): generated pairwise disjoint over all rows, the stronger rule
+    exclusions: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -256,7 +259,8 @@ class Table:
         """Every column set generation keeps unique over all rows: the primary key, each
         UNIQUE, and the columns of each unique index (partial or case-insensitive)."""
         keys = [self.primary_key] if self.primary_key else []
-        return tuple(keys + list(self.uniques) + [ix.columns for ix in self.unique_indexes])
+        keys += [*self.uniques, *(ix.columns for ix in self.unique_indexes)]
+        return tuple(keys + [(c,) for c in self.exclusions])  # disjoint ranges are distinct
 
     def folded_columns(self, columns: tuple[str, ...]) -> frozenset[str]:
         """Columns that must stay distinct after case folding wherever `columns` are unique:
