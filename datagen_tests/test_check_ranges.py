@@ -221,3 +221,22 @@ def test_a_unique_column_takes_its_values_from_its_check(tmp_path):
     assert sorted(frame["tier"]) == [1, 2, 3]
     report = preflight(_plan(tmp_path, ddl, "rows: 4\n", name="t"))
     assert any("t.tier" in str(p) for p in report.problems)  # an IN list of 3 holds 3 rows
+
+
+def test_mysql_narrow_and_unsigned_types_keep_their_ranges(tmp_path):
+    ddl = """CREATE TABLE t (
+        id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+        flags SET('a', 'b', 'c') NOT NULL,
+        active TINYINT(1) NOT NULL DEFAULT 1,
+        level TINYINT NOT NULL,
+        price DECIMAL(10,2) UNSIGNED NOT NULL,
+        qty SMALLINT UNSIGNED NOT NULL,
+        born YEAR NOT NULL
+    ) ENGINE=InnoDB;"""
+    plan = _plan(tmp_path, ddl, "rows: 3000\nedge_case_pct: 30\n", name="t.mysql")
+    frame = generate(plan, "t", 0, 3000)
+    assert frame["id"].min() == 1  # AUTO_INCREMENT: 0 would mean "the next value"
+    assert set(frame["flags"]) <= {"a", "b", "c"} and frame["active"].dtype == pl.Boolean
+    assert frame["level"].is_between(-128, 127).all()
+    assert (frame["price"].cast(pl.Float64) >= 0).all() and frame["qty"].is_between(0, 65535).all()
+    assert frame["born"].is_between(1901, 2155).all()

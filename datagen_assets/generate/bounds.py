@@ -213,6 +213,8 @@ def unique_in_bound(index: np.ndarray, column: Column, bound: Bound, rows: int) 
     start = int(low) if low is not None else int(high) - (rows - 1) * step
     if kind in INTEGER_BOUNDS:
         start = max(start, INTEGER_BOUNDS[kind][0])
+        if start <= 1 and (high is None or high >= rows):
+            start = 1  # keys count from 1 where the range allows (0 means "next" to MySQL)
     values = pl.Series(start + index * step)
     if kind == TypeKind.DATE:
         return values.cast(pl.Int32).cast(pl.Date)

@@ -1008,6 +1008,8 @@ class _Importer:
             column.autoincrement, column.nullable = True, False
         if mapped.domain is not None:
             self._apply_domain(column, mapped.domain, node.this)
+        if mapped.width is not None and not mapped.type.array:
+            column.domain_checks += (_width_check(name, *mapped.width),)
         return column
 
     def _typed_or_computed(self, node: exp.ColumnDef) -> bool:
@@ -1604,6 +1606,16 @@ def _range_text(column: str, bound: exp.Expression) -> str:
         if value is not None and not isinstance(value, exp.Var):
             parts.append(f"{column} {op} {value.sql('postgres')}")
     return "(" + " AND ".join(parts or ["TRUE"]) + ")"
+
+
+def _width_check(column: str, low: int | None, high: int | None) -> Check:
+    """The range a narrow or unsigned type takes (MySQL TINYINT, INT UNSIGNED), as a CHECK on
+    the column: generation keeps to it and other databases get it spelled out."""
+    target = exp.column(column, quoted=True)
+    if high is None:
+        return _check(exp.GTE(this=target, expression=exp.Literal.number(low)), None)
+    low_node, high_node = exp.Literal.number(low), exp.Literal.number(high)
+    return _check(exp.Between(this=target, low=low_node, high=high_node), None)
 
 
 def _check(expression: exp.Expression, name: str | None) -> Check:

@@ -58,7 +58,7 @@ _KIND_MEMBERS: dict[TypeKind, tuple[exp.DataType.Type, ...]] = {
     K.INET:        (T.INET, T.IPADDRESS, T.IPV4, T.IPV6, T.IPPREFIX),
     K.POINT:       (T.POINT,),
     K.XML:         (T.XML,),
-    K.ENUM:        (T.ENUM, T.ENUM8, T.ENUM16),
+    K.ENUM:        (T.ENUM, T.ENUM8, T.ENUM16, T.SET),  # a SET value may be one member
     K.RANGE:       (T.INT4RANGE, T.INT8RANGE, T.NUMRANGE, T.DATERANGE, T.TSRANGE, T.TSTZRANGE),
 }
 # fmt: on
@@ -83,6 +83,7 @@ NAMED_KINDS: dict[tuple[str, str], TypeKind] = {
     ("*", "BIT VARYING"): K.BITS,
     ("*", "TSVECTOR"): K.TSVECTOR,
     ("*", "TSQUERY"): K.TSQUERY,
+    ("mysql", "YEAR"): K.SMALLINT,  # 1901..2155 (see WIDTHS)
     ("postgres", "OID"): K.INTEGER,  # unsigned 32-bit; its input takes any int4 (-1 too)
     ("postgres", "CHAR"): K.CHAR,  # the one-byte "char" (quoted; length 1 below)
     **{
@@ -106,6 +107,15 @@ FLOAT_BITS: tuple[tuple[int, TypeKind], ...] = ((24, K.REAL), (53, K.DOUBLE))
 
 # Oracle NUMBER(p, 0): the narrowest integer kind that holds p decimal digits.
 INTEGER_DIGITS: tuple[tuple[int, TypeKind], ...] = ((4, K.SMALLINT), (9, K.INTEGER), (18, K.BIGINT))
+
+# Integer (and unsigned) types narrower than their kind: the values the database takes,
+# kept by a CHECK on the column (`TINYINT` is a SMALLINT kind, but MySQL takes -128..127).
+WIDTHS: dict[exp.DataType.Type, tuple[int | None, int | None]] = {
+    T.TINYINT: (-128, 127), T.UTINYINT: (0, 255), T.USMALLINT: (0, 65_535),
+    T.MEDIUMINT: (-8_388_608, 8_388_607), T.UMEDIUMINT: (0, 16_777_215),
+    T.UINT: (0, 4_294_967_295), T.UBIGINT: (0, 18_446_744_073_709_551_615),
+    T.UDECIMAL: (0, None), T.UDOUBLE: (0, None), T.YEAR: (1901, 2155),
+}  # fmt: skip
 
 # Integers wider than BIGINT become NUMERIC(digits, 0).
 WIDE_INTEGER_DIGITS: dict[exp.DataType.Type, int] = {
@@ -145,6 +155,7 @@ class MappedType:
     autoincrement: bool = False
     domain: UserType | None = None
     note: str | None = None
+    width: tuple[int | None, int | None] | None = None  # WIDTHS: (low, high) the type takes
 
 
 UserTypeLookup = Callable[[exp.DataType], "UserType | None"]
@@ -203,7 +214,8 @@ def _map_builtin(declared: exp.DataType, dialect: str, sql: str) -> MappedType:
     kind = kind or KINDS.get(member)
     if kind is None or kind == K.UNKNOWN:
         return MappedType(ColumnType(K.UNKNOWN, sql=sql), note=f"type {sql!r} is not supported")
-    return MappedType(_with_params(kind, declared, name, params, sql))
+    width = WIDTHS.get(member) if kind not in (K.BOOLEAN, K.ENUM) else None
+    return MappedType(_with_params(kind, declared, name, params, sql), width=width)
 
 
 def _member(declared: exp.DataType) -> exp.DataType.Type:
@@ -287,4 +299,6 @@ PARAM_RULES: dict[exp.DataType.Type, KindRule] = {
 }
 DIALECT_RULES: dict[tuple[str, exp.DataType.Type], KindRule] = {
     ("oracle", T.DECIMAL): _oracle_number,  # NUMBER, NUMERIC and DECIMAL are one type in Oracle
+    # MySQL's BOOLEAN is TINYINT(1), and so are the flags of most MySQL schemas
+    ("mysql", T.TINYINT): lambda params: K.BOOLEAN if params == [1] else None,
 }
