@@ -240,3 +240,10 @@ def test_mysql_narrow_and_unsigned_types_keep_their_ranges(tmp_path):
     assert frame["level"].is_between(-128, 127).all()
     assert (frame["price"].cast(pl.Float64) >= 0).all() and frame["qty"].is_between(0, 65535).all()
     assert frame["born"].is_between(1901, 2155).all()
+
+
+def test_oracle_integer_numbers_keep_their_digits(tmp_path):
+    ddl = "CREATE TABLE t (id NUMBER(6) PRIMARY KEY, grade NUMBER(1) NOT NULL);"
+    plan = _plan(tmp_path, ddl, "rows: 500\nedge_case_pct: 30\n", name="t.oracle")
+    frame = generate(plan, "t", 0, 500)
+    assert frame["grade"].is_between(-9, 9).all() and frame["id"].max() <= 999_999

@@ -215,6 +215,8 @@ def _map_builtin(declared: exp.DataType, dialect: str, sql: str) -> MappedType:
     if kind is None or kind == K.UNKNOWN:
         return MappedType(ColumnType(K.UNKNOWN, sql=sql), note=f"type {sql!r} is not supported")
     width = WIDTHS.get(member) if kind not in (K.BOOLEAN, K.ENUM) else None
+    if member == T.DECIMAL and kind in (K.SMALLINT, K.INTEGER, K.BIGINT) and params and params[0]:
+        width = (-(10 ** params[0] - 1), 10 ** params[0] - 1)  # Oracle NUMBER(p): p digits
     return MappedType(_with_params(kind, declared, name, params, sql), width=width)
 
 
