@@ -247,3 +247,25 @@ def test_oracle_integer_numbers_keep_their_digits(tmp_path):
     plan = _plan(tmp_path, ddl, "rows: 500\nedge_case_pct: 30\n", name="t.oracle")
     frame = generate(plan, "t", 0, 500)
     assert frame["grade"].is_between(-9, 9).all() and frame["id"].max() <= 999_999
+
+
+def test_checks_over_foreign_keys_are_repaired(tmp_path, fresh_database):
+    """A transfer between two different accounts: both sides are sampled parent rows, and the
+    rows where they meet are redrawn (with 20 accounts, 1 row in 20 would break the CHECK)."""
+    from datagen_assets.write.exports import EngineSource
+    from datagen_assets.write.targets import load_dataset
+
+    ddl = """
+    CREATE TABLE accounts (id INT PRIMARY KEY);
+    CREATE TABLE transfers (
+        id INT PRIMARY KEY,
+        from_id INT NOT NULL REFERENCES accounts (id),
+        to_id INT NOT NULL REFERENCES accounts (id),
+        CHECK (from_id <> to_id)
+    );"""
+    plan = _plan(tmp_path, ddl, "rows: 5000\ntables:\n  accounts: {rows: 20}\n", name="bank")
+    assert engine_for(plan).notes == []
+    transfers = generate(plan, "transfers", 0, 5000)
+    assert (transfers["from_id"] != transfers["to_id"]).all()
+    url = fresh_database("check_fk_repair")
+    assert load_dataset(plan, EngineSource(plan), url).rows == 5020

@@ -93,8 +93,9 @@ class Repair:
 
 
 MAX_REDRAWS = 64
-# Sources whose rows a repair may redraw: not keys or FKs, which other rows depend on.
-REPAIRABLE = ("generator", "computed")
+# Sources whose rows a repair may redraw: not unique keys, whose values other rows' values
+# were made distinct from. A foreign key is redrawn as another sampled parent row.
+REPAIRABLE = ("generator", "computed", "fk")
 
 
 class Engine:
@@ -325,7 +326,7 @@ class Engine:
             else:
                 self.notes.append(
                     Note(
-                        f"{table.key}: CHECK {check.sql} involves key columns "
+                        f"{table.key}: CHECK {check.sql} involves unique key columns "
                         "and is not translated; the data may violate it"
                     )
                 )
