@@ -914,15 +914,27 @@ class _Frame:
         self._fk_rows[fk_index] = (picked, missing)  # (before `_disagreeing`, which reads it)
         disagree = self._disagreeing(fk_index, picked)
         if disagree is not None:
+            if spec is None and fk.ref_table != self.table.key:  # sample again where they differ
+                picked = picked.copy()
+                for attempt in range(1, MAX_REDRAWS + 1):
+                    failing = np.flatnonzero(disagree)
+                    if not len(failing):
+                        break
+                    stream = rnd.stream_key(key, "match", attempt)
+                    picked[failing] = rnd.integers(stream, self.rows[failing], 0, parent_rows - 1)
+                    disagree[failing] = self._disagreeing(fk_index, picked[failing], failing)
             missing = disagree if missing is None else missing | disagree
             self._fk_rows[fk_index] = (picked, missing)
         return picked, missing
 
-    def _disagreeing(self, fk_index: int, picked: np.ndarray) -> np.ndarray | None:
-        """Rows whose picked parent does not match a column this FK shares with another key
-        (`(tenant_id, manager_id) REFERENCES users (tenant_id, id)`, tenant_id made by the
-        tenants FK): there the FK's own columns are NULL, which MATCH SIMPLE accepts. None
-        when nothing is shared, or when those columns are NOT NULL (noted)."""
+    def _disagreeing(
+        self, fk_index: int, picked: np.ndarray, where: np.ndarray | None = None
+    ) -> np.ndarray | None:
+        """Rows (all, or the positions `where`) whose picked parent does not match a column
+        this FK shares with another key (`(tenant_id, project_id) REFERENCES projects
+        (tenant_id, id)`, tenant_id made by the tenants FK). Other parents are sampled for
+        them first; where none matches, the FK's own columns are NULL, which MATCH SIMPLE
+        accepts. None when nothing is shared, or when those columns are NOT NULL (noted)."""
         fk = self.table.foreign_keys[fk_index]
         groups = self.table_plan.keys.groups
         own = {("fk", fk_index)} | {("group", i) for i, g in enumerate(groups) if fk_index in g.fks}
@@ -938,12 +950,12 @@ class _Frame:
             if note not in self.engine.notes:
                 self.engine.notes.append(note)
             return None
-        disagree = np.zeros(len(self.rows), dtype=bool)
+        disagree = np.zeros(len(picked), dtype=bool)
         for column in shared:
             ref = fk.ref_columns[fk.columns.index(column)]
             theirs = self.engine.parent_column(fk.ref_table, ref, picked)
-            differs = theirs.ne_missing(self.final(column)).to_numpy()
-            disagree |= differs
+            mine = self.final(column) if where is None else self.final(column).gather(where)
+            disagree |= theirs.ne_missing(mine).to_numpy()
         return disagree
 
     def _fk_column(self, fk_index: int, column: str) -> pl.Series:
