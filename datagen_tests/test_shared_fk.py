@@ -1,7 +1,7 @@
 """Foreign keys that share a column with another key (multi-tenant schemas, where every key
 starts with tenant_id): each holds. Parents are sampled until one of the row's own tenant
-turns up; where none does (a self-reference), the FK's own columns are NULL, which
-PostgreSQL's MATCH SIMPLE accepts."""
+turns up (for a self-reference, among earlier rows); where none does, the FK's own columns
+are NULL, which PostgreSQL's MATCH SIMPLE accepts."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def test_shared_tenant_foreign_keys_hold_in_postgres(tmp_path, fresh_database):
     tasks = generate(plan, "tasks", 0, 2000)
     assert tasks["project_id"].null_count() == 0  # a project of the task's own tenant
     assert generate(plan, "tasks", 700, 1400).equals(tasks.slice(700, 700))  # any chunking
-    assert tasks["parent_id"].drop_nulls().len() > 0
+    assert tasks["parent_id"].null_count() < 100  # an earlier task of the same tenant
     assert engine_for(plan).notes == []
     url = fresh_database("shared_fk")
     load_dataset(plan, EngineSource(plan), url)  # every FOREIGN KEY is on in the target

@@ -914,14 +914,19 @@ class _Frame:
         self._fk_rows[fk_index] = (picked, missing)  # (before `_disagreeing`, which reads it)
         disagree = self._disagreeing(fk_index, picked)
         if disagree is not None:
-            if spec is None and fk.ref_table != self.table.key:  # sample again where they differ
+            if spec is None:  # sample again where they differ (a self-reference: earlier rows)
                 picked = picked.copy()
+                own = fk.ref_table == self.table.key
                 for attempt in range(1, MAX_REDRAWS + 1):
-                    failing = np.flatnonzero(disagree)
+                    failing = np.flatnonzero(disagree & (self.rows > 0) if own else disagree)
                     if not len(failing):
                         break
-                    stream = rnd.stream_key(key, "match", attempt)
-                    picked[failing] = rnd.integers(stream, self.rows[failing], 0, parent_rows - 1)
+                    stream, rows = rnd.stream_key(key, "match", attempt), self.rows[failing]
+                    picked[failing] = (
+                        np.floor(rnd.uniform(stream, rows) * rows).astype(np.int64)
+                        if own
+                        else rnd.integers(stream, rows, 0, parent_rows - 1)
+                    )
                     disagree[failing] = self._disagreeing(fk_index, picked[failing], failing)
             missing = disagree if missing is None else missing | disagree
             self._fk_rows[fk_index] = (picked, missing)
