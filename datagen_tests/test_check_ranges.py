@@ -269,3 +269,23 @@ def test_checks_over_foreign_keys_are_repaired(tmp_path, fresh_database):
     assert (transfers["from_id"] != transfers["to_id"]).all()
     url = fresh_database("check_fk_repair")
     assert load_dataset(plan, EngineSource(plan), url).rows == 5020
+
+
+def test_checks_naming_a_key_redraw_the_other_columns(tmp_path):
+    ddl = """CREATE TABLE emp (
+        id INT PRIMARY KEY,
+        code INT NOT NULL,
+        boss_id INT REFERENCES emp (id),
+        CHECK (code <> id),
+        CHECK (boss_id <> id)
+    );"""
+    config = """rows: 500
+tables:
+  emp:
+    columns:
+      code: {generator: uniform_int, min: 1, max: 3}
+"""
+    plan = _plan(tmp_path, ddl, config, name="emp")
+    assert engine_for(plan).notes == []  # the key is read, the other column redrawn
+    frame = generate(plan, "emp", 0, 500)
+    assert (frame["code"] != frame["id"]).all() and set(frame["code"]) == {1, 2, 3}

@@ -89,7 +89,8 @@ class Repair:
     wherever the chunk is generated)."""
 
     sql: str
-    columns: tuple[str, ...]
+    columns: tuple[str, ...]  # redrawn where the CHECK fails
+    fixed: tuple[str, ...] = ()  # read as they are: unique key columns the CHECK also names
 
 
 MAX_REDRAWS = 64
@@ -321,12 +322,14 @@ class Engine:
         self._assign_pii_modes(table, recipes, table_config, problems, file)
         for check in rules.untranslated:
             columns = tuple(c for c in check.columns if c in recipes)
-            if columns and all(recipes[c].source in REPAIRABLE for c in columns):
-                self.repairs[table.key].append(Repair(check.sql, columns))
+            movable = tuple(c for c in columns if recipes[c].source in REPAIRABLE)
+            if movable:  # key columns the CHECK names are read, never redrawn
+                fixed = tuple(c for c in columns if c not in movable)
+                self.repairs[table.key].append(Repair(check.sql, movable, fixed))
             else:
                 self.notes.append(
                     Note(
-                        f"{table.key}: CHECK {check.sql} involves unique key columns "
+                        f"{table.key}: CHECK {check.sql} involves only unique key columns "
                         "and is not translated; the data may violate it"
                     )
                 )
@@ -718,8 +721,9 @@ class _Frame:
 
     def _repair(self, repair: Repair) -> None:
         frame = pl.DataFrame([self._final_base(c) for c in repair.columns])
+        fixed = [self.final(c) for c in repair.fixed]  # read, never redrawn
         try:
-            passed = _holds(frame, repair.sql)
+            passed = _holds(frame.with_columns(fixed), repair.sql)
         except Exception as error:  # noqa: BLE001 - polars SQL has many failure types
             self.engine.notes.append(
                 Note(
@@ -740,7 +744,8 @@ class _Frame:
             order = np.arange(len(self.rows))  # the failing rows read from the redraws
             order[failing] = len(self.rows) + np.arange(len(failing))  # (any dtype, lists too)
             frame = pl.concat([frame, redrawn.cast(frame.schema)]).select(pl.all().gather(order))
-            passed[failing] = _holds(redrawn, repair.sql)
+            context = redrawn.with_columns(values.gather(failing) for values in fixed)
+            passed[failing] = _holds(context, repair.sql)
         failing = np.flatnonzero(~passed)
         if len(failing):  # never write rows the database would reject
             raise SchemaError(
@@ -1080,7 +1085,8 @@ def _merged_repairs(repairs: list[Repair]) -> list[Repair]:
             merged.append(repair)
             continue
         columns = tuple(dict.fromkeys(c for r in group for c in r.columns))
-        merged.append(Repair(" AND ".join(f"({r.sql})" for r in group), columns))
+        fixed = tuple(dict.fromkeys(c for r in group for c in r.fixed if c not in columns))
+        merged.append(Repair(" AND ".join(f"({r.sql})" for r in group), columns, fixed))
     return merged
 
 
