@@ -94,8 +94,8 @@ class Repair:
 
 
 MAX_REDRAWS = 64
-# Sources whose rows a repair may redraw: not unique keys, whose values other rows' values
-# were made distinct from. A foreign key is redrawn as another sampled parent row.
+# Sources whose rows a repair may redraw (see `Engine._redrawable`): not unique keys. A
+# foreign key is redrawn as another sampled parent row.
 REPAIRABLE = ("generator", "computed", "fk")
 
 
@@ -306,7 +306,7 @@ class Engine:
                 generator=generator,
                 null_fraction=null_fraction,
                 dtype=polars_dtype(column.type),
-                bound=_key_bound(column, rules, table_plan.rows)
+                bound=_key_bound(column, rules)
                 if source is not None and source[0] == "group"
                 else rules.bounds.get(column.name)
                 if source is None
@@ -322,7 +322,7 @@ class Engine:
         self._assign_pii_modes(table, recipes, table_config, problems, file)
         for check in rules.untranslated:
             columns = tuple(c for c in check.columns if c in recipes)
-            movable = tuple(c for c in columns if recipes[c].source in REPAIRABLE)
+            movable = tuple(c for c in columns if self._redrawable(table, recipes[c]))
             if movable:  # key columns the CHECK names are read, never redrawn
                 fixed = tuple(c for c in columns if c not in movable)
                 self.repairs[table.key].append(Repair(check.sql, movable, fixed))
@@ -348,7 +348,7 @@ class Engine:
             if (
                 check not in rules.untranslated
                 and set(columns) & configured
-                and all(recipes[c].source in REPAIRABLE for c in columns)
+                and all(self._redrawable(table, recipes[c]) for c in columns)
             ):
                 self.repairs[table.key].append(Repair(check.sql, columns))
         self.repairs[table.key] = _merged_repairs(self.repairs[table.key])
@@ -378,6 +378,13 @@ class Engine:
                     )
                 )
         return recipes
+
+    def _redrawable(self, table: Table, recipe: ColumnRecipe) -> bool:
+        """Whether a repair may redraw the column: not a unique key (other rows' values were
+        made distinct from it), nor a foreign key whose fan-out lays children out by row."""
+        if recipe.source == "fk":
+            return (table.key, recipe.index) not in self.fanouts
+        return recipe.source in REPAIRABLE
 
     def _evaluable(self, table: Table, column: Column, sql: str) -> bool:
         """Whether polars evaluates a column's expression (a generated column's, or one a
@@ -525,25 +532,21 @@ def _unique_from_checks(column: Column, rules: CheckRules) -> Generator | None:
     return None
 
 
-def _key_bound(column: Column, rules: CheckRules, rows: int) -> Bound | None:
+def _key_bound(column: Column, rules: CheckRules) -> Bound | None:
     """The range a unique column's values count through: its CHECK range, or for a union
-    of ranges (`d < '2001-01-01' OR d >= '2030-01-01'`) the one with the most room."""
+    of ranges (`d < '2001-01-01' OR d >= '2030-01-01'`) an open one, else the widest."""
     if column.name in rules.bounds or column.name not in rules.intervals:
         return rules.bounds.get(column.name)
     ranges = rules.intervals[column.name]
     open_ended = [r for r in ranges if r.low is None or r.high is None]
     if open_ended:
         return open_ended[-1]
-    return max(ranges, key=lambda r: _room(r, column))
-
-
-def _room(bound: Bound, column: Column) -> float:
-    low, high = limits(bound, column.type)
-    try:
-        room = high - low
-    except TypeError:
-        return 0.0
-    return room.total_seconds() if hasattr(room, "total_seconds") else float(room)
+    widths = []  # (high - low, range): numbers or timedeltas, one kind per column
+    for bound in ranges:
+        low, high = limits(bound, column.type)
+        if low is not None and high is not None:
+            widths.append((high - low, bound))
+    return max(widths, key=lambda pair: pair[0])[1] if widths else None
 
 
 def _assign_one_of(

@@ -39,6 +39,7 @@ from datagen_assets.generate.pools import faker_pool
 from datagen_assets.schema.model import STRING_KINDS, Column, Table, TypeKind, type_name
 
 EPOCH = dt.datetime(1970, 1, 1)
+FIRST_UNIQUE_DAY = (dt.date(2000, 1, 1) - EPOCH.date()).days  # unique dates count from here
 REF_INSTANT = dt.datetime(2026, 1, 1)  # fixed "now": runs on different days stay identical
 
 
@@ -1039,8 +1040,7 @@ def _array(draw: Draw, maker: Callable[[Draw], pl.Series]) -> pl.Series:
     """0..ARRAY_MAX elements per row, each drawn like a scalar of the element type."""
     elements = []
     for i in range(ARRAY_MAX):
-        element_draw = Draw(**{**draw.__dict__, "key": draw.stream("element", i)})
-        elements.append(maker(element_draw).alias(f"e{i}"))
+        elements.append(maker(_with_key(draw, "element", i)).alias(f"e{i}"))
     count = rnd.integers(draw.stream("length"), draw.rows, 0, ARRAY_MAX)
     frame = pl.DataFrame(elements + [pl.Series("n", count)])
     return frame.select(
@@ -1228,7 +1228,7 @@ def _instant_range(draw: Draw, name: str, rows: np.ndarray, index: np.ndarray | 
             start = UniformDate().generate(_with_key(draw, "start"))
             days = rnd.integers(draw.stream("width"), rows, 1, 30)
         else:
-            start = pl.Series((index + 10_957).astype(np.int32)).cast(pl.Date)  # from 2000-01-01
+            start = pl.Series((index + FIRST_UNIQUE_DAY).astype(np.int32)).cast(pl.Date)
             days = np.ones(len(index), dtype=np.int64)
         frame = pl.DataFrame(
             {"s": start, "d": pl.Series(days).cast(pl.Duration("ms")) * 86_400_000}
@@ -1374,9 +1374,7 @@ def unique_by_type(draw: Draw) -> pl.Series:
     if kind in (TypeKind.NUMERIC, TypeKind.MONEY, TypeKind.REAL, TypeKind.DOUBLE):
         return pl.Series((index + 1).astype(np.float64))
     if kind == TypeKind.DATE:
-        return pl.Series((index + (dt.date(2000, 1, 1) - EPOCH.date()).days).astype(np.int32)).cast(
-            pl.Date
-        )
+        return pl.Series((index + FIRST_UNIQUE_DAY).astype(np.int32)).cast(pl.Date)
     if kind in (TypeKind.TIMESTAMP, TypeKind.TIMESTAMPTZ):
         start = _micros(dt.datetime(2020, 1, 1))
         values = pl.Series(start + index * 60_000_000).cast(pl.Datetime("us"))

@@ -107,19 +107,19 @@ def _read(entry: Path) -> Schema | None:
 def _prepare(schema: Schema) -> bool:
     """Work out what generation reads from CHECK trees (so the cached schema never needs
     them), and confirm every CHECK's text reads back as written. False: do not cache."""
-    import sqlglot
-
     for table in schema.tables.values():
         checks = [*table.checks, *table.check_rules.untranslated]
         checks += [check for column in table.columns for check in column.domain_checks]
         for check in checks:
             check.columns  # noqa: B018 - computed now, kept in the entry
-            if not _reads_back(check, sqlglot):
+            if not _reads_back(check):
                 return False
     return True
 
 
-def _reads_back(check: Check, sqlglot) -> bool:
+def _reads_back(check: Check) -> bool:
+    import sqlglot  # imported already: this runs right after a parse
+
     try:
         return sqlglot.parse_one(check.sql, read=DEFAULT_DIALECT).sql(DEFAULT_DIALECT) == check.sql
     except sqlglot.errors.SqlglotError:
