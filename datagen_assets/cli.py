@@ -165,9 +165,11 @@ def materialize(
 
     from datagen_assets.orchestrate.factory import definitions_for_plans, load_plans
     from datagen_assets.orchestrate.translator import DatasetTranslator
+    from datagen_assets.plan.preflight import sampled_preflight
 
     translator = translator or DatasetTranslator()
     plans = select_plans(load_plans(settings), datasets, tables)
+    sampled_preflight([plan for plan, _ in plans])  # what the run would fail on, before it
     defs = definitions_for_plans([plan for plan, _ in plans], settings, translator)
     job = defs.resolve_implicit_global_asset_job_def()
     if instance is None:
@@ -364,10 +366,12 @@ def _print_check(check: CheckOutcome, echo: Callable[[str], None]) -> None:
 
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     from datagen_assets.orchestrate.factory import load_plans
+    from datagen_assets.plan.preflight import sampled_preflight
 
     plans = load_plans(settings)
     if not plans:
         print(f"no dataset in {settings.schemas_dir}")
+    sampled_preflight(plans)
     for plan in plans:
         tables = plan.tables.values()
         columns = sum(len(t.table.columns) for t in tables)
@@ -403,6 +407,7 @@ def cmd_plan(args: argparse.Namespace, settings: Settings) -> int:
     from datagen_assets.plan.preflight import preflight
 
     report = preflight(plan)
+    report.raise_for_problems()
     total = sum(e.bytes for e in report.estimates.values())
     seconds = sum(e.seconds for e in report.estimates.values())
     for key, estimate in report.estimates.items():

@@ -71,3 +71,95 @@ def test_estimates_for_a_feasible_dataset():
     assert items.rows == 100_000
     assert 1_000_000 < items.bytes < 20_000_000
     assert items.seconds > 0
+
+
+# A CHECK no generation rule or repair can satisfy, on the last table of an FK chain: the run
+# used to write the four parents' Parquet and fail on the fifth.
+CHAIN = """
+CREATE TABLE a (id INT PRIMARY KEY);
+CREATE TABLE b (id INT PRIMARY KEY, a_id INT REFERENCES a (id));
+CREATE TABLE c (id INT PRIMARY KEY, b_id INT REFERENCES b (id));
+CREATE TABLE d (id INT PRIMARY KEY, c_id INT REFERENCES c (id));
+CREATE TABLE e (
+    id INT PRIMARY KEY,
+    d_id INT REFERENCES d (id),
+    floor INT NOT NULL,
+    CHECK (floor * 2 = 7)
+);
+"""
+
+
+def test_an_unsatisfiable_check_stops_validate_plan_and_materialize(tmp_path, monkeypatch, capsys):
+    from datagen_assets import cli
+    from datagen_tests.conftest import make_project
+
+    make_project(tmp_path, monkeypatch, CHAIN, "rows: 50\n")
+    for argv in (["validate"], ["plan", "tiny"], ["materialize", "tiny"]):
+        assert cli.main(argv) == 1, argv
+        err = capsys.readouterr().err
+        assert "tiny.sql:10 e: CHECK floor * 2 = 7" in err, (argv, err)
+        assert "Traceback" not in err
+    assert not (tmp_path / "data").exists()  # nothing written
+
+
+CLIPPED = """
+CREATE TABLE items (
+    id INT PRIMARY KEY,
+    quantity INT NOT NULL,
+    CONSTRAINT qty_range CHECK (quantity BETWEEN 1 AND 365)
+);
+"""
+
+
+def test_a_configured_generator_a_check_would_clip_is_a_problem(tmp_path):
+    config = (
+        "rows: 4000\ntables:\n  items:\n    columns:\n"
+        "      quantity: {generator: uniform_int, min: 400, max: 500}\n"
+    )
+    report = preflight(_plan(tmp_path, CLIPPED, config))
+    (problem,) = report.problems
+    assert problem.file.endswith("x.yaml") and (problem.table, problem.column) == (
+        "items",
+        "quantity",
+    )
+    assert "CHECK (quantity BETWEEN 1 AND 365) at " in problem.message
+    assert "x.sql:5" in problem.message and "2,000 of 2,000" in problem.message
+    inside = config.replace("400, max: 500", "40, max: 50")
+    assert preflight(_plan(tmp_path, CLIPPED, inside)).ok
+
+
+def test_checks_generation_does_not_hold_are_evaluated_over_the_sample(tmp_path):
+    """A CHECK over unique key columns only is never repaired (other rows were made distinct
+    from them): the sample shows the rows the database would reject."""
+    ddl = "CREATE TABLE t (\n  id INT PRIMARY KEY,\n  CHECK (id % 2 = 0)\n);\n"
+    report = preflight(_plan(tmp_path, ddl, "rows: 10\n"))
+    (problem,) = report.problems
+    assert (problem.file, problem.line) == (str(tmp_path / "x.sql"), 3)
+    assert "fails on 5 of 10 sampled rows" in problem.message
+
+
+def test_check_lines_are_found_by_name_text_or_columns(tmp_path):
+    from datagen_assets.schema.source_lines import check_line
+
+    ddl = (
+        "CREATE TABLE t (\n"
+        '  "Qty" INT CHECK ("Qty" > 0),\n'
+        "  b INT,\n"
+        "  CONSTRAINT b_small CHECK (b < 10)\n"
+        ");\n"
+        "CREATE TABLE u (q INT CHECK (q > 0));\n"
+        "ALTER TABLE u ADD CHECK (q <> 5);\n"
+    )
+    plan = _plan(tmp_path, ddl, "rows: 5\n")
+    path = tmp_path / "x.sql"
+    lines = {
+        (table, check.sql): check_line(path, table, check)
+        for table in ("t", "u")
+        for check in plan.table(table).table.checks
+    }
+    assert lines == {
+        ("t", '"Qty" > 0'): 2,
+        ("t", "b < 10"): 4,
+        ("u", "q > 0"): 6,
+        ("u", "q <> 5"): 7,
+    }, lines

@@ -8,6 +8,14 @@ upper(), or in a case-insensitive dialect: `enum ('a', 'A')` holds one value the
 CHECK constraints that contradict the column's type or each other, and every problem the
 engine finds when it compiles the dataset's generators (a unique `choice` or `pattern` with
 fewer distinct values than rows among them). All are reported together.
+
+With a sample (`sample_rows` > 0, what `datagen validate`, `plan` and `materialize` use), the
+pre-flight also generates the first rows of every table exactly as the run draws them and
+evaluates every CHECK over them, so whatever generation does not hold by construction (a CHECK
+no rule or repair satisfies, `CHECK (floor * 2 = 7)`) is reported with the file and line that
+declare it, before a run writes a single table. A generator the config names whose values a
+CHECK range (or the column's type) would clip is reported too, instead of being clipped onto
+the range's ends (`uniform_int 400..500` under `CHECK (qty BETWEEN 1 AND 365)` would be all 365).
 """
 
 from __future__ import annotations
@@ -15,12 +23,16 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 
+import polars as pl
+
+from datagen_assets.generate.bounds import clip_to_bound
 from datagen_assets.generate.dtypes import INTEGER_BOUNDS, numeric_limit
-from datagen_assets.generate.engine import Engine, engine_for
+from datagen_assets.generate.engine import Engine, _holds, engine_for
 from datagen_assets.generate.generators import fold
 from datagen_assets.plan.keys import CARRIER_KINDS, carrier_capacity, folded_columns
 from datagen_assets.plan.plan import DatasetPlan, TablePlan
-from datagen_assets.schema.model import Bound, Problem, SchemaError, TypeKind
+from datagen_assets.schema.model import Bound, Check, Problem, SchemaError, Table, TypeKind
+from datagen_assets.schema.source_lines import check_line
 
 SAMPLE_ROWS = 2000
 # Value domains of kinds that cannot carry arbitrary many distinct values.
@@ -63,12 +75,114 @@ def preflight(plan: DatasetPlan, sample_rows: int = SAMPLE_ROWS) -> Preflight:
         report.problems.extend(error.problems)
         return report
     if sample_rows > 0:
+        schema_file = plan.dataset.schema_path
         for key, table_plan in plan.tables.items():
             try:  # a sample also finds CHECKs the repair loop cannot satisfy
-                report.estimates[key] = _estimate(engine, table_plan, sample_rows)
+                estimate, sample = _estimate(engine, table_plan, sample_rows)
             except SchemaError as error:
-                report.problems.extend(replace(p, file=p.file or file) for p in error.problems)
+                report.problems.extend(
+                    _at_check(p, table_plan.table, schema_file, file) for p in error.problems
+                )
+                continue
+            report.estimates[key] = estimate
+            report.problems.extend(_clipped(engine, table_plan, sample_rows, file, schema_file))
+            report.problems.extend(_failing_checks(table_plan.table, sample, schema_file))
     return report
+
+
+def sampled_preflight(plans, sample_rows: int = SAMPLE_ROWS) -> dict[str, Preflight]:
+    """The sampled pre-flight of every plan, raising every problem of all of them at once:
+    what `validate`, `plan` and `materialize` run before anything is written."""
+    reports = {plan.name: preflight(plan, sample_rows) for plan in plans}
+    problems = [p for report in reports.values() for p in report.problems]
+    if problems:
+        raise SchemaError(problems)
+    return reports
+
+
+def _table_checks(table: Table) -> list[Check]:
+    """Every CHECK of a table: its own, and those of its columns' domains (MySQL widths)."""
+    return [*table.checks, *(c for column in table.columns for c in column.domain_checks)]
+
+
+def _at_check(problem: Problem, table: Table, schema_file, file: str) -> Problem:
+    """A problem the engine raised about a CHECK, located at the line declaring it."""
+    for check in _table_checks(table):
+        if check.sql in problem.message:
+            line = check_line(schema_file, table.name, check)
+            return replace(problem, file=str(schema_file), line=line)
+    return replace(problem, file=problem.file or file)
+
+
+def _failing_checks(table: Table, sample: pl.DataFrame, schema_file) -> list[Problem]:
+    """Every CHECK evaluated over the sample: one the rows break is what the database (and
+    the run's asset checks) would reject. A CHECK neither polars nor DuckDB evaluates is left
+    to the notes the engine makes about it."""
+    if sample.height == 0:
+        return []
+    problems = []
+    for check in _table_checks(table):
+        if not set(check.columns) <= set(sample.columns):
+            continue
+        try:
+            passed = _holds(sample.select(check.columns), check.sql)
+        except Exception:  # noqa: BLE001 - neither engine reads it: nothing to judge
+            continue
+        failing = int((~passed).sum())
+        if failing:
+            problems.append(
+                Problem(
+                    f"CHECK ({check.sql}) fails on {failing:,} of {sample.height:,} sampled rows "
+                    "as the run would generate them; generation cannot hold it: give "
+                    f"{', '.join(check.columns)} a generator whose values satisfy it, or fix "
+                    "the CHECK",
+                    file=str(schema_file),
+                    line=check_line(schema_file, table.name, check),
+                    table=table.key,
+                )
+            )
+    return problems
+
+
+def _clipped(
+    engine: Engine, table_plan: TablePlan, sample_rows: int, file: str, schema_file
+) -> list[Problem]:
+    """Columns whose configured generator draws values a CHECK range would clip (the default
+    generators are fitted into the range instead; a configured one is the user's choice, and
+    piling its values onto the range's ends is not what they asked for)."""
+    table = table_plan.table
+    config = engine.plan.dataset.config.tables.get(table.key)
+    rows = min(sample_rows, table_plan.rows)
+    problems = []
+    for name, recipe in engine.recipes[table.key].items():
+        override = config.columns.get(name) if config else None
+        if not override or not override.generator or recipe.bound is None or not rows:
+            continue
+        raw = engine.raw(table.key, name, 0, rows).drop_nulls()
+        try:
+            clipped = clip_to_bound(raw, recipe.bound, recipe.column.type)
+            outside = int((clipped.cast(pl.Float64) != raw.cast(pl.Float64)).sum())
+        except Exception:  # noqa: BLE001 - values of a kind no range applies to
+            continue
+        if not outside:
+            continue
+        checks = [c for c in table.checks if name in c.columns and len(c.columns) == 1]
+        checks = checks or [c for c in _table_checks(table) if name in c.columns]
+        where = ""
+        if checks:
+            line = check_line(schema_file, table.name, checks[0])
+            where = f" (CHECK ({checks[0].sql}) at {schema_file}" + (f":{line})" if line else ")")
+        problems.append(
+            Problem(
+                f"generator {override.generator!r} draws values outside the CHECK range{where}: "
+                f"{outside:,} of {len(raw):,} sampled values would be clipped onto its ends; "
+                "give it parameters inside the range",
+                file=file,
+                table=table.key,
+                column=name,
+            )
+        )
+    return problems
 
 
 def _unique_domains(table_plan: TablePlan, file: str, dialect: str | None) -> list[Problem]:
@@ -216,12 +330,18 @@ def _bound_problem(bound: Bound, column_type) -> str | None:
     return None
 
 
-def _estimate(engine: Engine, table_plan: TablePlan, sample_rows: int) -> TableEstimate:
+def _estimate(
+    engine: Engine, table_plan: TablePlan, sample_rows: int
+) -> tuple[TableEstimate, pl.DataFrame]:
+    """The table's estimate and its sample: the first rows of its first chunk, drawn by the
+    run's own code path (values depend only on the row index, so they are the run's rows)."""
     rows = min(sample_rows, table_plan.rows)
     if rows == 0:
-        return TableEstimate(0, 0, 0.0)
+        return TableEstimate(0, 0, 0.0), pl.DataFrame()
     started = time.perf_counter()
     sample = engine.generate(table_plan.key, 0, rows)
     seconds = time.perf_counter() - started
     factor = table_plan.rows / rows
-    return TableEstimate(table_plan.rows, int(sample.estimated_size() * factor), seconds * factor)
+    size = int(sample.estimated_size() * factor)
+    estimate = TableEstimate(table_plan.rows, size, seconds * factor)
+    return estimate, sample
