@@ -44,6 +44,7 @@ from datagen_assets.schema.model import (
     TypeKind,
     UniqueIndex,
 )
+from datagen_assets.schema.naming import mysql_constraint_name, postgres_constraint_name
 from datagen_assets.schema.types import UserType, map_type
 
 _T = TypeVar("_T")
@@ -450,15 +451,26 @@ def _ends_type(token: Token, tokens: list[Token], position: int) -> bool:
 def _build_type(written: str) -> exp.DataType | None:
     """A type the dialect's grammar rejected (MySQL POINT), read with PostgreSQL's grammar.
 
-    Read as a CAST target so that trailing junk (a misspelt constraint) is an error.
+    Read as a CAST target so that trailing junk (a misspelt constraint) is an error. An
+    array of such a type (`oid[]`, `regclass[][]`) is an array of the element read so.
     """
+    element = _ARRAY_SUFFIX.sub("", written)
+    if element != written and element.strip():
+        inner = _build_type(element)
+        if inner is None:
+            return None
+        return exp.DataType(this=exp.DataType.Type.ARRAY, expressions=[inner], nested=True)
     try:
         with _quiet_sqlglot():
             tree = sqlglot.parse_one(f"SELECT CAST(NULL AS {written})", read=DEFAULT_DIALECT)
     except (ParseError, TokenError):
         return _named_type(written)
     cast = tree.expressions[0] if isinstance(tree, exp.Select) and tree.expressions else None
-    return cast.args.get("to") if isinstance(cast, exp.Cast) else _named_type(written)
+    to = cast.args.get("to") if isinstance(cast, exp.Cast) else None
+    return to if isinstance(to, exp.DataType) else _named_type(written)
+
+
+_ARRAY_SUFFIX = re.compile(r"(?:\s*\[\s*\d*\s*\])+\s*$|\s+ARRAY\s*$", re.I)
 
 
 _NAMED_TYPE = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*(?:\s+[A-Za-z_][A-Za-z0-9_]*)*)\s*"
@@ -524,6 +536,10 @@ class _KeyDraft:
     columns: tuple[str, ...]
     line: int
     name: str | None = None
+    auto_name: str | None = None  # the name the database gave it (see schema.naming)
+
+    def named(self, name: str) -> bool:
+        return name in (self.name, self.auto_name)
 
 
 @dataclass
@@ -538,6 +554,9 @@ class _IndexDraft:
     line: int
     name: str | None = None
 
+    def named(self, name: str) -> bool:
+        return name == self.name
+
 
 @dataclass
 class _ForeignKeyDraft:
@@ -547,6 +566,14 @@ class _ForeignKeyDraft:
     ref_columns: tuple[str, ...]  # empty: the referenced table's primary key
     line: int
     name: str | None = None
+    auto_name: str | None = None
+    # The parent, when it existed as the FK was declared (it follows RENAMEs); else it is
+    # looked up by name at the end, along the search path in force at the declaration.
+    target: _TableDraft | None = None
+    path: tuple[str, ...] = ()
+
+    def named(self, name: str) -> bool:
+        return name in (self.name, self.auto_name)
 
 
 @dataclass
@@ -576,6 +603,9 @@ class _TableDraft:
     exclusions: list[str] = field(default_factory=list)
     partitioned_by: exp.Expression | None = None  # PARTITION BY RANGE|LIST|HASH (key)
     partitions: list[_PartitionDraft] = field(default_factory=list)
+    check_names: dict[int, str] = field(default_factory=dict)  # id(check) -> name given
+    inherited: set[str] = field(default_factory=set)  # columns from INHERITS parents
+    parents: list[_TableDraft] = field(default_factory=list)  # INHERITS
 
     @property
     def key(self) -> str:
@@ -598,16 +628,62 @@ _CREATE_TYPE = re.compile(r"CREATE\s+(?:OR\s+REPLACE\s+)?TYPE\b", re.I)
 _CREATE_DOMAIN = re.compile(r"CREATE\s+DOMAIN\b", re.I)
 _NAME = r"(?:\"(?:[^\"]|\"\")*\"|\[(?:[^\]]|\]\])*\]|`(?:[^`]|``)*`|[\w$#]+)"
 _DOMAIN = re.compile(rf"CREATE\s+DOMAIN\s+(?P<name>{_NAME}(?:\s*\.\s*{_NAME})?)\s+(?:AS\s+)?", re.I)
-_ADD_IDENTITY = re.compile(
-    rf"ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?(?P<table>.+?)\s+ALTER\s+(?:COLUMN\s+)?"
-    rf"(?P<column>{_NAME})\s+ADD\s+GENERATED\s+(?:ALWAYS|BY\s+DEFAULT)\s+AS\s+IDENTITY\b",
+_QNAME = rf"{_NAME}(?:\s*\.\s*{_NAME}){{0,2}}"
+_DROP = re.compile(
+    r"DROP\s+(?P<kind>TABLE|INDEX|TYPE|DOMAIN|SCHEMA)\s+(?:CONCURRENTLY\s+)?"
+    r"(?P<exists>IF\s+EXISTS\s+)?",
+    re.I,
+)
+_RENAME_TABLE = re.compile(r"RENAME\s+TABLES?\s+", re.I)
+_ALTER_INDEX_RENAME = re.compile(
+    rf"ALTER\s+INDEX\s+(?:IF\s+EXISTS\s+)?(?P<old>{_QNAME})\s+RENAME\s+TO\s+(?P<new>{_NAME})"
+    r"\s*;?\s*$",
+    re.I,
+)
+_SET_PATH = re.compile(
+    r"SET\s+(?:SESSION\s+|LOCAL\s+)?(?:search_path\s*(?:=|\bTO\b)|SCHEMA\b)\s*(?P<path>.*)",
     re.I | re.S,
 )
-_ADD_DEFAULT_FOR = re.compile(
-    rf"ALTER\s+TABLE\s+(?P<table>.+?)\s+ADD\s+(?:CONSTRAINT\s+{_NAME}\s+)?DEFAULT\s+"
-    r"(?P<expression>.+?)\s+FOR\s+(?P<column>\S+?)\s*;?\s*$",
-    re.I | re.S,
+_SET_CONFIG_PATH = re.compile(
+    r"SELECT\s+(?:pg_catalog\s*\.\s*)?set_config\s*\(\s*'search_path'\s*,\s*'(?P<path>[^']*)'",
+    re.I,
 )
+_SYSTEM_SCHEMAS = frozenset({"pg_catalog", "pg_temp", "information_schema"})
+_CREATE_SCHEMA = re.compile(
+    rf"CREATE\s+SCHEMA\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:(?P<name>(?!AUTHORIZATION\b){_NAME})\s*)?"
+    rf"(?:AUTHORIZATION\s+(?P<role>{_NAME})\s*)?",
+    re.I,
+)
+_USE = re.compile(r"USE\s+\S", re.I)
+_ALTER_HEAD = re.compile(
+    rf"ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?(?P<table>{_QNAME})\s*\*?\s*"
+    r"(?:WITH\s+(?:NO)?CHECK\s+(?=ADD\b))?",
+    re.I,
+)
+# Words that start an ALTER TABLE action; a comma-separated piece starting otherwise
+# continues the previous verb (T-SQL `ADD a INT, b INT`, `ADD CONSTRAINT x ..., CONSTRAINT y`).
+_ACTION_START = re.compile(
+    r"(?:ADD|DROP|ALTER|MODIFY|CHANGE|RENAME|SET|RESET|OWNER|ENABLE|DISABLE|VALIDATE|INHERIT"
+    r"|NO|ATTACH|DETACH|CLUSTER|REPLICA|OF|NOT|FORCE|ENGINE|AUTO_INCREMENT|DEFAULT|CHARACTER"
+    r"|CHARSET|COLLATE|COMMENT|ROW_FORMAT|CONVERT|LOCK|ALGORITHM|ORDER|PARTITION|REMOVE"
+    r"|TRUNCATE|COALESCE|REORGANIZE|EXCHANGE|ANALYZE|OPTIMIZE|REBUILD|REPAIR|DISCARD|IMPORT"
+    r"|UPGRADE|NOCHECK|WITH|SWITCH|TABLESPACE|STORAGE|PCTFREE|LOGGING|NOLOGGING|COMPRESS"
+    r"|NOCOMPRESS|MOVE|SHRINK|READ|PARALLEL|NOPARALLEL|CACHE|NOCACHE|MONITORING|KEY_BLOCK_SIZE"
+    r"|STATS_\w+|PACK_KEYS|CHECKSUM|MAX_ROWS|MIN_ROWS|AVG_ROW_LENGTH)\b",
+    re.I,
+)
+_VERB = re.compile(r"(?:DROP\s+(?:COLUMN|CONSTRAINT)|ADD|DROP|ALTER|MODIFY)\b", re.I)
+
+
+def _verb(text: str) -> str:
+    match = _VERB.match(text)
+    return " ".join(match.group().upper().split()) if match else ""
+
+
+_ALL_LIKE_OPTIONS = frozenset(
+    {"DEFAULTS", "GENERATED", "IDENTITY", "CONSTRAINTS", "INDEXES", "COMMENTS", "STATISTICS",
+     "STORAGE", "COMPRESSION"}
+)  # fmt: skip
 _RECOVERY_TABLE = "_datagen_recovered"
 _UNNAMED = "_datagen_unnamed"
 _BLOCK_BODY = re.compile(r"\bBEGIN\b(?!\s+TRAN)(?P<body>[\s\S]*)\bEND\s*;?\s*\Z", re.I)
@@ -628,6 +704,11 @@ class _Importer:
         self.problems: list[Problem] = []
         # Columns recovered with a placeholder type: ColumnDef node id -> the type as written.
         self.placeholder_types: dict[int, str] = {}
+        # PostgreSQL's search_path (SET search_path, CREATE SCHEMA elements): where an
+        # unqualified name is looked up, its first schema where an unqualified CREATE goes.
+        # Empty: the dialect's default schema, written as no schema at all.
+        self.search_path: tuple[str, ...] = ()
+        self.schemas: set[str] = set()
 
     # -- entry points ------------------------------------------------------------------------
 
@@ -725,11 +806,56 @@ class _Importer:
         return None
 
     def _find_table(
-        self, schema: str | None, name: str, context: str | None = None
+        self,
+        schema: str | None,
+        name: str,
+        context: str | None = None,
+        path: tuple[str, ...] | None = None,
     ) -> _TableDraft | None:
+        """A table by possibly qualified name: an unqualified one along the search path
+        (`path`, else the current one) first, as PostgreSQL resolves it, then by `_pick`'s
+        rules for scripts that set no path."""
         candidates = self.by_name.get(name.casefold(), [])
         items = [(table.schema, table.name, table) for table in candidates]
+        if schema is None:
+            for searched in self.search_path if path is None else path:
+                found = self._pick(items, searched, name)
+                if found is not None:
+                    return found
         return self._pick(items, schema, name, context)
+
+    def _creation_schema(self, schema: str | None) -> str | None:
+        """The schema an unqualified CREATE puts an object in: the first schema of the search
+        path (None for the dialect's default schema, so its tables keep unqualified keys)."""
+        if schema is not None:
+            return schema
+        for searched in self.search_path:
+            if searched == (self.profile.default_schema or ""):
+                return None
+            if searched in self.schemas or not self.schemas:
+                return searched
+        return None
+
+    def _register(self, draft: _TableDraft) -> None:
+        self.tables[draft.key] = draft
+        self.by_name.setdefault(draft.name.casefold(), []).append(draft)
+
+    def _unregister(self, draft: _TableDraft) -> int:
+        """Take a table out of the catalog; returns its position (for a RENAME)."""
+        position = list(self.tables).index(draft.key)
+        del self.tables[draft.key]
+        self.by_name[draft.name.casefold()].remove(draft)
+        return position
+
+    def _rename(self, draft: _TableDraft, schema: str | None, name: str) -> None:
+        """RENAME TO / SET SCHEMA: same table, same place in declaration order; FKs bound to
+        it follow (they hold the draft, not the name)."""
+        position = self._unregister(draft)
+        draft.schema, draft.name = schema, name
+        items = list(self.tables.items())
+        items.insert(position, (draft.key, draft))
+        self.tables = dict(items)
+        self.by_name.setdefault(name.casefold(), []).append(draft)
 
     def _find_column(self, table: _TableDraft, name: str) -> str | None:
         if name in table.columns:
@@ -788,7 +914,10 @@ class _Importer:
         if isinstance(tree, exp.Create) and isinstance(tree.this, exp.Schema):
             self._define_table(statement, tree, [(node, parsed) for node in tree.this.expressions])
         elif isinstance(tree, exp.Create) and isinstance(tree.this, exp.Table):
-            if tree.expression is None and tree.args.get("properties") is None:
+            properties = tree.args.get("properties")
+            if properties and any(isinstance(p, exp.LikeProperty) for p in properties.expressions):
+                self._define_table(statement, tree, [])  # MySQL: CREATE TABLE t LIKE source
+            elif tree.expression is None and tree.args.get("properties") is None:
                 self._problem("CREATE TABLE without columns", statement.line, tree.this.name)
             elif not self._partition_of(statement, tree):  # AS SELECT, LIKE: no columns here
                 self._skip(statement, "CREATE TABLE without a column list")
@@ -824,31 +953,110 @@ class _Importer:
         elements: list[tuple[exp.Expression, _Parsed]],
     ) -> None:
         schema, name = self._table_name(create.this)
+        schema = self._creation_schema(schema)
         draft = _TableDraft(name, schema, statement.line)
-        existing = self._find_table(schema, name) if schema else self._find_exact(name)
+        existing = self._find_exact(schema, name)
         if existing is not None:
             if create.args.get("exists"):
                 self._note(f"table {existing.key} already exists; IF NOT EXISTS", statement.line)
-            else:
+                return
+            if not create.args.get("replace"):
                 message = f"table {draft.key} is defined twice (first at line {existing.line})"
                 self._problem(message, statement.line, draft.key)
-            return
+                return
+            self._drop_table(existing, statement.line, "CREATE OR REPLACE")
+        properties = create.args.get("properties")
+        props = properties.expressions if properties else []
+        for prop in props:
+            if isinstance(prop, exp.InheritsProperty):
+                for parent in prop.expressions:
+                    self._inherit(draft, parent, statement)
         for node, parsed in elements:
             self._table_element(draft, node, parsed, statement)
+        for prop in props:
+            if isinstance(prop, exp.LikeProperty):  # MySQL: CREATE TABLE t LIKE parent
+                self._like(draft, prop, statement, everything=True)
         draft.comment = self._table_comment(create)
-        properties = create.args.get("properties")
         draft.partitioned_by = next(
-            (p.this for p in (properties.expressions if properties else [])
-             if isinstance(p, exp.PartitionedByProperty)),
-            None,
-        )  # fmt: skip
-        self.tables[draft.key] = draft
-        self.by_name.setdefault(name.casefold(), []).append(draft)
+            (p.this for p in props if isinstance(p, exp.PartitionedByProperty)), None
+        )
+        self._register(draft)
 
-    def _find_exact(self, name: str) -> _TableDraft | None:
-        """An unqualified CREATE TABLE clashes only with a table in the default schema."""
+    def _source_table(self, node: exp.Expression, statement: Statement, what: str):
+        schema, name = self._table_name(node)
+        source = self._find_table(schema, name)
+        if source is None:
+            label = f"{schema}.{name}" if schema else name
+            self._note(f"{what} names unknown table {label}: nothing copied", statement.line)
+        return source
+
+    def _inherit(self, draft: _TableDraft, node: exp.Expression, statement: Statement) -> None:
+        """INHERITS (parent): the parent's columns come first, with their types, NOT NULL,
+        defaults and CHECKs (PRIMARY KEY, UNIQUE and FOREIGN KEY are not inherited); columns of
+        several parents with one name merge, and so does a column the child declares again."""
+        parent = self._source_table(node, statement, "INHERITS")
+        if parent is None:
+            return
+        draft.parents.append(parent)
+        for name, column in parent.columns.items():
+            if self._find_column(draft, name) is None:
+                draft.columns[name] = replace(column, line=statement.line)
+                draft.inherited.add(name)
+        for check in parent.checks:
+            draft.checks.append(check)
+            if id(check) in parent.check_names:
+                draft.check_names[id(check)] = parent.check_names[id(check)]
+
+    def _like(
+        self, draft: _TableDraft, like: exp.LikeProperty, statement: Statement, everything=False
+    ) -> None:
+        """LIKE source: copy its columns (names, types, NOT NULL) where the LIKE stands, and
+        what the INCLUDING options ask for, as PostgreSQL does: DEFAULTS, GENERATED, IDENTITY,
+        CONSTRAINTS (CHECKs), INDEXES (PRIMARY KEY, UNIQUE, unique indexes), COMMENTS, ALL.
+        MySQL's `CREATE TABLE t LIKE s` copies all of them. Foreign keys are never copied."""
+        source = self._source_table(like.this, statement, "LIKE")
+        if source is None:
+            return
+        options = set(_ALL_LIKE_OPTIONS) if everything else set()
+        for option in like.expressions:
+            word = str(option.args.get("value") or option.this).upper()
+            chosen = _ALL_LIKE_OPTIONS if word == "ALL" else {word}
+            if str(option.this).upper() == "INCLUDING":
+                options |= set(chosen)
+            else:
+                options -= set(chosen)
+        for name, column in source.columns.items():
+            if self._find_column(draft, name) is not None:
+                line = statement.line
+                self._problem(f"column {name} is defined twice (LIKE {source.key})", line,
+                              draft.key, name)  # fmt: skip
+                continue
+            copy = replace(column, line=statement.line)
+            if "DEFAULTS" not in options and column.computed is None:
+                copy.default = None
+                copy.autoincrement = copy.autoincrement and "IDENTITY" in options and \
+                    column.default is None  # fmt: skip
+            if "GENERATED" not in options:
+                copy.computed = None
+            if "COMMENTS" not in options:
+                copy.comment = None
+            draft.columns[name] = copy
+        if "CONSTRAINTS" in options:
+            for check in source.checks:
+                draft.checks.append(check)
+        if "INDEXES" in options:
+            if source.primary_key is not None and draft.primary_key is None:
+                draft.primary_key = replace(source.primary_key, name=None, auto_name=None)
+            draft.uniques += [replace(u, name=None, auto_name=None) for u in source.uniques]
+            draft.unique_indexes += [replace(i, name=None) for i in source.unique_indexes]
+            draft.exclusions += [c for c in source.exclusions if c not in draft.exclusions]
+
+    def _find_exact(self, schema: str | None, name: str) -> _TableDraft | None:
+        """The table a CREATE of `schema.name` clashes with: same name in the same schema
+        (no schema and the dialect's default schema are one)."""
+        default = self.profile.default_schema or ""
         for table in self.by_name.get(name.casefold(), []):
-            same_schema = (table.schema or "") in ("", self.profile.default_schema or "")
+            same_schema = (table.schema or default) == (schema or default)
             if same_schema and self._same(table.name, name):
                 return table
         return None
@@ -868,7 +1076,7 @@ class _Importer:
         elif isinstance(node, exp.Identifier):  # a column without a type
             self._add_column(draft, exp.ColumnDef(this=node), parsed, statement)
         elif isinstance(node, exp.LikeProperty):
-            self._note(f"table {draft.key}: LIKE is not copied", statement.line)
+            self._like(draft, node, statement)
         else:
             self._add_constraint(draft, node, None, statement)
 
@@ -925,6 +1133,9 @@ class _Importer:
         text = statement.sql[start:end]
         padding = "\n" * statement.sql.count("\n", 0, start)
         line = statement.line + padding.count("\n")
+        if not text and statement.sql[start : start + 1] == ")":
+            self._note("ignored a trailing comma in the column list", line)
+            return None
         if not text:
             self._problem("empty element in the column list (two commas?)", line)
             return None
@@ -981,7 +1192,11 @@ class _Importer:
         self, draft: _TableDraft, node: exp.ColumnDef, parsed: _Parsed, statement: Statement
     ) -> None:
         line, name = self._line(node.this, statement), self._ident(node.this)
-        if self._find_column(draft, name) is not None:
+        inherited = self._find_column(draft, name)
+        if inherited is not None and inherited in draft.inherited:
+            self._merge_inherited(draft, inherited, node, line)
+            return
+        if inherited is not None:
             self._problem(f"column {name} is defined twice", line, draft.key, name)
             return
         if not self._typed_or_computed(node):
@@ -990,6 +1205,16 @@ class _Importer:
         for constraint in node.args.get("constraints") or []:
             self._column_constraint(draft, column, constraint, line)
         draft.columns[column.name] = column
+
+    def _merge_inherited(
+        self, draft: _TableDraft, name: str, node: exp.ColumnDef, line: int
+    ) -> None:
+        """A column the child declares again merges with the inherited one (PostgreSQL
+        requires the same type): the child's NOT NULL, DEFAULT and constraints add to it."""
+        draft.inherited.discard(name)
+        column = draft.columns[name]
+        for constraint in node.args.get("constraints") or []:
+            self._column_constraint(draft, column, constraint, line)
 
     def _column(self, node: exp.ColumnDef, parsed: _Parsed, line: int, table: str) -> _ColumnDraft:
         """A column draft from its definition: name, mapped type, and what the type implies."""
@@ -1066,7 +1291,7 @@ class _Importer:
             columns = self._column_names(node.expressions)
             self._foreign_key(draft, columns, node.args.get("reference"), name, line)
         elif isinstance(node, exp.CheckColumnConstraint):
-            draft.checks.append(_check(node.this, name))
+            self._add_check(draft, _check(node.this, name))
         elif isinstance(node, exp.ExcludeColumnConstraint) and self._exclude(draft, node):
             pass
         elif not isinstance(node, exp.IndexColumnConstraint):  # a plain index constrains nothing
@@ -1115,14 +1340,34 @@ class _Importer:
         what = "PRIMARY KEY" if primary else "UNIQUE"
         if columns is None:
             self._note(f"table {draft.key}: skipped {what} on expressions", line)
-        elif not primary:
-            draft.uniques.append(_KeyDraft(columns, line, name))
+            return
+        key = _KeyDraft(columns, line, name)
+        if name is None:
+            key.auto_name = self._auto_name(draft, "primary" if primary else "unique", columns)
+        if not primary:
+            draft.uniques.append(key)
         elif draft.primary_key is not None:
             first = draft.primary_key.line
             message = f"table has more than one PRIMARY KEY (first at line {first})"
             self._problem(message, line, draft.key)
         else:
-            draft.primary_key = _KeyDraft(columns, line, name)
+            draft.primary_key = key
+
+    def _add_check(self, draft: _TableDraft, check: Check) -> None:
+        draft.checks.append(check)
+        if check.name is None:
+            draft.check_names[id(check)] = self._auto_name(draft, "check", check.columns)
+
+    def _auto_name(self, draft: _TableDraft, kind: str, columns: tuple[str, ...]) -> str | None:
+        """The name the database gives an unnamed constraint, so that a later DROP
+        CONSTRAINT by that name finds it (see schema.naming)."""
+        taken = lambda name: self._constraint_named(draft, name)  # noqa: E731
+        if self.dialect == "postgres":
+            return postgres_constraint_name(draft.name, kind, columns, taken)
+        if self.dialect == "mysql" and kind != "check":
+            count = sum(1 for fk in draft.foreign_keys if fk.auto_name) + 1
+            return mysql_constraint_name(draft.name, kind, columns, taken, count)
+        return None
 
     def _column_names(self, nodes: list[exp.Expression]) -> tuple[str, ...] | None:
         """Plain column names of a key; None when any part is an expression."""
@@ -1154,32 +1399,166 @@ class _Importer:
             self._note(f"table {draft.key}: skipped unreadable FOREIGN KEY", line)
             return
         schema, ref_name = self._table_name(target)
-        draft.foreign_keys.append(
-            _ForeignKeyDraft(columns, schema, ref_name, ref_columns, line, name)
-        )
+        fk = _ForeignKeyDraft(columns, schema, ref_name, ref_columns, line, name)
+        fk.path = self.search_path
+        if draft.name == ref_name and (schema is None or schema == draft.schema):
+            fk.target = draft  # a self-reference, while the table is being created
+        else:
+            fk.target = self._find_table(schema, ref_name, draft.schema)
+        if name is None:
+            fk.auto_name = self._auto_name(draft, "foreign", columns)
+        draft.foreign_keys.append(fk)
 
     # -- ALTER TABLE -------------------------------------------------------------------------
 
     def _alter_table(self, statement: Statement) -> None:
+        """ALTER TABLE as the database runs it: each action in order, against the table as
+        the statements before left it. Actions are split at top-level commas and read one at a
+        time, so an action sqlglot cannot read costs a note, not its neighbours."""
+        head = _ALTER_HEAD.match(statement.sql)
+        table = self._table_from_text(head.group("table")) if head else None
+        if head is None or table is None:
+            name = head.group("table") if head else _summary(statement.sql, 40)
+            self._skip(statement, f"ALTER TABLE of unknown table {name}")
+            return
+        header = f"ALTER TABLE {' '.join(head.group('table').split())} "
+        previous = ""
+        for offset, text in self._actions(statement.sql, head.end()):
+            if not _ACTION_START.match(text) and previous:
+                text = f"{previous} {text}"  # `ADD a ..., b ...`, `DROP COLUMN a, b`
+            previous = _verb(text)
+            line = statement.line + statement.sql.count("\n", 0, offset)
+            if table.key not in self.tables:  # dropped or renamed away by an earlier action
+                table = self._table_from_text(head.group("table")) or table
+            padding = "\n" * (line - statement.line)
+            action = Statement(f"{header}{padding}{text}", statement.line)
+            self._alter_action_text(table, text, action, line)
+
+    def _actions(self, sql: str, start: int) -> list[tuple[int, str]]:
+        """(offset, text) of each comma-separated action after the ALTER TABLE header."""
+        rest = sql[start:]
         try:
-            parsed = self._parse(self._name_bare_checks(statement.sql))
+            tokens = self.sqlglot.tokenize(rest)
+        except TokenError:
+            return [(start, rest.strip())]
+        cuts, depth = [0], 0
+        for token in tokens:
+            depth += (token.token_type in _OPEN) - (token.token_type in _CLOSE)
+            if token.token_type == TokenType.COMMA and depth == 0:
+                cuts.append(token.start)
+        cuts.append(len(rest))
+        pieces = []
+        for begin, end in zip(cuts, cuts[1:], strict=False):
+            text = rest[begin:end].lstrip(",")
+            stripped = text.strip().rstrip(";").strip()
+            if stripped:
+                pieces.append((start + begin + text.index(stripped[0]), stripped))
+        return pieces
+
+    def _alter_action_text(
+        self, table: _TableDraft, text: str, action: Statement, line: int
+    ) -> None:
+        for pattern, handler in _ALTER_PATTERNS:
+            match = pattern.fullmatch(text)
+            if match is not None:
+                handler(self, table, match, line)
+                return
+        try:
+            parsed = self._parse(self._name_bare_checks(action.sql))
         except (ParseError, TokenError):
             parsed = None
         tree = parsed.tree if parsed else None
-        if not isinstance(tree, exp.Alter):
-            self._alter_by_pattern(statement)
+        actions = tree.args.get("actions") if isinstance(tree, exp.Alter) else None
+        if parsed is None or not actions:
+            self._note(f"skipped (ALTER TABLE {table.key} action not modelled): "
+                       f"{_summary(text)}", line)  # fmt: skip
             return
-        draft = self._find_table(*self._table_name(tree.this))
-        actions = tree.args.get("actions") or []
-        if draft is None:
-            if any(isinstance(action, _SHAPING_ACTIONS) for action in actions):
-                message = f"ALTER TABLE names unknown table {tree.this.sql(self.dialect)}"
-                self._problem(message, statement.line, tree.this.name)
-            else:
-                self._skip(statement, "unknown table")
+        for node in actions:
+            self._alter_action(table, node, parsed, action)
+
+    # ALTER TABLE actions read by pattern (sqlglot misreads `RENAME a TO b` as a table rename)
+
+    def _act_rename_table(self, table: _TableDraft, match: re.Match[str], line: int) -> None:
+        target = self._qualified(match.group("new"))
+        if target is None:
+            self._note(f"skipped unreadable RENAME of {table.key}", line)
             return
-        for action in actions:
-            self._alter_action(draft, action, parsed, statement)
+        schema, name = target
+        self._rename(table, schema if schema is not None else table.schema, name)
+
+    def _act_set_schema(self, table: _TableDraft, match: re.Match[str], line: int) -> None:
+        schema = self._name_text(match.group("schema"))
+        default = self.profile.default_schema
+        self._rename(table, None if schema == default else schema, table.name)
+
+    def _act_rename_column(self, table: _TableDraft, match: re.Match[str], line: int) -> None:
+        old = self._name_text(match.group("old"))
+        new = self._name_text(match.group("new"))
+        self._rename_column(table, old, new, line)
+
+    def _act_rename_constraint(self, table: _TableDraft, match: re.Match[str], line: int) -> None:
+        old = self._name_text(match.group("old"))
+        new = self._name_text(match.group("new"))
+        if not self._rename_constraint(table, old, new):
+            self._note(f"{table.key}: RENAME of unknown constraint or index {old}", line)
+
+    def _act_drop_column(self, table: _TableDraft, match: re.Match[str], line: int) -> None:
+        names = [n for n in re.split(r"\s*,\s*", match.group("names").strip("() \t\n")) if n]
+        for written in names:
+            name = self._find_column(table, self._name_text(written))
+            if name is None:
+                if not match.group("exists"):
+                    self._note(f"{table.key}: DROP COLUMN of unknown column {written}", line)
+                continue
+            self._drop_column(table, name, line)
+
+    def _act_drop_primary(self, table: _TableDraft, match: re.Match[str], line: int) -> None:
+        if table.primary_key is None:
+            self._note(f"{table.key}: DROP PRIMARY KEY, but it has none", line)
+        table.primary_key = None
+
+    def _act_drop_constraint(self, table: _TableDraft, match: re.Match[str], line: int) -> None:
+        name = self._name_text(match.group("name"))
+        dropped = self._drop_constraint(table, name, bool(match.group("cascade")), line)
+        if not dropped and not match.group("exists"):
+            self._note(f"{table.key}: DROP of a constraint DataGen does not model or "
+                       f"know: {name}", line)  # fmt: skip
+
+    def _act_inherit(self, table: _TableDraft, match: re.Match[str], line: int) -> None:
+        self._note(f"{table.key}: {' '.join(match.group().split())} (columns unchanged)", line)
+
+    def _act_identity(self, table: _TableDraft, match: re.Match[str], line: int) -> None:
+        name = self._column_from_text(table, match.group("column"), line)
+        if name is not None:
+            table.columns[name].autoincrement = True
+            table.columns[name].nullable = False
+
+    def _act_default_for(self, table: _TableDraft, match: re.Match[str], line: int) -> None:
+        name = self._column_from_text(table, match.group("column"), line)
+        expression = self._parse_quietly(f"SELECT {match.group('expression')}")
+        if name is not None and isinstance(expression, exp.Select) and expression.expressions:
+            self._set_default(table.columns[name], expression.expressions[0])
+
+    def _column_from_text(self, table: _TableDraft, text: str, line: int) -> str | None:
+        written = self._name_text(text)
+        name = self._find_column(table, written)
+        if name is None:
+            self._problem(f"ALTER TABLE names unknown column {written}", line, table.key, written)
+        return name
+
+    def _name_text(self, text: str) -> str:
+        """A name as written (`"Foo"`, `[Foo]`, `` `Foo` ``, foo) as the database stores it."""
+        text = text.strip()
+        for opening, closing in (('"', '"'), ("[", "]"), ("`", "`")):
+            if len(text) >= 2 and text[0] == opening and text[-1] == closing:
+                return text[1:-1].replace(closing * 2, closing)
+        return text.lower() if self.profile.lower_unquoted else text
+
+    def _qualified(self, text: str) -> tuple[str | None, str] | None:
+        try:
+            return self._table_name(exp.to_table(text.strip(), dialect=self.dialect))
+        except (ParseError, TokenError):
+            return None
 
     def _name_bare_checks(self, sql: str) -> str:
         """`ADD CHECK (...)` -> `ADD CONSTRAINT <placeholder> CHECK (...)`: sqlglot needs a name.
@@ -1206,11 +1585,18 @@ class _Importer:
         elif isinstance(action, exp.ColumnDef):
             self._add_column(draft, action, parsed, statement)
         elif isinstance(action, exp.ModifyColumn) and isinstance(action.this, exp.ColumnDef):
+            old = action.args.get("rename_from")  # MySQL CHANGE [COLUMN] old new type ...
+            new = self._ident(action.this.this)
+            if old is not None and not self._same(self._ident(old), new):
+                self._rename_column(draft, self._ident(old), new, self._line(action, statement))
             self._redefine_column(draft, action.this, parsed, statement)
         elif isinstance(action, exp.AlterColumn):
             self._alter_column(draft, action, parsed, statement)
+        elif isinstance(action, exp.DropPrimaryKey):
+            draft.primary_key = None
         else:
-            self._skip(statement, f"ALTER TABLE action {type(action).__name__} ignored")
+            self._note(f"skipped (ALTER TABLE {draft.key} action not modelled): "
+                       f"{_summary(action.sql(self.dialect))}", statement.line)  # fmt: skip
 
     def _redefine_column(
         self, draft: _TableDraft, node: exp.ColumnDef, parsed: _Parsed, statement: Statement
@@ -1247,40 +1633,345 @@ class _Importer:
             node = exp.ColumnDef(this=action.this, kind=action.args["dtype"])
             column.type = self._column(node, parsed, line, draft.key).type
 
-    def _alter_by_pattern(self, statement: Statement) -> None:
-        """ALTER TABLE forms sqlglot reads as a Command but that matter for data."""
-        identity = _ADD_IDENTITY.match(statement.sql)
-        default = _ADD_DEFAULT_FOR.match(statement.sql)
-        match = identity or default
-        if match is None:
-            self._skip(statement, "ALTER TABLE form not supported")
-            return
-        table = self._table_from_text(match.group("table"))
-        column_name = self._ident(self._identifier_from_text(match.group("column")))
-        name = self._find_column(table, column_name) if table else None
-        if table is None or name is None:
-            self._problem("ALTER TABLE names an unknown table or column", statement.line)
-            return
-        column = table.columns[name]
-        if identity:
-            column.autoincrement, column.nullable = True, False
-        else:
-            expression = self._parse_quietly(f"SELECT {match.group('expression')}")
-            if isinstance(expression, exp.Select) and expression.expressions:
-                self._set_default(column, expression.expressions[0])
-
     def _table_from_text(self, text: str) -> _TableDraft | None:
-        try:
-            table = exp.to_table(text.strip(), dialect=self.dialect)
-        except (ParseError, TokenError):
-            return None
-        return self._find_table(*self._table_name(table))
+        qualified = self._qualified(text)
+        return self._find_table(*qualified) if qualified else None
 
     def _identifier_from_text(self, text: str) -> exp.Expression | None:
         column = self._parse_quietly(f"SELECT {text}")
         if isinstance(column, exp.Select) and isinstance(column.expressions[0], exp.Column):
             return column.expressions[0].this
         return None
+
+    # -- the catalog: renames and drops, as the database applies them ------------------------
+
+    def _rename_column(self, table: _TableDraft, old: str, new: str, line: int) -> None:
+        """RENAME COLUMN: keys, indexes, CHECKs and partition keys of the table follow the new
+        name, and so do the foreign keys of other tables that reference it."""
+        name = self._find_column(table, old)
+        if name is None:
+            self._note(f"{table.key}: RENAME of unknown column {old}", line)
+            return
+        table.columns = {
+            (new if key == name else key): column for key, column in table.columns.items()
+        }
+        table.columns[new].name = new
+        if name in table.inherited:
+            table.inherited = (table.inherited - {name}) | {new}
+
+        def renamed(columns: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(new if self._same(c, name) else c for c in columns)
+
+        def rename_node(node: exp.Expression) -> exp.Expression:
+            if (
+                isinstance(node, exp.Column)
+                and not node.table
+                and self._same(self._ident(node.this), name)
+            ):
+                return exp.column(new, quoted=True)
+            return node
+
+        if table.primary_key is not None:
+            table.primary_key.columns = renamed(table.primary_key.columns)
+        for key in table.uniques:
+            key.columns = renamed(key.columns)
+        for index in table.unique_indexes:
+            index.columns = renamed(index.columns)
+            index.parts = tuple(
+                exp.to_identifier(new, quoted=True)
+                if isinstance(part, exp.Identifier) and self._same(self._ident(part), name)
+                else part.copy().transform(rename_node)
+                for part in index.parts
+            )
+            if index.where is not None:
+                index.where = index.where.copy().transform(rename_node)
+        for fk in table.foreign_keys:
+            fk.columns = renamed(fk.columns)
+        table.checks = [self._recheck(table, check, rename_node) for check in table.checks]
+        table.exclusions = list(renamed(tuple(table.exclusions)))
+        if table.partitioned_by is not None:
+            table.partitioned_by = table.partitioned_by.copy().transform(rename_node)
+        for fk in self._references_to(table):
+            if fk.ref_columns:
+                fk.ref_columns = renamed(fk.ref_columns)
+
+    def _recheck(self, table: _TableDraft, check: Check, transform) -> Check:
+        """A CHECK with its tree rewritten (renamed column), keeping the name it was given."""
+        rewritten = _check(check.expression.copy().transform(transform), check.name)
+        if id(check) in table.check_names:
+            table.check_names[id(rewritten)] = table.check_names.pop(id(check))
+        return rewritten
+
+    def _references_to(self, parent: _TableDraft) -> list[_ForeignKeyDraft]:
+        """Foreign keys of any table that point at `parent` (bound, or by name)."""
+        found = []
+        for table in self.tables.values():
+            for fk in table.foreign_keys:
+                target = fk.target or self._find_table(
+                    fk.ref_schema, fk.ref_name, table.schema, fk.path
+                )
+                if target is parent:
+                    found.append(fk)
+        return found
+
+    def _drop_column(self, table: _TableDraft, name: str, line: int) -> None:
+        """DROP COLUMN takes the keys, indexes, CHECKs and foreign keys over the column with
+        it (PostgreSQL; CASCADE for foreign keys of other tables that reference it)."""
+        del table.columns[name]
+        table.inherited.discard(name)
+
+        def uses(columns: tuple[str, ...]) -> bool:
+            return any(self._same(c, name) for c in columns)
+
+        if table.primary_key is not None and uses(table.primary_key.columns):
+            table.primary_key = None
+        table.uniques = [k for k in table.uniques if not uses(k.columns)]
+        table.unique_indexes = [i for i in table.unique_indexes if not uses(i.columns)]
+        table.foreign_keys = [fk for fk in table.foreign_keys if not uses(fk.columns)]
+        kept = [c for c in table.checks if not any(self._same(n, name) for n in c.columns)]
+        table.checks = kept
+        referencing = {id(fk) for fk in self._references_to(table)}
+        table.exclusions = [c for c in table.exclusions if not self._same(c, name)]
+        for other in self.tables.values():
+            before = len(other.foreign_keys)
+            other.foreign_keys = [
+                fk for fk in other.foreign_keys
+                if not (fk.ref_columns and uses(fk.ref_columns) and id(fk) in referencing)
+            ]  # fmt: skip
+            if len(other.foreign_keys) < before:
+                self._note(f"{other.key}: foreign key to dropped column {table.key}.{name} "
+                           "dropped with it", line)  # fmt: skip
+
+    def _constraints_of(self, table: _TableDraft) -> list[tuple[str, object]]:
+        """(kind, constraint) of every named-or-nameable constraint of a table."""
+        found: list[tuple[str, object]] = []
+        if table.primary_key is not None:
+            found.append(("primary", table.primary_key))
+        found += [("unique", key) for key in table.uniques]
+        found += [("index", index) for index in table.unique_indexes]
+        found += [("foreign", fk) for fk in table.foreign_keys]
+        return found
+
+    def _constraint_named(self, table: _TableDraft, name: str) -> bool:
+        if any(c.named(name) for _, c in self._constraints_of(table)):  # type: ignore[attr-defined]
+            return True
+        return any(name in (c.name, table.check_names.get(id(c))) for c in table.checks)
+
+    def _drop_constraint(self, table: _TableDraft, name: str, cascade: bool, line: int) -> bool:
+        """DROP CONSTRAINT / FOREIGN KEY / INDEX / KEY / CHECK by name (as given, or as the
+        database named it: see schema.naming). False when nothing modelled has that name."""
+
+        def matches(constraint: _KeyDraft | _IndexDraft | _ForeignKeyDraft) -> bool:
+            if constraint.named(name):
+                return True
+            names = (constraint.name, getattr(constraint, "auto_name", None))
+            folded = name.casefold()
+            return self.profile.case_insensitive and any(
+                n is not None and n.casefold() == folded for n in names
+            )
+
+        if table.primary_key is not None and matches(table.primary_key):
+            if cascade:
+                self._drop_references(table, table.primary_key.columns, line)
+            table.primary_key = None
+            return True
+        for key in table.uniques:
+            if matches(key):
+                if cascade:
+                    self._drop_references(table, key.columns, line)
+                table.uniques.remove(key)
+                return True
+        for index in table.unique_indexes:
+            if matches(index):
+                table.unique_indexes.remove(index)
+                return True
+        for fk in table.foreign_keys:
+            if matches(fk):
+                table.foreign_keys.remove(fk)
+                return True
+        for check in table.checks:
+            if name in (check.name, table.check_names.get(id(check))):
+                table.checks.remove(check)
+                table.check_names.pop(id(check), None)
+                return True
+        return False
+
+    def _drop_references(self, parent: _TableDraft, columns: tuple[str, ...], line: int) -> None:
+        """CASCADE: foreign keys of other tables onto a dropped key go with it."""
+        wanted = {c.casefold() for c in columns}
+        for fk in self._references_to(parent):
+            ref = fk.ref_columns or (parent.primary_key.columns if parent.primary_key else ())
+            if {c.casefold() for c in ref} == wanted:
+                for table in self.tables.values():
+                    if fk in table.foreign_keys:
+                        table.foreign_keys.remove(fk)
+                        self._note(f"{table.key}: foreign key onto {parent.key} dropped by "
+                                   "CASCADE", line)  # fmt: skip
+
+    def _rename_constraint(self, table: _TableDraft, old: str, new: str) -> bool:
+        for _, constraint in self._constraints_of(table):
+            if constraint.named(old):  # type: ignore[attr-defined]
+                constraint.name = new  # type: ignore[attr-defined]
+                if hasattr(constraint, "auto_name"):
+                    constraint.auto_name = None  # type: ignore[attr-defined]
+                return True
+        for position, check in enumerate(table.checks):
+            if old in (check.name, table.check_names.get(id(check))):
+                table.check_names.pop(id(check), None)
+                table.checks[position] = replace(check, name=new)
+                return True
+        return False
+
+    def _drop_table(self, table: _TableDraft, line: int, why: str = "DROP TABLE") -> None:
+        """The table leaves the catalog; foreign keys onto it go with it (CASCADE), and a
+        later CREATE of the same name makes a new table."""
+        self._unregister(table)
+        for other in self.tables.values():
+            bound = [fk for fk in other.foreign_keys if fk.target is table]
+            if bound and self.dialect == "mysql":  # FOREIGN_KEY_CHECKS=0: they keep the name
+                for fk in bound:
+                    fk.target, fk.ref_schema, fk.ref_name = None, table.schema, table.name
+            elif bound:
+                other.foreign_keys = [fk for fk in other.foreign_keys if fk not in bound]
+                self._note(f"{other.key}: foreign key onto {table.key} dropped with it ({why})",
+                           line)  # fmt: skip
+
+    def _drop(self, statement: Statement) -> None:
+        """DROP TABLE / INDEX / TYPE / DOMAIN / SCHEMA [IF EXISTS] name, ... [CASCADE]."""
+        match = _DROP.match(statement.sql)
+        if match is None:
+            self._skip(statement, "DROP of an object DataGen does not model")
+            return
+        kind = " ".join(match.group("kind").upper().split())
+        names = self._name_list(statement.sql[match.end() :])
+        for schema, name in names:
+            if kind == "TABLE":
+                table = self._find_table(schema, name)
+                if table is not None:
+                    self._drop_table(table, statement.line)
+                elif not match.group("exists"):
+                    self._note(f"DROP TABLE of unknown table {name}", statement.line)
+            elif kind == "INDEX":
+                cascade = re.search(r"\bCASCADE\b", statement.sql, re.I) is not None
+                self._drop_index(schema, name, cascade, statement.line)
+            elif kind in ("TYPE", "DOMAIN"):
+                self.user_types = [
+                    t for t in self.user_types
+                    if not (self._same(t[1], name) and (schema is None or t[0] == schema))
+                ]  # fmt: skip
+            elif kind == "SCHEMA":
+                for table in [t for t in self.tables.values() if t.schema == name]:
+                    self._drop_table(table, statement.line, "DROP SCHEMA")
+                self.schemas.discard(name)
+
+    def _drop_index(self, schema: str | None, name: str, cascade: bool, line: int) -> None:
+        """DROP INDEX name: a unique index (or the UNIQUE it stands for) of whichever table,
+        with CASCADE the foreign keys that rely on it. MySQL and T-SQL write `DROP INDEX name
+        ON table`."""
+        for table in list(self.tables.values()):
+            if schema is not None and (table.schema or self.profile.default_schema) != schema:
+                continue
+            for key in table.uniques:
+                if key.named(name):
+                    table.uniques.remove(key)
+                    if cascade:
+                        self._drop_references(table, key.columns, line)
+                    return
+            for index in table.unique_indexes:
+                if index.named(name):
+                    table.unique_indexes.remove(index)
+                    if cascade and index.where is None:
+                        self._drop_references(table, index.columns, line)
+                    return
+
+    def _name_list(self, text: str) -> list[tuple[str | None, str]]:
+        """`a, s.b CASCADE` -> [(None, a), (s, b)]; `idx ON t` -> [(None, idx)]."""
+        text = re.split(r"\s+(?:CASCADE|RESTRICT|PURGE|ON)\b|;", text, maxsplit=1, flags=re.I)[0]
+        names = []
+        for part in re.findall(rf"{_QNAME}", text):
+            qualified = self._qualified(part)
+            if qualified is not None:
+                names.append(qualified)
+        return names
+
+    def _rename_statement(self, statement: Statement) -> None:
+        """MySQL `RENAME TABLE a TO b, c TO d`; PostgreSQL `ALTER INDEX a RENAME TO b`."""
+        index = _ALTER_INDEX_RENAME.match(statement.sql)
+        if index is not None:
+            old = self._qualified(index.group("old"))
+            new = self._name_text(index.group("new"))
+            for table in self.tables.values():
+                if old is not None and self._rename_constraint(table, old[1], new):
+                    return
+            self._skip(statement, "rename of an index DataGen does not model")
+            return
+        body = statement.sql[_RENAME_TABLE.match(statement.sql).end() :]
+        for pair in re.split(r"\s*,\s*", body.strip().rstrip(";")):
+            parts = re.split(r"\s+TO\s+", pair, flags=re.I)
+            old = self._table_from_text(parts[0]) if len(parts) == 2 else None
+            new = self._qualified(parts[1]) if len(parts) == 2 else None
+            if old is None or new is None:
+                self._note(f"RENAME TABLE of unknown table: {_summary(pair)}", statement.line)
+                continue
+            self._rename(old, new[0] if new[0] is not None else old.schema, new[1])
+
+    def _set_path(self, statement: Statement) -> None:
+        """SET search_path = a, b / SET SCHEMA 'a' / set_config('search_path', 'a, b', ...):
+        later unqualified names are looked up, and created, there."""
+        match = _SET_PATH.match(statement.sql) or _SET_CONFIG_PATH.search(statement.sql)
+        text = match.group("path") if match else ""
+        if re.fullmatch(r"\s*DEFAULT\s*;?\s*", text, re.I):
+            self.search_path = ()
+            return
+        path = []
+        for part in re.findall(r"\"(?:[^\"]|\"\")*\"|'[^']*'|[^\s,;']+", text):
+            name = part.strip("'")
+            for inner in re.split(r"\s*,\s*", name) if part.startswith("'") else [name]:
+                cleaned = self._name_text(inner) if inner else ""
+                if cleaned and not cleaned.startswith("$") and cleaned not in _SYSTEM_SCHEMAS:
+                    path.append(cleaned)
+        self.search_path = tuple(path)
+
+    def _use(self, statement: Statement) -> None:
+        self._note(f"{_summary(statement.sql)}: tables stay unqualified", statement.line)
+
+    def _create_schema(self, statement: Statement) -> None:
+        """CREATE SCHEMA name [AUTHORIZATION role] [element ...]: the embedded CREATE TABLE,
+        VIEW, INDEX ... statements run with the new schema first in the search path."""
+        match = _CREATE_SCHEMA.match(statement.sql)
+        if match is None:
+            self._skip(statement, "unreadable CREATE SCHEMA")
+            return
+        name = self._name_text(match.group("name") or match.group("role") or "")
+        self.schemas.add(name)
+        rest = statement.sql[match.end() :]
+        elements = self._schema_elements(rest)
+        if not elements:
+            return
+        saved = self.search_path
+        self.search_path = (name, *saved)
+        offset = statement.line - 1 + statement.sql.count("\n", 0, match.end())
+        try:
+            for start, text in elements:
+                line = offset + rest.count("\n", 0, start) + 1
+                self._statement(Statement(text, line))
+        finally:
+            self.search_path = saved
+
+    def _schema_elements(self, rest: str) -> list[tuple[int, str]]:
+        """Offsets and text of the statements embedded in CREATE SCHEMA (each starts with
+        CREATE or GRANT at the top level)."""
+        try:
+            tokens = self.sqlglot.tokenize(rest)
+        except TokenError:
+            return []
+        starts, depth = [], 0
+        for token in tokens:
+            depth += (token.token_type in _OPEN) - (token.token_type in _CLOSE)
+            if depth == 0 and token.text.upper() in ("CREATE", "GRANT"):
+                starts.append(token.start)
+        bounds = zip(starts, [*starts[1:], len(rest)], strict=False)
+        return [(a, rest[a:b].strip().rstrip(";")) for a, b in bounds]
 
     # -- CREATE UNIQUE INDEX, COMMENT ON, CREATE TYPE, CREATE DOMAIN ------------------------
 
@@ -1508,7 +2199,8 @@ class _Importer:
         """Check one FK against its parent; the parent's keys are canonical by now."""
         label = f"FOREIGN KEY {fk.name}" if fk.name else "FOREIGN KEY"
         columns = self._canonical(table, fk.columns, label, fk.line, table.key)
-        parent = self._find_table(fk.ref_schema, fk.ref_name, table.schema)
+        parent = fk.target if fk.target is not None and fk.target.key in self.tables else None
+        parent = parent or self._find_table(fk.ref_schema, fk.ref_name, table.schema, fk.path)
         if parent is None:
             ref = f"{fk.ref_schema}.{fk.ref_name}" if fk.ref_schema else fk.ref_name
             self._problem(f"{label} references unknown table {ref}", fk.line, table.key)
@@ -1524,12 +2216,15 @@ class _Importer:
             self._problem(message, fk.line, table.key, columns[0])
             return None
         if not _is_key_of(parent, ref_columns):
-            message = (
-                f"{label} references {parent.key}({', '.join(ref_columns)}), which is neither "
-                "its PRIMARY KEY nor UNIQUE"
+            # MySQL/InnoDB accepts a foreign key onto any indexed columns: child values are
+            # drawn from existing parent rows, which holds whether or not those are unique.
+            self._note(
+                f"{table.key}: {label} references {parent.key}({', '.join(ref_columns)}), "
+                "which is neither its PRIMARY KEY nor UNIQUE: child values are drawn from "
+                "existing parent rows",
+                fk.line,
             )
-            self._problem(message, fk.line, table.key, columns[0])
-            return None
+            return ForeignKey(columns, parent.key, ref_columns, fk.name, ref_unique=False)
         return ForeignKey(columns, parent.key, ref_columns, fk.name)
 
     def _referenced_columns(
@@ -1797,7 +2492,7 @@ def _cc_reference(site: _Site) -> None:
 
 
 def _cc_check(site: _Site) -> None:
-    site.table.checks.append(_check(site.kind.this, site.name))
+    site.importer._add_check(site.table, _check(site.kind.this, site.name))
 
 
 def _cc_comment(site: _Site) -> None:
@@ -1820,12 +2515,42 @@ _COLUMN_CONSTRAINTS: dict[type, Callable[[_Site], None]] = {
     exp.CommentColumnConstraint: _cc_comment,
 }
 
-_SHAPING_ACTIONS = (exp.AddConstraint, exp.Schema, exp.ColumnDef, exp.AlterColumn)
+_N, _Q = _NAME, _QNAME
+# ALTER TABLE actions read by pattern (each matched against one whole action), in order.
+_ALTER_PATTERNS: tuple[tuple[re.Pattern[str], Callable], ...] = tuple(
+    (re.compile(pattern, re.I | re.S), handler)
+    for pattern, handler in (
+        (rf"RENAME\s+(?:TO|AS)\s+(?P<new>{_Q})", _Importer._act_rename_table),
+        (rf"RENAME\s+(?:CONSTRAINT|INDEX|KEY)\s+(?P<old>{_N})\s+TO\s+(?P<new>{_N})",
+         _Importer._act_rename_constraint),
+        (rf"RENAME\s+(?:COLUMN\s+)?(?P<old>{_N})\s+(?:TO|AS)\s+(?P<new>{_N})",
+         _Importer._act_rename_column),
+        (rf"SET\s+SCHEMA\s+(?P<schema>{_N})", _Importer._act_set_schema),
+        (r"DROP\s+PRIMARY\s+KEY(?:\s+(?:CASCADE|RESTRICT))?", _Importer._act_drop_primary),
+        (rf"DROP\s+(?:CONSTRAINT|FOREIGN\s+KEY|INDEX|KEY|CHECK)\s+(?P<exists>IF\s+EXISTS\s+)?"
+         rf"(?P<name>{_N})(?:\s+(?P<cascade>CASCADE)|\s+RESTRICT)?",
+         _Importer._act_drop_constraint),
+        (rf"DROP\s+(?:COLUMN\s+)?(?P<exists>IF\s+EXISTS\s+)?(?P<names>{_N}|\([^()]*\))"
+         r"(?:\s+(?P<cascade>CASCADE)|\s+RESTRICT)?", _Importer._act_drop_column),
+        (rf"(?:NO\s+)?INHERIT\s+{_Q}", _Importer._act_inherit),
+        (rf"ALTER\s+(?:COLUMN\s+)?(?P<column>{_N})\s+ADD\s+GENERATED\s+(?:ALWAYS|BY\s+DEFAULT)"
+         r"\s+AS\s+IDENTITY\b.*", _Importer._act_identity),
+        (rf"ADD\s+(?:CONSTRAINT\s+{_N}\s+)?DEFAULT\s+(?P<expression>.+?)\s+FOR\s+(?P<column>{_N})",
+         _Importer._act_default_for),
+    )
+)  # fmt: skip
 
 # Statement kinds that shape the model: leading keywords -> handler. Anything else is a note.
 _HANDLERS: tuple[tuple[re.Pattern[str], Callable[[_Importer, Statement], None]], ...] = (
     (_CREATE_TABLE, _Importer._create_table),
     (_ALTER_TABLE, _Importer._alter_table),
+    (_DROP, _Importer._drop),
+    (_RENAME_TABLE, _Importer._rename_statement),
+    (_ALTER_INDEX_RENAME, _Importer._rename_statement),
+    (_SET_PATH, _Importer._set_path),
+    (_SET_CONFIG_PATH, _Importer._set_path),
+    (_CREATE_SCHEMA, _Importer._create_schema),
+    (_USE, _Importer._use),
     (_UNIQUE_INDEX, _Importer._unique_index),
     (_COMMENT_ON, _Importer._comment),
     (_CREATE_TYPE, _Importer._create_type),

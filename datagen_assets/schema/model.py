@@ -112,12 +112,16 @@ class Column:
 
 @dataclass(frozen=True)
 class ForeignKey:
-    """`columns` of the owning table reference `ref_columns` of table `ref_table` (a key)."""
+    """`columns` of the owning table reference `ref_columns` of table `ref_table`: a key, or,
+    as MySQL/InnoDB allows, any indexed columns (`ref_unique` False). Either way child values
+    are copied from existing parent rows, so they always find a parent; a database that
+    requires a key there (PostgreSQL) cannot take such a constraint as it is."""
 
     columns: tuple[str, ...]
     ref_table: str
     ref_columns: tuple[str, ...]
     name: str | None = None
+    ref_unique: bool = True
 
 
 @dataclass(frozen=True)
