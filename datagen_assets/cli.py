@@ -60,7 +60,18 @@ class TableOutcome:
 
     @property
     def ok(self) -> bool:
-        return self.error is None and self.skipped is None and all(c.passed for c in self.checks)
+        """Nothing failed at ERROR level: written, not skipped, no ERROR-severity check failed.
+        A failed WARN check (the PII scan, chunks not yet materialised) is reported, not a
+        failure: it never makes `datagen materialize` exit non-zero."""
+        return self.error is None and self.skipped is None and not self.errors
+
+    @property
+    def errors(self) -> list[CheckOutcome]:
+        return [c for c in self.checks if not c.passed and c.severity == "ERROR"]
+
+    @property
+    def warnings(self) -> list[CheckOutcome]:
+        return [c for c in self.checks if not c.passed and c.severity != "ERROR"]
 
     @property
     def blocked(self) -> bool:
@@ -429,12 +440,23 @@ def cmd_materialize(args: argparse.Namespace, settings: Settings) -> int:
     )
     failed = [o for o in outcomes if not o.ok]
     checks = sum(len(o.checks) for o in outcomes)
-    failed_checks = sum(not c.passed for o in outcomes for c in o.checks)
+    errors = sum(len(o.errors) for o in outcomes)
+    warnings = sum(len(o.warnings) for o in outcomes)
     print(
-        f"{len(outcomes)} table(s), {sum(o.rows for o in outcomes):,} rows, {checks} checks, "
-        f"{failed_checks} failed" + (f"; {len(failed)} table(s) not OK" if failed else "")
+        f"{len(outcomes)} table(s), {sum(o.rows for o in outcomes):,} rows, {checks} checks: "
+        f"{checks - errors - warnings} passed, {errors} failed (ERROR), {warnings} warning(s)"
+        + (f"; {len(failed)} table(s) not OK" if failed else "")
     )
-    return 1 if failed else 0
+    if failed:  # only ERROR-level failures count; warnings are reported above
+        reasons = [f"{errors} check(s) failed with severity ERROR"] if errors else []
+        other = [o.table for o in failed if o.error or o.skipped]
+        if other:
+            reasons.append(f"{len(other)} table(s) failed or were skipped: {', '.join(other)}")
+        print("exit status 1: " + "; ".join(reasons))
+        return 1
+    if warnings:
+        print(f"exit status 0: {warnings} warning(s) only (severity WARN), no ERROR")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -219,3 +219,58 @@ def test_string_keys_are_checked_as_the_dialect_collates(tmp_path, dialect, clas
     if clash:
         assert result.counts["duplicate_rows"] == 2
         assert "case-insensitively" in table_constraints(ORDER, dialect)[0].description
+
+
+# ---------------------------------------------------------------------------- exit status
+
+WARN_DDL = """
+CREATE TABLE labels (
+    id    INTEGER     PRIMARY KEY,
+    label VARCHAR(40) NOT NULL
+);
+"""
+# A `label` holds no personal data (category none), so names planted there make the PII scan
+# fail; the scan's severity is WARN.
+WARN_CONFIG = """
+rows: 20
+tables:
+  labels:
+    columns:
+      label: {generator: choice, values: ["Maria Lopez", "John Smith"]}
+"""
+
+
+def test_materialize_exits_zero_on_warnings(tmp_path, monkeypatch, capsys):
+    """A failed WARN check (the PII scan) is printed as a warning and the exit status stays 0,
+    saying so (a failed ERROR check exits 1: test_materialize's blocking-check test)."""
+    from datagen_assets import cli
+    from datagen_tests.conftest import make_project
+
+    make_project(tmp_path, monkeypatch, WARN_DDL, WARN_CONFIG)
+    assert cli.main(["materialize", "tiny"]) == 0
+    output = capsys.readouterr().out
+    assert "warn pii_scan" in output
+    assert "0 failed (ERROR), 1 warning(s)" in output
+    assert "exit status 0: 1 warning(s) only (severity WARN)" in output
+
+
+def test_materialize_says_why_it_exits_one(monkeypatch, capsys):
+    from datagen_assets import cli
+
+    failed = cli.CheckOutcome("primary_key", False, "ERROR", "duplicated")
+    warned = cli.CheckOutcome("pii_scan", False, "WARN", "names")
+    outcomes = [
+        cli.TableOutcome("d", "a", rows=5, chunks=1, checks=[failed, warned]),
+        cli.TableOutcome("d", "b", skipped="a parent failed"),
+    ]
+    monkeypatch.setattr(cli, "ensure_dagster_home", lambda: Path("home"))
+    monkeypatch.setattr(cli, "materialize", lambda *args, **kwargs: outcomes)
+    assert cli.main(["materialize", "d"]) == 1
+    output = capsys.readouterr().out
+    assert "2 checks: 0 passed, 1 failed (ERROR), 1 warning(s); 2 table(s) not OK" in output
+    assert (
+        "exit status 1: 1 check(s) failed with severity ERROR; 1 table(s) failed or were skipped: b"
+    ) in output
+    outcomes[0].checks = [warned]
+    outcomes.pop()
+    assert cli.main(["materialize", "d"]) == 0
