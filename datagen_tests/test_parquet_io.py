@@ -1,6 +1,7 @@
 """The Parquet layout, the atomic writer and the Dagster IO manager."""
 
 import glob
+import re
 import uuid
 
 import dagster as dg
@@ -14,6 +15,8 @@ from datagen_assets.write.parquet_io import (
     ParquetIOManagerFactory,
     chunk_path,
     existing_chunks,
+    key_part,
+    name_of_key_part,
     read_parquet,
     table_glob,
     table_path,
@@ -35,10 +38,34 @@ def frame(start: int, stop: int) -> pl.DataFrame:
 
 def test_layout_keeps_a_qualified_table_key_as_one_segment(tmp_path):
     path = chunk_path(str(tmp_path), "air", "bookings.flights", "00003")
-    assert path.path == str(tmp_path / "air" / "bookings.flights" / "00003.parquet")
-    assert table_path(str(tmp_path), "air", "a/b").name == "a%2Fb"
-    assert table_path(str(tmp_path), "air", "..").name == "%2E."
+    assert path.path == str(tmp_path / "air" / "bookings___flights" / "00003.parquet")
+    assert table_path(str(tmp_path), "air", "a/b").name == "a__2f_b"
+    assert table_path(str(tmp_path), "air", "..").name == "______"
     assert table_glob(str(tmp_path), "air", "t") == str(tmp_path / "air" / "t" / "*.parquet")
+
+
+# Identifiers real databases accept (PostgreSQL quoted names, MySQL backticks, SQL Server
+# brackets): each must give a valid Dagster name, the same one every time, and come back.
+ODD_NAMES = ["my table", "a/b", "a\nb", "50%", "t\U0001f389", "таблица", "_x", "x_",
+             "a__b", "a_.b", "..", ".hidden", "a-b", 'a"b', "a\\b", "x" * 300, "1abc", "_",
+             "s.t u"]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ODD_NAMES)
+def test_any_identifier_is_a_valid_stable_reversible_key_part(name):
+    part = key_part(name)
+    assert re.fullmatch(r"[A-Za-z0-9_]+", part)
+    assert name_of_key_part(part) == name
+    assert key_part(name) == part  # a function of the name alone
+    segment = table_path("/tmp/s", "d", name).name
+    assert re.fullmatch(r"[A-Za-z0-9_]+", segment) and len(segment) <= 200
+
+
+def test_ordinary_names_keep_their_key_and_distinct_names_never_share_one():
+    for name in ("users", "order_items", "Customer", "t1", "_private"):
+        assert key_part(name) == name
+    parts = [key_part(n) for n in ODD_NAMES + ["a b", "a_b", "a__20_b", "a.b", "a___b"]]
+    assert len(set(parts)) == len(parts)
 
 
 def test_relative_storage_url_is_made_absolute(tmp_path, monkeypatch):
@@ -114,7 +141,7 @@ PARTS = dg.StaticPartitionsDefinition(KEYS)
 
 
 @dg.asset(
-    key=["d", "s.t"],
+    key=["d", key_part("s.t")],
     partitions_def=PARTS,
     backfill_policy=dg.BackfillPolicy.single_run(),
 )
@@ -125,7 +152,7 @@ def source(context: dg.AssetExecutionContext):
 
 @dg.asset(
     key=["d", "joined"],
-    ins={"up": dg.AssetIn(["d", "s.t"], partition_mapping=dg.AllPartitionMapping())},
+    ins={"up": dg.AssetIn(["d", key_part("s.t")], partition_mapping=dg.AllPartitionMapping())},
 )
 def joined(up: pl.DataFrame) -> pl.DataFrame:
     return up
@@ -133,7 +160,7 @@ def joined(up: pl.DataFrame) -> pl.DataFrame:
 
 @dg.asset(
     key=["d", "by_key"],
-    ins={"up": dg.AssetIn(["d", "s.t"], partition_mapping=dg.AllPartitionMapping())},
+    ins={"up": dg.AssetIn(["d", key_part("s.t")], partition_mapping=dg.AllPartitionMapping())},
 )
 def by_key(up: dict[str, pl.LazyFrame]) -> pl.DataFrame:
     assert all(isinstance(v, pl.LazyFrame) for v in up.values())
@@ -142,7 +169,7 @@ def by_key(up: dict[str, pl.LazyFrame]) -> pl.DataFrame:
 
 @dg.asset(
     key=["d", "lazy"],
-    ins={"up": dg.AssetIn(["d", "s.t"], partition_mapping=dg.AllPartitionMapping())},
+    ins={"up": dg.AssetIn(["d", key_part("s.t")], partition_mapping=dg.AllPartitionMapping())},
 )
 def lazy(up: pl.LazyFrame) -> pl.DataFrame:
     assert isinstance(up, pl.LazyFrame)
@@ -158,7 +185,7 @@ def test_io_manager_writes_a_partition_range_and_loads_it_back(tmp_path, memory)
     for key in KEYS:
         start = int(key) * 10
         assert read_parquet(chunk_path(storage, "d", "s.t", key)).equals(frame(start, start + 3))
-    materializations = result.asset_materializations_for_node("d__s_t")
+    materializations = result.asset_materializations_for_node("d__s___t")
     assert sorted(m.partition for m in materializations) == KEYS
 
     # One partition alone, through the single-partition path: same bytes as in the range run.

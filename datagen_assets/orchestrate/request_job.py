@@ -33,10 +33,10 @@ from datagen_assets.plan.preflight import preflight
 from datagen_assets.schema.model import SchemaError
 from datagen_assets.settings import Settings
 from datagen_assets.write.parquet_io import (
-    asset_path,
     chunk_name,
     is_local,
     storage_root,
+    table_path,
     write_parquet_atomic,
 )
 
@@ -184,7 +184,7 @@ def run_request(
     written = []
     for key in tables:
         table_plan = plan.table(key)
-        folder = asset_path(str(root), (plan.name, key))
+        folder = table_path(str(root), plan.name, key)
         files = []
         rows = 0
         for partition_key in table_plan.partition_keys:

@@ -40,15 +40,16 @@ from datagen_assets.generate.engine import engine_for
 from datagen_assets.plan.plan import DatasetPlan, TablePlan
 from datagen_assets.schema.model import STRING_KINDS, Column, Table
 from datagen_assets.settings import Settings
-from datagen_assets.write.storage import asset_path, existing_files
+from datagen_assets.write.storage import asset_path, existing_files, key_part
 
 
 class DatasetTranslator:
     """Maps a `TablePlan` (within its `DatasetPlan`) to Dagster attributes."""
 
     def get_asset_key(self, table_plan: TablePlan, plan: DatasetPlan) -> AssetKey:
-        """`[dataset, table key]`; a schema-qualified key like `bookings.flights` stays one part."""
-        return AssetKey([plan.name, table_plan.key])
+        """`[dataset, key_part(table key)]`: a valid Dagster name for any identifier (see
+        `key_part`); a schema-qualified key like `bookings.flights` stays one part."""
+        return AssetKey([plan.name, key_part(table_plan.key)])
 
     def get_group_name(self, table_plan: TablePlan, plan: DatasetPlan) -> str:
         return plan.name

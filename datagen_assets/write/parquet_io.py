@@ -44,6 +44,8 @@ from datagen_assets.write.storage import (  # noqa: F401 - re-exported for calle
     existing_chunks,
     existing_files,
     is_local,
+    key_part,
+    name_of_key_part,
     path_segment,
     read_parquet,
     storage_root,

@@ -20,8 +20,10 @@ would otherwise keep missing the chunks another process wrote after its first li
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
+import re
 import uuid
 from collections.abc import Sequence
 
@@ -47,11 +49,64 @@ def storage_root(storage_url: str) -> UPath:
     return root
 
 
+# Longest path segment written as is; longer ones keep a prefix and a digest of the whole
+# (most filesystems cap a segment at 255 bytes, and an escaped non-Latin name grows 7-fold).
+MAX_SEGMENT = 200
+_KEY_LITERAL = re.compile(r"[A-Za-z0-9]")
+_KEY_ESCAPE = re.compile(r"__([0-9a-f]*)_")
+
+
+def key_part(name: str) -> str:
+    """The Dagster asset key part (and storage folder) of a table key: any identifier a
+    database accepts (spaces, `/`, `%`, newlines, emoji, non-Latin letters, a schema-qualified
+    `bookings.flights`) becomes a name matching Dagster's rule `^[A-Za-z0-9_]+$`.
+
+    Stable (a function of the name alone, so adding a table never renames another) and
+    reversible (`name_of_key_part`). Names that already follow the rule with every `_`
+    followed by a letter or digit (almost every real table: `order_items`, `Customer`) are
+    kept as they are; any other character is written `__<hex code point>_`, a `.` as `___`
+    (`bookings.flights` -> `bookings___flights`), and so is an `_` not followed by a letter or
+    digit. Decoding reads `_` + letter/digit as a literal `_` and `__` as an escape, so the two
+    never overlap."""
+    if not name:
+        raise ValueError("an empty name has no asset key")
+    out = []
+    for position, char in enumerate(name):
+        following = name[position + 1 : position + 2]
+        if _KEY_LITERAL.fullmatch(char) or (char == "_" and _KEY_LITERAL.fullmatch(following)):
+            out.append(char)
+        else:
+            out.append("___" if char == "." else f"__{ord(char):x}_")
+    return "".join(out)
+
+
+def name_of_key_part(part: str) -> str:
+    """The table key an asset key part stands for: the inverse of `key_part`."""
+    out = []
+    position = 0
+    while position < len(part):
+        if part.startswith("__", position):
+            match = _KEY_ESCAPE.match(part, position)
+            if match is None:
+                raise ValueError(f"{part!r} is not an encoded key part (at {position})")
+            out.append(chr(int(match[1], 16)) if match[1] else ".")
+            position = match.end()
+        else:
+            out.append(part[position])
+            position += 1
+    return "".join(out)
+
+
 def path_segment(name: str) -> str:
-    """One path segment for a dataset or table key. A key like `bookings.flights` stays one
-    segment; the few characters that would change the path's meaning are percent-escaped."""
+    """One path segment for a dataset name, key part or label. The few characters that would
+    change the path's meaning are percent-escaped; a segment too long for a filesystem keeps a
+    prefix and a digest of the whole name (unique, stable)."""
     escaped = name.replace("%", "%25").replace("/", "%2F").replace("\\", "%5C")
-    return "%2E" + escaped[1:] if escaped.startswith(".") else escaped
+    escaped = "%2E" + escaped[1:] if escaped.startswith(".") else escaped
+    if len(escaped.encode()) > MAX_SEGMENT:
+        digest = hashlib.sha256(name.encode()).hexdigest()[:16]
+        escaped = escaped.encode()[: MAX_SEGMENT - 17].decode(errors="ignore") + "_" + digest
+    return escaped
 
 
 def asset_path(storage_url: str, key_path: Sequence[str]) -> UPath:
@@ -61,8 +116,9 @@ def asset_path(storage_url: str, key_path: Sequence[str]) -> UPath:
 
 
 def table_path(storage_url: str, dataset: str, table_key: str) -> UPath:
-    """The folder holding every chunk of a table under the default `[dataset, table]` key."""
-    return asset_path(storage_url, (dataset, table_key))
+    """The folder holding every chunk of a table under the default `[dataset, key_part(table)]`
+    asset key."""
+    return asset_path(storage_url, (dataset, key_part(table_key)))
 
 
 def chunk_path(storage_url: str, dataset: str, table_key: str, partition_key: str) -> UPath:
