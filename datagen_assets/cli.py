@@ -22,6 +22,7 @@ from pathlib import Path
 from datagen_assets.plan.plan import DatasetPlan
 from datagen_assets.schema.model import SchemaError
 from datagen_assets.settings import Settings
+from datagen_assets.suggest import UnknownName, did_you_mean
 
 DEFAULT_DAGSTER_HOME = ".dagster"
 REPO_DAGSTER_YAML = Path(__file__).resolve().parents[1] / "dagster.yaml"
@@ -166,12 +167,14 @@ def materialize(
     verbose: bool = False,
     translator=None,
     checks: bool = True,
+    plans: Sequence[DatasetPlan] | None = None,
 ) -> list[TableOutcome]:
     """Materialise every chunk of the selected tables (all tables of the selected datasets;
     every dataset when none is named) with their checks, in FK order, on `instance` (default:
     the DAGSTER_HOME instance). Returns one outcome per table; prints as it goes. Dagster's
     own console log is kept to warnings unless `verbose`. A custom `translator` must be the
-    one the definitions use (`build_definitions(translator=...)`)."""
+    one the definitions use (`build_definitions(translator=...)`). `plans` are the datasets
+    already loaded and pre-flighted (default: load every dataset, all problems raised)."""
     from dagster import DagsterInstance
 
     from datagen_assets.orchestrate.factory import definitions_for_plans, load_plans
@@ -179,8 +182,11 @@ def materialize(
     from datagen_assets.plan.preflight import sampled_preflight
 
     translator = translator or DatasetTranslator()
-    plans = select_plans(load_plans(settings), datasets, tables)
-    sampled_preflight([plan for plan, _ in plans])  # what the run would fail on, before it
+    if plans is None:
+        plans = select_plans(load_plans(settings), datasets, tables)
+        sampled_preflight([plan for plan, _ in plans])  # what the run would fail on, before it
+    else:
+        plans = select_plans(plans, datasets, tables)
     defs = definitions_for_plans([plan for plan, _ in plans], settings, translator)
     job = defs.resolve_implicit_global_asset_job_def()
     if instance is None:
@@ -199,7 +205,8 @@ def select_plans(
     unknown = [d for d in datasets if d not in by_name]
     if unknown:
         known = ", ".join(by_name) or "none"
-        raise SystemExit(f"unknown dataset(s): {', '.join(unknown)} (known: {known})")
+        hint = did_you_mean(unknown[0], by_name)
+        raise UnknownName(f"unknown dataset(s): {', '.join(unknown)}{hint} (known: {known})")
     chosen = [by_name[d] for d in dict.fromkeys(datasets)] if datasets else list(plans)
     if not tables:
         return [(plan, list(plan.tables)) for plan in chosen]
@@ -213,10 +220,12 @@ def select_plans(
         ]
         if not matches:
             names = ", ".join(p.name for p in chosen)
-            raise SystemExit(f"no table {wanted!r} in dataset(s) {names}")
+            every = [n for p in chosen for k, tp in p.tables.items() for n in (k, tp.table.name)]
+            hint = did_you_mean(wanted, every)
+            raise UnknownName(f"no table {wanted!r} in dataset(s) {names}{hint}")
         if len(matches) > 1:
             listed = ", ".join(f"{d}/{k}" for d, k in matches)
-            raise SystemExit(f"table {wanted!r} is ambiguous: {listed}")
+            raise UnknownName(f"table {wanted!r} is ambiguous: {listed}")
         name, key = matches[0]
         picked.setdefault(name, []).append(key)
     return [(plan, picked[plan.name]) for plan in chosen if plan.name in picked]
@@ -372,18 +381,88 @@ def _print_check(check: CheckOutcome, echo: Callable[[str], None]) -> None:
     echo(f"  {status} {check.name}: {check.description}")
 
 
-# ---------------------------------------------------------------------------- commands
+# ---------------------------------------------------------------------------- command line
+#
+# One style for every command: errors go to stderr as `datagen <command>: error: ...`, never
+# as a traceback; exit codes mean the same everywhere:
+EXIT_OK = 0  # done
+EXIT_FAILED = 1  # the input was read but is invalid, or the work failed (a check, a load)
+EXIT_USAGE = 2  # the command line is wrong: a flag, or a dataset/table/template name
+EXIT_INTERRUPTED = 130  # Ctrl-C
+EXIT_BROKEN_PIPE = 141  # the reader went away (`datagen plan shop | head`), as for SIGPIPE
+DEBUG_VAR = "DATAGEN_DEBUG"  # set to 1 for the traceback of an internal error
+
+
+def _workspace(settings: Settings, names: Sequence[str] = (), sample_rows: int = 0):
+    """The named datasets (or all), each loaded on its own; an unknown name is a usage error
+    with a suggestion. Failed datasets are reported by the caller."""
+    from datagen_assets.dataset import dataset_names
+    from datagen_assets.suggest import did_you_mean
+    from datagen_assets.workspace import load_workspace
+
+    if names:
+        known = dataset_names(settings)
+        for name in names:
+            if name not in known:
+                raise UnknownName(
+                    f"no dataset {name!r} in {settings.schemas_dir}{did_you_mean(name, known)} "
+                    f"(datasets: {', '.join(known) or 'none'})"
+                )
+    return load_workspace(settings, list(dict.fromkeys(names)) or None, sample_rows)
+
+
+def _one_plan(settings: Settings, name: str, sample_rows: int = 0) -> DatasetPlan:
+    """One dataset's plan; its problems raise (the others are not loaded)."""
+    workspace = _workspace(settings, [name], sample_rows)
+    workspace.raise_for_failures()
+    return workspace.plans[0]
+
+
+def _report_failures(workspace, out=None) -> None:
+    for name, error in workspace.failures.items():
+        print(f"{name}: INVALID, {error}", file=out or sys.stderr)
+
+
+def _table_key(plan: DatasetPlan, wanted: str) -> str:
+    """A table named by key (`bookings.flights`) or by bare name if unambiguous."""
+    from datagen_assets.suggest import did_you_mean
+
+    if wanted in plan.tables:
+        return wanted
+    matches = [key for key, tp in plan.tables.items() if wanted == tp.table.name]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise UnknownName(f"table {wanted!r} is ambiguous in {plan.name}: {', '.join(matches)}")
+    names = [*plan.tables, *(tp.table.name for tp in plan.tables.values())]
+    raise UnknownName(
+        f"no table {wanted!r} in dataset {plan.name}{did_you_mean(wanted, names)} "
+        f"(tables: {', '.join(plan.tables)})"
+    )
+
+
+def _tables(plan: DatasetPlan, args: argparse.Namespace) -> list[str] | None:
+    """The `--table` selection as table keys (None: every table)."""
+    wanted = [t.strip() for value in args.table or () for t in value.split(",") if t.strip()]
+    return [_table_key(plan, t) for t in dict.fromkeys(wanted)] if wanted else None
+
+
+def _source(plan: DatasetPlan, args: argparse.Namespace, settings: Settings):
+    """Where export and load read rows: the materialised Parquet (`--from-storage`, with the
+    storage of `--storage` / DATAGEN_STORAGE_URL unless a URL is given) or the engine."""
+    from datagen_assets.write.exports.sources import chunk_source
+
+    url = args.from_storage
+    if url is True:
+        url = settings.storage_url
+    return chunk_source(plan, url or None)
 
 
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
-    from datagen_assets.orchestrate.factory import load_plans
-    from datagen_assets.plan.preflight import sampled_preflight
-
-    plans = load_plans(settings)
-    if not plans:
+    workspace = _workspace(settings, args.datasets, sample_rows=_sample_rows())
+    if not workspace.plans and not workspace.failures:
         print(f"no dataset in {settings.schemas_dir}")
-    sampled_preflight(plans)
-    for plan in plans:
+    for plan in workspace.plans:
         tables = plan.tables.values()
         columns = sum(len(t.table.columns) for t in tables)
         rows = sum(t.rows for t in tables)
@@ -392,17 +471,22 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
             f"{plan.name}: {len(plan.tables)} tables, {columns} columns, {rows:,} rows"
             f" ({plan.dataset.schema_path})" + (f", {notes} note(s)" if notes else "")
         )
-    return 0
+    _report_failures(workspace)
+    return EXIT_FAILED if workspace.failures else EXIT_OK
+
+
+def _sample_rows() -> int:
+    from datagen_assets.plan.preflight import SAMPLE_ROWS
+
+    return SAMPLE_ROWS
 
 
 def cmd_plan(args: argparse.Namespace, settings: Settings) -> int:
-    from datagen_assets.orchestrate.factory import load_plans
+    from datagen_assets.plan.preflight import preflight
 
-    plans = {plan.name: plan for plan in load_plans(settings)}
-    if args.dataset not in plans:
-        print(f"unknown dataset {args.dataset!r} (known: {', '.join(plans) or 'none'})")
-        return 2
-    plan = plans[args.dataset]
+    plan = _one_plan(settings, _dataset_arg(args))
+    report = preflight(plan)
+    report.raise_for_problems()
     print(f"dataset {plan.name}: seed {plan.seed}, {len(plan.tables)} tables, parents first")
     width = max(len(k) for k in plan.tables) if plan.tables else 0
     for position, table_plan in enumerate(plan.tables.values(), 1):
@@ -415,10 +499,6 @@ def cmd_plan(args: argparse.Namespace, settings: Settings) -> int:
             print(f"       note: {note.message}")
     for note in plan.notes:
         print(f"note: {note.message}")
-    from datagen_assets.plan.preflight import preflight
-
-    report = preflight(plan)
-    report.raise_for_problems()
     total = sum(e.bytes for e in report.estimates.values())
     seconds = sum(e.seconds for e in report.estimates.values())
     for key, estimate in report.estimates.items():
@@ -427,15 +507,14 @@ def cmd_plan(args: argparse.Namespace, settings: Settings) -> int:
             f"~{estimate.seconds:,.2f} s to generate"
         )
     print(f"estimate total: ~{total / 2**20:,.1f} MiB, ~{seconds:,.1f} s of generation")
-    batches = plan_batches(plan)
-    print(f"materialise: {len(batches)} run(s)")
-    return 0
+    print(f"materialise: {len(plan_batches(plan))} run(s)")
+    return EXIT_OK
 
 
 def cmd_materialize(args: argparse.Namespace, settings: Settings) -> int:
     home = ensure_dagster_home()
     print(f"Dagster instance: {home}; storage: {settings.storage_url}")
-    outcomes = materialize(
+    outcomes, failures = materialize_workspace(
         settings, args.datasets, args.table or (), verbose=args.verbose, checks=not args.no_checks
     )
     failed = [o for o in outcomes if not o.ok]
@@ -446,34 +525,317 @@ def cmd_materialize(args: argparse.Namespace, settings: Settings) -> int:
         f"{len(outcomes)} table(s), {sum(o.rows for o in outcomes):,} rows, {checks} checks: "
         f"{checks - errors - warnings} passed, {errors} failed (ERROR), {warnings} warning(s)"
         + (f"; {len(failed)} table(s) not OK" if failed else "")
+        + (f"; {len(failures)} invalid dataset(s) not run" if failures else "")
     )
-    if failed:  # only ERROR-level failures count; warnings are reported above
+    if failed or failures:  # only ERROR-level failures count; warnings are reported above
         reasons = [f"{errors} check(s) failed with severity ERROR"] if errors else []
         other = [o.table for o in failed if o.error or o.skipped]
         if other:
             reasons.append(f"{len(other)} table(s) failed or were skipped: {', '.join(other)}")
+        if failures:
+            reasons.append(f"invalid dataset(s) not run: {', '.join(failures)}")
         print("exit status 1: " + "; ".join(reasons))
-        return 1
+        return EXIT_FAILED
     if warnings:
         print(f"exit status 0: {warnings} warning(s) only (severity WARN), no ERROR")
-    return 0
+    return EXIT_OK
+
+
+def materialize_workspace(
+    settings: Settings,
+    datasets: Sequence[str] = (),
+    tables: Sequence[str] = (),
+    verbose: bool = False,
+    checks: bool = True,
+) -> tuple[list[TableOutcome], dict]:
+    """Materialise the valid datasets among those named (all by default); the invalid ones
+    are reported on stderr and returned, and never stop the others."""
+    workspace = _workspace(settings, datasets, sample_rows=_sample_rows())
+    _report_failures(workspace)
+    if datasets and not workspace.plans:
+        return [], workspace.failures
+    named = [p.name for p in workspace.plans]
+    outcomes = materialize(
+        settings, named, tables, verbose=verbose, checks=checks, plans=workspace.plans
+    )
+    return outcomes, workspace.failures
+
+
+def cmd_new(args: argparse.Namespace, settings: Settings) -> int:
+    from datagen_assets.suggest import did_you_mean
+    from datagen_assets.templates import list_templates, write_template
+
+    known = list_templates()
+    if args.template not in known:
+        raise UnknownName(
+            f"unknown template {args.template!r}{did_you_mean(args.template, known)} "
+            f"(templates: {', '.join(known)})"
+        )
+    try:
+        written = write_template(args.template, settings.schemas_dir, args.name, args.force)
+    except FileExistsError as error:
+        raise UsageError(str(error).replace("use force", "use --force")) from None
+    except ValueError as error:  # an invalid --name
+        raise UsageError(str(error)) from None
+    for path in written:
+        print(f"wrote {path}")
+    print(
+        f"adjust the row counts in the YAML, then: datagen materialize {args.name or args.template}"
+    )
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from datagen_assets.write.exports.api import export_dataset, export_profile
+    from datagen_assets.write.exports.manifest import MANIFEST_NAME
+    from datagen_assets.write.exports.output import output_root
+
+    plan = _one_plan(settings, _dataset_arg(args))
+    tables = _tables(plan, args)
+    source = _source(plan, args, settings)
+    if args.profile:
+        root = args.out or DEFAULT_EXPORTS
+        manifest = export_profile(plan, source, args.profile, root, limit=args.rows, tables=tables)
+        out = str(output_root(root).joinpath(args.profile, plan.name))
+    else:
+        out = args.out or f"{DEFAULT_EXPORTS}/{plan.name}-{args.format}"
+        manifest = export_dataset(
+            plan,
+            source,
+            args.format,
+            out,
+            compression=args.compression,
+            dialect=args.dialect,
+            tables=tables,
+            limit=args.rows,
+            batch_rows=args.batch_rows,
+        )
+    print(f"wrote {out}/{MANIFEST_NAME}")
+    total = sum(manifest.tables.values())
+    print(
+        f"{manifest.dataset}: {total:,} rows in {len(manifest.tables)} table(s) -> "
+        f"{len(manifest.files)} file(s)"
+    )
+    for written in manifest.files:
+        print(f"  {written.path}  {written.bytes:,} bytes  sha256 {written.sha256[:16]}")
+    return EXIT_OK
+
+
+DEFAULT_EXPORTS = "exports"
+
+
+def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
+    from datagen_assets.write.targets import DSN_ENV_VAR, load_dataset, mask, redact
+
+    variable = args.target_env or DSN_ENV_VAR
+    target = args.target or os.environ.get(variable, "")
+    if not target:
+        raise UsageError(f"no target: give --target or set ${variable}")
+    plan = _one_plan(settings, _dataset_arg(args))
+    tables = _tables(plan, args)
+    source = _source(plan, args, settings)
+    print(f"{plan.name} -> {redact(target)} ({args.mode})")
+    try:
+        report = load_dataset(plan, source, target, args.mode, tables=tables, echo=print)
+    except Exception as error:  # a DSN may be quoted in the message: never show its password
+        if _is_user_error(error):
+            raise CommandError(mask(str(error), target)) from None
+        raise
+    for note in report.notes:
+        print(f"note: {note}")
+    print(
+        f"{report.dataset}: {report.rows:,} rows into {len(report.tables)} table(s) in "
+        f"{report.seconds:.2f} s ({report.rows_per_second:,.0f} rows/s)"
+    )
+    return EXIT_OK
+
+
+def cmd_preview(args: argparse.Namespace, settings: Settings) -> int:
+    from datagen_assets.write.preview import preview, render
+
+    plan = _one_plan(settings, _dataset_arg(args))
+    (key,) = _tables(plan, args) or [None]
+    if key is None:
+        raise UsageError(f"name a table with --table (tables: {', '.join(plan.tables)})")
+    table_plan = plan.table(key)
+    storage = args.from_storage if isinstance(args.from_storage, str) else settings.storage_url
+    frame = preview(storage, plan.name, key, args.rows, args.where, table_plan.partition_keys)
+    columns = [c.strip() for value in args.columns or () for c in value.split(",") if c.strip()]
+    condition = f" where {args.where}" if args.where else ""
+    print(f"{plan.name}/{key}: first {frame.height} row(s){condition}")
+    print(render(frame, columns=columns or None, vertical=args.vertical))
+    return EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace, settings: Settings) -> int:
+    """How each column is made (the generator and its parameters, or the key/FK it follows).
+    The slot of `datagen explain`; the meanings catalog adds why a meaning was chosen."""
+    from datagen_assets.generate.engine import engine_for
+
+    plan = _one_plan(settings, _dataset_arg(args))
+    engine = engine_for(plan)
+    for key in _tables(plan, args) or list(plan.tables):
+        print(f"{plan.name}/{key}:")
+        for name, recipe in engine.recipes[key].items():
+            if args.column and name not in args.column:
+                continue
+            how = recipe.source
+            if recipe.generator is not None:
+                how = f"{recipe.generator.name}"
+            print(f"  {name}: {how}")
+    return EXIT_OK
+
+
+def cmd_annotate(args: argparse.Namespace, settings: Settings) -> int:
+    from datagen_assets.ai.assistant import AssistantConfig, annotate_file
+
+    target = Path(args.dataset)
+    if not target.is_file():  # a dataset name: its schema file in the schemas folder
+        target = _one_plan(settings, args.dataset).dataset.schema_path
+    config = AssistantConfig.from_env()
+    if args.model:
+        config = AssistantConfig(
+            config.api_key,
+            args.model,
+            config.base_url,
+            config.timeout_s,
+            config.max_retries,
+            config.max_tokens,
+        )
+    result = annotate_file(target, args.config, config=config, force=args.force)
+    print(f"{result.status}: {result.message}")
+    return EXIT_OK
+
+
+def cmd_introspect(args: argparse.Namespace, settings: Settings) -> int:
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
+    from datagen_assets.schema.introspect import (
+        redact,
+        snapshot_postgres,
+        without_secret,
+        write_snapshot,
+    )
+
+    if args.profile and args.out is None:
+        raise UsageError("--profile needs --out (the profile is written beside the snapshot)")
+    try:
+        conninfo_to_dict(args.dsn)
+    except psycopg.Error:  # libpq's message may quote parts of the DSN, the password included
+        raise UsageError("the DSN is not a valid libpq connection string or URL") from None
+    try:
+        if args.out is None:
+            sys.stdout.write(snapshot_postgres(args.dsn, args.schemas, args.table))
+            return EXIT_OK
+        written = write_snapshot(args.dsn, args.out, args.schemas, args.table, profile=args.profile)
+    except (psycopg.Error, ValueError, OSError) as error:
+        message = without_secret(str(error).strip(), args.dsn)
+        raise CommandError(f"{message} ({redact(args.dsn)})") from None
+    for path in written:
+        print(f"wrote {path} from {redact(args.dsn)}")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------- parser
+
+
+class UsageError(Exception):
+    """The command line is wrong (exit 2)."""
+
+
+class CommandError(Exception):
+    """The command could not do its work, for a reason the message says (exit 1)."""
+
+
+def _dataset_arg(args: argparse.Namespace) -> str:
+    name = getattr(args, "dataset_option", None) or args.dataset
+    if not name:
+        raise UsageError("name a dataset: datagen <command> DATASET (see datagen validate)")
+    return name
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    """Options every command takes, with one meaning everywhere."""
+    parser.add_argument(
+        "--schemas-dir",
+        metavar="DIR",
+        help="folder of schema files and configs (default: $DATAGEN_SCHEMAS_DIR or ./schemas)",
+    )
+    parser.add_argument(
+        "--storage",
+        metavar="URL",
+        help="where materialised Parquet lives (default: $DATAGEN_STORAGE_URL or ./data)",
+    )
+
+
+def _dataset(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "dataset", metavar="DATASET", nargs="?", help="dataset name (schemas/<name>.sql)"
+    )
+    # the old `python -m datagen_assets.<module> --dataset NAME` spelling
+    parser.add_argument("--dataset", dest="dataset_option", help=argparse.SUPPRESS)
+
+
+def _table_option(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument("--table", action="append", metavar="TABLE", help=help_text)
+    parser.add_argument("--tables", action="append", dest="table", help=argparse.SUPPRESS)
+
+
+def _source_options(parser: argparse.ArgumentParser) -> None:
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument(
+        "--from-storage",
+        nargs="?",
+        const=True,
+        metavar="URL",
+        help="read the materialised Parquet chunks (of --storage unless a URL is given)",
+    )
+    source.add_argument(
+        "--from-engine", action="store_true", help="generate the rows on the fly (the default)"
+    )
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    pass
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from datagen_assets.write.targets import CREATE_IF_MISSING, MODES
+
     parser = argparse.ArgumentParser(
-        prog="datagen", description="Synthetic datasets from database schemas, via Dagster."
+        prog="datagen",
+        description="Synthetic datasets from database schemas, via Dagster.",
+        epilog="Exit codes: 0 done, 1 invalid input or failed work, 2 wrong command line.",
     )
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("validate", help="load every dataset; print problems or a summary")
-    plan = commands.add_parser("plan", help="print a dataset's plan")
-    plan.add_argument("dataset")
-    materialize_parser = commands.add_parser(
-        "materialize", help="materialise datasets (all partitions, with checks) through Dagster"
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, summary: str, description: str | None = None):
+        sub = commands.add_parser(
+            name, help=summary, description=description or summary, formatter_class=_Formatter
+        )
+        _common(sub)
+        return sub
+
+    validate = command(
+        "validate",
+        "load every dataset (or those named); print a summary or every problem",
+        "Load, plan and pre-flight datasets (a sample of every table, CHECKs evaluated). An "
+        "invalid dataset is reported and the others still are.",
+    )
+    validate.add_argument("datasets", nargs="*", metavar="DATASET")
+
+    plan = command("plan", "print a dataset's plan: tables parents first, rows, chunks, estimates")
+    _dataset(plan)
+
+    materialize_parser = command(
+        "materialize",
+        "materialise datasets (all chunks, with checks) through Dagster",
+        "Materialise every chunk of the datasets named (default: every valid one) with their "
+        "asset checks, on the Dagster instance of $DAGSTER_HOME (default ./.dagster).",
     )
     materialize_parser.add_argument("datasets", nargs="*", metavar="DATASET")
-    materialize_parser.add_argument(
-        "--table", action="append", metavar="T", help="only this table (repeatable)"
-    )
+    _table_option(materialize_parser, "only this table (repeatable, or comma-separated)")
     materialize_parser.add_argument(
         "-v", "--verbose", action="store_true", help="show Dagster's debug log of each run"
     )
@@ -482,47 +844,220 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="generate only; run the asset checks later (e.g. from the UI)",
     )
-    new = commands.add_parser("new", help="write a template dataset into the schemas folder")
+
+    new = command("new", "write a template dataset (schema + YAML) into the schemas folder")
     new.add_argument("template", help="ecommerce, saas, healthcare or finance")
     new.add_argument("--name", help="dataset name (default: the template's)")
     new.add_argument("--force", action="store_true", help="overwrite existing files")
+
+    export = command(
+        "export",
+        "write a dataset as files (CSV, JSON, Parquet, Excel, SQL, pgdump) with a manifest",
+        "Write a dataset as files with a manifest.json, from the engine (default) or from the "
+        "materialised Parquet (--from-storage).\n\n"
+        "  datagen export shop --format csv --compression zstd\n"
+        "  datagen export shop --format sql --dialect mysql\n"
+        "  datagen export shop --profile fixtures --from-storage",
+    )
+    _export_options(export)
+
+    load = command(
+        "load",
+        "load a dataset into PostgreSQL or a SQLite file",
+        "Load a dataset into a PostgreSQL database or a SQLite file.\n\n"
+        "  datagen load shop --target postgresql://postgres@127.0.0.1/test\n"
+        "  datagen load shop --target sqlite:///shop.db --mode truncate_then_insert",
+    )
+    _dataset(load)
+    load.add_argument(
+        "--target",
+        help="PostgreSQL DSN or SQLite file (default: $DATAGEN_TARGET_DSN); prefer "
+        "--target-env for a DSN with a password, so it stays out of the process list",
+    )
+    load.add_argument("--target-env", metavar="VAR", help="read the target from this variable")
+    load.add_argument("--mode", choices=MODES, default=CREATE_IF_MISSING)
+    _table_option(load, "only this table (repeatable, or comma-separated; default: all)")
+    _source_options(load)
+
+    preview = command(
+        "preview",
+        "print the first rows of a materialised table",
+        "Print the first rows of a table from Parquet storage. Wide tables are shown one "
+        "record per block (--vertical), or pick columns with --columns.\n\n"
+        '  datagen preview shop --table orders -n 10 --where "total > 100"\n'
+        "  datagen preview shop --table customers --columns id,email,city",
+    )
+    _dataset(preview)
+    _table_option(preview, "the table (key or bare name)")
+    preview.add_argument("-n", "--rows", type=_count, default=10, help="rows to show (10)")
+    preview.add_argument("--where", help="SQL filter, e.g. \"total > 100 AND status = 'paid'\"")
+    preview.add_argument(
+        "--columns", action="append", metavar="COLS", help="only these columns (comma-separated)"
+    )
+    layout = preview.add_mutually_exclusive_group()
+    layout.add_argument(
+        "--vertical",
+        action="store_true",
+        default=None,
+        help="one record per block, a column per line (default when the table is too wide)",
+    )
+    layout.add_argument("--horizontal", dest="vertical", action="store_false", help="always a grid")
+    preview.add_argument("--from-storage", metavar="URL", help=argparse.SUPPRESS)
+
+    explain = command("explain", "show how each column of a dataset is generated")
+    _dataset(explain)
+    _table_option(explain, "only this table (repeatable)")
+    explain.add_argument("--column", action="append", metavar="COLUMN", help="only this column")
+
+    annotate = command(
+        "annotate",
+        "ask Claude for generator suggestions from schema metadata (never data)",
+        "Write schemas/<name>.annotations.yaml: Claude sees the schema's metadata only, never "
+        "rows; the reviewed file steers generation and works offline.",
+    )
+    annotate.add_argument("dataset", metavar="DATASET", help="dataset name or schema file")
+    annotate.add_argument(
+        "--config", type=Path, help="dataset YAML (default: the one beside the schema)"
+    )
+    annotate.add_argument("--force", action="store_true", help="ask again even if up to date")
+    annotate.add_argument("--model", help="model (default: $DATAGEN_AI_MODEL or the built-in)")
+
+    introspect = command(
+        "introspect",
+        "snapshot a live PostgreSQL database as a schema file",
+        "Snapshot a live PostgreSQL database's tables, keys and CHECKs as a DataGen schema "
+        "file (and optionally a profile of its values).",
+    )
+    introspect.add_argument(
+        "--dsn",
+        default=os.environ.get("DATAGEN_SOURCE_DSN", ""),
+        help="libpq DSN or URL (default: $DATAGEN_SOURCE_DSN, then the PG* variables)",
+    )
+    introspect.add_argument("--schema", action="append", dest="schemas", help="repeatable")
+    introspect.add_argument("--table", action="append", help="schema.name or name (repeatable)")
+    introspect.add_argument("--out", type=Path, help="snapshot file (default: standard output)")
+    introspect.add_argument("--profile", action="store_true", help="also write <name>.profile.yaml")
     return parser
 
 
-def cmd_new(args: argparse.Namespace, settings: Settings) -> int:
-    from datagen_assets.templates import list_templates, write_template
+def _export_options(export: argparse.ArgumentParser) -> None:
+    from datagen_assets.write.exports.api import PROFILES
+    from datagen_assets.write.exports.output import COMPRESSIONS
+    from datagen_assets.write.exports.registry import FORMATS
+    from datagen_assets.write.exports.to_sql import DIALECTS
 
-    try:
-        written = write_template(args.template, settings.schemas_dir, args.name, args.force)
-    except (ValueError, FileExistsError) as error:
-        print(f"{error} (templates: {', '.join(list_templates())})", file=sys.stderr)
-        return 2
-    for path in written:
-        print(f"wrote {path}")
-    print(
-        f"adjust the row counts in the YAML, then: datagen materialize {args.name or args.template}"
+    _dataset(export)
+    what = export.add_mutually_exclusive_group(required=True)
+    what.add_argument("--format", choices=sorted(FORMATS), help="file format")
+    what.add_argument(
+        "--profile",
+        choices=sorted(PROFILES),
+        help="; ".join(f"{p.name}: {p.purpose}" for p in PROFILES.values()),
     )
-    return 0
+    export.add_argument(
+        "--out",
+        help=f"output folder or URL (default: {DEFAULT_EXPORTS}/<dataset>-<format>; for a "
+        "profile, the root of <profile>/<dataset>/)",
+    )
+    export.add_argument("--compression", choices=sorted(COMPRESSIONS))
+    export.add_argument("--dialect", choices=DIALECTS, help="INSERT dialect (sql format)")
+    export.add_argument("--batch-rows", type=_count, default=500, help="rows per INSERT (sql; 500)")
+    _table_option(export, "only this table (repeatable, or comma-separated; default: all)")
+    export.add_argument("-n", "--rows", type=_count, help="keep only the first rows of each table")
+    _source_options(export)
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} must not be negative")
+    return value
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+    "validate": cmd_validate,
+    "plan": cmd_plan,
+    "materialize": cmd_materialize,
+    "new": cmd_new,
+    "export": cmd_export,
+    "load": cmd_load,
+    "preview": cmd_preview,
+    "explain": cmd_explain,
+    "annotate": cmd_annotate,
+    "introspect": cmd_introspect,
+}
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    from dataclasses import replace
+
+    settings = Settings.from_env()
+    if getattr(args, "schemas_dir", None):
+        settings = replace(settings, schemas_dir=Path(args.schemas_dir))
+    if getattr(args, "storage", None):
+        settings = replace(settings, storage_url=args.storage)
+    return settings
+
+
+def _is_user_error(error: BaseException) -> bool:
+    """Errors whose message is the whole story for the user (bad input, unreachable service,
+    missing file), as opposed to a DataGen bug."""
+
+    names = {cls.__name__ for cls in type(error).__mro__}
+    user = {"LoadError", "AssistantError", "AnnotationError", "Error"}  # psycopg.Error
+    return isinstance(error, (SchemaError, ValueError, OSError, UsageError, CommandError)) or bool(
+        names & user
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run one `datagen` command; returns its exit code (see EXIT_*)."""
+    parser = build_parser()
     try:
-        settings = Settings.from_env()
-    except ValueError as error:  # an invalid DATAGEN_* variable
-        print(str(error), file=sys.stderr)
-        return 2
-    command = {
-        "validate": cmd_validate,
-        "plan": cmd_plan,
-        "materialize": cmd_materialize,
-        "new": cmd_new,
-    }
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # --help (0) or a usage error (2), printed by argparse
+        return int(exit_.code or 0)
+    prefix = f"datagen {args.command}: error:"
     try:
-        return command[args.command](args, settings)
-    except SchemaError as error:
-        print(f"invalid dataset(s): {error}", file=sys.stderr)
-        return 1
+        try:
+            settings = _settings(args)
+        except ValueError as error:  # an invalid DATAGEN_* variable
+            print(f"{prefix} {error}", file=sys.stderr)
+            return EXIT_USAGE
+        return COMMANDS[args.command](args, settings)
+    except BrokenPipeError:
+        # The reader closed the pipe (`| head`): stop quietly, and keep Python from failing
+        # again when it flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:
+        print(f"datagen {args.command}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except (UsageError, UnknownName) as error:
+        print(f"{prefix} {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as error:
+        from datagen_assets.schema.model import SchemaError
+
+        if isinstance(error, SchemaError):
+            print(f"{prefix} invalid dataset: {error}", file=sys.stderr)
+            return EXIT_FAILED
+        if _is_user_error(error):
+            print(f"{prefix} {error}", file=sys.stderr)
+            return EXIT_FAILED
+        if os.environ.get(DEBUG_VAR):
+            raise
+        print(
+            f"{prefix} internal error: {type(error).__name__}: {error}\n"
+            f"This is a DataGen bug: please report it with the command line and the schema "
+            f"(run again with {DEBUG_VAR}=1 for the traceback).",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ raises one `SchemaError` listing every problem, before anything is generated or 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ import yaml
 from datagen_assets.schema.model import DEFAULT_DIALECT, Problem, Schema, SchemaError
 from datagen_assets.schema.sources import is_schema_source, load_source, scenario_suffix
 from datagen_assets.settings import Settings
+from datagen_assets.suggest import UnknownName, did_you_mean
 from datagen_assets.yaml_text import load_yaml
 
 DEFAULT_ROWS = 1000
@@ -151,12 +153,29 @@ def dataset_name(schema_path: Path) -> str:
     return schema_path.name.split(".")[0]
 
 
-def discover_datasets(settings: Settings | None = None) -> list[Dataset]:
-    """Every dataset in the schemas folder, loaded and validated; all problems raised at once."""
+@dataclass
+class Discovery:
+    """What the schemas folder holds: the datasets that load, and for each one that does not,
+    its problems. One broken dataset never hides the others (see `discover`)."""
+
+    datasets: list[Dataset] = field(default_factory=list)
+    failures: dict[str, SchemaError] = field(default_factory=dict)
+
+    def raise_for_failures(self) -> None:
+        """Every problem of every failed dataset as one `SchemaError`."""
+        if self.failures:
+            raise SchemaError([p for e in self.failures.values() for p in e.problems]) from None
+
+
+def discover(settings: Settings | None = None, names: Iterable[str] | None = None) -> Discovery:
+    """Load every dataset of the schemas folder (or only those in `names`), each on its own: a
+    dataset that fails is recorded with its problems and the others load anyway. A config with
+    no schema beside it, or two schema files of one dataset name, fail that dataset name."""
     settings = settings or Settings.from_env()
     folder = settings.schemas_dir
     if not folder.is_dir():
         raise SchemaError([Problem(f"schemas folder {folder} does not exist", file=str(folder))])
+    wanted = set(names) if names is not None else None
     files = sorted(p for p in folder.iterdir() if p.is_file())
     configs = {
         p.stem: p
@@ -165,26 +184,24 @@ def discover_datasets(settings: Settings | None = None) -> list[Dataset]:
         and scenario_suffix(p) is None
         and p.stem.split(".")[-1] not in SIDECAR_KINDS
     }
-    schema_files = [p for p in files if is_schema_source(p)]
-    datasets, problems, seen = [], [], {}
-    for schema_path in schema_files:
+    found = Discovery()
+    problems: dict[str, list[Problem]] = {}
+    schema_paths: dict[str, Path] = {}
+    for schema_path in (p for p in files if is_schema_source(p)):
         name = dataset_name(schema_path)
-        if name in seen:
-            problems.append(
+        if name in schema_paths:
+            problems.setdefault(name, []).append(
                 Problem(
-                    f"dataset name {name!r} is also used by {seen[name].name}; rename one file",
+                    f"dataset name {name!r} is also used by {schema_paths[name].name}; "
+                    "rename one file",
                     file=str(schema_path),
                 )
             )
             continue
-        seen[name] = schema_path
-        try:
-            datasets.append(load_dataset(schema_path, configs.get(name), settings))
-        except SchemaError as error:
-            problems.extend(error.problems)
+        schema_paths[name] = schema_path
     for stem, config_path in configs.items():
-        if stem not in seen:
-            problems.append(
+        if stem not in schema_paths:
+            problems.setdefault(stem, []).append(
                 Problem(
                     f"config has no schema file beside it ({stem}.sql, "
                     f"{stem}.<dialect>.sql, {stem}.json, {stem}.sdgen.yaml or "
@@ -192,21 +209,52 @@ def discover_datasets(settings: Settings | None = None) -> list[Dataset]:
                     file=str(config_path),
                 )
             )
-    if problems:
-        raise SchemaError(problems)
-    return datasets
+    for name, schema_path in schema_paths.items():
+        if wanted is not None and name not in wanted:
+            continue
+        try:
+            dataset = load_dataset(schema_path, configs.get(name), settings)
+        except SchemaError as error:
+            problems.setdefault(name, []).extend(error.problems)
+            continue
+        if name not in problems:
+            found.datasets.append(dataset)
+    for name in sorted(problems):
+        if wanted is None or name in wanted:
+            found.failures[name] = SchemaError(problems[name])
+    return found
+
+
+def discover_datasets(settings: Settings | None = None) -> list[Dataset]:
+    """Every dataset in the schemas folder, loaded and validated; all problems raised at once."""
+    found = discover(settings)
+    found.raise_for_failures()
+    return found.datasets
 
 
 def dataset_named(settings: Settings, name: str) -> Dataset:
-    """One dataset of the schemas folder by name. Every dataset is loaded, since that is what
-    validates the folder; an unknown name lists the known ones."""
-    datasets = {dataset.name: dataset for dataset in discover_datasets(settings)}
-    if name not in datasets:
-        raise ValueError(
-            f"no dataset {name!r} in {settings.schemas_dir} "
-            f"(datasets: {', '.join(sorted(datasets)) or 'none'})"
+    """One dataset of the schemas folder by name; only that one is loaded (a broken neighbour
+    does not matter). An unknown name lists the known ones, and suggests the nearest."""
+    found = discover(settings, [name])
+    if name in found.failures:
+        raise found.failures[name]
+    if not found.datasets:
+        known = dataset_names(settings)
+        raise UnknownName(
+            f"no dataset {name!r} in {settings.schemas_dir}{did_you_mean(name, known)} "
+            f"(datasets: {', '.join(known) or 'none'})"
         )
-    return datasets[name]
+    return found.datasets[0]
+
+
+def dataset_names(settings: Settings) -> list[str]:
+    """The dataset names the schemas folder declares (schema files), sorted, without loading."""
+    folder = settings.schemas_dir
+    if not folder.is_dir():
+        return []
+    return sorted(
+        {dataset_name(p) for p in folder.iterdir() if p.is_file() and is_schema_source(p)}
+    )
 
 
 def load_dataset(

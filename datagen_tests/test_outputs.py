@@ -282,7 +282,7 @@ def test_preview_first_rows_and_filtered_sample(project, capsys):
     )
     printed = capsys.readouterr().out
     assert printed.startswith("tiny/orders: first 3 row(s) where status = 'open'")
-    assert preview_module.main(["--dataset", "tiny", "--table", "nope"]) == 1
+    assert preview_module.main(["--dataset", "tiny", "--table", "nope"]) == 2  # a usage error
 
 
 def test_load_asset_only_for_datasets_that_ask_for_it(project, tmp_path):

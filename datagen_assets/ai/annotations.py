@@ -41,7 +41,7 @@ HEADER = """\
 # DataGen column annotations, written by Claude from schema metadata only (never data values).
 # Review before committing. Generation reads this file and never calls the API; it is ignored
 # once the schema changes (metadata_sha256). Refresh:
-#   python -m datagen_assets.ai.assistant annotate {schema} --force
+#   datagen annotate {schema} --force
 """
 
 

@@ -1,6 +1,6 @@
 """Claude as a schema-reading assistant: semantic types, value hints and edge cases per column.
 
-    python -m datagen_assets.ai.assistant annotate schemas/shop.sql [--force]
+    datagen annotate shop [--force]     (or a schema file: datagen annotate schemas/shop.sql)
 
 reads the schema (and its YAML config for planned row counts), sends its metadata, and only
 its metadata (see `ai.metadata`), to the Messages API with one forced tool call, validates the
@@ -15,7 +15,6 @@ need a human (timeout, rate limit after retries, rejected key, malformed answer)
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Mapping
@@ -303,41 +302,10 @@ def annotate_file(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m datagen_assets.ai.assistant",
-        description="Annotate a schema's columns with Claude (metadata only, never data).",
-    )
-    commands = parser.add_subparsers(dest="command", required=True)
-    command = commands.add_parser("annotate", help="write schemas/<name>.annotations.yaml")
-    command.add_argument("schema", type=Path, help="schema file, e.g. schemas/shop.sql")
-    command.add_argument(
-        "--config",
-        type=Path,
-        default=None,
-        help="dataset YAML (default: the one beside the schema)",
-    )
-    command.add_argument("--force", action="store_true", help="ask again even if up to date")
-    command.add_argument(
-        "--model", default=None, help=f"model (default: ${MODEL_VAR} or {DEFAULT_MODEL})"
-    )
-    args = parser.parse_args(argv)
-    config = AssistantConfig.from_env()
-    if args.model:
-        config = AssistantConfig(
-            config.api_key,
-            args.model,
-            config.base_url,
-            config.timeout_s,
-            config.max_retries,
-            config.max_tokens,
-        )
-    try:
-        result = annotate_file(args.schema, args.config, config=config, force=args.force)
-    except (AssistantError, AnnotationError, ValueError, OSError) as error:  # incl. SchemaError
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    print(f"{result.status}: {result.message}")
-    return 0
+    """`python -m datagen_assets.ai.assistant annotate ...`: an alias of `datagen annotate`."""
+    from datagen_assets.cli import main as datagen
+
+    return datagen(argv if argv is not None else sys.argv[1:])
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ Shape, and why (Dagster 1.13):
 """
 
 import hashlib
+import logging
 import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -36,10 +37,12 @@ from dagster import (
     AssetsDefinition,
     AssetSelection,
     Definitions,
+    Failure,
     MetadataValue,
     Output,
     TableColumnDep,
     TableColumnLineage,
+    asset,
     define_asset_job,
     multi_asset,
     multi_asset_check,
@@ -47,7 +50,6 @@ from dagster import (
 from upath import UPath
 
 from datagen_assets.check.constraints import WARN, CheckResult, TableFiles, run_checks
-from datagen_assets.dataset import discover_datasets
 from datagen_assets.generate.engine import engine_for, generate
 from datagen_assets.generate.fingerprint import explain_change, table_fingerprint
 from datagen_assets.orchestrate.assistant import RESOURCE_KEY as ASSISTANT_KEY
@@ -57,16 +59,17 @@ from datagen_assets.orchestrate.operations import build_operations
 from datagen_assets.orchestrate.outputs import build_output_definitions
 from datagen_assets.orchestrate.quality import build_quality_assets
 from datagen_assets.orchestrate.translator import DatasetTranslator, pii_categories, table_files
-from datagen_assets.plan.plan import DatasetPlan, TablePlan, plan_dataset
-from datagen_assets.plan.preflight import preflight
-from datagen_assets.schema.model import STRING_KINDS, Problem, SchemaError
+from datagen_assets.plan.plan import DatasetPlan, TablePlan
+from datagen_assets.schema.model import STRING_KINDS, SchemaError
 from datagen_assets.settings import Settings
+from datagen_assets.workspace import load_workspace
 from datagen_assets.write.parquet_io import (
     ParquetIOManagerFactory,
     asset_path,
     chunk_name,
 )
 
+logger = logging.getLogger("datagen")
 PREVIEW_ROWS = 5
 PREVIEW_WIDTH = 40
 
@@ -74,10 +77,40 @@ PREVIEW_WIDTH = 40
 def build_definitions(
     settings: Settings | None = None, translator: DatasetTranslator | None = None
 ) -> Definitions:
-    """Definitions for every dataset in the schemas folder. Invalid datasets raise one
-    `SchemaError` listing every problem (with no chained traceback to wade through)."""
+    """Definitions for every dataset in the schemas folder. A dataset that does not load is
+    isolated: the others load, and it shows as a failing asset of its own group naming every
+    problem (see `broken_dataset_asset`), so the code location never fails for one of them."""
     settings = settings or Settings.from_env()
-    return definitions_for_plans(load_plans(settings), settings, translator)
+    workspace = load_workspace(settings)
+    for name, error in workspace.failures.items():
+        logger.error(f"dataset {name} is invalid and was left out:\n{error}")
+    defs = definitions_for_plans(workspace.plans, settings, translator)
+    if not workspace.failures:
+        return defs
+    broken = [broken_dataset_asset(name, error) for name, error in workspace.failures.items()]
+    return Definitions.merge(defs, Definitions(assets=broken))
+
+
+def broken_dataset_asset(name: str, error: SchemaError) -> AssetsDefinition:
+    """`<dataset>/invalid_dataset`: stands in the dataset's group for a dataset that does not
+    load. Its description lists the problems (file:line, table, column) and materialising it
+    fails with them, so the UI shows the dataset as broken, and why, beside working ones."""
+    problems = "\n".join(f"- {problem}" for problem in error.problems)
+
+    @asset(
+        key=AssetKey([name, "invalid_dataset"]),
+        group_name=name,
+        description=f"Dataset `{name}` is invalid and was not loaded:\n\n{problems}",
+        metadata={"datagen/problems": MetadataValue.md(problems)},
+        kinds={"datagen"},
+    )
+    def _invalid() -> None:
+        raise Failure(
+            description=f"dataset {name} is invalid; fix the problem(s) and reload:\n{problems}",
+            allow_retries=False,
+        )
+
+    return _invalid
 
 
 def definitions_for_plans(
@@ -125,16 +158,9 @@ def load_plans(settings: Settings) -> list[DatasetPlan]:
     """Discover, validate and plan every dataset; problems from all datasets are raised as one
     `SchemaError`. The pre-flight (which compiles the engine, so bad column overrides count)
     stops definitions from loading rather than a run."""
-    try:
-        plans = [plan_dataset(dataset) for dataset in discover_datasets(settings)]
-    except SchemaError as error:
-        raise SchemaError(error.problems) from None
-    problems: list[Problem] = []
-    for plan in plans:
-        problems.extend(preflight(plan, sample_rows=0).problems)
-    if problems:
-        raise SchemaError(problems)
-    return plans
+    workspace = load_workspace(settings)
+    workspace.raise_for_failures()
+    return workspace.plans
 
 
 def op_names(plan: DatasetPlan) -> dict[str, str]:

@@ -21,9 +21,7 @@ low-cardinality columns, but never values of columns whose names look like perso
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import os
 import re
 import sys
 from collections.abc import Iterator, Sequence
@@ -718,42 +716,10 @@ def without_secret(message: str, dsn: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m datagen_assets.schema.introspect --dsn ... --schema public --out x.sql`."""
-    parser = argparse.ArgumentParser(
-        prog="python -m datagen_assets.schema.introspect",
-        description="Snapshot a live PostgreSQL database as a DataGen schema file.",
-    )
-    parser.add_argument(
-        "--dsn",
-        default=os.environ.get("DATAGEN_SOURCE_DSN", ""),
-        help="libpq DSN or URL (default: $DATAGEN_SOURCE_DSN, then the PG* variables)",
-    )
-    parser.add_argument("--schema", action="append", dest="schemas", help="repeatable")
-    parser.add_argument("--table", action="append", dest="tables", help="schema.name or name")
-    parser.add_argument("--out", type=Path, help="snapshot file (default: standard output)")
-    parser.add_argument("--profile", action="store_true", help="also write <name>.profile.yaml")
-    args = parser.parse_args(argv)
-    if args.profile and args.out is None:
-        parser.error("--profile needs --out (the profile is written beside the snapshot)")
-    try:
-        conninfo_to_dict(args.dsn)
-    except psycopg.Error:  # libpq's message may quote parts of the DSN, the password included
-        print("error: the DSN is not a valid libpq connection string or URL", file=sys.stderr)
-        return 2
-    try:
-        if args.out is None:
-            sys.stdout.write(snapshot_postgres(args.dsn, args.schemas, args.tables))
-            return 0
-        written = write_snapshot(
-            args.dsn, args.out, args.schemas, args.tables, profile=args.profile
-        )
-    except (psycopg.Error, ValueError, OSError) as error:
-        message = without_secret(str(error).strip(), args.dsn)
-        print(f"error: {message} ({redact(args.dsn)})", file=sys.stderr)
-        return 1
-    for path in written:
-        print(f"wrote {path} from {redact(args.dsn)}")
-    return 0
+    """`python -m datagen_assets.schema.introspect ...`: an alias of `datagen introspect`."""
+    from datagen_assets.cli import main as datagen
+
+    return datagen(["introspect", *(argv if argv is not None else sys.argv[1:])])
 
 
 if __name__ == "__main__":

@@ -4,15 +4,16 @@ at what was generated without Dagster, a notebook or a database.
     from datagen_assets.write.preview import preview
     preview("./data", "shop", "orders", rows=10, where="total > 100")
 
-or `python -m datagen_assets.write.preview --dataset shop --table orders -n 10 --where "total >
-100"`. The filter is a SQL boolean expression (polars' SQL dialect, `pl.sql_expr`), so it reads
-the same as in any database. Chunks are read in partition order and reading stops as soon as
-enough rows matched; local chunks are scanned lazily (only the needed row groups decoded).
+or `datagen preview shop --table orders -n 10 --where "total > 100"` (`--vertical`, `--columns`
+for wide tables). The filter is a SQL boolean expression (polars' SQL dialect,
+`pl.sql_expr`), so it reads the same as in any database. Chunks are read in partition order
+and reading stops as soon as enough rows matched; local chunks are scanned lazily (only the
+needed row groups decoded).
 """
 
 from __future__ import annotations
 
-import argparse
+import shutil
 import sys
 from collections.abc import Sequence
 
@@ -90,44 +91,66 @@ def _condition(where: str | None) -> pl.Expr | None:
         raise ValueError(f"filter {where!r} is not a SQL expression: {error}") from None
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    from datagen_assets.dataset import dataset_named
-    from datagen_assets.plan.plan import plan_dataset
-    from datagen_assets.schema.model import SchemaError
-    from datagen_assets.settings import Settings
+def render(
+    frame: pl.DataFrame,
+    columns: Sequence[str] | None = None,
+    vertical: bool | None = None,
+    width: int | None = None,
+) -> str:
+    """The frame as text for a terminal: a grid when it fits in `width` (default: the
+    terminal's), else one block per record with a column per line, as psql's `\\x` and MySQL's
+    `\\G` show wide rows, so no column is squeezed to three characters. `columns` keeps only
+    those (unknown names raise ValueError with a suggestion); `vertical` forces a layout."""
+    from datagen_assets.suggest import did_you_mean
 
-    parser = argparse.ArgumentParser(
-        prog="python -m datagen_assets.write.preview",
-        description="Print the first rows of a table from Parquet storage.",
-    )
-    parser.add_argument("--dataset", required=True)
-    parser.add_argument("--table", required=True, help="table key (or bare name)")
-    parser.add_argument("-n", "--rows", type=int, default=DEFAULT_ROWS)
-    parser.add_argument("--where", help="SQL filter, e.g. \"total > 100 AND status = 'paid'\"")
-    parser.add_argument("--storage", help="storage URL (default: $DATAGEN_STORAGE_URL)")
-    args = parser.parse_args(argv)
-    try:
-        settings = Settings.from_env()
-        storage = args.storage or settings.storage_url
-        plan = plan_dataset(dataset_named(settings, args.dataset))
-        matches = [key for key, tp in plan.tables.items() if args.table in (key, tp.table.name)]
-        if len(matches) != 1:
+    if columns:
+        unknown = [c for c in columns if c not in frame.columns]
+        if unknown:
             raise ValueError(
-                f"table {args.table!r} is {'ambiguous' if matches else 'unknown'} in "
-                f"{plan.name} (tables: {', '.join(plan.tables)})"
+                f"no column {unknown[0]!r}{did_you_mean(unknown[0], frame.columns)} "
+                f"(columns: {', '.join(frame.columns)})"
             )
-        table_plan = plan.table(matches[0])
-        frame = preview(
-            storage, plan.name, table_plan.key, args.rows, args.where, table_plan.partition_keys
-        )
-    except (SchemaError, ValueError, FileNotFoundError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    condition = f" where {args.where}" if args.where else ""
-    print(f"{plan.name}/{table_plan.key}: first {frame.height} row(s){condition}")
-    with pl.Config(tbl_rows=max(args.rows, 1), tbl_cols=-1, fmt_str_lengths=40):
-        print(frame)
-    return 0
+        frame = frame.select(columns)
+    width = width or shutil.get_terminal_size((120, 24)).columns
+    if vertical is not True:
+        with pl.Config(
+            tbl_rows=max(frame.height, 1),
+            tbl_cols=-1,
+            fmt_str_lengths=CELL_WIDTH,
+            tbl_width_chars=65535,  # as wide as it needs: measured against `width` below
+        ):
+            grid = str(frame)
+        if vertical is False or max(map(len, grid.splitlines())) <= width:
+            return grid
+    return _vertical(frame, width)
+
+
+CELL_WIDTH = 40  # characters of a value in the grid
+VALUE_WIDTH = 200  # characters of a value in the vertical view (the rest is cut with …)
+
+
+def _vertical(frame: pl.DataFrame, width: int) -> str:
+    names = frame.columns
+    pad = max((len(n) for n in names), default=0)
+    lines: list[str] = []
+    for number, row in enumerate(frame.iter_rows(), 1):
+        title = f"-[ RECORD {number} ]"
+        lines.append(title + "-" * max(min(width, 80) - len(title), 3))
+        for name, value in zip(names, row, strict=True):
+            text = "NULL" if value is None else str(value).replace("\n", "\\n")
+            if len(text) > VALUE_WIDTH:
+                text = text[: VALUE_WIDTH - 1] + "…"
+            lines.append(f"{name:<{pad}} | {text}")
+    if not lines:
+        lines.append(f"(no rows; columns: {', '.join(names)})")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m datagen_assets.write.preview ...`: an alias of `datagen preview`."""
+    from datagen_assets.cli import main as datagen
+
+    return datagen(["preview", *(argv if argv is not None else sys.argv[1:])])
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
     from datagen_assets.write.targets import load_dataset
     report = load_dataset(plan, StorageSource(url, plan.name), "postgresql://...", "append_only")
 
-or `python -m datagen_assets.write.targets --dataset shop --target postgresql://... --mode
+or `datagen load shop --target postgresql://... --mode
 create_if_missing [--from-storage [URL] | --from-engine]`. Plain Python, no Dagster: the
 Dagster layer (`orchestrate/outputs.py`) wraps it in a resource.
 
@@ -36,7 +36,6 @@ DSN passwords never appear in reports, messages or metadata: see `redact`.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sqlite3
 import sys
@@ -651,69 +650,11 @@ def _sqlite_generated(connection: sqlite3.Connection, name: str) -> set[str]:
 # ---------------------------------------------------------------------------- command line
 
 
-def _parser() -> argparse.ArgumentParser:
-    from datagen_assets.settings import Settings
-
-    storage = Settings.from_env().storage_url
-    parser = argparse.ArgumentParser(
-        prog="python -m datagen_assets.write.targets",
-        description="Load a dataset (from schemas/) into PostgreSQL or a SQLite file.",
-    )
-    parser.add_argument("--dataset", required=True, help="dataset name (schemas/<name>.sql)")
-    parser.add_argument(
-        "--target",
-        help=f"PostgreSQL DSN or SQLite file (default: ${DSN_ENV_VAR}); prefer --target-env "
-        "for a DSN with a password, so it stays out of the process list",
-    )
-    parser.add_argument("--target-env", metavar="VAR", help="read the target from this variable")
-    parser.add_argument("--mode", choices=MODES, default=CREATE_IF_MISSING)
-    parser.add_argument("--tables", help="comma-separated table keys (default: all)")
-    source = parser.add_mutually_exclusive_group()
-    source.add_argument(
-        "--from-storage",
-        nargs="?",
-        const=storage,
-        metavar="URL",
-        help=f"read the materialized Parquet chunks (default URL: {storage})",
-    )
-    source.add_argument(
-        "--from-engine", action="store_true", help="generate the rows on the fly (the default)"
-    )
-    return parser
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    from datagen_assets.dataset import dataset_named
-    from datagen_assets.plan.plan import plan_dataset
-    from datagen_assets.schema.model import SchemaError
-    from datagen_assets.settings import Settings
-    from datagen_assets.write.exports.sources import chunk_source
+    """`python -m datagen_assets.write.targets ...`: an alias of `datagen load`."""
+    from datagen_assets.cli import main as datagen
 
-    args = _parser().parse_args(argv)
-    target = args.target or os.environ.get(args.target_env or DSN_ENV_VAR, "")
-    if not target:
-        print(
-            f"error: no target: give --target or set ${args.target_env or DSN_ENV_VAR}",
-            file=sys.stderr,
-        )
-        return 2
-    try:
-        settings = Settings.from_env()
-        plan = plan_dataset(dataset_named(settings, args.dataset))
-        source = chunk_source(plan, args.from_storage)
-        tables = [t.strip() for t in args.tables.split(",") if t.strip()] if args.tables else None
-        print(f"{plan.name} -> {redact(target)} ({args.mode})")
-        report = load_dataset(plan, source, target, args.mode, tables=tables, echo=print)
-    except (SchemaError, ValueError, FileNotFoundError, LoadError) as error:
-        print(f"error: {mask(str(error), target)}", file=sys.stderr)
-        return 1
-    for note in report.notes:
-        print(f"note: {note}")
-    print(
-        f"{report.dataset}: {report.rows:,} rows into {len(report.tables)} table(s) in "
-        f"{report.seconds:.2f} s ({report.rows_per_second:,.0f} rows/s)"
-    )
-    return 0
+    return datagen(["load", *(argv if argv is not None else sys.argv[1:])])
 
 
 if __name__ == "__main__":

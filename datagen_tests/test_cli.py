@@ -1,0 +1,123 @@
+"""The `datagen` command as a user runs it: one front door, one error style, no tracebacks,
+a broken dataset reported beside working ones."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from datagen_assets import cli
+from datagen_assets.write.preview import render
+from datagen_tests.conftest import make_project
+
+DATAGEN = str(Path(sys.executable).with_name("datagen"))
+DDL = """
+CREATE TABLE customers (id INT PRIMARY KEY, email VARCHAR(80) NOT NULL UNIQUE);
+CREATE TABLE orders (
+    id INT PRIMARY KEY,
+    customer_id INT NOT NULL REFERENCES customers (id),
+    total NUMERIC(8, 2) NOT NULL CHECK (total >= 0)
+);
+"""
+COMMANDS = list(cli.COMMANDS)
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    schemas = make_project(tmp_path, monkeypatch, DDL, "rows: 20\nseed: 7\n", name="shop")
+    monkeypatch.chdir(tmp_path)
+    return schemas
+
+
+def run(*args: str, shell: str | None = None) -> subprocess.CompletedProcess:
+    command = shell if shell is not None else [DATAGEN, *args]
+    return subprocess.run(
+        command, shell=shell is not None, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_every_command_has_help_and_one_error_style(project, capsys):
+    for name in COMMANDS:
+        assert cli.main([name, "--help"]) == 0, name
+        assert f"usage: datagen {name}" in capsys.readouterr().out
+    assert set(COMMANDS) >= {
+        "export", "load", "preview", "explain", "annotate", "introspect", "new", "validate",
+        "plan", "materialize",
+    }  # fmt: skip
+    # the same thing has the same name: a dataset is DATASET, tables are --table
+    for name in ("plan", "export", "load", "preview", "explain"):
+        usage = cli.main([name, "--help"]) or capsys.readouterr().out
+        assert "DATASET" in usage, name
+        if name != "plan":
+            assert "--table" in usage, name
+    assert cli.main(["plan", "shpo"]) == cli.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.startswith("datagen plan: error: no dataset 'shpo'") and "'shop'" in err
+    assert cli.main(["preview", "shop", "--table", "ordrs"]) == cli.EXIT_USAGE
+    assert "did you mean 'orders'" in capsys.readouterr().err
+    assert cli.main(["new", "ecomerce"]) == cli.EXIT_USAGE
+    assert "did you mean 'ecommerce'" in capsys.readouterr().err
+    assert cli.main(["load", "shop"]) == cli.EXIT_USAGE  # no --target, no variable
+    assert "no target" in capsys.readouterr().err
+    assert cli.main(["preview", "shop", "--table", "orders"]) == cli.EXIT_FAILED
+    assert "materialize it first" in capsys.readouterr().err
+
+
+def test_real_command_ends_cleanly_on_a_closed_pipe_and_never_prints_tracebacks(project):
+    piped = run(shell=f"{DATAGEN} plan shop | head -1")
+    assert piped.stdout.startswith("dataset shop:")
+    assert "Traceback" not in piped.stderr and "BrokenPipe" not in piped.stderr, piped.stderr
+    # the reader goes away after one line: datagen stops as a Unix tool killed by SIGPIPE
+    reader = subprocess.Popen(
+        [DATAGEN, "plan", "shop"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert reader.stdout.readline().startswith(b"dataset shop:")
+    reader.stdout.close()
+    _, err = reader.communicate(timeout=120)
+    assert reader.returncode == cli.EXIT_BROKEN_PIPE and b"Traceback" not in err, err
+    bad = run("export", "shop", "--format", "nope")
+    assert bad.returncode == 2 and "invalid choice" in bad.stderr and "Traceback" not in bad.stderr
+    (project / "shop.yaml").write_text("rows: -3\n")
+    invalid = run("plan", "shop")
+    assert invalid.returncode == 1 and "Traceback" not in invalid.stderr
+    assert invalid.stderr.startswith("datagen plan: error: invalid dataset")
+
+
+def test_an_invalid_dataset_is_reported_and_the_others_still_run(project, capsys, tmp_path):
+    (project / "broken.sql").write_text("CREATE TABLE t (id INT PRIMARY KEY);")
+    (project / "broken.yaml").write_text("tables: {nope: {rows: 3}}\n")
+    assert cli.main(["validate"]) == cli.EXIT_FAILED
+    captured = capsys.readouterr()
+    assert "shop: 2 tables" in captured.out
+    assert "broken: INVALID" in captured.err and "nope" in captured.err
+    assert cli.main(["plan", "shop"]) == 0  # the broken neighbour does not matter
+    capsys.readouterr()
+    assert cli.main(["export", "shop", "--format", "csv", "--out", str(tmp_path / "x")]) == 0
+    assert (tmp_path / "x" / "orders.csv").exists()
+    capsys.readouterr()
+    assert cli.main(["materialize"]) == cli.EXIT_FAILED  # the valid dataset is materialised
+    captured = capsys.readouterr()
+    assert "shop/orders: 20 rows" in captured.out and "1 invalid dataset(s) not run" in captured.out
+    assert "broken: INVALID" in captured.err
+    assert cli.main(["preview", "shop", "--table", "orders", "-n", "2", "--vertical"]) == 0
+    shown = capsys.readouterr().out
+    assert "-[ RECORD 1 ]" in shown and "customer_id | " in shown
+
+
+def test_preview_shows_wide_tables_vertically_and_selects_columns():
+    frame = pl.DataFrame({f"column_{i}": [f"value {i} of a wide row"] * 2 for i in range(12)})
+    grid = render(frame, width=1000)
+    assert "column_11" in grid and "RECORD" not in grid
+    vertical = render(frame, width=80)  # too wide for 80 characters: one block per record
+    lines = vertical.splitlines()
+    assert lines[0].startswith("-[ RECORD 1 ]") and lines[1] == "column_0  | value 0 of a wide row"
+    assert sum(line.startswith("-[ RECORD") for line in lines) == 2
+    picked = render(frame, columns=["column_3", "column_7"], width=80)
+    assert "column_3" in picked and "column_4" not in picked and "RECORD" not in picked
+    with pytest.raises(ValueError, match="did you mean 'column_3'"):
+        render(frame, columns=["colum_3"])
+    assert "RECORD" not in render(frame, vertical=False, width=10)
