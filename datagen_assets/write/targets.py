@@ -45,6 +45,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import polars as pl
+
 from datagen_assets.plan.plan import DatasetPlan
 from datagen_assets.schema.model import INTEGER_KINDS, Table
 from datagen_assets.write.sqlite import (
@@ -364,8 +366,9 @@ def _load_postgres(plan, source, dsn, mode, selected, report, echo) -> None:
         oids = {key: _pg_oid(connection, table) for key, table in tables.items()}
         present = {key: _pg_columns(connection, oid) for key, oid in oids.items()}
         units = [list(tables)] if mode == TRUNCATE_THEN_INSERT else load_units(plan, selected)
+        fill = _filled_later(tables, units, oids)
         problems = inspection_problems(mode, tables, present, names)
-        problems += _pg_blocking_fks(connection, plan, units, oids, names)
+        problems += _pg_blocking_fks(connection, units, oids, names, fill)
         if problems:
             raise TargetError(report.target, problems)
         created = {key for key in tables if oids[key] is None}
@@ -396,7 +399,12 @@ def _load_postgres(plan, source, dsn, mode, selected, report, echo) -> None:
                     connection.execute(statement)
                 yield
 
+        pending: dict[str, list] = {}  # key -> frames of (row key, FK columns filled later)
+
         def finish_unit(unit) -> None:
+            for key in unit:
+                if pending.get(key):
+                    _pg_fill(connection, tables[key], *fill[key], pending.pop(key))
             new = [tables[key] for key in unit if key in created]
             for statement in _pg_constraints(new, parents, set(unit)):
                 connection.execute(statement)
@@ -409,7 +417,12 @@ def _load_postgres(plan, source, dsn, mode, selected, report, echo) -> None:
         def write_rows(key, frame) -> int:
             if key not in generated:  # the table exists now: created by this load, or before
                 generated[key] = _pg_generated(connection, _pg_oid(connection, tables[key]))
-            return copy_frame(connection, tables[key], frame.drop(generated[key]))
+            frame = frame.drop(generated[key])
+            if key in fill:  # an FK cycle into existing tables: these keys are set after
+                row_key, columns = fill[key]
+                pending.setdefault(key, []).append(frame.select(*row_key, *columns))
+                frame = frame.with_columns(pl.lit(None, frame.schema[c]).alias(c) for c in columns)
+            return copy_frame(connection, tables[key], frame)
 
         _run_units(
             plan, source, mode, units, created, write_rows, report, echo, transaction, finish_unit
@@ -445,31 +458,83 @@ def _pg_generated(connection, oid: int | None) -> set[str]:
     return {r[0] for r in rows}
 
 
-def _pg_blocking_fks(connection, plan, units, oids, names) -> list[str]:
+def _filled_later(tables: dict[str, Table], units, oids) -> dict[str, tuple[tuple, list[str]]]:
+    """Existing tables of an FK cycle whose keys to a table loaded after them in the unit are
+    COPYed NULL and set by an UPDATE once the unit's rows are in (as the INSERT export does),
+    so keys declared without DEFERRABLE hold: key -> (row key, those columns)."""
+    from datagen_assets.write.exports.to_sql import filled_later, forward_references
+
+    fill = {}
+    for unit in units:
+        forward = forward_references([tables[key] for key in unit])
+        for key, fks in forward.items():
+            if oids[key] is not None:
+                row_key, columns = filled_later(tables[key], fks)
+                if columns:
+                    fill[key] = (row_key, columns)
+    return fill
+
+
+def _pg_fill(connection, table: Table, row_key, columns, frames) -> None:
+    """Set the cycle's FK `columns` of rows already COPYed, found by `row_key`: the values go
+    through a temporary table of the same column types, then one UPDATE ... FROM."""
+    from psycopg import sql
+
+    from datagen_assets.write.postgres import copy_frame, qualified_name
+
+    frame = pl.concat(frames).filter(pl.any_horizontal(pl.col(c).is_not_null() for c in columns))
+    if frame.height == 0:
+        return
+    ident = sql.Identifier
+    scratch = Table(name="_datagen_fill", columns=())
+    connection.execute(
+        sql.SQL(
+            "CREATE TEMP TABLE _datagen_fill ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA"
+        ).format(sql.SQL(", ").join(map(ident, frame.columns)), qualified_name(table))
+    )
+    copy_frame(connection, scratch, frame)
+    connection.execute(
+        sql.SQL("UPDATE {t} SET {c} FROM _datagen_fill f WHERE {k}").format(
+            t=qualified_name(table),
+            c=sql.SQL(", ").join(sql.SQL("{c} = f.{c}").format(c=ident(c)) for c in columns),
+            k=sql.SQL(" AND ").join(
+                sql.SQL("{t}.{c} = f.{c}").format(t=qualified_name(table), c=ident(c))
+                for c in row_key
+            ),
+        )
+    )
+    connection.execute("DROP TABLE _datagen_fill")
+
+
+def _pg_blocking_fks(connection, units, oids, names, fill) -> list[str]:
     """Foreign keys of existing tables that no load order satisfies: checked per statement
     (not DEFERRABLE) and pointing at a table loaded later in the same transaction (an FK
-    cycle), or at their own table when it loads in several COPY statements (chunks)."""
+    cycle) through columns that cannot be filled later (NOT NULL, or a table without a key).
+    A self-reference never blocks: a row's parent is an earlier row (generate/engine.py), so
+    it is in an earlier chunk or earlier in the same COPY, checked at the statement's end."""
     problems = []
     for unit in units:
         for position, key in enumerate(unit):
             if oids[key] is None:
                 continue
             later = [oids[k] for k in unit[position + 1 :] if oids[k] is not None]
-            if plan.table(key).chunk_count > 1:
-                later.append(oids[key])
             if not later:
                 continue
             rows = connection.execute(
-                "SELECT conname, confrelid::regclass::text FROM pg_constraint WHERE conrelid = "
+                "SELECT conname, confrelid::regclass::text, "
+                "array(SELECT attname FROM pg_attribute WHERE attrelid = conrelid "
+                "AND attnum = ANY(conkey)) FROM pg_constraint WHERE conrelid = "
                 "%s AND contype = 'f' AND NOT condeferrable AND confrelid = ANY(%s) "
                 "ORDER BY conname",
                 [oids[key], later],
             ).fetchall()
+            filled = set(fill.get(key, ((), []))[1])
             problems.extend(
                 f"table {names[key]}: foreign key {name} to {parent} is not DEFERRABLE, but "
-                f"{names[key]} loads before all of {parent}'s rows (FK cycle or self-reference "
-                "over several chunks); declare it DEFERRABLE or load into new tables"
-                for name, parent in rows
+                f"{names[key]} loads before {parent} (an FK cycle through NOT NULL columns "
+                "or a table without a key); declare it DEFERRABLE or load into new tables"
+                for name, parent, columns in rows
+                if not set(columns) <= filled
             )
     return problems
 

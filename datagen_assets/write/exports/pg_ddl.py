@@ -6,9 +6,11 @@ uniques and unique indexes, checks and foreign keys: loading first and constrain
 both faster and independent of table order (FK cycles included). Identity columns get their
 sequence moved past the loaded keys so later inserts do not collide.
 
-Types: the schema's own spelling, transpiled to PostgreSQL by sqlglot, where it means the same
-logical type there (same kind, length, precision, scale); otherwise the canonical PostgreSQL
-type of the kind, so a MySQL or T-SQL schema dumps too. Identifiers and string literals are
+Types: a PostgreSQL schema's own spelling where it means the same logical type (same kind,
+length, precision, scale); otherwise, and for every other dialect, the canonical PostgreSQL type
+of the kind, which is what the generated values are. A type of another dialect transpiled by
+sqlglot is often no PostgreSQL type at all (MySQL BLOB and INT UNSIGNED, T-SQL VARCHAR(MAX),
+`binary(20)` as bytea(20)), so it is never used. Identifiers and string literals are
 rendered by sqlglot's PostgreSQL dialect.
 """
 
@@ -18,6 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+import sqlglot
 import sqlglot.expressions as exp
 from sqlglot.errors import SqlglotError
 
@@ -46,6 +49,20 @@ PG_TYPES: dict[TypeKind, str] = {
     K.UUID: "uuid", K.JSON: "json", K.BYTES: "bytea", K.INET: "inet", K.POINT: "point",
     K.XML: "xml", K.UNKNOWN: "text",
 }
+# Built-in PostgreSQL type names (as sqlglot spells them, lower-case, without parameters): a
+# declared type outside them is a domain, an extension's type or no PostgreSQL type at all
+# (sqlglot reads `uint` as its own UINT), which a fresh database does not have.
+PG_TYPE_NAMES = frozenset({
+    "smallint", "int", "integer", "bigint", "int2", "int4", "int8", "decimal", "numeric",
+    "real", "double precision", "float", "float4", "float8", "money", "text", "varchar",
+    "character varying", "char", "character", "bpchar", "name", "boolean", "bool", "date",
+    "time", "timetz", "timestamp", "timestamptz", "time with time zone",
+    "time without time zone", "timestamp with time zone", "timestamp without time zone",
+    "interval", "uuid", "json", "jsonb", "bytea", "inet", "cidr", "macaddr", "macaddr8",
+    "point", "line", "lseg", "box", "path", "polygon", "circle", "xml", "tsvector", "tsquery",
+    "bit", "varbit", "bit varying", "int4range", "int8range", "numrange", "daterange",
+    "tsrange", "tstzrange", "oid",
+})
 # fmt: on
 _INLINE_ENUM = re.compile(r"^\s*enum\s*\(", re.IGNORECASE)
 
@@ -102,7 +119,9 @@ def canonical_type(column_type: ColumnType) -> str:
 
 
 def source_type(column_type: ColumnType, dialect: str | None) -> str | None:
-    """The declared type transpiled to PostgreSQL, if it means the same logical type there."""
+    """The declared type of a PostgreSQL schema, if it means the same logical type there."""
+    if (dialect or PG) != PG:
+        return None
     try:
         declared = exp.DataType.build(column_type.sql, dialect=dialect or PG)
         if declared.this == exp.DataType.Type.USERDEFINED:
@@ -114,7 +133,8 @@ def source_type(column_type: ColumnType, dialect: str | None) -> str | None:
     same = ("kind", "length", "precision", "scale", "array")
     if any(getattr(mapped, a) != getattr(column_type, a) for a in same):
         return None
-    return spelled
+    base = " ".join(re.sub(r"\(.*?\)|\[.*?\]", " ", spelled).lower().split())
+    return spelled if base in PG_TYPE_NAMES else None
 
 
 def enum_type(table: Table, column: Column) -> tuple[str | None, str]:
@@ -136,10 +156,17 @@ def _type_name(schema: str | None, name: str) -> str:
 
 def generated(column: Column, dialect: str | None) -> bool:
     """Whether CREATE TABLE makes the column `GENERATED ALWAYS AS (expr) STORED`: when the
-    expression is PostgreSQL's own. One from another dialect may not be immutable in
-    PostgreSQL (MySQL's CONCAT is not), so there the column is plain and takes the values
-    DataGen computed from the same expression."""
-    return column.computed is not None and (dialect or PG) == PG
+    expression is PostgreSQL's own and calls no function sqlglot does not know (likely one
+    the schema creates, which a fresh database lacks). One from another dialect may not be
+    immutable in PostgreSQL (MySQL's CONCAT is not). Otherwise the column is plain and takes
+    the values DataGen computed from the same expression."""
+    if column.computed is None or (dialect or PG) != PG:
+        return False
+    try:
+        parsed = sqlglot.parse_one(column.computed, read=PG)
+    except SqlglotError:
+        return False
+    return parsed.find(exp.Anonymous) is None
 
 
 def loaded_columns(table: Table, dialect: str | None) -> tuple[str, ...]:

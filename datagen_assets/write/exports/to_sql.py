@@ -15,7 +15,22 @@ or alter the value otherwise:
   than sqlglot's CAST(... AS ...), which is longer and in T-SQL/MySQL names a specific type.
 
 Intervals and arrays, which only PostgreSQL has, take its text form in every dialect. NaN and
-infinities become NULL, as sqlglot renders them.
+infinities become NULL, as sqlglot renders them. MySQL takes no UTC offset inside a DATETIME or
+TIMESTAMP literal (MySQL 8 accepts one, MariaDB 10.11 rejects it): timestamps with a time zone
+are written in UTC without offset, under `SET time_zone = '+00:00'` as mysqldump writes it, so
+a TIMESTAMP column stores the same instant.
+
+FK cycles load the way each engine's dump tools do it. A table is exported before a table it
+references only inside a cycle (the plan orders the rest parents first); such a *forward*
+reference is handled per dialect:
+
+- MySQL: `FOREIGN_KEY_CHECKS = 0` around the data, as mysqldump writes it;
+- SQLite: `PRAGMA defer_foreign_keys = ON`, checked at COMMIT;
+- PostgreSQL and T-SQL: the forward key columns are inserted NULL and set by UPDATEs keyed by
+  the primary (or a non-null unique) key once every table is in, so constraints declared
+  without DEFERRABLE hold at every statement. A forward key that cannot be filled later (NOT
+  NULL, or a table without such a key) is inserted as is, under `SET CONSTRAINTS ALL DEFERRED`
+  (PostgreSQL), which a DEFERRABLE constraint needs.
 """
 
 from __future__ import annotations
@@ -28,7 +43,7 @@ from typing import BinaryIO
 import polars as pl
 import sqlglot.expressions as exp
 
-from datagen_assets.schema.model import Table
+from datagen_assets.schema.model import ForeignKey, Table
 from datagen_assets.write.exports import pg_ddl
 from datagen_assets.write.exports.base import ExportOptions, TableChunks
 from datagen_assets.write.postgres import to_copy_text
@@ -54,6 +69,7 @@ class Literals:
     true: str
     false: str
     binary: tuple[str, str] | None  # around hex digits; None: a string in bytea text form
+    utc_naive: bool = False  # timestamps with a time zone: in UTC, without the offset
 
 
 @cache
@@ -75,7 +91,7 @@ def literals(dialect: str) -> Literals:
     if dialect != "postgres":
         before, after = exp.HexString(this=_HEX).sql(dialect=dialect).split(_HEX)
         binary = (before, after)
-    return Literals(string_open, escapes, true, false, binary)
+    return Literals(string_open, escapes, true, false, binary, utc_naive=dialect == "mysql")
 
 
 def quote_table(table: Table, dialect: str) -> str:
@@ -108,7 +124,9 @@ def literal_expr(name: str, dtype: pl.DataType, lit: Literals) -> pl.Expr:
     elif dtype == pl.Date:
         text = _string(column.cast(pl.String), lit)
     elif isinstance(dtype, pl.Datetime):
-        zone = "%:z" if dtype.time_zone else ""
+        zone = "%:z" if dtype.time_zone and not lit.utc_naive else ""
+        if dtype.time_zone and lit.utc_naive:
+            column = column.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
         text = _string(column.dt.to_string(f"%Y-%m-%d %H:%M:%S%.6f{zone}"), lit)
     elif dtype == pl.Time:
         text = _string(column.dt.to_string("%H:%M:%S%.6f"), lit)
@@ -119,32 +137,99 @@ def literal_expr(name: str, dtype: pl.DataType, lit: Literals) -> pl.Expr:
     return text.fill_null("NULL").alias(name)
 
 
-def insert_text(frame: pl.DataFrame, table: Table, dialect: str, batch_rows: int) -> str:
-    """Multi-row INSERT statements for one chunk."""
-    if frame.height == 0:
-        return ""
-    lit = literals(dialect)
+def rendered(frame: pl.DataFrame, lit: Literals) -> pl.DataFrame:
+    """Each value of `frame` as its SQL literal text (NULL included), column by column."""
     pg_text = [
         name
         for name, dtype in frame.schema.items()
         if isinstance(dtype, (pl.Duration, pl.List)) or (dtype == pl.Binary and lit.binary is None)
     ]
     source = frame.with_columns(to_copy_text(frame.select(pg_text)).get_columns())
+    return source.select(literal_expr(name, dtype, lit) for name, dtype in source.schema.items())
+
+
+def insert_text(
+    frame: pl.DataFrame, table: Table, dialect: str, batch_rows: int, nulled: Sequence[str] = ()
+) -> str:
+    """Multi-row INSERT statements for one chunk; the `nulled` columns are written NULL (an FK
+    filled later by `update_text`)."""
+    if frame.height == 0:
+        return ""
+    texts = rendered(frame, literals(dialect))
+    if nulled:
+        texts = texts.with_columns(pl.lit("NULL").alias(name) for name in nulled)
     parts: list[pl.Expr | str] = ["("]
-    for index, (name, dtype) in enumerate(source.schema.items()):
+    for index, name in enumerate(texts.columns):
         parts += [", "] if index else []
-        parts.append(literal_expr(name, dtype, lit))
+        parts.append(pl.col(name))
     parts.append(")")
     columns = ", ".join(quote_column(n, dialect) for n in frame.columns)
     overriding = " OVERRIDING SYSTEM VALUE" if dialect == "postgres" and _identity(table) else ""
     header = f"INSERT INTO {quote_table(table, dialect)} ({columns}){overriding} VALUES\n"
-    tuples = source.select(
+    tuples = texts.select(
         pl.concat_str([pl.lit(p) if isinstance(p, str) else p for p in parts]).alias("row")
     ).with_row_index()
     statements = tuples.group_by(pl.col("index") // batch_rows, maintain_order=True).agg(
         (header + pl.col("row").str.join(",\n") + ";\n").alias("statement")
     )
     return "".join(statements["statement"].to_list())
+
+
+def update_text(
+    frame: pl.DataFrame, table: Table, dialect: str, key: Sequence[str], columns: Sequence[str]
+) -> str:
+    """One UPDATE per row setting `columns` to the row's values, found by its `key`; rows
+    whose `columns` are all NULL need none."""
+    frame = frame.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in columns))
+    if frame.height == 0:
+        return ""
+    texts = rendered(frame.select(*key, *columns), literals(dialect))
+    parts: list[pl.Expr | str] = [f"UPDATE {quote_table(table, dialect)} SET "]
+    for index, name in enumerate(columns):
+        parts += [(", " if index else "") + f"{quote_column(name, dialect)} = ", pl.col(name)]
+    for index, name in enumerate(key):
+        parts += [(" AND " if index else " WHERE ") + f"{quote_column(name, dialect)} = "]
+        parts.append(pl.col(name))
+    parts.append(";\n")
+    lines = texts.select(pl.concat_str([pl.lit(p) if isinstance(p, str) else p for p in parts]))
+    return "".join(lines.to_series().to_list())
+
+
+def forward_references(tables: Sequence[Table]) -> dict[str, list[ForeignKey]]:
+    """Per table, its foreign keys to a table exported after it (only inside an FK cycle)."""
+    position = {t.key: index for index, t in enumerate(tables)}
+    forward = {}
+    for index, table in enumerate(tables):
+        fks = [fk for fk in table.foreign_keys if position.get(fk.ref_table, -1) > index]
+        if fks:
+            forward[table.key] = fks
+    return forward
+
+
+def row_key(table: Table) -> tuple[str, ...] | None:
+    """The columns an UPDATE finds one row by: the primary key, else a unique key whose
+    columns are all NOT NULL."""
+    if table.primary_key:
+        return tuple(table.primary_key)
+    for unique in table.uniques:
+        if all(not table.column(c).nullable for c in unique):
+            return tuple(unique)
+    return None
+
+
+def filled_later(table: Table, fks: Sequence[ForeignKey]) -> tuple[tuple[str, ...], list[str]]:
+    """(row key, columns) of the forward foreign keys that can be inserted NULL and set by an
+    UPDATE afterwards: nullable, outside the row key; empty when the table has no row key."""
+    key = row_key(table)
+    if key is None:
+        return (), []
+    columns = [
+        c
+        for fk in fks
+        if all(table.column(c).nullable and c not in key for c in fk.columns)
+        for c in fk.columns
+    ]
+    return key, list(dict.fromkeys(columns))
 
 
 def _identity(table: Table) -> bool:
@@ -166,9 +251,25 @@ def write(tables: Sequence[TableChunks], out: BinaryIO, options: ExportOptions) 
     validate(tables, options)
     dialect = options.dialect
     begin, commit = TRANSACTION[dialect]
-    out.write(
-        f"-- DataGen INSERT statements ({dialect}), parents before children\n{begin}\n".encode()
-    )
+    forward = forward_references([t.table for t in tables])
+    out.write(f"-- DataGen INSERT statements ({dialect}), parents before children\n".encode())
+    if dialect == "mysql":  # as mysqldump: offsets-free timestamps are UTC
+        out.write(b"SET time_zone = '+00:00';\n")
+    if forward and dialect == "mysql":
+        out.write(b"-- an FK cycle: foreign keys are checked after the load, as mysqldump does\n")
+        out.write(b"SET @OLD_FOREIGN_KEY_CHECKS = @@FOREIGN_KEY_CHECKS, FOREIGN_KEY_CHECKS = 0;\n")
+    out.write(f"{begin}\n".encode())
+    if forward and dialect == "sqlite":
+        out.write(b"PRAGMA defer_foreign_keys = ON; -- an FK cycle: checked at COMMIT\n")
+    later: dict[str, tuple[tuple[str, ...], list[str]]] = {}
+    if dialect in ("postgres", "tsql"):
+        later = {t.key: filled_later(t.table, forward[t.key]) for t in tables if t.key in forward}
+        if dialect == "postgres" and any(
+            set(c for fk in forward[key] for c in fk.columns) - set(cols)
+            for key, (_, cols) in later.items()
+        ):
+            out.write(b"SET CONSTRAINTS ALL DEFERRED; -- an FK cycle through NOT NULL keys\n")
+    updates: list[str] = []
     for table in tables:
         name = quote_table(table.table, dialect)
         identity_insert = dialect == "tsql" and _identity(table.table)
@@ -176,12 +277,20 @@ def write(tables: Sequence[TableChunks], out: BinaryIO, options: ExportOptions) 
         if identity_insert:  # explicit values into an IDENTITY column need this in T-SQL
             out.write(f"SET IDENTITY_INSERT {name} ON;\n".encode())
         stored = table.table.stored_columns  # the database computes generated columns
+        key, nulled = later.get(table.key, ((), []))
         for chunk in table:
-            out.write(
-                insert_text(chunk.select(stored), table.table, dialect, options.batch_rows).encode()
-            )
+            chunk = chunk.select(stored)
+            text = insert_text(chunk, table.table, dialect, options.batch_rows, nulled)
+            out.write(text.encode())
+            if nulled:
+                updates.append(update_text(chunk, table.table, dialect, key, nulled))
         if identity_insert:
             out.write(f"SET IDENTITY_INSERT {name} OFF;\n".encode())
         if dialect == "postgres":
             out.write("".join(s + "\n" for s in pg_ddl.setval_statements(table.table)).encode())
+    if any(updates):
+        out.write(b"\n-- foreign keys of an FK cycle, set once every table is in\n")
+        out.write("".join(updates).encode())
     out.write(f"{commit}\n".encode())
+    if forward and dialect == "mysql":
+        out.write(b"SET FOREIGN_KEY_CHECKS = @OLD_FOREIGN_KEY_CHECKS;\n")

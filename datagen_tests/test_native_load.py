@@ -1,0 +1,213 @@
+"""Native loads of small inline schemas, one per rule a real schema broke: the ORIGINAL DDL run by
+the engine's own client (`psql`, `mariadb`, `sqlite3`), then DataGen's INSERT export of that
+dialect by the same client, the PostgreSQL/SQLite targets, and PostgreSQL through DataGen's
+translation (pgdump export, target creating the tables); every foreign key verified after
+from the database's own catalog (see `native.py`)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from datagen_assets.dataset import load_dataset
+from datagen_assets.plan.plan import plan_dataset
+from datagen_tests import native
+
+ALL_LOADED = "every stage loads every row with no orphan"
+
+
+def _plan(tmp_path: Path, ddl: str, dialect: str, rows: int = 40, name: str = "tiny"):
+    path = tmp_path / f"{name}.{dialect}.sql"
+    path.write_text(ddl)
+    config = tmp_path / f"{name}.yaml"
+    config.write_text(f"seed: 3\nrows: {rows}\nchunk_rows: 16\n")
+    return path, plan_dataset(load_dataset(path, config))
+
+
+def _loads(tmp_path: Path, ddl: str, dialect: str, rows: int = 40) -> dict[str, str | None]:
+    path, plan = _plan(tmp_path, ddl, dialect, rows)
+    work = tmp_path / "work"
+    work.mkdir()
+    return native.native_loads(path, plan, work)
+
+
+@pytest.fixture(scope="module")
+def mariadb():
+    if not native.mariadb_available():
+        if native.os.environ.get("CI"):
+            pytest.fail("MariaDB at 127.0.0.1:3306 is required under CI")
+        pytest.skip("MariaDB at 127.0.0.1:3306 is not reachable")
+
+
+def _failures(results: dict[str, str | None]) -> dict[str, str]:
+    return {stage: error for stage, error in results.items() if error is not None}
+
+
+# ---------------------------------------------------------------------------- MySQL
+
+MYSQL_TIMES = """
+CREATE TABLE event (
+  id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  happened TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  noted DATETIME(6) NULL,
+  payload LONGBLOB,
+  digest BINARY(20),
+  counter BIGINT UNSIGNED NOT NULL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+"""
+
+
+def test_mysql_timestamps_load_into_mariadb_without_offsets(tmp_path, mariadb):
+    """MariaDB 10.11 rejects '2024-01-20 23:08:39.000000+00:00' in a DATETIME/TIMESTAMP; the
+    export writes UTC without offset under SET time_zone = '+00:00', as mysqldump does."""
+    results = _loads(tmp_path, MYSQL_TIMES, "mysql")
+    assert not _failures(results), ALL_LOADED
+    text = next((tmp_path / "work" / "my_insert").glob("*.mysql.sql")).read_text()
+    assert "SET time_zone = '+00:00';" in text
+    stamps = re.findall(r"'(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[^']*)'", text)
+    assert stamps and not [s for s in stamps if "+" in s or s.endswith("Z")]
+
+
+MYSQL_CYCLE = """
+CREATE TABLE clusters (
+  cluster_id BIGINT NOT NULL PRIMARY KEY,
+  name VARCHAR(40) NOT NULL,
+  upgrade_id BIGINT
+);
+CREATE TABLE upgrade (
+  upgrade_id BIGINT NOT NULL PRIMARY KEY,
+  cluster_id BIGINT NOT NULL,
+  CONSTRAINT fk_upgrade_cluster FOREIGN KEY (cluster_id) REFERENCES clusters (cluster_id)
+);
+ALTER TABLE clusters ADD CONSTRAINT fk_clusters_upgrade FOREIGN KEY (upgrade_id)
+  REFERENCES upgrade (upgrade_id);
+"""
+
+
+def test_mysql_fk_cycle_loads_as_mysqldump_does(tmp_path, mariadb):
+    results = _loads(tmp_path, MYSQL_CYCLE, "mysql")
+    assert not _failures(results), ALL_LOADED
+    text = next((tmp_path / "work" / "my_insert").glob("*.mysql.sql")).read_text()
+    assert "FOREIGN_KEY_CHECKS = 0" in text and "FOREIGN_KEY_CHECKS = @OLD" in text
+
+
+def test_mysql_without_cycle_keeps_foreign_key_checks_on(tmp_path, mariadb):
+    ddl = MYSQL_CYCLE.split("ALTER TABLE")[0]
+    results = _loads(tmp_path, ddl, "mysql")
+    assert not _failures(results), ALL_LOADED
+    text = next((tmp_path / "work" / "my_insert").glob("*.mysql.sql")).read_text()
+    assert "FOREIGN_KEY_CHECKS" not in text
+
+
+def test_a_script_that_uses_its_own_database_runs_in_the_scratch_one(tmp_path, mariadb):
+    ddl = "DROP DATABASE IF EXISTS dg_never;\nCREATE DATABASE dg_never;\nUSE dg_never;\n"
+    results = _loads(tmp_path, ddl + MYSQL_CYCLE, "mysql")
+    assert not _failures(results), ALL_LOADED
+    assert not native.mariadb_query(None, "SHOW DATABASES LIKE 'dg_never'")
+
+
+# ---------------------------------------------------------------------------- PostgreSQL
+
+PG_CYCLE = """
+CREATE TABLE department (
+  id integer PRIMARY KEY,
+  name varchar(40) NOT NULL,
+  head_id integer
+);
+CREATE TABLE person (
+  id integer PRIMARY KEY,
+  department_id integer NOT NULL REFERENCES department (id),
+  mentor_id integer REFERENCES person (id)
+);
+ALTER TABLE department ADD CONSTRAINT department_head FOREIGN KEY (head_id) REFERENCES person (id);
+"""
+
+
+def test_postgres_fk_cycle_loads_into_keys_declared_not_deferrable(tmp_path):
+    """The cycle's nullable key is inserted NULL and set by UPDATEs once both tables are in;
+    the INSERT export and the target both load into the original DDL."""
+    results = _loads(tmp_path, PG_CYCLE, "postgres", rows=60)
+    assert not _failures(results), ALL_LOADED
+    text = next((tmp_path / "work" / "pg_insert").glob("*.postgres.sql")).read_text()
+    assert re.search(r'UPDATE "department" SET "head_id" = \d+ WHERE "id" = \d+;', text)
+
+
+PG_TYPES_ELSEWHERE = """
+CREATE DOMAIN uint AS bigint CHECK (VALUE >= 0 AND VALUE < 4294967296);
+CREATE FUNCTION twice(x bigint) RETURNS bigint LANGUAGE sql IMMUTABLE AS 'SELECT x * 2';
+CREATE TABLE metric (
+  id uint PRIMARY KEY,
+  reading uint NOT NULL,
+  doubled bigint GENERATED ALWAYS AS (twice(reading)) STORED
+);
+"""
+
+
+def test_pgdump_leaves_out_what_a_fresh_database_lacks(tmp_path):
+    """A domain named like a sqlglot type (`uint`) and a generated column calling the schema's
+    own function: the dump uses the base type and a plain column, so it loads into an empty
+    database; the INSERT export still loads into the original DDL."""
+    path, plan = _plan(tmp_path, PG_TYPES_ELSEWHERE, "postgres")
+    work = tmp_path / "work"
+    work.mkdir()
+    dump = native._export(plan, native.MemorySource(plan), "pgdump", work)
+    text = dump.read_text()
+    assert '"id" bigint NOT NULL' in text and "GENERATED" not in text
+    assert not _failures(native.native_loads(path, plan, work)), ALL_LOADED
+
+
+MYSQL_TYPES_IN_PG = """
+CREATE TABLE blobs (
+  id INT UNSIGNED NOT NULL PRIMARY KEY,
+  body LONGBLOB,
+  small BLOB,
+  digest BINARY(20) NOT NULL,
+  big BIGINT UNSIGNED
+);
+"""
+TSQL_TYPES_IN_PG = """
+CREATE TABLE notes (
+  id INT IDENTITY(1,1) PRIMARY KEY,
+  body NVARCHAR(MAX),
+  raw VARBINARY(MAX),
+  done BIT NOT NULL
+);
+"""
+
+
+@pytest.mark.parametrize(
+    ("ddl", "dialect"), [(MYSQL_TYPES_IN_PG, "mysql"), (TSQL_TYPES_IN_PG, "tsql")]
+)
+def test_other_dialects_load_into_postgres_through_translation(tmp_path, ddl, dialect):
+    """MySQL BLOB, INT UNSIGNED, BINARY(20) and T-SQL VARCHAR(MAX) are no PostgreSQL types:
+    the dump and the target use the canonical PostgreSQL type of each kind."""
+    path, plan = _plan(tmp_path, ddl, dialect)
+    work = tmp_path / "work"
+    work.mkdir()
+    results = native.native_loads(path, plan, work)
+    translated = {k: v for k, v in results.items() if k in ("pgdump", "pg target create")}
+    assert translated and not _failures(translated), ALL_LOADED
+
+
+# ---------------------------------------------------------------------------- SQLite
+
+SQLITE_CYCLE = """
+CREATE TABLE department (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  head_id INTEGER REFERENCES person (id)
+);
+CREATE TABLE person (
+  id INTEGER PRIMARY KEY,
+  department_id INTEGER NOT NULL REFERENCES department (id)
+);
+"""
+
+
+def test_sqlite_fk_cycle_loads_with_foreign_keys_on(tmp_path):
+    results = _loads(tmp_path, SQLITE_CYCLE, "sqlite")
+    assert not _failures(results), ALL_LOADED
+    text = next((tmp_path / "work" / "lite_insert").glob("*.sqlite.sql")).read_text()
+    assert "PRAGMA defer_foreign_keys = ON;" in text
