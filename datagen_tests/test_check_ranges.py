@@ -118,8 +118,12 @@ def test_unique_dates_and_instants_stay_inside_their_check(tmp_path):
     assert at.n_unique() == 700 and at.min() > dt.datetime(2025, 1, 1)
     ids = generate(plan, "late", 0, 700)["id"]
     assert ids.n_unique() == 700 and ids.max() < 0
-    report = preflight(_plan(tmp_path, ddl, "rows: 732\n", name="keys"))
+    capped = _plan(tmp_path, ddl, "rows: 732\n", name="keys")  # a default count: capped
+    assert capped.table("calendar").rows == 731 and preflight(capped).ok
+    asked = _plan(tmp_path, ddl, "tables:\n  calendar: {rows: 732}\n", name="keys")
+    report = preflight(asked)  # the table's own count: an error naming the YAML and table
     assert any("calendar.day: UNIQUE (day) can hold only 731" in str(p) for p in report.problems)
+    assert all(p.file and p.file.endswith("keys.yaml") for p in report.problems)
 
 
 def test_a_column_a_check_equates_to_an_expression_is_computed(tmp_path, fresh_database):
@@ -220,7 +224,8 @@ def test_a_unique_column_takes_its_values_from_its_check(tmp_path):
     frame = generate(plan, "t", 0, 3)
     assert frame["slug"].str.contains(r"^[a-z0-9-]+$").all() and frame["slug"].n_unique() == 3
     assert sorted(frame["tier"]) == [1, 2, 3]
-    report = preflight(_plan(tmp_path, ddl, "rows: 4\n", name="t"))
+    assert _plan(tmp_path, ddl, "rows: 4\n", name="t").table("t").rows == 3  # a default: capped
+    report = preflight(_plan(tmp_path, ddl, "tables:\n  t: {rows: 4}\n", name="t"))
     assert any("t.tier" in str(p) for p in report.problems)  # an IN list of 3 holds 3 rows
 
 

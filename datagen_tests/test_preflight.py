@@ -34,8 +34,8 @@ def _plan(tmp_path, ddl, config):
 
 
 def test_every_impossibility_is_reported(tmp_path):
-    plan = _plan(tmp_path, IMPOSSIBLE, "rows: 40000\ntables:\n  empty_parent: {rows: 0}\n")
-    report = preflight(plan, sample_rows=0)
+    config = "tables:\n  t: {rows: 40000}\n  empty_parent: {rows: 0}\n"  # t's own count
+    report = preflight(_plan(tmp_path, IMPOSSIBLE, config), sample_rows=0)
     text = "\n".join(str(p) for p in report.problems)
     assert not report.ok
     for fragment in (
@@ -59,6 +59,16 @@ def test_every_impossibility_is_reported(tmp_path):
         assert fragment in text, fragment
     with pytest.raises(Exception, match="problem"):
         report.raise_for_problems()
+
+
+def test_a_default_count_is_capped_at_what_the_keys_hold(tmp_path):
+    """The same table with a default count: capped at what it can hold (here 0 rows, by its
+    NOT NULL foreign key into an empty table), noted; only the CHECKs stay impossible."""
+    plan = _plan(tmp_path, IMPOSSIBLE, "rows: 40000\ntables:\n  empty_parent: {rows: 0}\n")
+    assert plan.table("t").rows == 0
+    assert any("0 rows" in n.message and "capped" in n.message for n in plan.table("t").notes)
+    text = "\n".join(str(p) for p in preflight(plan, sample_rows=0).problems)
+    assert "t.flag" not in text and "t.parent_id" not in text and "t.band" in text
 
 
 def test_estimates_for_a_feasible_dataset():

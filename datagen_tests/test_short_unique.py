@@ -108,6 +108,10 @@ def test_short_unique_columns_fill_to_capacity_and_no_further(
     _assert_distinct(_column(plan, "t", "c"), length, folded=dialect == "mysql")
 
     over = _plan(tmp_path, ddl, config, capacity + 1, dialect)
+    if column_config is None:  # the default generator, a default count: capped, with a note
+        assert over.table("t").rows == capacity and _problems(over) == []
+        assert any(f"capped from {capacity + 1:,}" in n.message for n in over.table("t").notes)
+        return
     problems = _problems(over)
     assert problems and all("short.yaml t.c:" in p or "t.c:" in p for p in problems)
     assert any(f"{capacity:,}" in p or "cut" in p for p in problems), problems
@@ -216,5 +220,11 @@ def test_mariadb_config_dialect_folds_too(tmp_path):
 def test_mysql_enum_domain_counts_case_insensitively(tmp_path):
     ddl = "CREATE TABLE t (id int PRIMARY KEY, e enum('a', 'A', 'b') UNIQUE);"
     assert _problems(_plan(tmp_path, ddl, "{}\n", 3)) == []
-    problems = _problems(_plan(tmp_path, ddl, "{}\n", 3, "mysql"))
+    plan = _plan(tmp_path, ddl, "{}\n", 3)
+    assert _column(plan, "t", "e").sort().to_list() == ["A", "a", "b"]  # each label once
+    capped = _plan(tmp_path, ddl, "{}\n", 3, "mysql")  # a default count: capped at 2
+    assert capped.table("t").rows == 2 and _problems(capped) == []
+    assert _folded(_column(capped, "t", "e")).n_unique() == 2
+    asked = _plan(tmp_path, ddl, "tables: {t: {rows: 3}}\n", 3, "mysql")
+    problems = _problems(asked)
     assert any("can hold only 2 distinct values" in p for p in problems), problems

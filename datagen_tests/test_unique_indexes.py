@@ -236,7 +236,13 @@ def test_enum_domains_are_counted_case_insensitively(tmp_path):
     """
     path = tmp_path / "shirts.postgres.sql"
     path.write_text(ddl)
-    report = preflight(plan_dataset(load_dataset(path, settings=Settings(rows=3))), 0)
+    plan = plan_dataset(load_dataset(path, settings=Settings(rows=3)))
+    assert plan.table("shirts").rows == 2 and preflight(plan, 0).ok  # a default: capped
+    fits = generate(plan, "shirts", 0, 2)["fit"]
+    assert fits.str.to_lowercase().n_unique() == 2
+    (tmp_path / "shirts.yaml").write_text("tables: {shirts: {rows: 3}}\n")
+    asked = plan_dataset(load_dataset(path, tmp_path / "shirts.yaml", Settings()))
+    report = preflight(asked, 0)
     assert any("only 2 distinct values" in str(problem) for problem in report.problems)
 
 

@@ -47,7 +47,7 @@ from datagen_assets.generate.generators import (
 from datagen_assets.generate.semantic import detect
 from datagen_assets.pii.classify import categories, override_problems
 from datagen_assets.pii.modes import apply_pii_mode, mode_problem
-from datagen_assets.plan.keys import KeyGroup
+from datagen_assets.plan.keys import KeyGroup, key_generator
 from datagen_assets.plan.plan import DatasetPlan, TablePlan
 from datagen_assets.schema.model import (
     Bound,
@@ -272,7 +272,7 @@ class Engine:
                 group = table_plan.keys.groups[source[1]]
                 generator = (
                     generator
-                    or _unique_from_checks(column, rules)
+                    or key_generator(column, rules)
                     or _carrier_default(column, table, group.radix[-1])
                 )
                 if not generator.unique_capable:
@@ -377,11 +377,12 @@ class Engine:
                     )
         self._check_parents(table_plan, problems, file)
         for group in table_plan.keys.groups:
-            if group.capacity < table_plan.rows:
+            if group.capacity < table_plan.rows:  # capped, unless the config set the rows
                 problems.append(
                     Problem(
                         f"UNIQUE ({', '.join(group.columns)}) can hold only {group.capacity:,} "
-                        f"distinct values, but {table_plan.rows:,} rows are asked for",
+                        f"distinct values, but {table_plan.rows:,} rows are asked for"
+                        + _asked_for(table_plan),
                         file=file,
                         table=table.key,
                         column=group.carrier,
@@ -532,14 +533,15 @@ def _from_checks(column: Column, table: Table, rules: CheckRules) -> Generator |
     return None
 
 
-def _unique_from_checks(column: Column, rules: CheckRules) -> Generator | None:
-    """A key column's CHECK that closes its values (IN list, pattern) decides them: the
-    choice or pattern then counts its distinct values against the rows (pre-flight)."""
-    if column.name in rules.domains:
-        return Choice(rules.domains[column.name])
-    if column.name in rules.patterns:
-        return Pattern(rules.patterns[column.name])
-    return None
+def _asked_for(table_plan: TablePlan) -> str:
+    """Where a count the keys cannot hold comes from: the config's own `rows` for the table
+    (a default count is capped by the plan instead)."""
+    limits = "; ".join(table_plan.keys.limits)
+    return (
+        f" by the config's `rows` for {table_plan.key}"
+        + (f" ({limits})" if limits else "")
+        + "; lower it, or remove it to cap the table at what its keys hold"
+    )
 
 
 def _key_bound(column: Column, rules: CheckRules) -> Bound | None:

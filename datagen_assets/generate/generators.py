@@ -100,6 +100,19 @@ def fold(value: str) -> str:
     return value.strip().casefold()
 
 
+CAPACITY_LIMIT = 1 << 62  # more distinct values than any table holds: capacities stop here
+
+
+def capped_power(base: int, exponent: int) -> int:
+    """`base ** exponent`, but at most CAPACITY_LIMIT: a capacity over a huge length
+    (`varchar(65535)`, LONGTEXT's 4,294,967,295) must not be computed digit by digit."""
+    if base <= 1 or exponent <= 0:
+        return base ** max(exponent, 0)
+    if exponent * math.log2(base) >= 62:
+        return CAPACITY_LIMIT
+    return base**exponent
+
+
 def string_length(column: Column) -> int | None:
     """The most characters a string column stores (None: unbounded, or not a string)."""
     return column.type.length if column.type.kind in STRING_KINDS else None
@@ -184,7 +197,7 @@ def _number_range(column: Column) -> tuple[int | None, int | None]:
     if kind in INTEGER_BOUNDS:
         return INTEGER_BOUNDS[kind]
     if kind in (TypeKind.VARCHAR, TypeKind.CHAR) and length:
-        return -(10 ** (length - 1) - 1), 10**length - 1
+        return -(capped_power(10, length - 1) - 1), capped_power(10, length) - 1
     return None, None
 
 
@@ -862,7 +875,7 @@ class Email(Generator):
         """The token before the @ is a decimal number (the integer primary key, counting
         from 1, or the unique index + 1) kept whole, so `varchar(n)` holds 10**n - 1."""
         length = string_length(column)
-        return 10**length - 1 if length else None
+        return capped_power(10, length) - 1 if length else None
 
 
 def _email_part(names: pl.Series) -> pl.Series:
@@ -1251,9 +1264,12 @@ def _instant_range(draw: Draw, name: str, rows: np.ndarray, index: np.ndarray | 
 
 
 def _bit_width(column: Column) -> tuple[int, bool]:
-    """(n, varying) of bit(n) / varbit(n); a varbit without n is drawn up to 32 bits."""
+    """(n, varying) of bit(n) / varbit(n); a varbit is drawn up to 64 bits (up to 32 without
+    n): a `varbit(100000000)` takes its values short, not 12 MB each."""
     varying = type_name(column.type) == "varbit"
-    return column.type.length or (32 if varying else 1), varying
+    if varying:
+        return min(column.type.length or 32, 64), varying
+    return column.type.length or 1, varying
 
 
 _BYTES_AS_BITS: list[str] = [format(i, "08b") for i in range(256)]
@@ -1417,13 +1433,13 @@ def by_type_capacity(column: Column) -> int | None:
     if column.type.kind == TypeKind.GEOMETRY:
         raise ValueError("geometric types have no equality in PostgreSQL: they cannot be unique")
     if column.type.kind == TypeKind.BITS:
-        return 2 ** _bit_width(column)[0]
+        return capped_power(2, _bit_width(column)[0])
     length = string_length(column)
     if not length:
         return None
     if length <= 12:
         return 36**length
-    return 10 ** (length - len(_prefix(column.name)) - 1) - 1
+    return capped_power(10, length - len(_prefix(column.name)) - 1) - 1
 
 
 def _prefix(column_name: str) -> str:
@@ -1452,4 +1468,4 @@ def unique_suffix(values: pl.Series, draw: Draw) -> pl.Series:
 def suffix_capacity(column: Column) -> int | None:
     """How many values `unique_suffix` makes distinct within the column's length."""
     length = string_length(column)
-    return 36**length if length else None
+    return capped_power(36, length) if length else None

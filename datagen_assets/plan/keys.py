@@ -24,10 +24,18 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+from datagen_assets.generate.generators import (
+    CAPACITY_LIMIT,
+    Choice,
+    Generator,
+    Pattern,
+    capped_power,
+)
 from datagen_assets.schema.model import (
     CASE_INSENSITIVE_DIALECTS,
     COLLATED_KINDS,
     STRING_KINDS,
+    CheckRules,
     Column,
     ForeignKey,
     Note,
@@ -60,6 +68,8 @@ CARRIER_KINDS = frozenset(
         TypeKind.BITS,
         TypeKind.TSVECTOR,
         TypeKind.TSQUERY,
+        TypeKind.ENUM,  # small domains: they hold as many rows as they have values
+        TypeKind.BOOLEAN,
     }
 )
 
@@ -90,6 +100,8 @@ class KeyPlan:
     column_source: dict[str, tuple[str, int]]  # column -> ("group", i) | ("fk", i)
     max_rows: int | None  # None when unbounded
     notes: tuple[Note, ...]
+    # why `max_rows` is what it is: one line per limiting key ("UNIQUE (id) holds 256 values")
+    limits: tuple[str, ...] = ()
 
 
 def carrier_capacity(column: Column, bound=None) -> int | None:
@@ -117,11 +129,44 @@ def carrier_capacity(column: Column, bound=None) -> int | None:
     if kind in (TypeKind.CHAR, TypeKind.VARCHAR) and length:
         return 36 ** min(length, 12)
     if kind == TypeKind.BITS and length:
-        return 2**length
+        return capped_power(2, length)
     if kind == TypeKind.NUMERIC and column.type.precision:
         digits = column.type.precision - (column.type.scale or 0)
         return 10 ** min(digits, 18) if digits > 0 else 1
+    if kind == TypeKind.BOOLEAN:
+        return 2
+    if kind == TypeKind.ENUM:
+        return len(set(column.type.enum_values)) or 1
     return None
+
+
+def key_generator(column: Column, rules: CheckRules) -> Generator | None:
+    """What a key carrier with no generator in the config is drawn from when its CHECKs or
+    its type close its values: the CHECK's IN list or pattern, the enum's labels, the two
+    booleans. None: by type (or by meaning), counted by `carrier_capacity`."""
+    if column.name in rules.domains:
+        return Choice(rules.domains[column.name])
+    if column.name in rules.patterns:
+        return Pattern(rules.patterns[column.name])
+    if column.type.kind == TypeKind.ENUM and column.type.enum_values:
+        return Choice(tuple(column.type.enum_values))
+    if column.type.kind == TypeKind.BOOLEAN:
+        return Choice((False, True))
+    return None
+
+
+def default_capacity(column: Column, rules: CheckRules, folded: bool) -> int | None:
+    """How many distinct values a carrier with no configured generator holds: those of its
+    closed domain (`key_generator`), else of its type within its CHECK range. None: more than
+    any table (or a pattern that cannot enumerate values: the engine reports it)."""
+    generator = key_generator(column, rules)
+    if generator is None:
+        return carrier_capacity(column, rules.bounds.get(column.name))
+    try:
+        capacity = generator.unique_capacity(column, folded)
+    except ValueError:
+        return None
+    return None if capacity is None else min(capacity, CAPACITY_LIMIT)
 
 
 def _iso_date(value) -> dt.date | None:
@@ -148,8 +193,11 @@ def plan_keys(
     dialect: str | None = None,
     configured: frozenset[str] = frozenset(),
 ) -> KeyPlan:
-    """Assign every key column to a key group or a sampled FK; cap rows where FK components
-    alone bound a group (a junction table cannot hold more pairs than its parents allow).
+    """Assign every key column to a key group or a sampled FK, and count how many rows the
+    keys can hold (`max_rows`, with `limits` saying which key limits them): a junction holds
+    no more pairs than its parents allow, a unique tinyint 256 values, a singleton guarded by
+    `CHECK (id = 0)` one row, a NOT NULL foreign key into an empty table none. The plan caps a
+    default row count there; a count the config sets is reported instead (the engine).
     `dialect` is the schema's: it decides whether plain string keys are case-insensitive.
     `configured` columns have a generator from the config: as string carriers they are not
     bounded by the default's base-36 alphabet (`varchar(2)` holds 2,704 `[A-Za-z]{2}`), but
@@ -157,9 +205,9 @@ def plan_keys(
     assigned: dict[str, tuple[str, int]] = {}
     groups: list[KeyGroup] = []
     notes: list[Note] = []
+    limits: list[tuple[int, str]] = []
     fk_columns = {c for fk in table.foreign_keys for c in fk.columns}
-    max_rows: int | None = None
-    bounds = table.check_rules.bounds
+    rules = table.check_rules
     for key_columns in table.unique_keys:
         if any(set(g.columns) <= set(key_columns) for g in groups):
             continue  # a subset is already unique, so this superset is too
@@ -184,36 +232,39 @@ def plan_keys(
         fixed = [max(parent_rows.get(table.foreign_keys[i].ref_table, 0), 0) for i in fks]
         radix = list(fixed)
         bound = math.prod(fixed) if fixed else 1
+        folded = folded_columns(table, tuple(key_columns), dialect)
         if carrier is not None:
             need = max(1, -(-rows // max(bound, 1)))
             column = table.column(carrier)
-            cap = (
-                None
-                if carrier in configured and column.type.kind in STRING_KINDS
-                else carrier_capacity(column, bounds.get(carrier))
-            )
-            radix.append(min(need, cap) if cap else need)
-        folded = folded_columns(table, tuple(key_columns), dialect)
+            if carrier in configured:  # the engine counts the configured generator
+                cap = (
+                    None
+                    if column.type.kind in STRING_KINDS
+                    else carrier_capacity(column, rules.bounds.get(carrier))
+                )
+            else:
+                cap = default_capacity(column, rules, carrier in folded or carrier in rules.cases)
+            radix.append(min(need, cap) if cap is not None else need)
         group = KeyGroup(tuple(key_columns), fks, carrier, tuple(radix), carrier in folded)
         # by the dialect, the parent's string keys are folded too: only indexes need a note
         notes.extend(
             _folded_through_parents(table, group, table.folded_columns(tuple(key_columns)))
         )
-        if group.capacity < rows and fks:  # too few parent pairs: fewer rows, noted
-            # (an own column too small for the rows is impossible, not capped: pre-flight)
-            max_rows = group.capacity if max_rows is None else min(max_rows, group.capacity)
-            notes.append(
-                Note(
-                    f"{table.key}: UNIQUE({', '.join(key_columns)}) allows only "
-                    f"{group.capacity} rows; rows capped from {rows}"
-                )
-            )
+        if group.capacity < rows:
+            limits.append((group.capacity, _holds_only(table, group, parent_rows)))
         index = len(groups)
         groups.append(group)
         for c in used:
             assigned[c] = ("group", index)
         if carrier is not None:
             assigned[carrier] = ("group", index)
+    for fk in table.foreign_keys:
+        empty = fk.ref_table != table.key and parent_rows.get(fk.ref_table, 1) == 0
+        if empty and not all(table.column(c).nullable for c in fk.columns):
+            why = f"NOT NULL FOREIGN KEY ({', '.join(fk.columns)}) into {fk.ref_table}, 0 rows"
+            limits.append((0, why))
+    max_rows = min((capacity for capacity, _ in limits), default=None)
+    reasons = tuple(why for capacity, why in limits if capacity == max_rows)
     sampled = []
     for order in sorted(
         range(len(table.foreign_keys)), key=lambda i: -len(table.foreign_keys[i].columns)
@@ -227,7 +278,28 @@ def plan_keys(
         sampled.append(order)
         for c in free:
             assigned[c] = ("fk", order)
-    return KeyPlan(tuple(groups), tuple(sorted(sampled)), assigned, max_rows, tuple(notes))
+    return KeyPlan(tuple(groups), tuple(sorted(sampled)), assigned, max_rows, tuple(notes), reasons)
+
+
+def _holds_only(table: Table, group: KeyGroup, parent_rows: dict[str, int]) -> str:
+    """Why a key group holds no more rows than its capacity, for notes and problems:
+    `UNIQUE (code) holds only 36 values` or `PRIMARY KEY (a_id, b_id) holds only 6 (3 rows
+    of a x 2 rows of b)`."""
+    label = "PRIMARY KEY" if tuple(group.columns) == tuple(table.primary_key) else "UNIQUE"
+    parts = []
+    for i in group.fks:
+        parent = table.foreign_keys[i].ref_table
+        parts.append(f"{_count(parent_rows.get(parent, 0), 'row')} of {parent}")
+    if group.carrier is not None:
+        parts.append(f"{_count(group.radix[-1], 'value')} of {group.carrier}")
+    held = f"{label} ({', '.join(group.columns)}) holds only "
+    if len(parts) == 1:
+        return held + parts[0]
+    return held + f"{group.capacity:,} ({' x '.join(parts)})"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def _folded_through_parents(table: Table, group: KeyGroup, folded: frozenset[str]) -> list[Note]:

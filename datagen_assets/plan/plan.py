@@ -69,8 +69,16 @@ class DatasetPlan:
 
 
 def plan_dataset(dataset: Dataset) -> DatasetPlan:
-    """Order tables parents-first (breaking FK cycles at a nullable FK), fix row counts
-    (capped where keys allow fewer rows) and plan every table's keys."""
+    """Order tables parents-first (breaking FK cycles at a nullable FK), fix row counts and
+    plan every table's keys.
+
+    A table whose keys hold fewer rows than its count (a singleton guarded by
+    `CHECK (id = 0)`, a unique tinyint, a junction over small parents; see `plan_keys`) is
+    capped at what they hold, with a note, when the count is a default (the dataset's `rows`,
+    DATAGEN_ROWS, `scale`): a default is a wish for "about this many", and children see the
+    capped count. A count the config gives the table itself is kept, and the engine reports
+    that it cannot be met (a problem naming the YAML and the table), since quietly making
+    fewer rows than asked would be a lie."""
     schema, config = dataset.schema, dataset.config
     order, cycle_notes = _topological_order(schema.tables)
     wanted = {key: config.rows_for(key) for key in schema.tables}
@@ -80,21 +88,34 @@ def plan_dataset(dataset: Dataset) -> DatasetPlan:
         changed = False
         for key in order:
             table = schema.tables[key]
-            wanted[key] = _fanout_rows(table, config, rows, dataset.config.seed, wanted[key])
+            fanned = _fanout_rows(table, config, rows, dataset.config.seed, wanted[key])
+            asked = _asked(config, key) or fanned != config.rows_for(key)  # fan-out: laid out
+            wanted[key] = fanned
             keys = plan_keys(table, wanted[key], rows, schema.dialect, _configured(config, key))
-            capped = min(wanted[key], keys.max_rows if keys.max_rows is not None else wanted[key])
+            capped, notes = wanted[key], keys.notes
+            if keys.max_rows is not None and keys.max_rows < wanted[key] and not asked:
+                capped = keys.max_rows
+                reason = "; ".join(keys.limits)
+                notes += (Note(f"{key}: rows capped from {wanted[key]:,} to {capped:,}: {reason}"),)
             if capped != rows[key]:
                 rows[key] = capped
                 changed = True
             parents = tuple(
                 dict.fromkeys(fk.ref_table for fk in table.foreign_keys if fk.ref_table != key)
             )
-            plans[key] = TablePlan(table, capped, config.chunk_rows, keys, parents, keys.notes)
+            plans[key] = TablePlan(table, capped, config.chunk_rows, keys, parents, notes)
         if not changed:
             break
     return DatasetPlan(
         dataset, {key: plans[key] for key in order}, tuple(schema.notes) + tuple(cycle_notes)
     )
+
+
+def _asked(config, table_key: str) -> bool:
+    """Whether the config sets this table's own row count (`tables: {t: {rows: n}}`), rather
+    than the table taking a default."""
+    table_config = config.tables.get(table_key)
+    return table_config is not None and table_config.rows is not None
 
 
 def _configured(config, table_key: str) -> frozenset[str]:
