@@ -91,9 +91,10 @@ def test_insert_statements_fit_the_users_own_table(tmp_path, fresh_database):
 
 def test_unique_bit_strings_are_bounded_by_their_width(tmp_path):
     ddl = "CREATE TABLE t (id INT PRIMARY KEY, code BIT(4) UNIQUE);"
-    with pytest.raises(SchemaError, match="code"):
-        engine_for(_plan(tmp_path, ddl, "rows: 17\n", name="t"))
-    plan = _plan(tmp_path, ddl, "rows: 16\n", name="t")
+    with pytest.raises(SchemaError, match="code"):  # the table's own count: a problem
+        engine_for(_plan(tmp_path, ddl, "tables: {t: {rows: 17}}\n", name="t"))
+    plan = _plan(tmp_path, ddl, "rows: 17\n", name="t")  # a default count: capped at 16
+    assert plan.table("t").rows == 16
     assert sorted(generate(plan, "t", 0, 16)["code"]) == [format(i, "04b") for i in range(16)]
 
 
