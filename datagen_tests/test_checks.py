@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import dagster as dg
 import polars as pl
 import pytest
 
@@ -225,7 +226,7 @@ def test_string_keys_are_checked_as_the_dialect_collates(tmp_path, dialect, clas
 
 WARN_DDL = """
 CREATE TABLE labels (
-    id    INTEGER     PRIMARY KEY,
+    id    INTEGER     PRIMARY KEY CHECK (id > 0),
     label VARCHAR(40) NOT NULL
 );
 """
@@ -252,6 +253,11 @@ def test_materialize_exits_zero_on_warnings(tmp_path, monkeypatch, capsys):
     assert "warn pii_scan" in output
     assert "0 failed (ERROR), 1 warning(s)" in output
     assert "exit status 0: 1 warning(s) only (severity WARN)" in output
+    assert "ok   check_id: labels CHECK (id > 0) holds over all 1 chunk, 20 rows" in output
+    with dg.DagsterInstance.get() as instance:  # the CHECK is an asset check in the UI too
+        key = dg.AssetCheckKey(dg.AssetKey(["tiny", "labels"]), "check_id")
+        record = instance.get_latest_asset_check_evaluation_record(key)
+        assert record.event.dagster_event.event_specific_data.passed
 
 
 def test_materialize_says_why_it_exits_one(monkeypatch, capsys):
@@ -274,3 +280,66 @@ def test_materialize_says_why_it_exits_one(monkeypatch, capsys):
     outcomes[0].checks = [warned]
     outcomes.pop()
     assert cli.main(["materialize", "d"]) == 0
+
+
+# ---------------------------------------------------------------------------- CHECK constraints
+
+CHECKED_DDL = """
+CREATE DOMAIN positive AS INTEGER CHECK (VALUE > 0);
+CREATE TABLE item (
+    id       INTEGER PRIMARY KEY,
+    quantity INTEGER CHECK (quantity BETWEEN 1 AND 365),
+    label    VARCHAR(20),
+    stock    positive,
+    CONSTRAINT label_capitalised CHECK (label = INITCAP(label)),
+    CONSTRAINT opaque CHECK (my_function(label))
+);
+"""
+
+
+def _checked_table():
+    from datagen_assets.schema.ddl import parse_ddl
+
+    return parse_ddl(CHECKED_DDL, "postgres").tables["item"]
+
+
+def test_every_check_datagen_can_evaluate_is_a_constraint_check():
+    table = _checked_table()
+    checks = {c.name: c for c in table_constraints(table) if c.kind == "check"}
+    sqls = {c.expressions[0] for c in checks.values()}
+    assert any("BETWEEN 1 AND 365" in sql for sql in sqls)
+    assert any("INITCAP" in sql for sql in sqls)  # polars reads it, DuckDB does not
+    assert any("stock > 0" in sql for sql in sqls), sqls  # the domain's CHECK on its column
+    assert not any("my_function" in sql for sql in sqls)  # nothing can evaluate it
+    assert "check_label_capitalised" in checks
+
+
+def test_check_constraints_pass_on_good_rows_and_name_the_failing_ones(tmp_path):
+    table = _checked_table()
+    good = pl.DataFrame(
+        {
+            "id": [1, 2, 3],
+            "quantity": [1, None, 365],
+            "label": ["Red", None, "Blue"],
+            "stock": [1, 2, 3],
+        }  # fmt: skip
+    )
+    files = chunks(tmp_path / "good", "item", good)
+    results = {r.name: r for r in run_checks(table, files, {"00000": 3}, {})}
+    checks = [r for r in results.values() if r.kind == "check"]
+    assert len(checks) == 3 and all(r.passed for r in checks), [r.description for r in checks]
+
+    bad = good.with_columns(
+        pl.Series("quantity", [0, 400, 5]), pl.Series("label", ["Red", "blue", None])
+    )
+    files = chunks(tmp_path / "bad", "item", bad.head(2), bad.tail(1))
+    results = {r.name: r for r in run_checks(table, files, {"00000": 2, "00001": 1}, {})}
+    (quantity,) = [r for r in results.values() if r.kind == "check" and "quantity" in r.name]
+    assert not quantity.passed and quantity.severity == "ERROR"
+    assert quantity.counts == {"rows": 3, "failing_rows": 2}
+    assert "violated on 2 row(s)" in quantity.description and "(DuckDB)" in quantity.description
+    assert quantity.samples[0].startswith("id=1, quantity=0")
+    label = results["check_label_capitalised"]
+    assert not label.passed and label.counts["failing_rows"] == 1
+    assert "the engine's evaluation" in label.description
+    assert label.samples == ("id=2, label='blue'",)

@@ -376,3 +376,66 @@ def test_camel_case_names_classify_like_their_snake_case_twins(camel, snake):
     assert found == classify_column(table.column(snake), table)
     assert found.category != "none"
     assert detect(table.column(camel), table) == detect(table.column(snake), table)
+
+
+# ---------------------------------------------------------------------------- false positives
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Virginia",
+        "West Virginia",
+        "Washington",
+        "Chad",
+        "Georgia",
+        "KIM",
+        "JOY",
+        "2LE",
+        "West Nathan",
+    ],
+)
+def test_places_and_codes_are_no_person(text):
+    """States, countries and generated towns share names with people; short codes in capitals
+    or glued to digits (airport codes) are no names."""
+    assert "PERSON" not in entities(text)
+
+
+@pytest.mark.parametrize("text", ["Maria Lopez", "Lopez, Maria", "MARIA LOPEZ", "Mary Ann Smith"])
+def test_full_names_are_still_persons(text):
+    assert "PERSON" in entities(text)
+
+
+def _scan_column(tmp_path: Path, values: list[str], name: str = "place"):
+    frame = pl.DataFrame({"id": list(range(len(values))), name: values})
+    files = write_chunks(frame, tmp_path / name, chunks=1)
+    return scan_table("t", files, {name: ColumnPolicy()})
+
+
+# What DataGen writes in place columns: states, towns named after people ("West Nathan",
+# "Port Chad"), streets, branches named after towns, and user agents with version numbers.
+SYNTHETIC_PLACES = [
+    "Virginia", "West Virginia", "Washington", "Georgia", "Chad", "Jordan", "West Nathan",
+    "Port Chad", "Lake Suzanne", "East Maria Branch", "Jennifer Lane", "Nathanville",
+    "Smithborough", "North Carolina",
+]  # fmt: skip
+
+
+def test_scan_passes_on_synthetic_places_and_catches_names_planted_among_them(tmp_path):
+    clean = _scan_column(tmp_path / "clean", SYNTHETIC_PLACES * 3)
+    assert clean.passed, clean.description
+    planted = SYNTHETIC_PLACES * 3 + ["John Smith", "Maria Lopez", "Lopez, Maria"]
+    dirty = _scan_column(tmp_path / "dirty", planted)
+    assert not dirty.passed
+    assert dirty.counts["place:PERSON"] == 3  # exactly the planted ones
+    assert "PERSON in 3 rows" in dirty.description
+
+
+def test_versions_in_user_agents_are_no_ip_address(tmp_path):
+    agents = [
+        "Mozilla/5.0 (X11; Linux x86_64; rv:1.9.5.20) Gecko/2010-10-23 Firefox/3.6.13",
+        "Mozilla/5.0 (Windows NT 10.0) AppleWebKit/537.36 Chrome/27.0.849.0 Safari/537.36",
+    ]
+    assert _scan_column(tmp_path / "ua", agents * 5, "user_agent").passed
+    leaked = _scan_column(tmp_path / "ip", agents + ["from http://10.0.0.1/admin"], "user_agent")
+    assert leaked.counts["user_agent:IP_ADDRESS"] == 1

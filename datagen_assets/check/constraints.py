@@ -4,8 +4,10 @@ The engine builds keys to be unique and referentially valid by construction; the
 what actually landed in storage, the way a database would on load: PRIMARY KEY (unique, no
 NULL), UNIQUE (tuples with a NULL never conflict, as in SQL) and unique indexes (on their
 lower()/upper()/trim() expressions; partial ones over every row, as generated), NOT NULL,
-every FOREIGN KEY (MATCH SIMPLE: a child tuple with any NULL is not checked) and the planned
-row count.
+every FOREIGN KEY (MATCH SIMPLE: a child tuple with any NULL is not checked), every CHECK
+constraint DataGen can evaluate (DuckDB over the Parquet, or where DuckDB does not read it the
+polars/DuckDB evaluation the engine's repairs use, chunk by chunk; a row where the CHECK is NULL
+passes, as in SQL) and the planned row count.
 
 Plain Python on purpose (no Dagster): the orchestration layer, the CLI and tests all call it.
 It never lists folders or globs: callers pass `TableFiles`, the explicit files of the chunks
@@ -15,6 +17,7 @@ of an older plan. Results carry counts and a few offending keys, never whole row
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Collection, Mapping
@@ -22,9 +25,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
+import polars as pl
 
 from datagen_assets.check.duckdb_sql import connect, parquet_source, quote
-from datagen_assets.schema.model import CASE_INSENSITIVE_DIALECTS, COLLATED_KINDS, Table
+from datagen_assets.schema.model import CASE_INSENSITIVE_DIALECTS, COLLATED_KINDS, Check, Table
 
 SAMPLE_LIMIT = 5
 ERROR = "ERROR"
@@ -34,6 +38,7 @@ PRIMARY_KEY = "primary_key"
 UNIQUE = "unique"
 NOT_NULL = "not_null"
 FOREIGN_KEY = "foreign_key"
+CHECK = "check"
 ROW_COUNT = "row_count"
 
 
@@ -172,12 +177,68 @@ def table_constraints(table: Table, dialect: str | None = None) -> tuple[Constra
                 ),
             )
         )
+    for check in table_checks(table):
+        if not evaluable(table, check):
+            continue
+        found.append(
+            Constraint(
+                check_name("check", check.name or "_".join(check.columns) or "expression"),
+                CHECK,
+                check.columns,
+                description=f"CHECK ({check.sql}) holds on every row (NULL passes, as in SQL)",
+                expressions=(check.sql,),
+            )
+        )
     found.append(
         Constraint(
             ROW_COUNT, ROW_COUNT, description="every planned chunk exists with its planned rows"
         )
     )
     return _deduplicated(found)
+
+
+def table_checks(table: Table) -> list[Check]:
+    """Every CHECK of a table: its own, and those of its columns' domains (MySQL widths,
+    PostgreSQL domains), each once."""
+    found = [*table.checks, *(c for column in table.columns for c in column.domain_checks)]
+    return list(dict.fromkeys(found))
+
+
+def evaluable(table: Table, check: Check) -> bool:
+    """Whether DataGen can evaluate the CHECK over rows of the table: it names only the
+    table's columns and DuckDB or polars reads it over an empty frame of their types (the
+    engine's own test, `_evaluable`). What neither reads is a note of the engine, not a check
+    that could never run."""
+    from datagen_assets.generate.dtypes import polars_dtype
+
+    try:
+        names = check.columns
+    except Exception:  # noqa: BLE001 - a CHECK sqlglot cannot parse again
+        return False
+    if not names or not set(names) <= set(table.column_names):
+        return False
+    try:
+        schema = tuple((n, polars_dtype(table.column(n).type)) for n in names)
+    except KeyError:  # a type the engine has no dtype for
+        return False
+    return _evaluable(check.sql, schema)
+
+
+@functools.lru_cache(maxsize=4096)
+def _evaluable(sql: str, schema: tuple[tuple[str, pl.DataType], ...]) -> bool:
+    frame = pl.DataFrame(schema=dict(schema))
+    try:
+        holds(frame, sql)
+    except Exception:  # noqa: BLE001 - polars and DuckDB have many failure types
+        return False
+    return True
+
+
+def holds(frame: pl.DataFrame, sql: str):
+    """Rows of `frame` where a CHECK holds (NULL holds): the evaluation the repairs use."""
+    from datagen_assets.generate.engine import _holds
+
+    return _holds(frame, sql)
 
 
 def _deduplicated(constraints: list[Constraint]) -> tuple[Constraint, ...]:
@@ -243,6 +304,10 @@ def _run_one(con, table, constraint, files, expected_chunk_rows, parent_files) -
             )
         elif constraint.kind == NOT_NULL:
             result = check_not_null(files, constraint.columns, key=table.primary_key, con=con)
+        elif constraint.kind == CHECK:
+            result = check_expression(
+                files, constraint.expressions[0], constraint.columns, table.primary_key, con=con
+            )
         elif constraint.kind == FOREIGN_KEY:
             parent = (
                 files
@@ -448,6 +513,88 @@ def check_foreign_key(
         counts,
         samples,
     )
+
+
+def check_expression(
+    files: TableFiles,
+    sql: str,
+    columns: tuple[str, ...],
+    key: tuple[str, ...] = (),
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> CheckResult:
+    """The CHECK holds on every row (a NULL result passes, as in SQL). DuckDB evaluates it over
+    the chunks; a CHECK DuckDB does not read (a polars-only spelling) is evaluated chunk by
+    chunk the way the engine's repairs evaluate it. Samples name failing rows by primary key
+    and the values of the CHECK's columns."""
+    label = f"CHECK ({sql})"
+    with connect_tables(files, con=con) as con:
+        problem = _unreadable(con, files, columns)
+        if problem:
+            return _failed(CHECK, f"{files.table_key} {label}: {problem}")
+        shown = [c for c in dict.fromkeys([*key, *columns])]
+        try:
+            rows, failing, samples = _failing_rows_duckdb(con, files, sql, shown)
+            engine = "DuckDB"
+        except duckdb.Error:
+            rows, failing, samples = _failing_rows_engine(files, sql, columns, shown)
+            engine = "the engine's evaluation"
+    counts = {"rows": rows, "failing_rows": failing}
+    passed = failing == 0
+    verdict = "holds" if passed else f"violated on {failing} row(s)"
+    return CheckResult(
+        CHECK,
+        CHECK,
+        passed,
+        f"{files.table_key} {label} {verdict} over {files.coverage()}, {rows} rows ({engine})",
+        counts,
+        tuple(samples),
+    )
+
+
+def _failing_rows_duckdb(con, files: TableFiles, sql: str, shown: list[str]):
+    source = parquet_source(files.files)
+    broken = f"NOT coalesce(({sql}), true)"
+    rows, failing = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE {broken}) FROM {source}"
+    ).fetchone()
+    samples = []
+    if failing:
+        cols = ", ".join(quote(c) for c in shown)
+        samples = [
+            _render_named(shown, r)
+            for r in con.execute(
+                f"SELECT {cols} FROM {source} WHERE {broken} LIMIT {SAMPLE_LIMIT}"
+            ).fetchall()
+        ]
+    return rows, failing, samples
+
+
+def _failing_rows_engine(files: TableFiles, sql: str, columns: tuple[str, ...], shown):
+    """Chunk by chunk, only the CHECK's columns (and the key) in memory."""
+    from datagen_assets.write.storage import read_parquet
+
+    rows = failing = 0
+    samples: list[str] = []
+    for path in files.files:
+        frame = _read_columns(read_parquet, path, shown)
+        passed = holds(frame.select(columns), sql)
+        rows += frame.height
+        bad = frame.filter(pl.Series(~passed))
+        failing += bad.height
+        for row in bad.head(SAMPLE_LIMIT - len(samples)).rows():
+            samples.append(_render_named(shown, row))
+    return rows, failing, samples
+
+
+def _read_columns(read_parquet, path: str, columns: list[str]) -> pl.DataFrame:
+    from upath import UPath
+
+    return read_parquet(UPath(path), lazy=True).select(columns).collect()
+
+
+def _render_named(names: list[str], values: tuple[Any, ...]) -> str:
+    text = ", ".join(f"{n}={v!r}" for n, v in zip(names, values, strict=True))
+    return text if len(text) <= 160 else text[:157] + "..."
 
 
 def check_row_count(

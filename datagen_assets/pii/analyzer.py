@@ -11,7 +11,12 @@ network access, so the engine here is assembled by hand:
   SSN, dates, crypto wallets, MAC addresses, medical licences), with e-mail validation done by
   a `TLDExtract` built on the suffix-list snapshot bundled in the wheel (`suffix_list_urls=()`);
 - person names, which without NER no pattern can find, come from `NamePoolRecognizer`: a
-  dictionary of the first and last names Faker (and so DataGen's name pools) draws from.
+  dictionary of the first and last names Faker (and so DataGen's name pools) draws from. Many
+  places share a name with a person (`Virginia`, `Washington`, `Chad`, `West Nathan`), so
+  the recognizer also knows the places Faker (and so DataGen) names: a value that is exactly a
+  state, country, region or city of the locale is no person, and neither is a lone name in
+  capitals of up to three letters (an airport or currency code) or one glued to digits.
+  `PlaceVocabulary` also gives the scan (`pii.detect`) the shapes of generated place names.
 
 The engine is built once per process and locale (`lru_cache`): building it imports spaCy and
 compiles the patterns, about a second.
@@ -23,6 +28,7 @@ import contextlib
 import logging
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 import spacy
@@ -115,12 +121,17 @@ def installed_ner_model() -> str | None:
 class NamePoolRecognizer(LocalRecognizer):
     """PERSON from a dictionary of first and last names (a deny-list recognizer with scoring).
 
-    Tokens are words starting with a capital (or in a script without case, such as Japanese
-    kana and kanji); a token is a name when its case-folded form is in the first- or last-name
-    set. Scores follow how likely the match is a person rather than a word: see the module
-    constants. Set lookups instead of one huge regex alternation keep it fast."""
+    Tokens are whole words (not glued to a digit or another letter, so `2LE` holds none)
+    starting with a capital (or in a script without case, such as Japanese kana and kanji); a
+    token is a name when its case-folded form is in the first- or last-name set. Scores follow
+    how likely the match is a person rather than a word or a place: see the module constants.
+    A value made only of names is a full name when a first name comes before a last name, or
+    after one and a comma (`Lopez, Maria`); `West Nathan` (a last name before a first name) is
+    a town. A value that is exactly a known place (`places`) is never a person. Set lookups
+    instead of one huge regex alternation keep it fast."""
 
-    TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*")
+    TOKEN = re.compile(r"(?<!\w)[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*(?!\w)")
+    CODE_LETTERS = 3  # a lone name in capitals up to this long is a code: KIM, JOY, LEE
 
     def __init__(
         self,
@@ -128,10 +139,12 @@ class NamePoolRecognizer(LocalRecognizer):
         last_names: Iterable[str],
         common_words: Iterable[str] = (),
         supported_language: str = LANGUAGE,
+        places: Iterable[str] = (),
     ):
         self.first_names = frozenset(n.casefold() for n in first_names if n)
         self.last_names = frozenset(n.casefold() for n in last_names if n)
         self.common_words = frozenset(w.casefold() for w in common_words)
+        self.places = frozenset(p.casefold() for p in places if p)
         super().__init__(
             supported_entities=[PERSON],
             name="NamePoolRecognizer",
@@ -146,6 +159,8 @@ class NamePoolRecognizer(LocalRecognizer):
     ) -> list[RecognizerResult]:
         if entities and PERSON not in entities:
             return []
+        if " ".join(text.split()).casefold() in self.places:
+            return []  # Virginia, Washington, Chad: the place, as a whole value
         tokens = [m for m in self.TOKEN.finditer(text) if _capitalised_or_uncased(m.group())]
         if not tokens:
             return []
@@ -157,9 +172,11 @@ class NamePoolRecognizer(LocalRecognizer):
         if len(hits) == len(self.TOKEN.findall(text)) and len(hits) <= 4:
             # the value is made of names only: "Maria", "John Smith", "Smith, John"
             if len(hits) == 1:
-                score = NAME_VALUE_SCORE if self._strong(words) else WEAK_NAME_SCORE
+                token = hits[0].group()
+                code = token.isupper() and len(token) <= self.CODE_LETTERS
+                score = NAME_VALUE_SCORE if self._strong(words) and not code else WEAK_NAME_SCORE
             else:
-                person = any(w in self.first_names for w in words) and self._strong(words)
+                person = self._first_then_last(text, hits, words) and self._strong(words)
                 score = FULL_NAME_SCORE if person else WEAK_NAME_SCORE
             return [self._result(hits[0].start(), hits[-1].end(), score)]
         results, skip = [], False
@@ -180,6 +197,17 @@ class NamePoolRecognizer(LocalRecognizer):
             else:
                 results.append(self._result(match.start(), match.end(), WEAK_NAME_SCORE))
         return results
+
+    def _first_then_last(self, text: str, hits: list[re.Match], words: list[str]) -> bool:
+        """Some first name is followed by a last name (`Maria Lopez`, `Mary Ann Smith`), or
+        comes after a last name and a comma (`Lopez, Maria`)."""
+        for i in range(len(hits) - 1):
+            between = text[hits[i].end() : hits[i + 1].start()]
+            if words[i] in self.first_names and words[i + 1] in self.last_names:
+                return True
+            if words[i] in self.last_names and words[i + 1] in self.first_names and "," in between:
+                return True
+        return False
 
     def _strong(self, words: list[str]) -> bool:
         """At least one of the names is not also an everyday word."""
@@ -225,6 +253,61 @@ def name_lists(locale: str = DEFAULT_LOCALE) -> tuple[frozenset[str], frozenset[
         with contextlib.suppress(ValueError):  # a locale without that provider
             target.update(_strings(faker_pool(provider, locale).to_list()))
     return frozenset(first), frozenset(last)
+
+
+@dataclass(frozen=True)
+class PlaceVocabulary:
+    """The places of a locale as Faker (and so DataGen) names them, case-folded: `places` are
+    whole values (states, countries, regions, counties, cities...); `prefixes` start a
+    generated town name (`West`, `Lake`, `Port`), `suffixes` end one glued to a name
+    (`-ville`, `-borough`) and `trailing_words` end a street or town name (`Lane`, `Park`)."""
+
+    places: frozenset[str]
+    prefixes: frozenset[str]
+    suffixes: frozenset[str]
+    trailing_words: frozenset[str]
+
+
+PLACE_LISTS = ("states", "countries", "cities", "towns", "prefectures", "regions",
+               "departments", "counties", "provinces", "administrative_units")  # fmt: skip
+PREFIX_LISTS = ("city_prefixes", "street_prefixes")
+SUFFIX_LISTS = ("city_suffixes",)
+TRAILING_LISTS = ("street_suffixes", "street_suffixes_long", "street_suffixes_short",
+                  "city_suffixes", "company_suffixes")  # fmt: skip
+
+
+@lru_cache(maxsize=8)
+def place_vocabulary(locale: str = DEFAULT_LOCALE) -> PlaceVocabulary:
+    """Places of `locale` and of DataGen's default locale, from Faker's address and company
+    providers (their lists, not draws, so every seed is covered)."""
+    import faker
+
+    lists = {"places": PLACE_LISTS, "prefixes": PREFIX_LISTS, "suffixes": SUFFIX_LISTS,
+             "trailing": TRAILING_LISTS}  # fmt: skip
+    found: dict[str, set[str]] = {target: set() for target in lists}
+    for code in dict.fromkeys([locale, DEFAULT_LOCALE]):
+        for provider in faker.Faker(code).providers:
+            module = type(provider).__module__
+            if "address" not in module and "company" not in module:
+                continue
+            for target, names in lists.items():
+                for name in names:
+                    found[target].update(
+                        v.casefold().strip() for v in _values(getattr(provider, name, ()))
+                    )
+    words = {w for w in found["trailing"] if re.fullmatch(r"[^\W\d_]+\.?", w)}
+    return PlaceVocabulary(
+        frozenset(found["places"]),
+        frozenset(w for w in found["prefixes"] if w),
+        frozenset(w.lstrip("-") for w in found["suffixes"] if w.strip("-")),
+        frozenset(w.rstrip(".") for w in words),
+    )
+
+
+def _values(source) -> list[str]:
+    """Strings of a Faker list, tuple or weighted dict."""
+    items = source.keys() if isinstance(source, dict) else source
+    return [v for v in items if isinstance(v, str)] if isinstance(items, Iterable) else []
 
 
 def _strings(values: Iterable) -> list[str]:
@@ -292,7 +375,8 @@ def analyzer(locale: str = DEFAULT_LOCALE) -> AnalyzerEngine:
         nlp = spacy.blank(LANGUAGE)
     first, last = name_lists(locale)
     recognizers = pattern_recognizers(locale)
-    recognizers.append(NamePoolRecognizer(first, last, common_words(nlp)))
+    places = place_vocabulary(locale).places
+    recognizers.append(NamePoolRecognizer(first, last, common_words(nlp), places=places))
     engine = BlankSpacyNlpEngine(nlp)
     if model:
         recognizers.append(SpacyRecognizer(supported_entities=engine.get_supported_entities()))

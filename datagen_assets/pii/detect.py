@@ -12,6 +12,13 @@ recognizer), so the cost is the number of calls. Three things keep it small:
    pre-filter is a superset test, so it never hides a finding Presidio would have made.
 
 What comes back are counts per entity type, never a value or a matched span.
+
+A column is read as a whole, the way a person reads it: in a column where most values are
+shaped like generated place names (a state or country, `West Nathan`, `Nathanville`,
+`Maria Lane`, `Lake Suzanne Branch`: see `analyzer.PlaceVocabulary`), a person's name found
+in a value of that shape is the place's name, not a person; a value of another shape
+(`John Smith` planted in a column of towns) still counts. Version numbers of software
+(`rv:1.9.5.20`, `Chrome/27.0.849.0` in a user agent) are not IP addresses.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from datagen_assets.pii.analyzer import (
     analyzer,
     installed_ner_model,
     name_lists,
+    place_vocabulary,
 )
 
 DEFAULT_SCORE_THRESHOLD = 0.4
@@ -81,13 +89,16 @@ def detect_in_distinct(
         .sort([COUNT, "_h", VALUE], descending=[True, False, False])
         .head(max_distinct)
     )
+    chosen = chosen.with_columns(_place_shaped(locale).alias("_place"))
+    place_column = chosen.height > 0 and chosen["_place"].sum() * 2 >= chosen.height
     candidates = chosen.with_columns(_candidates(locale).alias("_entities")).filter(
         pl.col("_entities").list.len() > 0
     )
     engine = analyzer(locale)
     entity_rows: Counter[str] = Counter()
     entity_values: Counter[str] = Counter()
-    for value, count, entities in candidates.select(VALUE, COUNT, "_entities").iter_rows():
+    analysed = candidates.select(VALUE, COUNT, "_entities", "_place").iter_rows()
+    for value, count, entities, place in analysed:
         found = {
             r.entity_type
             for r in engine.analyze(
@@ -95,6 +106,8 @@ def detect_in_distinct(
             )
             if not _inside_code(value, r.entity_type, r.start)
         }
+        if place and place_column:
+            found.discard(PERSON)  # a town named after someone, in a column of places
         for entity in found:
             entity_rows[entity] += count
             entity_values[entity] += 1
@@ -110,12 +123,37 @@ def detect_in_distinct(
 
 
 _CODE_PREFIX = re.compile(r"[A-Za-z]+[-_/#]?$")
+_VERSION_PREFIX = re.compile(r"(?:[A-Za-z][\w.\-]*/|\brv:|[A-Za-z][-_ ]?v)$")
 
 
 def _inside_code(value: str, entity: str, start: int) -> bool:
     """Digits glued to a letter prefix (`SKU-80582694`, `INV2024001`) are an identifier, not
-    a phone number: the phone recognizer would flag every long product or invoice code."""
+    a phone number: the phone recognizer would flag every long product or invoice code. A
+    dotted number after a product name and a slash (`Chrome/27.0.849.0`), `rv:` or a `v` is a
+    software version, not an IP address (`http://10.0.0.1` still is one)."""
+    if entity == "IP_ADDRESS":
+        return _VERSION_PREFIX.search(value[:start]) is not None
     return entity == "PHONE_NUMBER" and _CODE_PREFIX.search(value[:start]) is not None
+
+
+def _place_shaped(locale: str) -> pl.Expr:
+    """Per value, whether it is shaped like a place name DataGen generates: exactly a known
+    place, or a town or street name built from a name (`West Nathan`, `Nathanville`,
+    `Maria Lane`)."""
+    vocabulary = place_vocabulary(locale)
+    value = pl.col(VALUE).str.strip_chars().str.to_lowercase()
+
+    def alternatives(words: frozenset[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+
+    tests = [value.is_in(pl.Series(sorted(vocabulary.places), dtype=pl.String).implode())]
+    if vocabulary.prefixes:
+        tests.append(value.str.contains(rf"^(?:{alternatives(vocabulary.prefixes)})\s"))
+    if vocabulary.suffixes:
+        tests.append(value.str.contains(rf"\p{{L}}(?:{alternatives(vocabulary.suffixes)})\b"))
+    if vocabulary.trailing_words:
+        tests.append(value.str.contains(rf"\s(?:{alternatives(vocabulary.trailing_words)})\.?$"))
+    return pl.any_horizontal(tests).fill_null(False)
 
 
 # ---------------------------------------------------------------------------- pre-filter
