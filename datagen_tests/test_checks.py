@@ -270,7 +270,7 @@ def test_materialize_says_why_it_exits_one(monkeypatch, capsys):
         cli.TableOutcome("d", "b", skipped="a parent failed"),
     ]
     monkeypatch.setattr(cli, "ensure_dagster_home", lambda: Path("home"))
-    monkeypatch.setattr(cli, "materialize", lambda *args, **kwargs: outcomes)
+    monkeypatch.setattr(cli, "materialize_workspace", lambda *args, **kwargs: (outcomes, {}))
     assert cli.main(["materialize", "d"]) == 1
     output = capsys.readouterr().out
     assert "2 checks: 0 passed, 1 failed (ERROR), 1 warning(s); 2 table(s) not OK" in output
