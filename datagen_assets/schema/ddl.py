@@ -112,6 +112,7 @@ class _Profile:
     control_start: re.Pattern[str] | None = None
     routine_start: re.Pattern[str] | None = None
     ignored_words: frozenset[str] = frozenset()  # words sqlglot trips on and we do not need
+    ignored_phrases: tuple[tuple[str, ...], ...] = ()  # word sequences, "#" for any number
     typeless_columns: bool = False  # SQLite accepts a column without a type
 
 
@@ -137,6 +138,7 @@ _PROFILES: dict[str, _Profile] = {
         backtick_quotes=True,
         client_command=_SQLITE_DOT,
         routine_start=_ROUTINE,
+        ignored_phrases=(("ON", "CONFLICT", "*"),),  # how a violation is resolved
     ),
     "tsql": _Profile(
         default_schema="dbo",
@@ -145,16 +147,47 @@ _PROFILES: dict[str, _Profile] = {
         implicit_start=_TSQL_IMPLICIT_START,
         block_start=_TSQL_MODULE,
         control_start=_TSQL_CONTROL,
-        ignored_words=frozenset({"CLUSTERED", "NONCLUSTERED"}),
+        ignored_words=frozenset({"CLUSTERED", "NONCLUSTERED", "ROWGUIDCOL", "SPARSE",
+                                 "FILESTREAM"}),  # fmt: skip
     ),
     "oracle": _Profile(
         batch_separator=_SLASH,
         client_command=_SQLPLUS,
         silent_command=_SQLPLUS_SILENT,
         block_start=_PLSQL_UNIT,
+        # constraint states and identity/sequence options
+        ignored_words=frozenset({"ENABLE", "DISABLE", "VALIDATE", "NOVALIDATE", "RELY",
+                                 "NORELY", "NOORDER", "NOCYCLE", "NOKEEP", "NOSCALE", "NOCACHE",
+                                 "NOMINVALUE", "NOMAXVALUE"}),
+        ignored_phrases=(("MINVALUE", "#"), ("MAXVALUE", "#"), ("CACHE", "#"), ("KEEP",),
+                         ("SCALE",), ("EXTEND",), ("ORDER",), ("CYCLE",),
+                         ("START", "WITH", "#"), ("INCREMENT", "BY", "#")),
     ),
 }
 _GENERIC_PROFILE = _Profile()
+# In every dialect: the default for a foreign key, and the sort order of key columns
+# (`PRIMARY KEY (id DESC)` in SQLite and MySQL), which sqlglot's grammar lacks.
+_IGNORED_PHRASES: tuple[tuple[str, ...], ...] = (("NOT", "DEFERRABLE"), ("ASC",), ("DESC",))
+
+
+def _phrase_end(tokens: list[Token], index: int, phrase: tuple[str, ...]) -> int | None:
+    """The index of the last token of `phrase` matched at `index` ("#": a number, maybe
+    negative; "*": any word), or None."""
+    position = index
+    for word in phrase:
+        if position >= len(tokens):
+            return None
+        token = tokens[position]
+        if word == "#":
+            if token.token_type == TokenType.DASH and position + 1 < len(tokens):
+                position += 1
+                token = tokens[position]
+            if token.token_type != TokenType.NUMBER:
+                return None
+        elif word != "*" and token.text.upper() != word:
+            return None
+        position += 1
+    return position - 1
 
 _ALIASES = {
     "postgresql": "postgres",
@@ -684,6 +717,25 @@ _ALL_LIKE_OPTIONS = frozenset(
     {"DEFAULTS", "GENERATED", "IDENTITY", "CONSTRAINTS", "INDEXES", "COMMENTS", "STATISTICS",
      "STORAGE", "COMPRESSION"}
 )  # fmt: skip
+_DO = re.compile(r"DO\b", re.I)
+_DO_BODY = re.compile(
+    r"DO\s+(?:LANGUAGE\s+plpgsql\s+)?(?P<tag>\$\w*\$)(?P<body>[\s\S]*?)(?P=tag)"
+    r"(?:\s+LANGUAGE\s+plpgsql)?\s*;?\s*$",
+    re.I,
+)
+# What opens or switches a PL/pgSQL block in front of a statement (after comments).
+_PLPGSQL_PREFIX = re.compile(
+    r"(?:\s+|--[^\n]*|/\*[\s\S]*?\*/)*"
+    r"(?:(?P<word>DECLARE\b[\s\S]*?\bBEGIN|BEGIN|LOOP|EXCEPTION|ELSE)\b"
+    r"|(?P<cond>(?:IF|ELSIF|ELSEIF|WHEN|WHILE|FOR)\b[\s\S]*?\b(?:THEN|LOOP)\b))?",
+    re.I,
+)
+_PLPGSQL_END = re.compile(r"END(?:\s+(?:IF|LOOP|CASE))?(?:\s+\w+)?\s*", re.I)
+_PLPGSQL_SKIPPED = re.compile(
+    r"(?:EXECUTE|PERFORM|RAISE|RETURN|NULL|EXIT|CONTINUE|DECLARE|GET\s+DIAGNOSTICS)\b"
+    r"|\w+\s*:=",
+    re.I,
+)
 _RECOVERY_TABLE = "_datagen_recovered"
 _UNNAMED = "_datagen_unnamed"
 _BLOCK_BODY = re.compile(r"\bBEGIN\b(?!\s+TRAN)(?P<body>[\s\S]*)\bEND\s*;?\s*\Z", re.I)
@@ -722,11 +774,49 @@ class _Importer:
         if control and control.match(statement.sql):
             self._control_block(statement)
             return
+        if self.dialect == "postgres" and _DO.match(statement.sql):
+            self._do_block(statement)
+            return
         for pattern, handler in _HANDLERS:
             if pattern.match(statement.sql):
                 handler(self, statement)
                 return
         self._skip(statement)
+
+    def _do_block(self, statement: Statement) -> None:
+        """PostgreSQL `DO $$ ... $$`: the DDL of its body is replayed as if each IF held
+        (`IF server_version_num >= 100000 THEN CREATE TABLE ...`, `IF NOT EXISTS (...) THEN
+        CREATE TYPE ...`); ELSE/ELSIF branches and EXCEPTION handlers are skipped, and so is
+        dynamic SQL (EXECUTE), which only the running database can spell out."""
+        match = _DO_BODY.match(statement.sql)
+        if match is None:
+            self._skip(statement, "DO block in a language other than PL/pgSQL")
+            return
+        self._skip(statement, "DO block; its DDL statements are replayed as if each IF held")
+        offset = statement.line - 1 + statement.sql.count("\n", 0, match.start("body"))
+        branches: list[bool] = []  # per open block: True while in a branch that is skipped
+        for inner in split_statements(match.group("body"), "postgres"):
+            sql = inner.sql
+            while (prefix := _PLPGSQL_PREFIX.match(sql)) is not None and prefix.end() > 0:
+                opened = prefix.group("word") or prefix.group("cond") or ""
+                word = opened.split(None, 1)[0].upper() if opened else ""
+                if word in ("IF", "BEGIN", "DECLARE", "LOOP", "FOR", "WHILE"):
+                    branches.append(False)
+                elif word in ("ELSIF", "ELSEIF", "ELSE", "EXCEPTION", "WHEN") and branches:
+                    branches[-1] = True
+                sql = sql[prefix.end() :]
+            if _PLPGSQL_END.fullmatch(sql):
+                if branches:
+                    branches.pop()
+                continue
+            if not sql or any(branches):
+                continue
+            if _PLPGSQL_SKIPPED.match(sql):
+                if sql[:7].upper() == "EXECUTE":
+                    line = inner.line + offset
+                    self._note(f"skipped (dynamic SQL in a DO block): {_summary(sql)}", line)
+                continue
+            self._statement(Statement(sql, inner.line + offset))
 
     def _control_block(self, statement: Statement) -> None:
         """T-SQL IF/WHILE/BEGIN: import the statements of the BEGIN ... END body.
@@ -876,21 +966,35 @@ class _Importer:
     def _parse(self, sql: str) -> _Parsed:
         """Tokenize and parse one statement; raises ParseError/TokenError."""
         tokens = self.sqlglot.tokenize(sql)
-        if self.profile.ignored_words:
-            sql, tokens = self._blank_ignored_words(sql, tokens)
+        sql, tokens = self._blank_ignored(sql, tokens)
         with _quiet_sqlglot():
             trees = self.sqlglot.parser().parse(tokens, sql)
         tree = next((tree for tree in trees if tree is not None), None)
         return _Parsed(tree, sql, tokens, [token.start for token in tokens])
 
-    def _blank_ignored_words(self, sql: str, tokens: list[Token]) -> tuple[str, list[Token]]:
-        """Replace words like CLUSTERED by spaces: same offsets and lines, simpler grammar."""
-        ignored = [t for t in tokens if t.text.upper() in self.profile.ignored_words]
-        if not ignored:
+    def _blank_ignored(self, sql: str, tokens: list[Token]) -> tuple[str, list[Token]]:
+        """Replace vendor words and phrases that change storage, not data (CLUSTERED,
+        ROWGUIDCOL, Oracle's ENABLE and identity CACHE 20, SQLite's ON CONFLICT REPLACE,
+        NOT DEFERRABLE) by spaces: same offsets and lines, a grammar sqlglot reads."""
+        phrases = (*self.profile.ignored_phrases, *_IGNORED_PHRASES)
+        words = self.profile.ignored_words
+        cuts = []
+        for index, token in enumerate(tokens):
+            if token.token_type in (TokenType.STRING, TokenType.IDENTIFIER):
+                continue
+            if token.text.upper() in words:
+                cuts.append((token.start, token.end + 1))
+                continue
+            for phrase in phrases:
+                end = _phrase_end(tokens, index, phrase)
+                if end is not None:
+                    cuts.append((token.start, tokens[end].end + 1))
+                    break
+        if not cuts:
             return sql, tokens
         chars = list(sql)
-        for token in ignored:
-            chars[token.start : token.end + 1] = " " * (token.end + 1 - token.start)
+        for start, stop in cuts:
+            chars[start:stop] = " " * (stop - start)
         blanked = "".join(chars)
         return blanked, self.sqlglot.tokenize(blanked)
 
@@ -1352,6 +1456,9 @@ class _Importer:
             self._problem(message, line, draft.key)
         else:
             draft.primary_key = key
+            for written in columns:  # NOT NULL from now on, even if the key is dropped later
+                if (name := self._find_column(draft, written)) is not None:
+                    draft.columns[name].nullable = False
 
     def _add_check(self, draft: _TableDraft, check: Check) -> None:
         draft.checks.append(check)
@@ -2454,6 +2561,7 @@ def _cc_not_null(site: _Site) -> None:
 
 def _cc_primary_key(site: _Site) -> None:
     site.importer._key(site.table, (site.column.name,), site.name, site.line, primary=True)
+    site.column.nullable = False
 
 
 def _cc_unique(site: _Site) -> None:

@@ -63,12 +63,26 @@ _CONSTRAINT_ORDER = {"p": 0, "u": 1, "x": 2, "c": 3}
 # ---------------------------------------------------------------------------------------------
 
 _TABLES = """
-SELECT c.oid, n.nspname, c.relname, c.oid::regclass::text, obj_description(c.oid, 'pg_class')
+SELECT c.oid, n.nspname, c.relname, c.oid::regclass::text, obj_description(c.oid, 'pg_class'),
+       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
   AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%%'
   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
                   AND d.objid = c.oid AND d.deptype = 'e')
+"""
+
+# Partitions of the selected tables, at any depth: (parent oid, name, bound, own key or NULL).
+_PARTITIONS = """
+WITH RECURSIVE tree(parent, child) AS (
+  SELECT i.inhparent, i.inhrelid FROM pg_inherits i WHERE i.inhparent = ANY(%(tables)s)
+  UNION ALL
+  SELECT i.inhparent, i.inhrelid FROM pg_inherits i JOIN tree ON i.inhparent = tree.child
+)
+SELECT t.parent, c.oid::regclass::text, pg_get_expr(c.relpartbound, c.oid),
+       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END
+FROM tree t JOIN pg_class c ON c.oid = t.child
+WHERE c.relispartition
 """
 
 _COLUMNS = """
@@ -191,9 +205,12 @@ class _Table:
     name: str
     qualified: str  # as printed with search_path = public
     comment: str | None
+    partition_key: str | None = None  # `LIST (year)` of a partitioned table
     columns: list[_Column] = field(default_factory=list)
     constraints: list[tuple[int, str, str, str, str, int]] = field(default_factory=list)
     unique_indexes: list[str] = field(default_factory=list)
+    # (child, parent, CREATE TABLE child PARTITION OF parent ...) at any depth below it
+    partitions: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -280,6 +297,20 @@ def _read_tables(connection: psycopg.Connection, selected: list[_Table]) -> None
     for relid, quoted, definition, on_table in connection.execute(_UNIQUE_INDEXES, params):
         table = by_oid[relid]
         table.unique_indexes.append(_unique_index(quoted, definition, on_table, table))
+    names = {t.oid: t.qualified for t in selected}
+    rows = connection.execute(_PARTITIONS, params).fetchall()
+    oids = dict(connection.execute(
+        "SELECT oid::regclass::text, oid FROM pg_class WHERE oid::regclass::text = ANY(%s)",
+        [[row[1] for row in rows]],
+    ).fetchall()) if rows else {}  # fmt: skip
+    names.update({oid: name for name, oid in oids.items()})
+    roots = {}
+    for parent, child, bound, key in rows:  # the selected ancestor holds every level
+        roots[oids[child]] = roots.get(parent, parent)
+    for parent, child, bound, key in rows:
+        statement = f"CREATE TABLE {child} PARTITION OF {names[parent]} {bound}"
+        statement += f" PARTITION BY {key};" if key else ";"
+        by_oid[roots[oids[child]]].partitions.append((child, names[parent], statement))
 
 
 def _serial_columns(connection: psycopg.Connection, selected: list[_Table]) -> set[tuple[int, int]]:
@@ -494,7 +525,9 @@ def _table_sql(table: _Table, catalog: _Catalog) -> str:
         else:
             lines.append(f"CONSTRAINT {quoted} {definition}")
     body = ",\n    ".join(lines)
-    statements = [*notes, f"CREATE TABLE {table.qualified} (\n    {body}\n);"]
+    partitioned = f" PARTITION BY {table.partition_key}" if table.partition_key else ""
+    statements = [*notes, f"CREATE TABLE {table.qualified} (\n    {body}\n){partitioned};"]
+    statements += _parents_first(table.partitions)
     statements += sorted(table.unique_indexes)
     if table.comment is not None:
         statements.append(f"COMMENT ON TABLE {table.qualified} IS {_literal(table.comment)};")
@@ -503,6 +536,19 @@ def _table_sql(table: _Table, catalog: _Catalog) -> str:
             target = f"{table.qualified}.{column.quoted}"
             statements.append(f"COMMENT ON COLUMN {target} IS {_literal(column.comment)};")
     return "\n".join(statements)
+
+
+def _parents_first(partitions: list[tuple[str, str, str]]) -> list[str]:
+    """(child, parent, statement) ordered so that a sub-partitioned partition comes before
+    its own partitions (each group sorted by name)."""
+    ordered: list[str] = []
+    pending = sorted(partitions)
+    while pending:
+        waiting = {child for child, _, _ in pending}
+        ready = [p for p in pending if p[1] not in waiting] or pending[:1]
+        ordered += [statement for _, _, statement in ready]
+        pending = [p for p in pending if p not in ready]
+    return ordered
 
 
 def _literal(text: str) -> str:
