@@ -121,11 +121,19 @@ ALTER TABLE token RENAME TO tokens;
 CREATE TABLE pipes (id int PRIMARY KEY);
 DROP TABLE pipes;
 CREATE TABLE pipes (id text PRIMARY KEY, tokens_nid uuid);
+CREATE TABLE sales (day date NOT NULL, qty int) PARTITION BY RANGE (day);
+CREATE TABLE sales_2021 PARTITION OF sales FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'mood') THEN
+    CREATE TABLE moods (id int PRIMARY KEY);
+  END IF;
+END $$;
 """)
     url = fresh_database("replay_inline")
     apply(path, url)
     database = parse_ddl(snapshot_postgres(url), "postgres", source="snapshot")
     expected, actual = catalog(database), catalog(load_ddl(path))
     assert set(actual) == {"app.events", "app.check_events", "app.copy", "app.client",
-                           "app.tokens", "app.pipes"}  # fmt: skip
+                           "app.tokens", "app.pipes", "app.sales", "app.moods"}  # fmt: skip
+    assert actual["app.sales"]["checks"] == [["day"]]  # rows must find a partition
     assert differences(expected, actual) == []

@@ -147,8 +147,9 @@ _PROFILES: dict[str, _Profile] = {
         implicit_start=_TSQL_IMPLICIT_START,
         block_start=_TSQL_MODULE,
         control_start=_TSQL_CONTROL,
-        ignored_words=frozenset({"CLUSTERED", "NONCLUSTERED", "ROWGUIDCOL", "SPARSE",
-                                 "FILESTREAM"}),  # fmt: skip
+        ignored_words=frozenset(
+            {"CLUSTERED", "NONCLUSTERED", "ROWGUIDCOL", "SPARSE", "FILESTREAM"}
+        ),  # fmt: skip
     ),
     "oracle": _Profile(
         batch_separator=_SLASH,
@@ -156,12 +157,35 @@ _PROFILES: dict[str, _Profile] = {
         silent_command=_SQLPLUS_SILENT,
         block_start=_PLSQL_UNIT,
         # constraint states and identity/sequence options
-        ignored_words=frozenset({"ENABLE", "DISABLE", "VALIDATE", "NOVALIDATE", "RELY",
-                                 "NORELY", "NOORDER", "NOCYCLE", "NOKEEP", "NOSCALE", "NOCACHE",
-                                 "NOMINVALUE", "NOMAXVALUE"}),
-        ignored_phrases=(("MINVALUE", "#"), ("MAXVALUE", "#"), ("CACHE", "#"), ("KEEP",),
-                         ("SCALE",), ("EXTEND",), ("ORDER",), ("CYCLE",),
-                         ("START", "WITH", "#"), ("INCREMENT", "BY", "#")),
+        ignored_words=frozenset(
+            {
+                "ENABLE",
+                "DISABLE",
+                "VALIDATE",
+                "NOVALIDATE",
+                "RELY",
+                "NORELY",
+                "NOORDER",
+                "NOCYCLE",
+                "NOKEEP",
+                "NOSCALE",
+                "NOCACHE",
+                "NOMINVALUE",
+                "NOMAXVALUE",
+            }
+        ),
+        ignored_phrases=(
+            ("MINVALUE", "#"),
+            ("MAXVALUE", "#"),
+            ("CACHE", "#"),
+            ("KEEP",),
+            ("SCALE",),
+            ("EXTEND",),
+            ("ORDER",),
+            ("CYCLE",),
+            ("START", "WITH", "#"),
+            ("INCREMENT", "BY", "#"),
+        ),
     ),
 }
 _GENERIC_PROFILE = _Profile()
@@ -188,6 +212,7 @@ def _phrase_end(tokens: list[Token], index: int, phrase: tuple[str, ...]) -> int
             return None
         position += 1
     return position - 1
+
 
 _ALIASES = {
     "postgresql": "postgres",
@@ -503,6 +528,9 @@ def _build_type(written: str) -> exp.DataType | None:
     return to if isinstance(to, exp.DataType) else _named_type(written)
 
 
+# Where the storage options of a key's index begin (Oracle USING INDEX ... TABLESPACE,
+# T-SQL WITH (FILLFACTOR = 90) ON [PRIMARY]): they say nothing about the data.
+_INDEX_OPTIONS = re.compile(r"\s+(?:USING\s+INDEX\b|TABLESPACE\b|WITH\s*\(|ON\s+\[)", re.I)
 _ARRAY_SUFFIX = re.compile(r"(?:\s*\[\s*\d*\s*\])+\s*$|\s+ARRAY\s*$", re.I)
 
 
@@ -510,12 +538,18 @@ _NAMED_TYPE = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*(?:\s+[A-Za-z_][A-Za-z0-9_]
                          r"(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?\s*")  # fmt: skip
 
 
+_NAMED_WITH_OPTIONS = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*\([^()]*\)\s*")
+
+
 def _named_type(written: str) -> exp.DataType | None:
     """A plain `name [name ...] [(n[, m])]` no grammar reads (PostgreSQL `BIT VARYING(16)`),
     as a named type for `map_type`'s name tables; anything else stays unreadable."""
-    match = _NAMED_TYPE.fullmatch(written)
-    if match is None:
-        return None
+    match = _NAMED_TYPE.fullmatch(re.sub(r"[\[\]`\"]", "", written))
+    if match is None:  # `xml(CONTENT schema_collection)`: the name, without its parameters
+        match = _NAMED_WITH_OPTIONS.fullmatch(re.sub(r"[\[\]`\"]", "", written))
+        if match is None:
+            return None
+        return exp.DataType(this=exp.DataType.Type.USERDEFINED, kind=match.group(1).upper())
     params = [exp.DataTypeParam(this=exp.Literal.number(n)) for n in match.groups()[1:] if n]
     return exp.DataType(this=exp.DataType.Type.USERDEFINED, kind=match.group(1).upper(),
                         expressions=params)  # fmt: skip
@@ -713,6 +747,17 @@ def _verb(text: str) -> str:
     return " ".join(match.group().upper().split()) if match else ""
 
 
+_MODIFY_NULLABILITY = re.compile(
+    rf"(?P<name>{_NAME})\s*(?:DEFAULT\s+(?P<default>.+?))?\s*(?:CONSTRAINT\s+{_NAME}\s+)?"
+    r"(?P<null>(?P<not>NOT\s+)?NULL)?(?:\s+(?:ENABLE|DISABLE|VALIDATE|NOVALIDATE))*\s*",
+    re.I | re.S,
+)
+_SP_RENAME = re.compile(
+    r"EXEC(?:UTE)?\s+(?:(?:\[?\w+\]?\.)?\[?sys\]?\.)?\[?sp_rename\]?\s+"
+    r"(?:@objname\s*=\s*)?N?'(?P<old>[^']+)'\s*,\s*(?:@newname\s*=\s*)?N?'(?P<new>[^']+)'"
+    r"(?:\s*,\s*(?:@objtype\s*=\s*)?N?'(?P<kind>\w+)')?",
+    re.I,
+)
 _ALL_LIKE_OPTIONS = frozenset(
     {"DEFAULTS", "GENERATED", "IDENTITY", "CONSTRAINTS", "INDEXES", "COMMENTS", "STATISTICS",
      "STORAGE", "COMPRESSION"}
@@ -1249,6 +1294,12 @@ class _Importer:
             element = self._parse_probe(padding, placeholder)
             if element is not None and isinstance(element[0], exp.ColumnDef):
                 self.placeholder_types[id(element[0])] = text[typed[0] : typed[1]]
+        options = _INDEX_OPTIONS.search(text) if element is None else None
+        if options is not None and text.split(None, 1)[0].upper() in _CONSTRAINT_STARTS:
+            element = self._parse_probe(padding, text[: options.start()])
+            if element is not None:
+                self._note(f"ignored index options: {_summary(text[options.start() :], 60)}",
+                           line)  # fmt: skip
         if element is None:
             self._unreadable_element(text, line)
         return element
@@ -1388,6 +1439,7 @@ class _Importer:
             for inner in node.expressions:
                 self._add_constraint(draft, inner, inner_name, statement)
         elif isinstance(node, exp.PrimaryKey):
+            self._note_prefixes(draft, node, line)
             self._key(draft, self._column_names(node.expressions), name, line, primary=True)
         elif isinstance(node, exp.UniqueColumnConstraint):
             self._unique(draft, node, name, line)
@@ -1428,6 +1480,7 @@ class _Importer:
     ) -> None:
         target = node.this
         if isinstance(target, exp.Schema):  # MySQL: UNIQUE KEY name (columns)
+            self._note_prefixes(draft, target, line)
             name = name or (self._ident(target.this) if target.this else None)
             self._key(draft, self._column_names(target.expressions), name, line, primary=False)
         else:
@@ -1480,14 +1533,20 @@ class _Importer:
         """Plain column names of a key; None when any part is an expression."""
         names = []
         for node in nodes:
-            while isinstance(node, (exp.Ordered, exp.Collate)):
-                node = node.this
+            while isinstance(node, (exp.Ordered, exp.Collate, exp.ColumnPrefix)):
+                node = node.this  # MySQL `name(191)`: a key on the first 191 characters
             if isinstance(node, exp.Column) and not node.table:
                 node = node.this
             if not isinstance(node, exp.Identifier):
                 return None
             names.append(self._ident(node))
         return tuple(names)
+
+    def _note_prefixes(self, draft: _TableDraft, node: exp.Expression, line: int) -> None:
+        for prefix in node.find_all(exp.ColumnPrefix):
+            self._note(f"{draft.key}: key on the first {prefix.expression.sql()} characters of "
+                       f"{prefix.this.sql()} is generated unique over whole values; longer "
+                       "values may share a prefix", line)  # fmt: skip
 
     def _foreign_key(
         self,
@@ -1567,8 +1626,7 @@ class _Importer:
     ) -> None:
         for pattern, handler in _ALTER_PATTERNS:
             match = pattern.fullmatch(text)
-            if match is not None:
-                handler(self, table, match, line)
+            if match is not None and handler(self, table, match, line) is not False:
                 return
         try:
             parsed = self._parse(self._name_bare_checks(action.sql))
@@ -1631,6 +1689,56 @@ class _Importer:
             self._note(f"{table.key}: DROP of a constraint DataGen does not model or "
                        f"know: {name}", line)  # fmt: skip
 
+    def _act_modify_list(self, table: _TableDraft, match: re.Match[str], line: int) -> None:
+        """Oracle `MODIFY (a NOT NULL, b DEFAULT 0, c VARCHAR2(9))`: each element alone."""
+        header = f"ALTER TABLE {_RECOVERY_TABLE} MODIFY "
+        body = match.group("body")
+        for offset, text in self._actions(body, 0):
+            column = _MODIFY_NULLABILITY.fullmatch(text)
+            if column is not None:  # no type: only NULL / NOT NULL / DEFAULT change
+                name = self._column_from_text(table, column.group("name"), line)
+                if name is None:
+                    continue
+                if column.group("null"):
+                    table.columns[name].nullable = not column.group("not")
+                if column.group("default"):
+                    expression = self._parse_quietly(f"SELECT {column.group('default')}")
+                    if isinstance(expression, exp.Select) and expression.expressions:
+                        self._set_default(table.columns[name], expression.expressions[0])
+                continue
+            sub = line + body.count("\n", 0, offset)
+            if self.dialect == "oracle":  # Oracle changes only what the element states
+                self._modify_in_place(table, text, sub)
+            else:
+                self._alter_action_text(table, f"MODIFY {text}", Statement(header + text, sub),
+                                        sub)  # fmt: skip
+
+    def _modify_in_place(self, table: _TableDraft, text: str, line: int) -> None:
+        element = self._parse_probe("", text)
+        node = element[0] if element else None
+        if not isinstance(node, exp.ColumnDef) or element is None:
+            self._note(f"skipped (ALTER TABLE {table.key} action not modelled): MODIFY "
+                       f"{_summary(text)}", line)  # fmt: skip
+            return
+        name = self._column_from_text(table, node.this.sql(self.dialect), line)
+        if name is None:
+            return
+        column = table.columns[name]
+        if node.args.get("kind") is not None:
+            column.type = self._column(node, element[1], line, table.key).type
+        for constraint in node.args.get("constraints") or []:
+            self._column_constraint(table, column, constraint, line)
+
+    def _act_modify_oracle(
+        self, table: _TableDraft, match: re.Match[str], line: int
+    ) -> bool | None:
+        """`MODIFY c VARCHAR2(9)`: Oracle's MODIFY alters a column in place; in the other
+        dialects (MySQL) MODIFY redefines it, which sqlglot reads (False: not handled here)."""
+        if self.dialect != "oracle":
+            return False
+        self._modify_in_place(table, match.group("body"), line)
+        return None
+
     def _act_inherit(self, table: _TableDraft, match: re.Match[str], line: int) -> None:
         self._note(f"{table.key}: {' '.join(match.group().split())} (columns unchanged)", line)
 
@@ -1690,7 +1798,10 @@ class _Importer:
             for node in action.expressions:
                 self._table_element(draft, node, parsed, statement)
         elif isinstance(action, exp.ColumnDef):
+            if action.args.get("exists") and self._find_column(draft, self._ident(action.this)):
+                return  # ADD COLUMN IF NOT EXISTS of a column that exists
             self._add_column(draft, action, parsed, statement)
+            self._place(draft, self._ident(action.this), action.args.get("position"))
         elif isinstance(action, exp.ModifyColumn) and isinstance(action.this, exp.ColumnDef):
             old = action.args.get("rename_from")  # MySQL CHANGE [COLUMN] old new type ...
             new = self._ident(action.this.this)
@@ -1719,6 +1830,22 @@ class _Importer:
         for constraint in node.args.get("constraints") or []:
             self._column_constraint(draft, column, constraint, line)
         draft.columns[name] = column
+        self._place(draft, name, node.args.get("position"))
+
+    def _place(self, draft: _TableDraft, name: str, position: exp.Expression | None) -> None:
+        """MySQL `FIRST` / `AFTER other`: move the column there, as the table stores it."""
+        name = self._find_column(draft, name) or name
+        if not isinstance(position, exp.ColumnPosition) or name not in draft.columns:
+            return
+        where = str(position.args.get("position") or "").upper()
+        after = self._find_column(draft, self._ident(position.this)) if position.this else None
+        if where not in ("FIRST", "AFTER") or (where == "AFTER" and after is None):
+            return
+        column = draft.columns.pop(name)
+        items = list(draft.columns.items())
+        index = 0 if where == "FIRST" else [k for k, _ in items].index(after) + 1
+        items.insert(index, (name, column))
+        draft.columns = dict(items)
 
     def _alter_column(
         self, draft: _TableDraft, action: exp.AlterColumn, parsed: _Parsed, statement: Statement
@@ -2021,6 +2148,30 @@ class _Importer:
                 self._note(f"RENAME TABLE of unknown table: {_summary(pair)}", statement.line)
                 continue
             self._rename(old, new[0] if new[0] is not None else old.schema, new[1])
+
+    def _sp_rename(self, statement: Statement) -> None:
+        """T-SQL `EXEC sp_rename 'dbo.t.old', 'new', 'COLUMN'` (or a table, or an index)."""
+        match = _SP_RENAME.match(statement.sql)
+        if match is None:
+            self._skip(statement)
+            return
+        kind = (match.group("kind") or "OBJECT").upper()
+        old, new = match.group("old"), self._name_text(match.group("new"))
+        parts = old.rsplit(".", 1)
+        if kind == "COLUMN" and len(parts) == 2 and (table := self._table_from_text(parts[0])):
+            self._rename_column(table, self._name_text(parts[1]), new, statement.line)
+        elif kind == "INDEX" and len(parts) == 2 and (table := self._table_from_text(parts[0])):
+            if not self._rename_constraint(table, self._name_text(parts[1]), new):
+                self._skip(statement, "rename of an index DataGen does not model")
+        elif kind == "OBJECT" and (table := self._table_from_text(old)) is not None:
+            self._rename(table, table.schema, new)
+        elif kind == "OBJECT":
+            for candidate in self.tables.values():
+                if self._rename_constraint(candidate, self._name_text(parts[-1]), new):
+                    return
+            self._skip(statement, "rename of an object DataGen does not model")
+        else:
+            self._skip(statement, "sp_rename of an unknown table or column")
 
     def _set_path(self, statement: Statement) -> None:
         """SET search_path = a, b / SET SCHEMA 'a' / set_config('search_path', 'a, b', ...):
@@ -2641,6 +2792,10 @@ _ALTER_PATTERNS: tuple[tuple[re.Pattern[str], Callable], ...] = tuple(
         (rf"DROP\s+(?:COLUMN\s+)?(?P<exists>IF\s+EXISTS\s+)?(?P<names>{_N}|\([^()]*\))"
          r"(?:\s+(?P<cascade>CASCADE)|\s+RESTRICT)?", _Importer._act_drop_column),
         (rf"(?:NO\s+)?INHERIT\s+{_Q}", _Importer._act_inherit),
+        (r"MODIFY\s*\((?P<body>.*)\)", _Importer._act_modify_list),
+        (rf"MODIFY\s+(?:COLUMN\s+)?(?P<body>{_N}\s+(?:NOT\s+)?NULL\b.*|{_N}\s+DEFAULT\s+.+)",
+         _Importer._act_modify_list),
+        (r"MODIFY\s+(?P<body>.*)", _Importer._act_modify_oracle),
         (rf"ALTER\s+(?:COLUMN\s+)?(?P<column>{_N})\s+ADD\s+GENERATED\s+(?:ALWAYS|BY\s+DEFAULT)"
          r"\s+AS\s+IDENTITY\b.*", _Importer._act_identity),
         (rf"ADD\s+(?:CONSTRAINT\s+{_N}\s+)?DEFAULT\s+(?P<expression>.+?)\s+FOR\s+(?P<column>{_N})",
@@ -2659,6 +2814,7 @@ _HANDLERS: tuple[tuple[re.Pattern[str], Callable[[_Importer, Statement], None]],
     (_SET_CONFIG_PATH, _Importer._set_path),
     (_CREATE_SCHEMA, _Importer._create_schema),
     (_USE, _Importer._use),
+    (_SP_RENAME, _Importer._sp_rename),
     (_UNIQUE_INDEX, _Importer._unique_index),
     (_COMMENT_ON, _Importer._comment),
     (_CREATE_TYPE, _Importer._create_type),

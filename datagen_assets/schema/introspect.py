@@ -72,14 +72,15 @@ WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
                   AND d.objid = c.oid AND d.deptype = 'e')
 """
 
-# Partitions of the selected tables, at any depth: (parent oid, name, bound, own key or NULL).
+# Partitions of the selected tables, at any depth, parents first: (parent oid, oid, name,
+# bound, own partition key or NULL).
 _PARTITIONS = """
 WITH RECURSIVE tree(parent, child) AS (
   SELECT i.inhparent, i.inhrelid FROM pg_inherits i WHERE i.inhparent = ANY(%(tables)s)
   UNION ALL
   SELECT i.inhparent, i.inhrelid FROM pg_inherits i JOIN tree ON i.inhparent = tree.child
 )
-SELECT t.parent, c.oid::regclass::text, pg_get_expr(c.relpartbound, c.oid),
+SELECT t.parent, c.oid, c.oid::regclass::text, pg_get_expr(c.relpartbound, c.oid),
        CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END
 FROM tree t JOIN pg_class c ON c.oid = t.child
 WHERE c.relispartition
@@ -297,20 +298,15 @@ def _read_tables(connection: psycopg.Connection, selected: list[_Table]) -> None
     for relid, quoted, definition, on_table in connection.execute(_UNIQUE_INDEXES, params):
         table = by_oid[relid]
         table.unique_indexes.append(_unique_index(quoted, definition, on_table, table))
-    names = {t.oid: t.qualified for t in selected}
     rows = connection.execute(_PARTITIONS, params).fetchall()
-    oids = dict(connection.execute(
-        "SELECT oid::regclass::text, oid FROM pg_class WHERE oid::regclass::text = ANY(%s)",
-        [[row[1] for row in rows]],
-    ).fetchall()) if rows else {}  # fmt: skip
-    names.update({oid: name for name, oid in oids.items()})
-    roots = {}
-    for parent, child, bound, key in rows:  # the selected ancestor holds every level
-        roots[oids[child]] = roots.get(parent, parent)
-    for parent, child, bound, key in rows:
-        statement = f"CREATE TABLE {child} PARTITION OF {names[parent]} {bound}"
+    names = {t.oid: t.qualified for t in selected} | {row[1]: row[2] for row in rows}
+    roots: dict[int, int] = {}  # partition -> the selected table whose statement lists it
+    for parent, oid, *_ in rows:  # the recursive query yields parents before children
+        roots[oid] = roots.get(parent, parent)
+    for parent, oid, name, bound, key in rows:
+        statement = f"CREATE TABLE {name} PARTITION OF {names[parent]} {bound}"
         statement += f" PARTITION BY {key};" if key else ";"
-        by_oid[roots[oids[child]]].partitions.append((child, names[parent], statement))
+        by_oid[roots[oid]].partitions.append((name, names[parent], statement))
 
 
 def _serial_columns(connection: psycopg.Connection, selected: list[_Table]) -> set[tuple[int, int]]:

@@ -74,6 +74,7 @@ NAMED_KINDS: dict[tuple[str, str], TypeKind] = {
     ("*", "CITEXT"): K.TEXT,
     ("*", "NCLOB"): K.TEXT,
     ("*", "XMLTYPE"): K.XML,
+    ("*", "XML"): K.XML,  # T-SQL xml(CONTENT schema_collection)
     ("*", "RAW"): K.BYTES,
     ("*", "LONG RAW"): K.BYTES,
     ("tsql", "FLOAT"): K.DOUBLE,  # T-SQL FLOAT means FLOAT(53)
