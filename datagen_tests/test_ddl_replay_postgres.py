@@ -12,14 +12,16 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from datagen_assets.schema.ddl import load_ddl, parse_ddl
 from datagen_assets.schema.introspect import snapshot_postgres
 from datagen_assets.schema.model import Schema, Table
-from datagen_tests.conftest import REPO
+from datagen_tests.conftest import POSTGRES_URL, REPO
 
 SHARED = REPO.parent / "shared"
 FILES = sorted(
@@ -68,12 +70,23 @@ def differences(expected: dict[str, dict], actual: dict[str, dict]) -> list[str]
 
 
 def apply(path: Path, url: str) -> None:
+    """psql -f, stopping at the first error; commits need not wait for the disk (a scratch
+    database), which makes migration files of hundreds of statements several times faster."""
+    environment = {**os.environ, "PGOPTIONS": "-c synchronous_commit=off"}
     subprocess.run(
         ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-f", str(path)],
         check=True,
         capture_output=True,
         timeout=120,
+        env=environment,
     )
+
+
+def compared(path: Path, url: str) -> list[str]:
+    """Apply the file to the empty database at `url`; the catalog differences."""
+    apply(path, url)
+    database = parse_ddl(snapshot_postgres(url), "postgres", source="snapshot")
+    return differences(catalog(database), catalog(load_ddl(path)))
 
 
 @pytest.fixture(scope="module")
@@ -86,17 +99,63 @@ def psql() -> str:
     return found
 
 
+# Empties a scratch database between files: every schema with what it holds (tables, types,
+# extensions), then a fresh `public`. Cheaper than a new database on a busy server.
+_RESET = """
+DO $$ DECLARE s text; BEGIN
+  FOR s IN SELECT nspname FROM pg_namespace WHERE nspname NOT IN ('pg_catalog',
+      'information_schema', 'pg_toast') AND nspname NOT LIKE 'pg\\_temp\\_%'
+      AND nspname NOT LIKE 'pg\\_toast\\_temp\\_%' LOOP
+    EXECUTE format('DROP SCHEMA %I CASCADE', s);
+  END LOOP;
+  CREATE SCHEMA public;
+END $$;
+"""
+WORKERS = 3
+
+
+@pytest.fixture(scope="module")
+def corpus_results(psql, postgres_admin) -> dict[str, list[str] | BaseException]:
+    """Every file compared at once on three scratch databases, each emptied between files
+    (the time is the server's DDL work, which runs in parallel)."""
+    databases = [f"datagen_test_{os.getpid()}_replay_{i}" for i in range(WORKERS)]
+    for database in databases:
+        postgres_admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        postgres_admin.execute(f'CREATE DATABASE "{database}"')
+    base = POSTGRES_URL.rsplit("/", 1)[0]
+
+    def run(worker: int) -> dict[str, list[str] | BaseException]:
+        url, results = f"{base}/{databases[worker]}", {}
+        for path in FILES[worker::WORKERS]:
+            try:
+                with psycopg.connect(url, autocommit=True) as connection:
+                    connection.execute(_RESET)
+                results[path.name] = compared(path, url)
+            except Exception as error:  # reported by the file's own test
+                results[path.name] = error
+        return results
+
+    try:
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            merged: dict[str, list[str] | BaseException] = {}
+            for results in pool.map(run, range(WORKERS)):
+                merged.update(results)
+            yield merged
+    finally:
+        for database in databases:
+            postgres_admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
 @pytest.mark.parametrize("path", FILES or [None], ids=lambda p: p.name if p else "absent")
-def test_replay_matches_what_postgres_holds(path, psql, fresh_database) -> None:
+def test_replay_matches_what_postgres_holds(path, corpus_results) -> None:
     if path is None:
         if os.environ.get("CI"):
             pytest.fail(f"{SHARED} is missing under CI")
         pytest.skip(f"{SHARED} is absent (the corpus lives beside the repo)")
-    url = fresh_database(f"replay_{path.name.split('.')[0]}")
-    apply(path, url)
-    database = parse_ddl(snapshot_postgres(url), "postgres", source="snapshot")
-    replayed = load_ddl(path)
-    assert differences(catalog(database), catalog(replayed)) == []
+    result = corpus_results[path.name]
+    if isinstance(result, BaseException):
+        raise result
+    assert result == []
 
 
 def test_inline_migration_matches_postgres(psql, fresh_database, tmp_path) -> None:
