@@ -353,7 +353,7 @@ def test_reviewed_annotations_steer_unrecognised_columns_and_go_stale(tmp_path):
     from datagen_assets.ai.metadata import build_prompt
     from datagen_assets.ai.paths import annotations_path
 
-    ddl = "CREATE TABLE cst (id INT PRIMARY KEY, cst_ph_no VARCHAR(30), first_name TEXT);"
+    ddl = "CREATE TABLE cst (id INT PRIMARY KEY, cst_xq_zz VARCHAR(30), first_name TEXT);"
     plan = _plan(tmp_path, ddl=ddl, config="rows: 20\nnull_fraction: 0\n")
     schema = plan.dataset.schema
     answer = validate_answer(
@@ -361,7 +361,7 @@ def test_reviewed_annotations_steer_unrecognised_columns_and_go_stale(tmp_path):
             "columns": [
                 {
                     "table": "cst",
-                    "column": "cst_ph_no",
+                    "column": "cst_xq_zz",
                     "semantic_type": "phone_number",
                     "generator": {"name": "pattern", "params": {"regex": r"\+1-555-[0-9]{4}"}},
                 },
@@ -381,7 +381,7 @@ def test_reviewed_annotations_steer_unrecognised_columns_and_go_stale(tmp_path):
     )
     write_annotations(annotations_path(tmp_path / "demo.sql"), document)
     frame = generate(_plan(tmp_path, ddl=ddl, config="rows: 20\nnull_fraction: 0\n"), "cst", 0, 20)
-    assert frame["cst_ph_no"].str.contains(r"^\+1-555-\d{4}$").all()
+    assert frame["cst_xq_zz"].str.contains(r"^\+1-555-\d{4}$").all()
     assert not (frame["first_name"] == "ignored: a rule decides").any()
     stale = generate(
         _plan(
@@ -393,7 +393,7 @@ def test_reviewed_annotations_steer_unrecognised_columns_and_go_stale(tmp_path):
         0,
         20,
     )
-    assert not stale["cst_ph_no"].str.contains(r"^\+1-555-").any()
+    assert not stale["cst_xq_zz"].str.contains(r"^\+1-555-").any()
 
 
 def test_format_with_too_many_digits_is_a_clear_problem(tmp_path):

@@ -9,6 +9,7 @@ import math
 from dataclasses import MISSING, fields
 from pathlib import Path
 
+import datagen_assets.generate.meanings  # noqa: F401 - registers the meanings' generators
 from datagen_assets.generate.generators import CATALOG
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "generators.md"
@@ -17,10 +18,12 @@ INTRO = """# Generators
 
 Name a generator per column in a dataset config (`tables.<t>.columns.<c>`), either as a bare
 name (`name: product_name`) or as a mapping with `generator:` and its parameters. Unknown
-generators and parameters are errors. Columns without one get a generator from semantic
-detection (`datagen_assets/generate/semantic.py`: column name, type and table) or, failing
-that, plausible values of their type. Key columns (PRIMARY KEY / UNIQUE) accept only
-generators marked *unique*: they receive a bijection of the row index and turn it into
+generators and parameters are errors. Columns without one get the generator of their
+meaning, detected from the column's words, type, table, neighbours and comment
+(`datagen_assets/generate/meanings/`, one module per domain; `datagen explain <dataset>`
+shows the meaning, evidence and generator per column), or, failing that, plausible values of
+their type. `generator: meaning` with `meaning:` picks a meaning of the catalog by name.
+Key columns (PRIMARY KEY / UNIQUE) accept only generators marked *unique*: they receive a bijection of the row index and turn it into
 distinct values, which stay distinct after case folding for a unique index on `lower()` or
 `upper()` (`choice` and `pattern` then count their values case-insensitively, and the
 pre-flight says when there are fewer than rows). Foreign key columns take no generator: their

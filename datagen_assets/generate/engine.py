@@ -44,7 +44,7 @@ from datagen_assets.generate.generators import (
     on_distinct,
     sql_columns,
 )
-from datagen_assets.generate.semantic import detect
+from datagen_assets.generate.semantic import detect, domain_weights
 from datagen_assets.pii.classify import categories, override_problems
 from datagen_assets.pii.modes import apply_pii_mode, mode_problem
 from datagen_assets.plan.keys import KeyGroup, key_generator
@@ -514,9 +514,11 @@ class Engine:
 
 
 def _from_checks(column: Column, table: Table, rules: CheckRules) -> Generator | None:
-    """A generator that makes the column satisfy its CHECK constraints, if one applies."""
+    """A generator that makes the column satisfy its CHECK constraints, if one applies (a
+    closed list with realistic skewed weights: most orders delivered, few refunded)."""
     if column.name in rules.domains:
-        return Choice(rules.domains[column.name])
+        values = rules.domains[column.name]
+        return Choice(values, domain_weights(values, column) if len(values) > 1 else None)
     if column.name in rules.patterns:
         return Pattern(rules.patterns[column.name])
     if column.name in rules.json:

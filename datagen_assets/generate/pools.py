@@ -85,10 +85,17 @@ def _digest(provider: str, locale: str, size: int, seed: int) -> str:
     return pool_digest(_pool(provider, locale, size, seed))
 
 
+# caches of values built from pools (vocabularies, entity frames), dropped with the pools
+FORGET_HOOKS: list = []
+
+
 def forget_pools() -> None:
-    """Drop the in-process pools (they are re-read from the disk cache on next use)."""
+    """Drop the in-process pools (they are re-read from the disk cache on next use), and
+    whatever was built from them."""
     _pool.cache_clear()
     _digest.cache_clear()
+    for forget in FORGET_HOOKS:
+        forget()
 
 
 def pool_digest(values: pl.Series) -> str:

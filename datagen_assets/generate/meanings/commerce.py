@@ -1,0 +1,252 @@
+"""Commerce: products, categories, brands, SKUs, prices, quantities, discounts, statuses.
+Amounts are at the scale of what they price (a product ~ 25, an order total ~ 120, a
+salary ~ 55,000)."""
+
+from __future__ import annotations
+
+from datagen_assets.generate.generators import Normal, Pattern
+from datagen_assets.generate.meanings.catalog import add, numeric, vocab
+from datagen_assets.generate.meanings.values import Amount, IntegerChoice
+
+PRODUCTS = r"product|item|article|part|sku|good|merchandise|catalog|inventory|offer|listing"
+
+K = "commerce"
+add(
+    "product_name",
+    K,
+    "text",
+    r"(product|item|article|part|goods|model)( name| title)?",
+    vocab("product_name"),
+    lengths=(4, 200),
+)
+add(
+    "product_of_table",
+    K,
+    "text",
+    r"name|title|description short|label",
+    vocab("product_name"),
+    tables=PRODUCTS,
+    needs_table=True,
+    prior=1.5,
+)
+add(
+    "category",
+    K,
+    "text",
+    r"(product |item )?(category|categories|department|aisle|section)( name)?|cat",
+    vocab("product_category", 0.8),
+    neighbours=r"price|product|sku|quantity|stock",
+)
+add(
+    "category_of_table",
+    K,
+    "text",
+    r"name|title|label|category name",
+    vocab("product_category", 0.3),
+    tables=r"categor|department|section|aisle|collection",
+    needs_table=True,
+    prior=1.5,
+)
+add(
+    "generic_category",
+    K,
+    "text",
+    r"category|type|kind|class|group|classification|segment",
+    vocab("category", 0.9),
+    prior=-1,
+)
+add("brand", K, "text", r"brand( name)?|make|manufacturer name|label", vocab("vehicle_make", 0.6))
+add(
+    "sku",
+    K,
+    "text",
+    r"sku|stock keeping unit|item code|product code|part number|article number"
+    r"|model number|catalog number",
+    Pattern(r"[A-Z]{3}-[0-9]{5}"),
+    lengths=(6, 40),
+)
+add(
+    "price",
+    K,
+    "num",
+    r"(unit |list |sale |retail |base |regular |selling |item |product |offer )?price"
+    r"|price (each|per unit)|unit cost|cost|msrp|rate per unit|rental rate|replacement cost",
+    Amount(29.99, 0.9, 0.5, 5000, 2),
+)
+add(
+    "order_total",
+    K,
+    "num",
+    r"(order |grand |sub |invoice |line |cart |net |gross )?(total|sub total|subtotal)"
+    r"( amount| price)?|amount due|total due|total amount|amount paid|paid amount|order amount",
+    Amount(120, 0.8, 1, 20000, 2),
+)
+add("amount", K, "num", r"(\w+ )?amount|amount", Amount(85, 1.1, 0.5, 50000, 2), prior=-0.5)
+add(
+    "shipping_cost",
+    K,
+    "num",
+    r"(shipping|delivery|freight|postage|handling)( cost| fee| charge| amount)?",
+    Amount(8.5, 0.5, 0, 300, 2),
+)
+add("tax", K, "num", r"(sales |vat )?tax( amount)?|vat( amount)?|gst", Amount(9.5, 0.8, 0, 3000, 2))
+add(
+    "tax_rate",
+    K,
+    "num",
+    r"tax (rate|percent)|vat (rate|percent)",
+    numeric(IntegerChoice(0, 25), Normal(0.12, 0.06, 0, 0.3, 3)),
+)
+add(
+    "discount",
+    K,
+    "num",
+    r"discount( amount| value)?|rebate|markdown",
+    numeric(IntegerChoice(0, 50, 0.8), Normal(0.08, 0.07, 0, 0.6, 2)),
+)
+add(
+    "discount_percent",
+    K,
+    "num",
+    r"discount (percent|rate|pct)|percent off",
+    numeric(IntegerChoice(0, 50, 0.6), Normal(10, 7, 0, 60, 1)),
+)
+add(
+    "quantity",
+    K,
+    "num",
+    r"(\w+ )?(quantity|qty|units|count ordered|pieces|amount ordered)",
+    numeric(IntegerChoice(1, 20, 1.3), Amount(3, 0.8, 1, 500, 2)),
+)
+add(
+    "stock",
+    K,
+    "num",
+    r"(units |quantity )?(in stock|on hand|stock|inventory)( level| quantity| count)?"
+    r"|units on order|reorder level|stock level|available quantity",
+    numeric(Amount(40, 1.0, 0, 5000, 0), Amount(40, 1.0, 0, 5000, 2)),
+)
+add(
+    "order_status",
+    K,
+    "text",
+    r"(order |shipment |delivery |fulfillment )?status",
+    vocab("order_status", 1.0),
+    tables=r"order|shipment|delivery|purchase|sale|cart|checkout",
+    needs_table=True,
+    prior=1,
+)
+add(
+    "payment_status",
+    K,
+    "text",
+    r"(payment |invoice |billing )?status",
+    vocab("payment_status", 1.1),
+    tables=r"payment|invoice|bill|charge|transaction|refund",
+    needs_table=True,
+    prior=1,
+)
+add(
+    "payment_method",
+    K,
+    "text",
+    r"payment (method|type|mode)|pay method|tender( type)?|method",
+    vocab("payment_method", 1.0),
+)
+add(
+    "card_brand",
+    K,
+    "text",
+    r"card (brand|type|network|scheme)|card",
+    vocab("card_brand", 1.0),
+    lengths=(3, 30),
+)
+add(
+    "shipping_carrier",
+    K,
+    "text",
+    r"(shipping )?carrier|courier|shipper( name)?|ship via",
+    vocab("shipping_carrier", 0.8),
+)
+add(
+    "shipping_method",
+    K,
+    "text",
+    r"shipping (method|type|mode|service)|delivery (method|type)",
+    vocab("shipping_method", 0.8),
+)
+add(
+    "unit",
+    K,
+    "text",
+    r"unit( of measure)?|uom|measure unit|units",
+    vocab("unit", 1.0),
+    lengths=(1, 20),
+)
+add("size", K, "text", r"size|clothing size", vocab("size_label", 0.6), lengths=(1, 10))
+add("color", K, "text", r"colou?r( name)?", vocab("color"))
+add(
+    "rating",
+    K,
+    "num",
+    r"(\w+ )?(rating|stars|star rating|score|grade)",
+    numeric(IntegerChoice(1, 5), Normal(4.0, 0.8, 1, 5, 1)),
+)
+add(
+    "weight",
+    K,
+    "num",
+    r"(\w+ )?weight( kg| grams| g| lbs)?|mass",
+    Amount(2.5, 1.0, 0.01, 1000, 2),
+    prior=-0.5,
+)
+add(
+    "dimension",
+    K,
+    "num",
+    r"(\w+ )?(width|height|depth|length)( cm| mm| in)?",
+    Amount(30, 0.8, 1, 500, 1),
+    prior=-0.5,
+)
+add(
+    "plan_name",
+    K,
+    "text",
+    r"plan( name)?|tier|subscription( plan| tier)?|package",
+    vocab("plan_name", 0.8),
+)
+add(
+    "subscription_status",
+    K,
+    "text",
+    r"(subscription )?status",
+    vocab("subscription_status", 1.2),
+    tables=r"subscription|membership",
+    needs_table=True,
+    prior=1.2,
+)
+add(
+    "coupon_code",
+    K,
+    "text",
+    r"(coupon|promo|voucher|discount|gift card|referral)( code)?",
+    Pattern(r"[A-Z]{4,6}[0-9]{2}"),
+    lengths=(5, 40),
+)
+add(
+    "order_number",
+    K,
+    "text",
+    r"(order|invoice|receipt|booking|confirmation|reservation|ticket"
+    r"|tracking|shipment|po|purchase order) (number|code|ref|reference)|booking ref|tracking",
+    Pattern(r"[A-Z]{2}[0-9]{8}"),
+    lengths=(6, 40),
+)
+add(
+    "fare_class",
+    K,
+    "text",
+    r"fare (conditions|class|basis)|cabin( class)?|travel class",
+    vocab("fare_class", 1.0),
+)
+add("room_type", K, "text", r"room type|room category", vocab("room_type", 0.8))

@@ -1,0 +1,206 @@
+"""Flags, counts and ratios: 0/1, Y/N, T/F by the column's type and CHECK; booleans with a
+prevalence by meaning (most rows active, few deleted); counts, positions, percentages,
+priorities and small undeclared type codes at their scale."""
+
+from __future__ import annotations
+
+from datagen_assets.generate.generators import Boolean, Choice, Normal
+from datagen_assets.generate.meanings.catalog import add, numeric, vocab
+from datagen_assets.generate.meanings.values import Amount, IntegerChoice
+
+MOSTLY = (
+    r"active|enabled|visible|published|valid|verified|approved|confirmed|available"
+    r"|allowed|public|current|accepted|subscribed|opt in|success|successful|online|live"
+    r"|in stock|shippable|taxable|required|selectable|searchable|editable"
+)
+RARELY = (
+    r"deleted|removed|archived|disabled|locked|blocked|banned|suspended|hidden|spam"
+    r"|deprecated|error|failed|expired|revoked|admin|superuser|staff|system|internal"
+    r"|test|dummy|discontinued|cancelled|canceled|fraud|flagged|reported|void|voided"
+    r"|trashed|obsolete|inactive|closed|default|primary|readonly|read only|sticky|featured"
+    r"|private|protected|encrypted|urgent|vip|gift|manual|override|temporary"
+)
+FLAG = r"(is |has |can |should |allow |use |was |needs? )?"
+
+
+def _flag(p: float):
+    """A boolean for boolean columns; 0/1, Y/N or T/F for integer and char ones."""
+
+    def make(column, table):
+        if column.type.kind.name == "BOOLEAN":
+            return Boolean(p)
+        if column.type.kind.name in ("SMALLINT", "INTEGER", "BIGINT", "NUMERIC"):
+            return Choice((1, 0), (p, 1 - p))
+        if (column.type.length or 1) == 1 or column.type.kind.name == "CHAR":
+            default = (column.default or "").strip("'\" ").upper()
+            yes, no = ("T", "F") if default in ("T", "F") else ("Y", "N")
+            if default in ("1", "0"):
+                yes, no = "1", "0"
+            return Choice((yes, no), (p, 1 - p))
+        return Choice(("true", "false"), (p, 1 - p))
+
+    return make
+
+
+X = "flags"
+add("flag_mostly", X, "bool int text", rf"{FLAG}(\w+ )?({MOSTLY})( flag| yn| ind)?", _flag(0.88))
+add("flag_rarely", X, "bool int text", rf"{FLAG}(\w+ )?({RARELY})( flag| yn| ind)?", _flag(0.06))
+add(
+    "flag",
+    X,
+    "bool int",
+    r"(is|has|can|should|allow|use|was|needs?|include|show|send|notify"
+    r"|enable|auto) \w+( \w+)*|(\w+ )*(flag|yn|bool|boolean|toggle|switch)",
+    _flag(0.5),
+    prior=-1,
+)
+add("char_flag", X, "text", r"(\w+ )*(flag|yn|yes no)", _flag(0.5), lengths=(1, 5))
+add(
+    "count",
+    X,
+    "num",
+    r"(\w+ )?(count|counter|total|number of \w+|num \w+|no of \w+|\w+ count"
+    r"|attempts|retries|tries|failures|errors|hits|occurrences|times|visits|sessions"
+    r"|(maximum|minimum|max|min) \w+( \w+)?|limit|capacity|seats|slots|connections)",
+    numeric(Amount(6, 1.1, 0, 1e9, 0), Amount(6, 1.1, 0, 1e9, 2)),
+    prior=-0.5,
+)
+add(
+    "retry_count",
+    X,
+    "int",
+    r"(\w+ )?(retry|retries|attempt|attempts|failed attempts|login attempts"
+    r"|failure count|error count|retry count|attempt count)",
+    IntegerChoice(0, 5, 1.6),
+)
+add(
+    "position",
+    X,
+    "int",
+    r"(\w+ )?(position|sort order|sort|display order|order|ordinal|rank|"
+    r"seq|sequence|sort key|order index|index|idx|weight|priority order|order by|ordering|"
+    r"order number|line number|line no|item number|track number|disc number|number)",
+    IntegerChoice(1, 30, 0.6),
+    prior=-0.5,
+)
+add(
+    "priority",
+    X,
+    "int",
+    r"(\w+ )?(priority|importance|urgency|severity)( level)?",
+    IntegerChoice(1, 5, 0.5),
+)
+add(
+    "priority_text",
+    X,
+    "text",
+    r"(\w+ )?(priority|importance|urgency)( level)?",
+    vocab("priority", 1.0),
+)
+add("severity_text", X, "text", r"(\w+ )?severity( level)?", vocab("severity", 1.0))
+add(
+    "level",
+    X,
+    "int",
+    r"(\w+ )?(level|tier|grade|depth|stage|step)",
+    IntegerChoice(1, 10, 0.7),
+    prior=-0.6,
+)
+add(
+    "percent",
+    X,
+    "num",
+    r"(\w+ )?(percent|percentage|pct|completion|progress|share|probability"
+    r"|utilization|utilisation|coverage|accuracy|confidence)",
+    lambda c, t: (
+        IntegerChoice(0, 100)
+        if c.type.kind.name in ("SMALLINT", "INTEGER", "BIGINT")
+        else (
+            Normal(0.5, 0.25, 0, 1, 3)
+            if (c.type.precision or 5) - (c.type.scale or 0) <= 1
+            else Normal(55, 25, 0, 100, 1)
+        )
+    ),
+)
+add(
+    "ratio",
+    X,
+    "dec",
+    r"(\w+ )?(ratio|rate|fraction|factor|weight|score|probability)",
+    Normal(0.5, 0.2, 0, 1, 3),
+    prior=-0.8,
+)
+add(
+    "type_code",
+    X,
+    "int",
+    r"(\w+ )?(type|kind|category|class|status|state|mode|group|role|source"
+    r"|reason|channel|method|format|level)( id| code| no| number| type)?",
+    IntegerChoice(1, 6, 1.0),
+    prior=-0.3,
+)
+add(
+    "status",
+    X,
+    "text",
+    r"(\w+ )?(status|state)( code| name| text)?",
+    vocab("status", 1.2),
+    prior=-0.2,
+)
+add(
+    "task_status",
+    X,
+    "text",
+    r"(\w+ )?(status|state)",
+    vocab("task_status", 1.0),
+    tables=r"task|ticket|issue|todo|bug|story|card|request|incident|case",
+    needs_table=True,
+    prior=1,
+)
+add(
+    "job_status",
+    X,
+    "text",
+    r"(\w+ )?(status|state|result|outcome)",
+    vocab("job_status", 1.0),
+    tables=r"job|run|execution|build|deploy|pipeline|batch|step|workflow|task run|import|export"
+    r"|sync",
+    needs_table=True,
+    prior=1.1,
+)
+add(
+    "batch_status",
+    X,
+    "text",
+    r"(\w+ )?(status)",
+    vocab("batch_status", 1.0),
+    tables=r"batch",
+    needs_table=True,
+    prior=1.3,
+)
+add("exit_code", X, "text", r"exit (code|status)", vocab("exit_code", 1.0))
+add("yes_no", X, "text", r"(\w+ )?(yes no|answer)", vocab("answer_yes_no", 0.5), prior=-1)
+add(
+    "temperature",
+    X,
+    "num",
+    r"(\w+ )?(temperature|temp)( c| celsius| f)?",
+    Normal(21, 8, -30, 50, 1),
+)
+add("speed", X, "num", r"(\w+ )?(speed|velocity)( kmh| mph)?", Amount(60, 0.5, 0, 400, 1))
+add(
+    "distance",
+    X,
+    "num",
+    r"(\w+ )?(distance|mileage|odometer|range)( km| miles| mi)?",
+    Amount(120, 1.1, 0, 20000, 1),
+)
+add("probability", X, "dec", r"(\w+ )?(probability|likelihood|chance)", Normal(0.4, 0.25, 0, 1, 3))
+add("age_days", X, "int", r"(\w+ )?age( days| in days)", Amount(120, 1.2, 0, 20000, 0))
+add(
+    "counter_big",
+    X,
+    "int",
+    r"(\w+ )?(bytes|octets|packets)( in| out| sent| received| total)?",
+    Amount(1_000_000, 2.0, 0, 9e15, 0),
+)

@@ -1,0 +1,163 @@
+"""Organisations: companies, branches, departments, stores, teams, names of a table's own
+things (`clinics.name` -> `Riverside Clinic`)."""
+
+from __future__ import annotations
+
+import re
+
+from datagen_assets.generate.meanings.catalog import add, vocab
+from datagen_assets.generate.meanings.tokens import table_tokens
+from datagen_assets.generate.meanings.values import (
+    VOCABULARIES,
+    EntityField,
+    fitting,
+    vocabulary,
+)
+
+
+def _company(column, table):
+    return EntityField("company", "company")
+
+
+def _named_after_table(column, table):
+    """`Riverside Clinic`, `Oak Park Branch`: a place name and the table's own noun."""
+    from datagen_assets.generate.meanings.tokens import tokens
+    from datagen_assets.generate.meanings.values import Vocabulary
+
+    words = [w for w in tokens(column.name) if w not in ("name", "title", "label", "display")]
+    noun = (words or list(table_tokens(table.name)) or ["site"])[-1].capitalize()
+    name = f"named_{noun.lower()}"
+    if name not in VOCABULARIES:
+        vocabulary(name)(
+            lambda locale, seed, noun=noun: [
+                f"{place} {noun}" for place in fitting("place_name", locale, seed, None)
+            ]
+        )
+    return Vocabulary(name)
+
+
+ORG = "org"
+add(
+    "company",
+    O,
+    "text",
+    r"(company|employer|organization|business|firm|supplier|vendor|manufacturer|brand owner"
+    r"|publisher|carrier company|agency|institution|customer company|client company)( name)?",
+    _company,
+    entity=("company", "company"),
+    lengths=(3, 120),
+)
+add(
+    "company_of_table",
+    O,
+    "text",
+    r"name|title|company name|legal name",
+    _company,
+    entity=("company", "company"),
+    needs_table=True,
+    prior=1.5,
+    tables=r"company|compan|organization|supplier|vendor|manufacturer|customer|client|partner"
+    r"|publisher|shipper|carrier|employer|firm|agency|tenant|account|merchant|brand|sponsor",
+)
+add(
+    "department",
+    O,
+    "text",
+    r"department( name)?|dept|division|business unit|unit name",
+    vocab("department", 0.6),
+)
+add(
+    "department_of_table",
+    O,
+    "text",
+    r"name|title",
+    vocab("department", 0.3),
+    tables=r"department|division|unit",
+    needs_table=True,
+    prior=1.5,
+)
+add("team_name", ORG, "text", r"team( name)?|squad|crew", vocab("project_name"))
+add(
+    "site_name",
+    O,
+    "text",
+    r"name|title|label",
+    _named_after_table,
+    needs_table=True,
+    prior=1,
+    tables=r"clinic|hospital|store|shop|branch|office|warehouse|site|facility|location|venue"
+    r"|school|campus|library|hotel|restaurant|gym|station|depot|plant|center|centre|building"
+    r"|lab|pharmacy|bank|court|park|studio|salon|theater|theatre|cinema|museum|outlet",
+)
+add(
+    "entity_name",
+    O,
+    "text",
+    r"name|title|label|display name|caption|heading",
+    _named_after_table,
+    prior=-1.5,
+)
+add(
+    "project_name",
+    ORG,
+    "text",
+    r"project( name)?|initiative|campaign( name)?",
+    vocab("project_name"),
+)
+add(
+    "project_of_table",
+    O,
+    "text",
+    r"name|title",
+    vocab("project_name"),
+    tables=r"project|campaign|initiative|program",
+    needs_table=True,
+    prior=1.5,
+)
+add("industry", ORG, "text", r"industry|sector|vertical|line of business", vocab("industry", 0.5))
+add("role", ORG, "text", r"role( name)?|user role|access level|group name", vocab("role", 1))
+add(
+    "role_of_table",
+    O,
+    "text",
+    r"name|title|code",
+    vocab("role", 0.5),
+    tables=r"\brole\b|group|permission",
+    needs_table=True,
+    prior=1.5,
+)
+add("permission", ORG, "text", r"permission|privilege|right|scope|grant", vocab("permission", 0.8))
+add("skill", ORG, "text", r"skill|competenc[ey]|expertise", vocab("skill"))
+add("course_name", ORG, "text", r"course( name| title)?|subject", vocab("course_name"))
+add(
+    "class_name",
+    O,
+    "text",
+    r"(\w+ )?(class( name)?|classname|implementation|handler|listener)",
+    vocab("class_name"),
+    prior=-0.5,
+)
+add("event_name", ORG, "text", r"event( name| title)?", vocab("event_name"))
+add(
+    "event_of_table",
+    O,
+    "text",
+    r"name|title",
+    vocab("event_name"),
+    tables=r"event|conference|meetup|webinar|session",
+    needs_table=True,
+    prior=1.5,
+)
+add(
+    "facility_name",
+    O,
+    "text",
+    r"name",
+    vocab("facility_name"),
+    tables=r"facilit|room|court",
+    needs_table=True,
+    prior=1.6,
+)
+add("specialty", ORG, "text", r"special(i)?ty|speciali[sz]ation", vocab("medical_specialty", 0.4))
+
+_ = re

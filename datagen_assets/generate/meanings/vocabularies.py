@@ -1,0 +1,809 @@
+"""Vocabularies: realistic values of one kind, as data. Most are lists written out here (most
+common first where a skew applies); some come from reference packages (pycountry for
+countries, currencies and languages; zoneinfo for time zones; mimetypes for MIME types and
+extensions) or from Faker pools; titles are composed from word lists once per pool."""
+
+from __future__ import annotations
+
+import mimetypes
+import random as pyrandom
+from functools import lru_cache
+
+from datagen_assets.generate.meanings.values import vocabulary, words_vocabulary
+from datagen_assets.generate.pools import faker_pool
+
+
+def _faker(provider: str, locale: str, seed: int) -> list[str]:
+    try:
+        return faker_pool(provider, locale, 2000, seed).to_list()
+    except ValueError:
+        return faker_pool(provider, "en_US", 2000, seed).to_list()
+
+
+for _name, _provider in {
+    "first_name": "first_name",
+    "last_name": "last_name",
+    "full_name": "name",
+    "user_name": "user_name",
+    "company": "company",
+    "job_title": "job",
+    "city": "city",
+    "street_address": "street_address",
+    "street_name": "street_name",
+    "secondary_address": "secondary_address",
+    "state": "state",
+    "postal_code": "postcode",
+    "phone": "phone_number",
+    "user_agent": "user_agent",
+    "color": "color_name",
+    "sentence": "sentence",
+    "paragraph": "paragraph",
+    "word": "word",
+    "url": "url",
+    "domain": "domain_name",
+    "hostname": "hostname",
+    "email_free": "free_email",
+    "license_plate": "license_plate",
+    "catch_phrase": "catch_phrase",
+    "bs": "bs",
+    "ssn": "ssn",
+    "ein": "ein",
+    "aba": "aba",
+    "swift": "swift",
+    "uri_path": "uri_path",
+}.items():
+    vocabulary(_name)(lambda locale, seed, p=_provider: _faker(p, locale, seed))
+
+
+@lru_cache(maxsize=1)
+def _countries():
+    import pycountry
+
+    return list(pycountry.countries)
+
+
+@vocabulary("country")
+def _country_names(locale: str, seed: int) -> list[str]:
+    common = [
+        "United States",
+        "United Kingdom",
+        "Germany",
+        "France",
+        "Canada",
+        "Brazil",
+        "India",
+        "Spain",
+        "Italy",
+        "Japan",
+        "Australia",
+        "Mexico",
+        "Netherlands",
+        "Sweden",
+        "Poland",
+        "Portugal",
+        "Argentina",
+        "Ireland",
+        "Norway",
+        "Denmark",
+    ]
+    rest = [getattr(c, "common_name", None) or c.name for c in _countries()]
+    return common + sorted(set(rest) - set(common))
+
+
+vocabulary("country_code")(
+    lambda locale, seed: (
+        ["US", "GB", "DE", "FR", "CA", "BR", "IN", "ES", "IT", "JP", "AU", "MX", "NL", "SE", "PL"]
+        + sorted({c.alpha_2 for c in _countries()})
+    )
+)
+vocabulary("country_code3")(
+    lambda locale, seed: (
+        ["USA", "GBR", "DEU", "FRA", "CAN", "BRA", "IND"]
+        + sorted({c.alpha_3 for c in _countries()})
+    )
+)
+vocabulary("country_numeric")(lambda locale, seed: sorted({c.numeric for c in _countries()}))
+
+
+@vocabulary("us_state")
+def _us_state(locale: str, seed: int) -> list[str]:
+    from datagen_assets.generate.meanings.reference import _us_states
+
+    return sorted(_us_states().values())
+
+
+@vocabulary("us_state_code")
+def _us_state_code(locale: str, seed: int) -> list[str]:
+    from datagen_assets.generate.meanings.reference import _us_states
+
+    return sorted(_us_states())
+
+
+@vocabulary("currency_code")
+def _currency_codes(locale: str, seed: int) -> list[str]:
+    import pycountry
+
+    common = ["USD", "EUR", "GBP", "JPY", "CAD", "AUD", "CHF", "CNY", "SEK", "BRL", "INR"]
+    return common + sorted({c.alpha_3 for c in pycountry.currencies} - set(common))
+
+
+@vocabulary("currency_name")
+def _currency_names(locale: str, seed: int) -> list[str]:
+    import pycountry
+
+    common = ["US Dollar", "Euro", "Pound Sterling", "Yen", "Canadian Dollar"]
+    return common + sorted({c.name for c in pycountry.currencies} - set(common))
+
+
+@vocabulary("language_name")
+def _language_names(locale: str, seed: int) -> list[str]:
+    import pycountry
+
+    common = [
+        "English",
+        "Spanish",
+        "French",
+        "German",
+        "Portuguese",
+        "Italian",
+        "Japanese",
+        "Chinese",
+        "Russian",
+        "Arabic",
+        "Hindi",
+        "Dutch",
+        "Korean",
+        "Polish",
+        "Swedish",
+    ]
+    rest = {lang.name for lang in pycountry.languages if hasattr(lang, "alpha_2")}
+    return common + sorted(rest - set(common))
+
+
+@vocabulary("language_code")
+def _language_codes(locale: str, seed: int) -> list[str]:
+    import pycountry
+
+    common = ["en", "es", "fr", "de", "pt", "it", "ja", "zh", "ru", "ar", "hi", "nl", "ko"]
+    rest = {lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2")}
+    return common + sorted(rest - set(common))
+
+
+vocabulary("locale_code")(
+    lambda locale, seed: [
+        "en_US",
+        "en_GB",
+        "de_DE",
+        "fr_FR",
+        "es_ES",
+        "pt_BR",
+        "it_IT",
+        "ja_JP",
+        "zh_CN",
+        "nl_NL",
+        "pl_PL",
+        "sv_SE",
+        "ru_RU",
+        "ko_KR",
+        "en_CA",
+        "fr_CA",
+        "en_AU",
+        "es_MX",
+        "da_DK",
+        "fi_FI",
+    ]
+)
+
+
+@vocabulary("timezone")
+def _timezones(locale: str, seed: int) -> list[str]:
+    import zoneinfo
+
+    common = [
+        "America/New_York",
+        "Europe/London",
+        "America/Chicago",
+        "America/Los_Angeles",
+        "Europe/Berlin",
+        "Europe/Paris",
+        "Asia/Tokyo",
+        "Australia/Sydney",
+        "UTC",
+        "America/Sao_Paulo",
+        "Asia/Kolkata",
+        "America/Denver",
+        "Asia/Shanghai",
+    ]
+    zones = {
+        z
+        for z in zoneinfo.available_timezones()
+        if "/" in z and not z.startswith(("Etc", "SystemV", "US/"))
+    }
+    return common + sorted(zones - set(common))
+
+
+@vocabulary("mime_type")
+def _mime_types(locale: str, seed: int) -> list[str]:
+    common = [
+        "application/pdf",
+        "image/jpeg",
+        "image/png",
+        "text/plain",
+        "application/json",
+        "text/html",
+        "text/csv",
+        "application/zip",
+        "image/gif",
+        "application/xml",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "video/mp4",
+        "audio/mpeg",
+        "image/svg+xml",
+        "image/webp",
+        "application/octet-stream",
+    ]
+    mimetypes.init()
+    return common + sorted(set(mimetypes.types_map.values()) - set(common))
+
+
+@vocabulary("file_extension")
+def _extensions(locale: str, seed: int) -> list[str]:
+    common = [
+        "pdf",
+        "jpg",
+        "png",
+        "txt",
+        "docx",
+        "xlsx",
+        "csv",
+        "json",
+        "zip",
+        "gif",
+        "mp4",
+        "html",
+        "xml",
+        "mp3",
+        "svg",
+        "pptx",
+        "log",
+        "md",
+        "tar.gz",
+        "webp",
+    ]
+    return common
+
+
+@vocabulary("file_name")
+def _file_names(locale: str, seed: int) -> list[str]:
+    chooser = pyrandom.Random(f"files/{seed}")
+    stems = [
+        "report",
+        "invoice",
+        "photo",
+        "scan",
+        "contract",
+        "summary",
+        "budget",
+        "notes",
+        "presentation",
+        "receipt",
+        "statement",
+        "export",
+        "backup",
+        "resume",
+        "logo",
+        "screenshot",
+        "agenda",
+        "minutes",
+        "proposal",
+        "diagram",
+        "avatar",
+        "manual",
+    ]
+    extensions = ["pdf", "jpg", "png", "docx", "xlsx", "csv", "txt", "zip", "pptx"]
+    values = []
+    for _ in range(1500):
+        stem = chooser.choice(stems)
+        style = chooser.randrange(4)
+        if style == 0:
+            stem = f"{stem}_{chooser.randrange(2015, 2026)}"
+        elif style == 1:
+            stem = f"{stem}-{chooser.randrange(1, 999):03d}"
+        elif style == 2:
+            stem = f"{stem}_{chooser.choice(['final', 'v2', 'draft', 'signed', 'q3', 'march'])}"
+        values.append(f"{stem}.{chooser.choice(extensions)}")
+    return values
+
+
+@vocabulary("file_path")
+def _file_paths(locale: str, seed: int) -> list[str]:
+    chooser = pyrandom.Random(f"paths/{seed}")
+    folders = [
+        "uploads",
+        "documents",
+        "images",
+        "files",
+        "attachments",
+        "media",
+        "exports",
+        "static",
+        "var/data",
+        "home/app/data",
+        "srv/storage",
+    ]
+    names = _file_names(locale, seed)
+    return [
+        f"/{chooser.choice(folders)}/{chooser.randrange(2019, 2026)}/{chooser.choice(names)}"
+        for _ in range(1500)
+    ]
+
+
+@vocabulary("image_url")
+def _image_urls(locale: str, seed: int) -> list[str]:
+    chooser = pyrandom.Random(f"images/{seed}")
+    return [
+        f"https://cdn.example.com/images/{chooser.randrange(16**8):08x}."
+        f"{chooser.choice(['jpg', 'png', 'webp'])}"
+        for _ in range(1500)
+    ]
+
+
+# ---------------------------------------------------------------- composed titles
+
+
+def _compose(seed: str, templates: list[str], parts: dict[str, list[str]], count: int = 2000):
+    chooser = pyrandom.Random(seed)
+    values = []
+    for _ in range(count):
+        text = chooser.choice(templates)
+        for key, words in parts.items():
+            while "{" + key + "}" in text:
+                text = text.replace("{" + key + "}", chooser.choice(words), 1)
+        values.append(text)
+    return values
+
+
+ADJECTIVES = (
+    "Silent Golden Broken Hidden Last Dark Little Wild Lost Red Blue Endless Electric "
+    "Secret Bright Cold Burning Midnight Final Savage Distant Crimson Quiet Sweet "
+    "Forgotten Eternal Stolen Perfect Lonely Frozen Restless Velvet Hollow Neon"
+).split()
+NOUNS = (
+    "Heart River Dream Road Night Sky City Fire Shadow Kingdom Storm Garden Ocean Light "
+    "Mountain Summer Winter Mirror Window Promise Star Empire Stranger Harbor Journey "
+    "Secret Letter Song Island Forest Horizon Echo Voice Machine Angel Diamond Thunder"
+).split()
+PLACES = (
+    "Paris Berlin Tokyo Memphis Brooklyn Avalon Eden Babylon Chicago Casablanca Vegas "
+    "Manhattan Havana Rome Sahara Malibu Dublin Vienna Lisbon Oslo"
+).split()
+
+
+@vocabulary("film_title")
+def _film_titles(locale: str, seed: int) -> list[str]:
+    return _compose(
+        f"film/{seed}",
+        [
+            "The {A} {N}",
+            "{A} {N}",
+            "{N} of the {N}",
+            "The {N}",
+            "Return to {P}",
+            "{P} {N}",
+            "The Last {N}",
+            "{N} Rising",
+            "Beyond the {N}",
+            "{A} {N} II",
+            "Escape from {P}",
+        ],
+        {"A": ADJECTIVES, "N": NOUNS, "P": PLACES},
+    )
+
+
+@vocabulary("book_title")
+def _book_titles(locale: str, seed: int) -> list[str]:
+    return _compose(
+        f"book/{seed}",
+        [
+            "The {A} {N}",
+            "A {N} in {P}",
+            "The {N} of {P}",
+            "{N} and {N}",
+            "The {N}'s Daughter",
+            "Letters from {P}",
+            "The {A} Hour",
+            "Under the {A} {N}",
+            "{A} {N}s",
+        ],
+        {"A": ADJECTIVES, "N": NOUNS, "P": PLACES},
+    )
+
+
+@vocabulary("album_title")
+def _album_titles(locale: str, seed: int) -> list[str]:
+    return _compose(
+        f"album/{seed}",
+        [
+            "{A} {N}",
+            "{N}s",
+            "Live in {P}",
+            "The {A} Sessions",
+            "{P}",
+            "{A} Nights",
+            "Songs from the {N}",
+            "Greatest Hits",
+            "{N} (Deluxe Edition)",
+            "{A}",
+        ],
+        {"A": ADJECTIVES, "N": NOUNS, "P": PLACES},
+    )
+
+
+@vocabulary("track_title")
+def _track_titles(locale: str, seed: int) -> list[str]:
+    return _compose(
+        f"track/{seed}",
+        [
+            "{A} {N}",
+            "{N}",
+            "Into the {N}",
+            "{A} Love",
+            "Don't Let Me {V}",
+            "{N} Song",
+            "Take Me to {P}",
+            "{A} {N} (Remastered)",
+            "Where the {N}s {V}",
+            "I Still {V}",
+            "{N} Blues",
+        ],
+        {
+            "A": ADJECTIVES,
+            "N": NOUNS,
+            "P": PLACES,
+            "V": "Go Fall Dance Wait Run Dream Believe Remember Cry Stay".split(),
+        },
+    )
+
+
+@vocabulary("artist_name")
+def _artists(locale: str, seed: int) -> list[str]:
+    first = _faker("first_name", "en_US", seed)
+    last = _faker("last_name", "en_US", seed)
+    return _compose(
+        f"artist/{seed}",
+        [
+            "The {A} {N}s",
+            "{F} {L}",
+            "{F} {L}",
+            "{A} {N}",
+            "{L} & the {N}s",
+            "{N}",
+            "{F} {L} Trio",
+            "DJ {F}",
+        ],
+        {"A": ADJECTIVES, "N": NOUNS, "F": first, "L": last},
+    )
+
+
+@vocabulary("product_name")
+def _products(locale: str, seed: int) -> list[str]:
+    from datagen_assets.generate.generators import ProductName
+
+    return _compose(
+        f"product/{seed}",
+        ["{A} {M} {N}", "{A} {N}", "{M} {N}", "{N} {S}", "{A} {N} {S}"],
+        {
+            "A": list(ProductName.ADJECTIVES),
+            "M": list(ProductName.MATERIALS),
+            "N": list(ProductName.NOUNS),
+            "S": ["Pro", "Mini", "Plus", "XL", "Lite", "Set", "2-Pack", "Max"],
+        },
+    )
+
+
+@vocabulary("event_name")
+def _events(locale: str, seed: int) -> list[str]:
+    return _compose(
+        f"event/{seed}",
+        ["{P} {K} {Y}", "Annual {K}", "{A} {K}", "{K} {Y}", "{P} {K}"],
+        {
+            "P": PLACES,
+            "K": [
+                "Summit",
+                "Conference",
+                "Meetup",
+                "Workshop",
+                "Festival",
+                "Expo",
+                "Hackathon",
+                "Gala",
+                "Webinar",
+                "Marathon",
+                "Fair",
+            ],
+            "A": ADJECTIVES,
+            "Y": [str(y) for y in range(2019, 2027)],
+        },
+    )
+
+
+@vocabulary("project_name")
+def _projects(locale: str, seed: int) -> list[str]:
+    return _compose(
+        f"project/{seed}",
+        ["Project {N}", "{A} {N}", "{N} Migration", "{N} Redesign", "{N} {V}", "Operation {N}"],
+        {
+            "A": ADJECTIVES,
+            "N": NOUNS,
+            "V": ["Platform", "Portal", "Rollout", "Initiative", "API", "Pilot"],
+        },
+    )
+
+
+@vocabulary("place_name")
+def _place_names(locale: str, seed: int) -> list[str]:
+    """Names a clinic, store, branch or venue carries: `Riverside`, `Oak Park`."""
+    words = (
+        "Riverside Lakeside Oakwood Hillcrest Maple Cedar Northgate Southgate Westfield "
+        "Eastwood Greenfield Fairview Brookside Highland Meadow Pinecrest Springfield "
+        "Harbor Valley Summit Parkside Willow Ashford Kingsway Bayview Sunset Stonebridge "
+        "Redwood Elmwood Clearwater Silverlake Millbrook Rosewood Crestview Bridgeport"
+    ).split()
+    return words + [
+        f"{a} {b}"
+        for a in ("North", "South", "East", "West", "Old", "New")
+        for b in ("Park", "Hill", "Market", "Bridge", "Square", "Station")
+    ]
+
+
+# ---------------------------------------------------------------- written-out lists
+
+words_vocabulary(
+    "genre",
+    """Rock|Pop|Jazz|Classical|Hip Hop|Electronic|Country|R&B|Blues|Metal
+Folk|Reggae|Soul|Punk|Latin|Alternative|Indie|Soundtrack|Gospel|World|Dance|Ambient|Funk""",
+)
+words_vocabulary(
+    "film_genre",
+    """Drama|Comedy|Action|Thriller|Documentary|Horror|Romance
+Animation|Science Fiction|Adventure|Crime|Family|Fantasy|Mystery|Musical|War|Western""",
+)
+words_vocabulary(
+    "book_genre",
+    """Fiction|Mystery|Romance|Science Fiction|Fantasy|Biography
+History|Self-Help|Thriller|Poetry|Young Adult|Children's|Cookbook|Travel|Business""",
+)
+words_vocabulary("film_rating", "PG-13|R|PG|G|NC-17|NR")
+words_vocabulary(
+    "product_category",
+    """Electronics|Clothing|Home & Kitchen|Books|Sports
+Toys|Beauty|Garden|Automotive|Grocery|Health|Office Supplies|Pet Supplies|Jewelry|Music
+Shoes|Furniture|Tools|Baby|Video Games""",
+)
+words_vocabulary(
+    "category",
+    """General|Sales|Support|Marketing|Finance|Operations|Technical
+Billing|Training|Research|Legal|Other""",
+)
+words_vocabulary(
+    "tag",
+    """new|featured|sale|popular|urgent|important|internal|review|draft
+archived|beta|premium|customer|followup|bug|feature|docs|vip|promo|seasonal""",
+)
+words_vocabulary(
+    "department",
+    """Sales|Engineering|Marketing|Finance|Human Resources
+Customer Support|Operations|Research and Development|Legal|Purchasing|IT|Logistics
+Quality Assurance|Administration|Production|Accounting|Facilities|Security""",
+)
+words_vocabulary("status", "active|inactive|pending|suspended|archived|closed")
+words_vocabulary(
+    "order_status",
+    """delivered|shipped|processing|pending|cancelled|returned
+refunded|on hold""",
+)
+words_vocabulary("payment_status", "paid|pending|failed|refunded|partially refunded")
+words_vocabulary(
+    "payment_method",
+    """credit card|debit card|PayPal|bank transfer|cash|Apple Pay
+Google Pay|invoice|gift card""",
+)
+words_vocabulary("card_brand", "Visa|Mastercard|American Express|Discover|JCB|Diners Club")
+words_vocabulary("shipping_carrier", "UPS|FedEx|USPS|DHL|Royal Mail|DPD|Canada Post|GLS")
+words_vocabulary("shipping_method", "Standard|Express|Overnight|Two-Day|Ground|Pickup|Economy")
+words_vocabulary("priority", "normal|high|low|urgent|critical")
+words_vocabulary("severity", "info|warning|minor|major|critical")
+words_vocabulary("log_level", "INFO|DEBUG|WARN|ERROR|TRACE|FATAL")
+words_vocabulary("task_status", "open|in progress|done|blocked|review|closed|won't fix")
+words_vocabulary("job_status", "succeeded|running|queued|failed|cancelled|timed out")
+words_vocabulary("http_method", "GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS")
+words_vocabulary("dns_type", "A|CNAME|MX|TXT|AAAA|NS|SRV|PTR|SOA|CAA")
+words_vocabulary("protocol", "tcp|udp|http|https|ssh|rdp|vnc|icmp|ftp|smtp")
+words_vocabulary("remote_protocol", "ssh|rdp|vnc|telnet|kubernetes")
+words_vocabulary("charset", "UTF-8|ISO-8859-1|US-ASCII|windows-1252|UTF-16|Shift_JIS|GB2312")
+words_vocabulary("encoding", "utf8|latin1|ascii|utf16|base64|gzip")
+words_vocabulary("browser", "Chrome|Safari|Firefox|Edge|Opera|Samsung Internet")
+words_vocabulary("os_name", "Windows|macOS|Linux|iOS|Android|Ubuntu|ChromeOS")
+words_vocabulary("device_type", "desktop|mobile|tablet|smart tv|console|wearable")
+words_vocabulary("platform", "web|ios|android|desktop|api")
+words_vocabulary(
+    "interface_name",
+    """eth0|eth1|ens3|ens160|enp0s3|wlan0|lo|bond0|br0|eth2
+docker0|veth0|tun0|em1|eno1""",
+)
+words_vocabulary("env_name", "production|staging|development|test|qa|sandbox")
+words_vocabulary(
+    "service_name",
+    """api|web|worker|scheduler|auth|billing|search|gateway|mailer
+notifications|payments|inventory|reporting|frontend|backend""",
+)
+words_vocabulary("db_engine", "postgresql|mysql|sqlite|mariadb|oracle|sqlserver|mongodb|redis")
+words_vocabulary("hash_algorithm", "sha256|sha1|md5|sha512|bcrypt|argon2")
+words_vocabulary("gender", "female|male|non-binary")
+words_vocabulary("title_of_courtesy", "Mr.|Ms.|Mrs.|Dr.|Miss|Prof.")
+words_vocabulary("marital_status", "married|single|divorced|widowed|separated")
+words_vocabulary("blood_type", "O+|A+|B+|O-|A-|AB+|B-|AB-")
+words_vocabulary(
+    "education",
+    """Bachelor's degree|High school|Master's degree|Associate degree
+Doctorate|Some college|Vocational""",
+)
+words_vocabulary("relationship", "spouse|parent|child|sibling|friend|partner|colleague|other")
+words_vocabulary("role", "user|admin|editor|viewer|owner|moderator|guest|manager|support")
+words_vocabulary(
+    "permission",
+    """read|write|delete|admin|create|update|execute|share|manage
+export""",
+)
+words_vocabulary("unit", "pcs|kg|g|l|ml|m|cm|box|pack|dozen|pair|set|hour")
+words_vocabulary("size_label", "M|L|S|XL|XS|XXL|One Size")
+words_vocabulary("day_of_week", "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday")
+words_vocabulary(
+    "month_name",
+    """January|February|March|April|May|June|July|August|September
+October|November|December""",
+)
+words_vocabulary("weekday_short", "Mon|Tue|Wed|Thu|Fri|Sat|Sun")
+words_vocabulary("frequency", "monthly|weekly|daily|yearly|quarterly|hourly|once")
+words_vocabulary("plan_name", "Free|Basic|Pro|Business|Enterprise|Starter|Premium|Team")
+words_vocabulary("subscription_status", "active|trialing|past_due|canceled|paused|incomplete")
+words_vocabulary("account_type", "checking|savings|credit|business|investment|loan")
+words_vocabulary("transaction_type", "purchase|refund|deposit|withdrawal|transfer|fee|payment")
+words_vocabulary("fare_class", "Economy|Comfort|Business|First")
+words_vocabulary("room_type", "Standard|Double|Twin|Suite|Deluxe|Single|Family")
+words_vocabulary(
+    "vehicle_make",
+    """Toyota|Ford|Honda|Chevrolet|Volkswagen|Nissan|BMW|Hyundai
+Mercedes-Benz|Kia|Audi|Subaru|Mazda|Tesla|Volvo""",
+)
+words_vocabulary(
+    "aircraft_model",
+    """Boeing 737-800|Airbus A320|Airbus A321|Boeing 777-300
+Embraer E190|Bombardier CRJ-200|Airbus A319|Boeing 767-300|Sukhoi Superjet-100|Cessna 208""",
+)
+words_vocabulary(
+    "airline",
+    """Delta Air Lines|American Airlines|United Airlines|Lufthansa
+Air France|British Airways|Emirates|KLM|Qantas|Southwest Airlines|Ryanair|easyJet""",
+)
+words_vocabulary(
+    "media_format",
+    """MPEG audio file|Protected AAC audio file|AAC audio file
+Purchased AAC audio file|Protected MPEG-4 video file|FLAC audio file|WAV audio file""",
+)
+words_vocabulary(
+    "color_hex",
+    """#1f77b4|#ff7f0e|#2ca02c|#d62728|#9467bd|#8c564b|#e377c2|#7f7f7f
+#bcbd22|#17becf|#000000|#ffffff|#336699|#cc3333|#ffcc00""",
+)
+words_vocabulary(
+    "event_type",
+    """page_view|click|login|logout|signup|purchase|search|share
+download|error|add_to_cart|checkout""",
+)
+words_vocabulary(
+    "action",
+    """created|updated|deleted|viewed|logged in|logged out|exported
+approved|rejected|commented""",
+)
+words_vocabulary("entity_type", "user|order|product|invoice|comment|post|account|ticket|file")
+words_vocabulary("resolution", "fixed|duplicate|won't fix|cannot reproduce|by design|incomplete")
+words_vocabulary(
+    "industry",
+    """Software|Retail|Healthcare|Finance|Manufacturing|Education
+Logistics|Media|Hospitality|Energy|Telecommunications|Real Estate|Consulting|Agriculture""",
+)
+words_vocabulary(
+    "skill",
+    """Python|SQL|Project Management|Sales|Java|Excel|Communication|Design
+Accounting|Marketing|JavaScript|Leadership|Data Analysis|Customer Service""",
+)
+words_vocabulary(
+    "course_name",
+    """Introduction to Programming|Calculus I|World History|Organic
+Chemistry|Microeconomics|Data Structures|English Composition|Statistics|Linear Algebra
+Art History|Marketing Principles|Database Systems|Physics II|Spanish I""",
+)
+words_vocabulary(
+    "facility_name",
+    """Tennis Court 1|Tennis Court 2|Badminton Court|Table Tennis
+Massage Room 1|Massage Room 2|Squash Court|Snooker Table|Pool Table|Conference Room""",
+)
+words_vocabulary(
+    "medical_specialty",
+    """General Practice|Cardiology|Dermatology|Pediatrics
+Orthopedics|Neurology|Oncology|Psychiatry|Radiology|Ophthalmology|Gynecology""",
+)
+words_vocabulary(
+    "diagnosis",
+    """Hypertension|Type 2 diabetes|Asthma|Migraine|Influenza
+Bronchitis|Back pain|Anxiety|Allergic rhinitis|Sprained ankle|Otitis media""",
+)
+words_vocabulary("weather", "Sunny|Cloudy|Rain|Partly cloudy|Snow|Fog|Thunderstorm|Windy")
+words_vocabulary("question_type", "multiple choice|true/false|short answer|essay|rating")
+words_vocabulary("answer_yes_no", "yes|no")
+words_vocabulary("sql_type", "varchar|integer|bigint|text|boolean|timestamp|numeric|date|json")
+words_vocabulary("state_machine", "CREATED|RUNNING|COMPLETED|FAILED|CANCELLED|SUSPENDED")
+words_vocabulary(
+    "batch_status", "COMPLETED|STARTED|FAILED|STOPPED|STARTING|STOPPING|ABANDONED|UNKNOWN"
+)
+words_vocabulary("exit_code", "COMPLETED|FAILED|NOOP|EXECUTING|STOPPED|UNKNOWN")
+words_vocabulary("yes_no_flag", "Y|N")
+words_vocabulary("phone_prefix", "+1|+44|+49|+33|+34|+39|+81|+61|+55|+91|+52|+31|+46|+48|+7")
+words_vocabulary("continent", "Europe|Asia|North America|Africa|South America|Oceania|Antarctica")
+words_vocabulary(
+    "airport_code",
+    """ATL|LAX|ORD|DFW|DEN|JFK|SFO|SEA|LAS|MCO|LHR|CDG|FRA|AMS|MAD
+HND|SYD|DXB|SVO|DME|LED|YYZ|MEX|GRU|SIN|ICN|BOS|MIA|IAH|PHX""",
+)
+words_vocabulary(
+    "playlist",
+    """Music|Movies|TV Shows|Audiobooks|90's Music|Classical|Grunge
+Heavy Metal Classic|On-The-Go|Brazilian Music|Workout|Road Trip|Chill|Focus|Party Mix""",
+)
+
+
+@vocabulary("product_slug")
+def _slugs(locale: str, seed: int) -> list[str]:
+    import re
+
+    return [re.sub(r"[^a-z0-9]+", "-", v.lower()).strip("-") for v in _products(locale, seed)]
+
+
+@vocabulary("short_sentence")
+def _short_sentences(locale: str, seed: int) -> list[str]:
+    """Headline-like: a sentence of 3-7 words without its final period."""
+    sentences = _faker("sentence", locale, seed)
+    return [s.rstrip(".") for s in sentences if 2 <= s.count(" ") <= 6]
+
+
+words_vocabulary(
+    "reason",
+    """Customer request|Duplicate entry|Out of stock|Payment failed
+Incorrect address|Changed mind|Damaged in transit|Price adjustment|Policy violation
+No longer needed|Account closed|Fraud suspected|Other""",
+)
+words_vocabulary(
+    "error_message",
+    """Connection timed out|Permission denied|Invalid input
+Resource not found|Internal server error|Disk quota exceeded|Authentication failed
+Rate limit exceeded|Service unavailable|Checksum mismatch|Request payload too large""",
+)
+
+
+@vocabulary("class_name")
+def _class_names(locale: str, seed: int) -> list[str]:
+    packages = ["com.example.jobs", "com.example.batch", "org.acme.scheduler", "io.app.tasks"]
+    names = [
+        "ReportJob",
+        "CleanupJob",
+        "InvoiceExportJob",
+        "EmailDigestJob",
+        "SyncJob",
+        "BackupJob",
+        "IndexRebuildJob",
+        "PaymentReconcileJob",
+        "AuditArchiveJob",
+    ]
+    return [f"{p}.{n}" for n in names for p in packages]
