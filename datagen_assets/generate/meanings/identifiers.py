@@ -21,7 +21,7 @@ def _code(column, table):
 
 add(
     "uuid_text",
-    I,
+    ID,
     "text uuid",
     r"(\w+ )?(uuid|guid|uid|correlation id|trace id|request id)",
     Uuid(),
@@ -29,7 +29,7 @@ add(
 )
 add(
     "ean",
-    I,
+    ID,
     "text",
     r"ean( 13| code)?|gtin|barcode|bar code",
     CheckDigits("ean13"),
@@ -39,7 +39,7 @@ add("upc", ID, "text", r"upc( code)?|upc a", CheckDigits("upc"), lengths=(12, 12
 add("imei", ID, "text", r"imei", CheckDigits("luhn", "35", 15), lengths=(15, 17))
 add(
     "vin",
-    I,
+    ID,
     "text",
     r"vin|vehicle identification number|chassis number",
     Pattern(r"[1-5][A-HJ-NPR-Z]{2}[A-HJ-NPR-Z0-9]{6}[A-HJ-NPR-Y1-9][A-HJ-NPR-Z0-9]{7}"),
@@ -47,7 +47,7 @@ add(
 )
 add(
     "license_plate",
-    I,
+    ID,
     "text",
     r"(license|licence|number|registration) plate|plate( number)?|registration number",
     vocab("license_plate"),
@@ -55,7 +55,7 @@ add(
 )
 add(
     "passport",
-    I,
+    ID,
     "text",
     r"passport( number| no)?|document number|id card( number)?",
     Pattern(r"[A-Z][0-9]{8}"),
@@ -63,7 +63,7 @@ add(
 )
 add(
     "external_id",
-    I,
+    ID,
     "text",
     r"(\w+ )?(external|remote|vendor|provider|stripe|customer|foreign"
     r"|legacy|source|partner|third party) (id|ref|reference|key)",
@@ -72,7 +72,7 @@ add(
 )
 add(
     "code",
-    I,
+    ID,
     "text",
     r"(\w+ )?(code|cd|abbreviation|abbr|short name|symbol|key|acronym)",
     _code,
@@ -80,7 +80,7 @@ add(
 )
 add(
     "reference",
-    I,
+    ID,
     "text",
     r"(\w+ )?(reference|ref)( number| no| code)?",
     Pattern(r"[A-Z]{3}-[0-9]{6}"),
@@ -88,7 +88,7 @@ add(
 )
 add(
     "serial_number",
-    I,
+    ID,
     "text",
     r"serial( number| no)?|serial|asset tag",
     Pattern(r"[A-Z]{2}[0-9]{4}[A-Z][0-9]{5}"),

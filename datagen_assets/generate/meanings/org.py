@@ -39,7 +39,7 @@ def _named_after_table(column, table):
 ORG = "org"
 add(
     "company",
-    O,
+    ORG,
     "text",
     r"(company|employer|organization|business|firm|supplier|vendor|manufacturer|brand owner"
     r"|publisher|carrier company|agency|institution|customer company|client company)( name)?",
@@ -49,7 +49,7 @@ add(
 )
 add(
     "company_of_table",
-    O,
+    ORG,
     "text",
     r"name|title|company name|legal name",
     _company,
@@ -61,14 +61,14 @@ add(
 )
 add(
     "department",
-    O,
+    ORG,
     "text",
     r"department( name)?|dept|division|business unit|unit name",
     vocab("department", 0.6),
 )
 add(
     "department_of_table",
-    O,
+    ORG,
     "text",
     r"name|title",
     vocab("department", 0.3),
@@ -79,7 +79,7 @@ add(
 add("team_name", ORG, "text", r"team( name)?|squad|crew", vocab("project_name"))
 add(
     "site_name",
-    O,
+    ORG,
     "text",
     r"name|title|label",
     _named_after_table,
@@ -91,7 +91,7 @@ add(
 )
 add(
     "entity_name",
-    O,
+    ORG,
     "text",
     r"name|title|label|display name|caption|heading",
     _named_after_table,
@@ -106,7 +106,7 @@ add(
 )
 add(
     "project_of_table",
-    O,
+    ORG,
     "text",
     r"name|title",
     vocab("project_name"),
@@ -118,7 +118,7 @@ add("industry", ORG, "text", r"industry|sector|vertical|line of business", vocab
 add("role", ORG, "text", r"role( name)?|user role|access level|group name", vocab("role", 1))
 add(
     "role_of_table",
-    O,
+    ORG,
     "text",
     r"name|title|code",
     vocab("role", 0.5),
@@ -131,7 +131,7 @@ add("skill", ORG, "text", r"skill|competenc[ey]|expertise", vocab("skill"))
 add("course_name", ORG, "text", r"course( name| title)?|subject", vocab("course_name"))
 add(
     "class_name",
-    O,
+    ORG,
     "text",
     r"(\w+ )?(class( name)?|classname|implementation|handler|listener)",
     vocab("class_name"),
@@ -140,7 +140,7 @@ add(
 add("event_name", ORG, "text", r"event( name| title)?", vocab("event_name"))
 add(
     "event_of_table",
-    O,
+    ORG,
     "text",
     r"name|title",
     vocab("event_name"),
@@ -150,7 +150,7 @@ add(
 )
 add(
     "facility_name",
-    O,
+    ORG,
     "text",
     r"name",
     vocab("facility_name"),

