@@ -18,17 +18,18 @@ INTRO = """# Generators
 
 Name a generator per column in a dataset config (`tables.<t>.columns.<c>`), either as a bare
 name (`name: product_name`) or as a mapping with `generator:` and its parameters. Unknown
-generators and parameters are errors. Columns without one get the generator of their
-meaning, detected from the column's words, type, table, neighbours and comment
-(`datagen_assets/generate/meanings/`, one module per domain; `datagen explain <dataset>`
-shows the meaning, evidence and generator per column), or, failing that, plausible values of
-their type. `generator: meaning` with `meaning:` picks a meaning of the catalog by name.
-Key columns (PRIMARY KEY / UNIQUE) accept only generators marked *unique*: they receive a
-bijection of the row index and turn it into distinct values, which stay distinct after case
-folding for a unique index on `lower()` or `upper()` (`choice` and `pattern` then count their values case-insensitively, and the
-pre-flight says when there are fewer than rows). Foreign key columns take no generator: their
-values are the parent's keys. Every column also takes `null_fraction` (nullable, non-key
-columns only) and `locale`. `file` paths are relative to the schema file.
+generators and parameters are errors. Columns without one get the generator of their meaning,
+detected from the column's words, type, table, neighbours and comment
+(`datagen_assets/generate/meanings/`, one module per domain; `datagen explain <dataset>` shows
+the meaning, evidence and generator per column), or, failing that, plausible values of their
+type. `generator: meaning` with `meaning:` picks a meaning of the catalog by name. Key columns
+(PRIMARY KEY / UNIQUE) accept only generators marked *unique*: they receive a bijection of the
+row index and turn it into distinct values, which stay distinct after case folding for a unique
+index on `lower()` or `upper()` (`choice` and `pattern` then count their values
+case-insensitively, and the pre-flight says when there are fewer than rows). Foreign key
+columns take no generator: their values are the parent's keys. Every column also takes
+`null_fraction` (nullable, non-key columns only) and `locale`. `file` paths are relative to the
+schema file.
 
 | generator | unique | parameters (default) | what it makes |
 |---|---|---|---|
