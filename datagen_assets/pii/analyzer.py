@@ -331,6 +331,9 @@ def common_words(nlp: spacy.language.Language) -> frozenset[str]:
     words |= {w for name in Colors.all_colors for w in re.findall(r"[A-Z][a-z]+|[a-z]+", name)}
     for vocabulary in ("ADJECTIVES", "MATERIALS", "NOUNS"):
         words |= set(getattr(ProductName, vocabulary, ()))
+    from datagen_assets.generate.meanings.vocabularies import TITLE_WORDS
+
+    words |= TITLE_WORDS  # what titles of films, albums, events and places are made of
     return frozenset(w.casefold() for w in words)
 
 

@@ -105,8 +105,9 @@ RULES: tuple[Rule, ...] = (
     Rule(PEOPLE + r"_?(full_?)?name", DIRECT, NAME, kinds=TEXTUAL),
     Rule(r"(full_?|contact_?)?name", DIRECT, NAME, table=PEOPLE, kinds=TEXTUAL),
     Rule(r"user_?name|login|handle|screen_?name|nick_?name|alias", DIRECT, NAME, kinds=TEXTUAL),
-    Rule(r"\w+_by|(owner|assignee|reporter|author|approver|reviewer|agent)(_?name)?", DIRECT,
-         NAME, kinds=TEXTUAL),  # who did it: a person's name or login
+    Rule(r"\w+_by|(owner|assignee|reporter|author|approver|reviewer|agent|composer|artist"
+         r"|singer|performer|musician|writer|director|actor)(_?name)?", DIRECT, NAME,
+         kinds=TEXTUAL),  # who did it: a person's name or login
     Rule(P + f"({NATIONAL_ID})", DIRECT, DIGITS, kinds=CODES),
     Rule(P + f"(credit_?card{ID}|card_?(no|nr|num|number)|cc_?(no|num|number)|pan)", DIRECT,
          DIGITS, kinds=CODES),

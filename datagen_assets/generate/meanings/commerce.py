@@ -62,7 +62,9 @@ add(
     "text",
     r"sku|stock keeping unit|item code|product code|part number|article number"
     r"|model number|catalog number",
-    Pattern(r"[A-Z]{3}-[0-9]{5}"),
+    lambda c, t: Pattern(
+        r"SKU-[0-9]{6}" if (c.type.length or 10) >= 10 else f"[0-9]{{{c.type.length}}}"
+    ),
     lengths=(6, 40),
 )
 add(

@@ -102,6 +102,13 @@ def explain(column: Column, table: Table) -> Detection:
             (f"enum type ({len(values)} values), skewed weights",),
             Choice(values, weights),
         )
+    rules = table.check_rules if table.checks else None
+    bound = rules.bounds.get(column.name) if rules else None
+    if kind in FAMILIES["num"] | FAMILIES["when"] and (
+        (bound is not None and bound.low is not None and bound.high is not None)
+        or (rules is not None and column.name in rules.intervals)
+    ):  # CHECK (level BETWEEN 1 AND 5) says more than the name: drawn over its range
+        return Detection("check_range", 10, ("a CHECK range bounds it on both sides",), ByType())
     as_text = column
     if kind == TypeKind.JSON:  # a JSON `city` holds a city (by language): read it as text
         as_text = replace(column, type=ColumnType(TypeKind.TEXT, "text"))

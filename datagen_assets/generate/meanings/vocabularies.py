@@ -380,6 +380,37 @@ PLACES = (
 ).split()
 
 
+PLACE_WORDS = (
+    "Riverside Lakeside Oakwood Hillcrest Maple Cedar Northgate Southgate Westfield "
+    "Eastwood Greenfield Fairview Brookside Highland Meadow Pinecrest Springfield "
+    "Harbor Valley Summit Parkside Willow Ashford Kingsway Bayview Sunset Stonebridge "
+    "Redwood Elmwood Clearwater Silverlake Millbrook Rosewood Crestview Bridgeport"
+).split()
+QUALIFIERS = ("North", "South", "East", "West", "Old", "New")
+LANDMARKS = ("Park", "Hill", "Market", "Bridge", "Square", "Station")
+# words titles are composed of: the PII scan reads them as everyday words, not names
+TITLE_WORDS = frozenset(
+    w.casefold()
+    for w in (
+        *ADJECTIVES,
+        *NOUNS,
+        *PLACES,
+        *PLACE_WORDS,
+        *QUALIFIERS,
+        *LANDMARKS,
+        "Love",
+        "Song",
+        "Blues",
+        "Nights",
+        "Sessions",
+        "Hits",
+        "Deluxe",
+        "Edition",
+        "Rising",
+    )
+)
+
+
 @vocabulary("film_title")
 def _film_titles(locale: str, seed: int) -> list[str]:
     return _compose(
@@ -426,7 +457,7 @@ def _album_titles(locale: str, seed: int) -> list[str]:
         f"album/{seed}",
         [
             "{A} {N}",
-            "{N}s",
+            "{A} {N}s",
             "Live in {P}",
             "The {A} Sessions",
             "{P}",
@@ -544,17 +575,7 @@ def _projects(locale: str, seed: int) -> list[str]:
 @vocabulary("place_name")
 def _place_names(locale: str, seed: int) -> list[str]:
     """Names a clinic, store, branch or venue carries: `Riverside`, `Oak Park`."""
-    words = (
-        "Riverside Lakeside Oakwood Hillcrest Maple Cedar Northgate Southgate Westfield "
-        "Eastwood Greenfield Fairview Brookside Highland Meadow Pinecrest Springfield "
-        "Harbor Valley Summit Parkside Willow Ashford Kingsway Bayview Sunset Stonebridge "
-        "Redwood Elmwood Clearwater Silverlake Millbrook Rosewood Crestview Bridgeport"
-    ).split()
-    return words + [
-        f"{a} {b}"
-        for a in ("North", "South", "East", "West", "Old", "New")
-        for b in ("Park", "Hill", "Market", "Bridge", "Square", "Station")
-    ]
+    return PLACE_WORDS + [f"{a} {b}" for a in QUALIFIERS for b in LANDMARKS]
 
 
 # ---------------------------------------------------------------- written-out lists
