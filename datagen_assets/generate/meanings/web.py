@@ -63,7 +63,7 @@ add(
     W,
     "text inet",
     r"cidr|subnet|network( address)?|ip range|prefix",
-    Pattern(r"10\.[0-9]{1,2}\.[0-9]{1,2}\.0/(16|24|28)"),
+    Pattern(r"10\.[0-9]{1,2}\.(0\.0/16|[0-9]{1,2}\.0/24)"),
     lengths=(9, 43),
 )
 add(
