@@ -17,6 +17,7 @@ the value is then a mapping partition key -> DataFrame, consumed one chunk at a 
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Mapping
 from typing import Any, get_args, get_origin
@@ -27,6 +28,7 @@ from dagster import (
     InputContext,
     MetadataValue,
     OutputContext,
+    StaticPartitionsDefinition,
     UPathIOManager,
 )
 from upath import UPath
@@ -34,12 +36,17 @@ from upath import UPath
 from datagen_assets.write.storage import (  # noqa: F401 - re-exported for callers
     COMPRESSION,
     COMPRESSION_LEVEL,
+    FINGERPRINT_KEY,
     LOCAL_PROTOCOLS,
     SUFFIX,
+    Staged,
     asset_path,
+    chunk_fingerprint,
     chunk_location,
     chunk_name,
     chunk_path,
+    commit,
+    discard,
     encode_parquet,
     existing_chunks,
     existing_files,
@@ -48,9 +55,11 @@ from datagen_assets.write.storage import (  # noqa: F401 - re-exported for calle
     name_of_key_part,
     path_segment,
     read_parquet,
+    stage_parquet,
     storage_root,
     table_glob,
     table_path,
+    tidy_table_folder,
     write_parquet_atomic,
 )
 
@@ -112,16 +121,40 @@ class ParquetIOManager(UPathIOManager):
                 f"{context.asset_key.to_user_string()}: a run over {len(keys)} partitions must "
                 "return a mapping partition key -> DataFrame"
             )
-        total_bytes = 0
-        path = None
+        folder = self._base_path.joinpath(*self.get_asset_relative_path(context).parts)
+        planned = _planned_keys(context)
+        metadata = chunk_file_metadata(context.output_metadata)
         began = time.perf_counter()  # a lazy output is generated while it is written
-        for key in keys:
-            frame = _as_frame(obj[key] if isinstance(obj, Mapping) else obj)
-            path = self._partition_file(context, key)
-            context.log.debug(self.get_writing_output_log_message(path))
-            total_bytes += write_parquet_atomic(frame, path)
-            del frame  # one chunk in memory at a time
-        location = path if len(keys) == 1 else path.parent
+        staged: list[Staged] = []
+        try:
+            tidy_table_folder(folder)  # what a killed run left (`.00000.parquet.<id>.tmp`)
+            for key in keys:
+                frame = _as_frame(obj[key] if isinstance(obj, Mapping) else obj)
+                path = self._partition_file(context, key)
+                context.log.debug(self.get_writing_output_log_message(path))
+                staged.append(stage_parquet(frame, path, metadata))
+                del frame  # one chunk in memory at a time
+            # Every chunk of the run is complete before any replaces its predecessor: a run
+            # that fails midway leaves the table's chunks as they were, none half-replaced.
+            commit(staged)
+        except BaseException as error:
+            discard(staged)
+            if isinstance(error, StorageUnavailable) or not _is_storage_error(error):
+                raise
+            raise StorageUnavailable(
+                f"{context.asset_key.to_user_string()}: storage {self._base_path} failed while "
+                f"writing ({type(error).__name__}: {error}); nothing of this table was replaced. "
+                "Run again once the store is reachable."
+            ) from None
+        total_bytes = sum(item.bytes for item in staged)
+        if planned is not None:  # the folder holds exactly the plan's chunks
+            removed = tidy_table_folder(folder, planned)
+            if removed:
+                context.log.info(
+                    f"{context.asset_key.to_user_string()}: removed {len(removed)} file(s) "
+                    f"outside the plan: {', '.join(removed[:5])}" + (" ..." * (len(removed) > 5))
+                )
+        location = staged[-1].final if len(keys) == 1 else folder
         context.add_output_metadata(
             {
                 "path": MetadataValue.path(str(location)),
@@ -144,6 +177,39 @@ class ParquetIOManager(UPathIOManager):
                 return None
             return pl.concat(frames, how="vertical_relaxed")
         return loaded
+
+
+class StorageUnavailable(OSError):
+    """The object store or disk failed mid-run: one message naming the table and the store."""
+
+
+def _is_storage_error(error: BaseException) -> bool:
+    """Errors of the store itself (a connection refused, a timeout, a full disk), not of the
+    data: those become one `StorageUnavailable` message instead of a botocore traceback."""
+    if isinstance(error, OSError | TimeoutError | ConnectionError):
+        return True
+    module = type(error).__module__ or ""
+    return module.startswith(("botocore", "aiobotocore", "aiohttp", "s3fs", "urllib3"))
+
+
+def _planned_keys(context: OutputContext) -> list[str] | None:
+    """Every partition key of the asset's plan (its static partitions), None when unknown."""
+    partitions = context.asset_partitions_def if context.has_asset_partitions else None
+    if isinstance(partitions, StaticPartitionsDefinition):
+        return list(partitions.get_partition_keys())
+    return None
+
+
+def chunk_file_metadata(output_metadata: Mapping[str, Any]) -> dict[str, str]:
+    """The Parquet key-value metadata of a run's chunks: the table's fingerprint, when the
+    asset recorded one (`datagen/fingerprint`), so readers can refuse a mixed dataset."""
+    value = output_metadata.get("datagen/fingerprint")
+    data = getattr(value, "data", value)
+    if not isinstance(data, Mapping):
+        return {}
+    seed = output_metadata.get("datagen/seed")
+    record = {**data, "seed": getattr(seed, "value", seed)}
+    return {FINGERPRINT_KEY: json.dumps(record, sort_keys=True, default=str)}
 
 
 def _as_frame(obj: Any) -> pl.DataFrame:

@@ -22,10 +22,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import re
+import socket
+import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import polars as pl
 from fsspec.implementations.local import LocalFileSystem
@@ -181,39 +185,207 @@ def refresh(path: UPath) -> None:
 # ---------------------------------------------------------------------------- read / write
 
 
-def encode_parquet(frame: pl.DataFrame, target: str | io.BytesIO) -> None:
+# Parquet key-value metadata of every chunk a run writes: the table's fingerprint
+# (`generate/fingerprint.py`), so any reader can tell which config, seed, schema and code made
+# it, and refuse a dataset whose tables or chunks disagree (`chunk_generation`).
+FINGERPRINT_KEY = "datagen.fingerprint"
+TEMPORARY_SUFFIX = ".tmp"
+# A temporary file older than this is a leftover whoever wrote it (a writer on another host of a
+# shared folder, whose process this host cannot see); one of a dead local process goes at once.
+LEFTOVER_AGE_SECONDS = 3600
+_HOST = re.sub(r"[^A-Za-z0-9]+", "", socket.gethostname())[:32] or "host"
+
+
+def encode_parquet(
+    frame: pl.DataFrame, target: str | io.BytesIO, metadata: Mapping[str, str] | None = None
+) -> None:
     """The one place chunks are encoded, so every writer uses the same settings."""
-    frame.write_parquet(target, compression=COMPRESSION, compression_level=COMPRESSION_LEVEL)
+    frame.write_parquet(
+        target,
+        compression=COMPRESSION,
+        compression_level=COMPRESSION_LEVEL,
+        metadata=dict(metadata) if metadata else None,
+    )
 
 
-def write_parquet_atomic(frame: pl.DataFrame, path: UPath) -> int:
-    """Write `frame` to `path` so that the final name holds either the previous content or the
-    complete new file, never a partial one. Returns the bytes written."""
-    if is_local(path):
-        final = path.path
-        os.makedirs(os.path.dirname(final), exist_ok=True)
-        temporary = os.path.join(
-            os.path.dirname(final), f".{os.path.basename(final)}.{uuid.uuid4().hex}.tmp"
-        )
+@dataclass(frozen=True)
+class Staged:
+    """A chunk written completely under a hidden temporary name, not yet visible."""
+
+    temporary: UPath
+    final: UPath
+    bytes: int
+
+
+def temporary_path(final: UPath) -> UPath:
+    """`.<name>.<host>-<pid>-<random>.tmp` beside `final`: hidden, never matching a chunk
+    name, and saying which process wrote it, so a later run can tell a leftover of a killed
+    writer (`remove_leftovers`) from the file of a writer still running."""
+    token = f"{_HOST}-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+    return final.parent / f".{final.name}.{token}{TEMPORARY_SUFFIX}"
+
+
+def stage_parquet(
+    frame: pl.DataFrame, final: UPath, metadata: Mapping[str, str] | None = None
+) -> Staged:
+    """Write `frame` completely (fsynced on a local disk) under a temporary name beside
+    `final`; `commit` makes it visible. On an object store the temporary object is one put."""
+    temporary = temporary_path(final)
+    if is_local(final):
+        os.makedirs(os.path.dirname(final.path), exist_ok=True)
         try:
-            encode_parquet(frame, temporary)
-            descriptor = os.open(temporary, os.O_RDONLY)
+            encode_parquet(frame, temporary.path, metadata)
+            descriptor = os.open(temporary.path, os.O_RDONLY)
             try:
                 os.fsync(descriptor)  # the rename must not outlive the data on a power cut
             finally:
                 os.close(descriptor)
-            size = os.path.getsize(temporary)
-            os.replace(temporary, final)
+            return Staged(temporary, final, os.path.getsize(temporary.path))
         except BaseException:
-            if os.path.exists(temporary):
-                os.remove(temporary)
+            _remove_quietly(temporary)
             raise
-        return size
     buffer = io.BytesIO()
-    encode_parquet(frame, buffer)
+    encode_parquet(frame, buffer, metadata)
     data = buffer.getvalue()
-    path.fs.pipe_file(path.path, data)  # one put: the object appears whole or not at all
-    return len(data)
+    try:
+        final.fs.pipe_file(temporary.path, data)  # one put: whole or not at all
+    except BaseException:
+        _remove_quietly(temporary)
+        raise
+    return Staged(temporary, final, len(data))
+
+
+def commit(staged: Sequence[Staged]) -> None:
+    """Make staged chunks visible under their final names, all after all are written: a run
+    that fails before this leaves every chunk of the table as it was. Local renames are atomic
+    (`os.replace`) and take microseconds each; an object store copies each object server-side
+    and deletes the temporary one."""
+    for item in staged:
+        if is_local(item.final):
+            os.replace(item.temporary.path, item.final.path)
+        else:
+            item.final.fs.mv(item.temporary.path, item.final.path)
+    folders = {item.final.parent.path for item in staged if is_local(item.final)}
+    for folder in folders:  # the renames themselves survive a power cut
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def discard(staged: Sequence[Staged]) -> None:
+    """Remove staged temporary files (a run failed before committing them)."""
+    for item in staged:
+        _remove_quietly(item.temporary)
+
+
+def _remove_quietly(path: UPath) -> None:
+    try:
+        if is_local(path):
+            if os.path.exists(path.path):
+                os.remove(path.path)
+        else:
+            path.fs.rm_file(path.path)
+    except (FileNotFoundError, OSError):
+        pass  # best effort: a leftover is removed by the next run (`remove_leftovers`)
+
+
+def write_parquet_atomic(
+    frame: pl.DataFrame, path: UPath, metadata: Mapping[str, str] | None = None
+) -> int:
+    """Write `frame` to `path` so that the final name holds either the previous content or the
+    complete new file, never a partial one. Returns the bytes written."""
+    staged = stage_parquet(frame, path, metadata)
+    try:
+        commit([staged])
+    except BaseException:
+        discard([staged])
+        raise
+    return staged.bytes
+
+
+def _listing(folder: UPath) -> list[dict]:
+    refresh(folder)
+    try:
+        return folder.fs.ls(folder.path, detail=True)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+
+
+def _is_leftover(name: str, entry: Mapping, now: float) -> bool:
+    """Whether a temporary file is one no live writer will commit: its process (on this host)
+    is gone, or it is older than `LEFTOVER_AGE_SECONDS`."""
+    match = re.fullmatch(r"\..+\.([A-Za-z0-9]+)-(\d+)-[0-9a-f]+\.tmp", name)
+    modified = entry.get("mtime") or entry.get("LastModified") or entry.get("created")
+    if hasattr(modified, "timestamp"):
+        modified = modified.timestamp()
+    if modified is not None and now - float(modified) > LEFTOVER_AGE_SECONDS:
+        return True
+    if match is None:  # an older DataGen's `.name.<uuid>.tmp`: no live process to ask
+        return re.fullmatch(r"\..+\.[0-9a-f]{32}\.tmp", name) is not None
+    host, pid = match[1], int(match[2])
+    return host == _HOST and not _process_alive(pid)
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def tidy_table_folder(folder: UPath, planned_keys: Sequence[str] | None = None) -> list[str]:
+    """Remove from a table's folder what no reader may see: temporary files a killed run left
+    behind and, when `planned_keys` are given, chunks outside the plan (a bigger earlier run's
+    `00007.parquet` when the plan now has 4 chunks). Returns the names removed. Files that are
+    neither chunks nor temporary files (a user's notes) are left alone."""
+    planned = None if planned_keys is None else {chunk_name(k) for k in planned_keys}
+    now = time.time()
+    removed = []
+    for entry in _listing(folder):
+        name = str(entry["name"]).rstrip("/").rsplit("/", 1)[-1]
+        if entry.get("type") == "directory":
+            continue
+        stale_chunk = (
+            planned is not None
+            and name.endswith(SUFFIX)
+            and not name.startswith(".")
+            and name not in planned
+        )
+        if stale_chunk or (name.endswith(TEMPORARY_SUFFIX) and _is_leftover(name, entry, now)):
+            _remove_quietly(folder / name)
+            removed.append(name)
+    if removed:
+        refresh(folder)
+    return removed
+
+
+def chunk_fingerprint(location: str | UPath) -> dict | None:
+    """The fingerprint a chunk was written with (`FINGERPRINT_KEY`), None when it has none
+    (written by hand or by an older DataGen). Reads the footer only."""
+    import pyarrow.parquet as pq
+
+    path = location if isinstance(location, UPath) else UPath(location)
+    with path.open("rb") as handle:
+        return fingerprint_of(pq.ParquetFile(handle).metadata)
+
+
+def fingerprint_of(parquet_metadata) -> dict | None:
+    """The fingerprint in a pyarrow `FileMetaData`, None when absent or unreadable."""
+    raw = (parquet_metadata.metadata or {}).get(FINGERPRINT_KEY.encode())
+    if raw is None:
+        return None
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def read_parquet(path: UPath, lazy: bool = False) -> pl.DataFrame | pl.LazyFrame:

@@ -49,11 +49,16 @@ class EngineSource:
 class StorageSource:
     """Reads the chunks the IO manager wrote (`<storage>/<dataset>/<table>/<partition>.parquet`),
     one file at a time through fsspec. Only the planned chunks are read, so stale chunks of an
-    older, larger plan are never exported; a missing chunk is an error naming it."""
+    older, larger plan are never exported; a missing chunk is an error naming it. Counting a
+    table's rows (which exports and loads do for every table before writing) also reads each
+    chunk's fingerprint, so a dataset mixing runs is refused first (`write/consistency.py`)."""
 
     def __init__(self, storage_url: str, dataset: str):
+        from datagen_assets.write.consistency import ConsistencyGuard
+
         self.storage_url = storage_url
         self.dataset = dataset
+        self.guard = ConsistencyGuard(dataset)
 
     def _paths(self, table: TablePlan) -> list[UPath]:
         # Imported here: the IO manager module imports Dagster, which engine exports never need.
@@ -73,10 +78,16 @@ class StorageSource:
     def row_count(self, table: TablePlan) -> int:
         import pyarrow.parquet as pq
 
+        from datagen_assets.write.storage import fingerprint_of
+
         total = 0
-        for path in self._paths(table):
+        fingerprints = {}
+        for key, path in zip(table.partition_keys, self._paths(table), strict=True):
             with path.open("rb") as handle:
-                total += pq.ParquetFile(handle).metadata.num_rows
+                metadata = pq.ParquetFile(handle).metadata
+            total += metadata.num_rows
+            fingerprints[key] = fingerprint_of(metadata)
+        self.guard.add(table.key, fingerprints)
         return total
 
     def chunks(self, table: TablePlan, limit: int | None = None) -> Iterator[pl.DataFrame]:
