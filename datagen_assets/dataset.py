@@ -7,6 +7,7 @@ raises one `SchemaError` listing every problem, before anything is generated or 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -16,7 +17,12 @@ from typing import Any
 import yaml
 
 from datagen_assets.schema.model import DEFAULT_DIALECT, Problem, Schema, SchemaError
-from datagen_assets.schema.sources import is_schema_source, load_source, scenario_suffix
+from datagen_assets.schema.sources import (
+    is_schema_source,
+    load_source,
+    not_text_problem,
+    scenario_suffix,
+)
 from datagen_assets.settings import Settings
 from datagen_assets.suggest import UnknownName, did_you_mean
 from datagen_assets.yaml_text import load_yaml
@@ -267,6 +273,8 @@ def load_dataset(
     name = dataset_name(schema_path)
     raw = _read_yaml(config_path) if config_path else {}
     dialect = raw.get("dialect") if isinstance(raw, dict) else None
+    if dialect is not None:
+        _check_dialect(dialect, config_path)
     schema, scenario = load_source(schema_path, dialect=dialect)
     problems: list[Problem] = []
     if not DATASET_NAME.match(name):
@@ -296,6 +304,20 @@ def load_dataset(
         suggestions=suggestions,
         snapshot=snapshot,
     )
+
+
+def _check_dialect(dialect: Any, config_path: Path | None) -> None:
+    """A `dialect:` sqlglot reads, or one problem naming the YAML and the nearest names."""
+    from datagen_assets.schema.ddl import canonical_dialect
+
+    try:
+        if not isinstance(dialect, str):
+            raise ValueError(f"must be a dialect name, got {dialect!r}")
+        canonical_dialect(dialect)
+    except ValueError as error:
+        raise SchemaError(
+            [Problem(f"dialect {dialect!r}: {error}", file=str(config_path))]
+        ) from None
 
 
 def merge_configs(base: dict, override: dict) -> dict:
@@ -348,7 +370,9 @@ def _suggestions(schema_path: Path, schema: Schema, config: DatasetConfig) -> di
 
 def _read_yaml(path: Path) -> dict:
     try:
-        data = load_yaml(path.read_text()) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
+    except UnicodeDecodeError as error:
+        raise SchemaError([not_text_problem(path, error)]) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise SchemaError(
@@ -610,12 +634,13 @@ def _number(
     problems: list[Problem],
 ):
     ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    ok = ok and math.isfinite(value)  # `.inf` and `.nan` are YAML floats, never a count
     if ok and kind is int and not float(value).is_integer():
         ok = False
     if not ok or value < minimum:
         problems.append(
             Problem(
-                f"{key} must be a {kind.__name__} >= {minimum}, got {value!r}",
+                f"{key} must be a finite {kind.__name__} >= {minimum}, got {value!r}",
                 file=file,
                 table=table,
                 column=column,

@@ -3,6 +3,7 @@ editing files. Every variable has an embedded default: a newcomer sets nothing."
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,9 @@ class Settings:
             except ValueError:
                 problems.append(f"{var}={raw!r} is not a valid {kind.__name__}")
                 return None
+            if not math.isfinite(value):
+                problems.append(f"{var}={raw!r} must be a finite number")
+                return None
             if value < 0:
                 problems.append(f"{var}={raw!r} must not be negative")
             return value
@@ -59,6 +63,9 @@ class Settings:
                 "through the storage's own variables (e.g. AWS_ACCESS_KEY_ID, "
                 "AWS_SECRET_ACCESS_KEY)"
             )
+        problem = _storage_problem(storage_url)
+        if problem:
+            problems.append(problem)
         settings = cls(
             schemas_dir=Path(env.get(SCHEMAS_DIR_VAR) or "schemas"),
             storage_url=storage_url,
@@ -69,6 +76,22 @@ class Settings:
         if problems:
             raise ValueError("invalid environment: " + "; ".join(problems))
         return settings
+
+
+def _storage_problem(url: str) -> str | None:
+    """Why a storage URL cannot be used (an unknown scheme, a filesystem whose package is
+    missing), or None; found here so no command gets as far as a traceback."""
+    from fsspec.core import split_protocol
+    from fsspec.registry import get_filesystem_class
+
+    protocol, _ = split_protocol(url)
+    if protocol in (None, "file", "local"):
+        return None
+    try:
+        get_filesystem_class(protocol)
+    except (ValueError, ImportError) as error:
+        return f"{STORAGE_URL_VAR}={url!r}: unusable storage ({error})"
+    return None
 
 
 def _has_credentials(url: str) -> bool:

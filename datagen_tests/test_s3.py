@@ -153,7 +153,7 @@ def test_failed_overwrite_keeps_the_previous_chunk(project, monkeypatch):
     before = generate(plan, "customers", 0, 20)
     storage.write_parquet_atomic(before, path)
 
-    def torn(frame, target):
+    def torn(frame, target, metadata=None):
         target.write(b"PAR1 half a file")
         raise OSError("interrupted")
 

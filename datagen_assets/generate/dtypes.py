@@ -47,9 +47,15 @@ DEFAULT_NUMERIC = (18, 2)  # NUMERIC without precision: room enough, cents
 
 
 def numeric_precision(column_type: ColumnType) -> tuple[int, int]:
+    """The Decimal (precision, scale) holding every value the declared type does. PostgreSQL
+    15 accepts a scale above the precision (`numeric(3, 7)`: values below 0.0001) and a
+    negative one (`numeric(3, -2)`: 99,900 at most), polars only 0 <= scale <= precision
+    <= 38: widen the precision to cover them; `numeric_limit` keeps to the declared range."""
     if column_type.precision is None:
         return DEFAULT_NUMERIC
-    return min(column_type.precision, 38), column_type.scale or 0
+    declared, scale = min(column_type.precision, 38), column_type.scale or 0
+    kept_scale = min(max(scale, 0), 38)
+    return min(max(declared - min(scale, 0), kept_scale, 1), 38), kept_scale
 
 
 def polars_dtype(column_type: ColumnType) -> pl.DataType:
@@ -65,5 +71,8 @@ def numeric_limit(column_type: ColumnType) -> float:
     """Largest absolute value a NUMERIC/MONEY column can hold."""
     if column_type.kind == TypeKind.MONEY:
         return 10.0**15
-    precision, scale = numeric_precision(column_type)
-    return 10.0 ** (precision - scale) - 10.0**-scale
+    if column_type.precision is None:
+        precision, scale = DEFAULT_NUMERIC
+    else:
+        precision, scale = min(column_type.precision, 38), column_type.scale or 0
+    return 10.0 ** (precision - scale) - 10.0 ** -max(scale, 0)

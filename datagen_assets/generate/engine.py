@@ -272,7 +272,7 @@ class Engine:
                 group = table_plan.keys.groups[source[1]]
                 generator = (
                     generator
-                    or key_generator(column, rules)
+                    or _from_rules(key_generator, problems, file, table, column, rules)
                     or _carrier_default(column, table, group.radix[-1])
                 )
                 if not generator.unique_capable:
@@ -297,7 +297,11 @@ class Engine:
                         )
                         continue
             elif source is None:
-                generator = generator or _from_checks(column, table, rules) or detect(column, table)
+                generator = (
+                    generator
+                    or _from_rules(_from_checks, problems, file, table, column, table, rules)
+                    or detect(column, table)
+                )
                 if isinstance(generator, ByType):
                     generator = self._suggested(table, column) or generator
                 if not override.generator and column.name in rules.bounds:
@@ -511,6 +515,24 @@ class Engine:
                         column=fk.columns[0],
                     )
                 )
+
+
+def _from_rules(make, problems: list[Problem], file: str, table: Table, column: Column, *args):
+    """`make(column, *args)`, a generator drawn from the column's CHECKs; a CHECK no value can
+    satisfy as written (an invalid regular expression: PostgreSQL accepts the CHECK and
+    rejects every row) is a problem at the column instead of a traceback."""
+    try:
+        return make(column, *args)
+    except ValueError as error:
+        problems.append(
+            Problem(
+                f"CHECK cannot be satisfied: {error}",
+                file=file,
+                table=table.key,
+                column=column.name,
+            )  # fmt: skip
+        )
+        return None
 
 
 def _from_checks(column: Column, table: Table, rules: CheckRules) -> Generator | None:

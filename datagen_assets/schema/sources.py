@@ -39,12 +39,24 @@ def _load_ddl(path: Path, dialect: str | None) -> Schema:
     return cached_schema(path, dialect, parse)
 
 
+def not_text_problem(path: Path, error: UnicodeDecodeError) -> Problem:
+    """A binary file given where text is expected (a PNG renamed `.yaml`, a truncated
+    download): one problem naming the file and the first undecodable byte."""
+    return Problem(
+        f"not UTF-8 text (byte 0x{error.object[error.start]:02x} at offset {error.start}): "
+        "is this the right file?",
+        file=str(path),
+    )
+
+
 def _load_json(path: Path, dialect: str | None) -> Schema:
     """A `.json` file that looks like a JSON Schema; invalid JSON is reported by the importer."""
     from datagen_assets.schema.jsonschema import load_json_schema
 
     try:
         document = json.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as error:
+        raise SchemaError([not_text_problem(path, error)]) from None
     except json.JSONDecodeError:
         return load_json_schema(path, dialect)  # it reports the line of the syntax error
     if not isinstance(document, dict) or not any(key in document for key in JSON_SCHEMA_KEYS):
