@@ -668,21 +668,17 @@ def cmd_preview(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_explain(args: argparse.Namespace, settings: Settings) -> int:
-    """How each column is made (the generator and its parameters, or the key/FK it follows).
-    The slot of `datagen explain`; the meanings catalog adds why a meaning was chosen."""
+    """How each column is made: the meaning chosen and its evidence, the generator with its
+    parameters (or the key/FK it follows) and sample values."""
     from datagen_assets.generate.engine import engine_for
+    from datagen_assets.generate.meanings.report import explain_table
 
     plan = _one_plan(settings, _dataset_arg(args))
     engine = engine_for(plan)
     for key in _tables(plan, args) or list(plan.tables):
         print(f"{plan.name}/{key}:")
-        for name, recipe in engine.recipes[key].items():
-            if args.column and name not in args.column:
-                continue
-            how = recipe.source
-            if recipe.generator is not None:
-                how = f"{recipe.generator.name}"
-            print(f"  {name}: {how}")
+        for line in explain_table(engine, key, args.column):
+            print(line)
     return EXIT_OK
 
 

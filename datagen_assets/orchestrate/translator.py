@@ -242,13 +242,21 @@ def _column(table: Table, column: Column) -> TableColumn:
     return TableColumn(
         name=column.name,
         type=type_text,
-        description=column.comment,
+        description=_description(table, column),
         constraints=TableColumnConstraints(
             nullable=column.nullable and column.name not in table.primary_key,
             unique=unique,
             other=other,
         ),
     )
+
+
+def _description(table: Table, column: Column) -> str:
+    """The column's comment, then the meaning DataGen reads in it (shown in the UI)."""
+    from datagen_assets.generate.meanings.report import meaning_label
+
+    label = meaning_label(column, table)
+    return f"{column.comment} ({label})" if column.comment else label
 
 
 def constraint_texts(table: Table) -> list[str]:

@@ -51,7 +51,7 @@ add(
     "company_of_table",
     ORG,
     "text",
-    r"name|title|company name|legal name",
+    r"name|company name|legal name|business name",
     _company,
     entity=("company", "company"),
     needs_table=True,

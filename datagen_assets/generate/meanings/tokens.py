@@ -418,7 +418,7 @@ def _segment(word: str) -> list[str]:
     """`totalprice` -> total, price; `acctbal` -> acct, bal: two known words, or a known
     word of 4+ letters after any 3+ (`extendedprice` -> extended, price). Known words stay."""
     known = known_words()
-    if word in known or len(word) < 6:
+    if word in known or singular(word) in known or len(word) < 6:
         return [word]
     fallback = None
     for cut in range(3, len(word) - 2):

@@ -111,12 +111,15 @@ def replay_pools(used: dict[str, str]) -> None:
         recorded.update(used)
 
 
+_DANGLING = frozenset({"and", "of", "the", "&", "de", "du", "la", "for", "in", "on", "a", "-"})
+
+
 def fit_words(value: str, length: int) -> str | None:
     """`value` within `length` characters by dropping whole words from the end, or None."""
     if len(value) <= length:
         return value
     words = value.split()
-    while words and len(" ".join(words)) > length:
+    while words and (len(" ".join(words)) > length or words[-1].lower() in _DANGLING):
         words.pop()
     kept = " ".join(words).rstrip(",;:-&/ ")
     return kept or None
@@ -135,7 +138,7 @@ def _fitting(name: str, locale: str, seed: int, length: int | None, folded: bool
     values = vocabulary_values(name, locale, seed)
     if length:
         whole = [v for v in values if len(v) <= length]
-        if len(whole) < max(8, len(values) // 4):
+        if len(whole) < 8:
             shortened = (fit_words(v, length) for v in values if len(v) > length)
             whole += [v for v in shortened if v and len(v) >= min(3, length)]
         values = tuple(dict.fromkeys(whole)) or tuple(dict.fromkeys(v[:length] for v in values))

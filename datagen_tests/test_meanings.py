@@ -1,0 +1,123 @@
+"""Meanings: detection reads a schema as a person does, and each family's values pass the
+checks their kind has (Luhn, ISBN, IBAN), agree within a row (a ZIP in its city's state, a
+title that fits the gender, updated after created) and fit their column without cuts."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from stdnum import iban, isbn, luhn
+
+from datagen_assets.dataset import load_dataset
+from datagen_assets.generate.engine import generate
+from datagen_assets.generate.meanings import explain
+from datagen_assets.generate.meanings.values import vocabulary_values
+from datagen_assets.plan.plan import plan_dataset
+from datagen_assets.settings import Settings
+
+DDL = """
+CREATE TABLE customers (
+    id SERIAL PRIMARY KEY,
+    title VARCHAR(10), first_name VARCHAR(40), last_name VARCHAR(40), gender VARCHAR(10),
+    email VARCHAR(120), street_address VARCHAR(120), city VARCHAR(60),
+    state_abbr CHAR(2), zip VARCHAR(10), phone VARCHAR(24), country VARCHAR(40),
+    card_number VARCHAR(19), iban VARCHAR(34), isbn VARCHAR(17),
+    created_at TIMESTAMP NOT NULL, updated_at TIMESTAMP,
+    photo BYTEA, tags JSONB DEFAULT '[]', is_active SMALLINT
+);
+CREATE TABLE clinics (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL UNIQUE);
+CREATE TABLE countries (id INT PRIMARY KEY, name VARCHAR(12) NOT NULL);
+CREATE TABLE films (id INT PRIMARY KEY, title VARCHAR(60), length SMALLINT,
+                    release_year INT, rating VARCHAR(5));
+"""
+
+
+@pytest.fixture(scope="module")
+def plan(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("meanings")
+    (folder / "m.sql").write_text(DDL)
+    (folder / "m.yaml").write_text("rows: 300\nnull_fraction: 0\n")
+    return plan_dataset(load_dataset(folder / "m.sql", folder / "m.yaml", Settings()))
+
+
+def _table(plan, key):
+    return generate(plan, key, 0, plan.table(key).rows)
+
+
+def test_detection_names_the_meaning_with_evidence(plan):
+    table = plan.table("customers").table
+    found = {c.name: explain(c, table).meaning for c in table.columns}
+    assert found["zip"] == "postal_code" and found["state_abbr"] == "state_code"
+    assert found["title"] == "title_of_courtesy" and found["card_number"] == "card_number"
+    assert "drawn with" in " ".join(explain(table.column("city"), table).evidence)
+    films = plan.table("films").table
+    assert explain(films.column("title"), films).meaning == "film_title"
+    assert explain(films.column("length"), films).meaning == "film_length"
+
+
+def test_check_digits_pass(plan):
+    frame = _table(plan, "customers")
+    assert all(luhn.is_valid(v) for v in frame["card_number"])
+    assert all(iban.is_valid(v) for v in frame["iban"])
+    assert all(isbn.is_valid(v) for v in frame["isbn"])
+
+
+def test_an_address_agrees_with_itself(plan):
+    import zipcodes
+
+    frame = _table(plan, "customers")
+    for row in frame.head(60).iter_rows(named=True):
+        (match,) = zipcodes.matching(row["zip"])
+        assert match["state"] == row["state_abbr"]
+        assert match["city"].title() == row["city"]
+        assert row["country"] == "United States"
+        area = row["phone"][1:4]
+        assert area in match["area_codes"]
+
+
+def test_a_person_agrees_with_itself(plan):
+    frame = _table(plan, "customers")
+    male = frame.filter(pl.col("gender") == "male")["title"]
+    female = frame.filter(pl.col("gender") == "female")["title"]
+    assert set(male) <= {"Mr.", "Dr."} and set(female) <= {"Ms.", "Mrs.", "Miss", "Dr."}
+    assert len(male) and len(female)
+
+
+def test_instants_follow_their_order_and_flags_are_skewed(plan):
+    frame = _table(plan, "customers")
+    assert (frame["updated_at"] >= frame["created_at"]).all()
+    assert 0.75 < frame["is_active"].mean() < 0.97
+
+
+def test_bytes_and_json_by_meaning(plan):
+    frame = _table(plan, "customers")
+    assert all(v.startswith(b"\x89PNG\r\n\x1a\n") for v in frame["photo"])
+    assert all(v.startswith("[") and v.endswith("]") for v in frame["tags"])
+
+
+def test_unique_names_are_realistic_and_distinct(plan):
+    names = _table(plan, "clinics")["name"]
+    assert names.n_unique() == len(names)
+    assert not names.str.contains(r"^[A-Z]{3}-\d+$").any()
+    assert names.str.contains(r" Clinic( \d+)?$").all()
+
+
+def test_values_fit_the_column_without_cutting_words(plan):
+    names = _table(plan, "countries")["name"]
+    whole = set(vocabulary_values("country", "en_US", plan.seed))
+    assert names.str.len_chars().max() <= 12
+    assert all(n in whole for n in names), sorted(set(names) - whole)[:5]  # chosen to fit
+
+
+def test_numbers_at_the_scale_of_their_meaning(plan):
+    films = _table(plan, "films")
+    assert films["length"].is_between(60, 200).all()
+    assert films["release_year"].is_between(1950, 2026).all()
+
+
+def test_explain_cli_prints_meaning_evidence_and_samples(plan, capsys):
+    from datagen_assets.generate.engine import engine_for
+    from datagen_assets.generate.meanings.report import explain_table
+
+    text = "\n".join(explain_table(engine_for(plan), "customers", ["zip"]))
+    assert "meaning postal_code" in text and "evidence:" in text and "samples:" in text
