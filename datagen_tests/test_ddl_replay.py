@@ -455,3 +455,40 @@ create table c (a int, constraint fk foreign key (a) references p(id) not deferr
     assert [c.sql for c in cars.checks] == ['"year" IN (2021)']
     assert schema.table("c").foreign_keys[0].ref_table == "p"
     assert "dynamic SQL in a DO block" in notes(schema)
+
+
+def test_pg_dump_attach_partition_and_constraint_using_index() -> None:
+    schema = replay("""
+CREATE TABLE public.m (id bigint NOT NULL, day date NOT NULL) PARTITION BY RANGE (day);
+CREATE TABLE public.m_2021 (id bigint NOT NULL, day date NOT NULL);
+ALTER TABLE ONLY public.m ATTACH PARTITION public.m_2021
+    FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');
+CREATE TABLE public.u (id int NOT NULL, code text NOT NULL);
+CREATE UNIQUE INDEX u_id_idx ON public.u USING btree (id);
+ALTER TABLE ONLY public.u ADD CONSTRAINT u_pkey PRIMARY KEY USING INDEX u_id_idx;
+""")
+    assert list(schema.tables) == ["public.m", "public.u"]
+    assert [c.sql for c in schema.table("public.m").checks] == [
+        "\"day\" >= '2021-01-01' AND \"day\" < '2022-01-01'"
+    ]
+    assert schema.table("public.u").primary_key == ("id",)
+    assert schema.table("public.u").uniques == ()
+
+
+def test_mysql_unique_index_on_a_column_prefix() -> None:
+    schema = replay(
+        "CREATE TABLE t (id INT, name VARCHAR(300));\nCREATE UNIQUE INDEX uq ON t (name(100));",
+        "mysql",
+    )
+    assert schema.table("t").uniques == (("name",),)
+    assert "prefix" in notes(schema)
+
+
+def test_oracle_rename_statement_and_add_column_list() -> None:
+    schema = replay(
+        "CREATE TABLE t (id NUMBER PRIMARY KEY);\nRENAME t TO t2;\n"
+        "ALTER TABLE t2 ADD (c NUMBER(1) DEFAULT 0 NOT NULL, d DATE);",
+        "oracle",
+    )
+    assert schema.table("t2").column_names == ("id", "c", "d")
+    assert not schema.table("t2").column("c").nullable

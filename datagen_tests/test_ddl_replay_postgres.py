@@ -182,6 +182,12 @@ DROP TABLE pipes;
 CREATE TABLE pipes (id text PRIMARY KEY, tokens_nid uuid);
 CREATE TABLE sales (day date NOT NULL, qty int) PARTITION BY RANGE (day);
 CREATE TABLE sales_2021 PARTITION OF sales FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');
+CREATE TABLE m (id bigint NOT NULL, day date NOT NULL) PARTITION BY RANGE (day);
+CREATE TABLE m_2021 (id bigint NOT NULL, day date NOT NULL);
+ALTER TABLE ONLY m ATTACH PARTITION m_2021 FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');
+CREATE TABLE u (id int NOT NULL, code text NOT NULL);
+CREATE UNIQUE INDEX u_id_idx ON u (id);
+ALTER TABLE ONLY u ADD CONSTRAINT u_pkey PRIMARY KEY USING INDEX u_id_idx;
 DO $$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'mood') THEN
     CREATE TABLE moods (id int PRIMARY KEY);
@@ -192,7 +198,7 @@ END $$;
     apply(path, url)
     database = parse_ddl(snapshot_postgres(url), "postgres", source="snapshot")
     expected, actual = catalog(database), catalog(load_ddl(path))
-    assert set(actual) == {"app.events", "app.check_events", "app.copy", "app.client",
-                           "app.tokens", "app.pipes", "app.sales", "app.moods"}  # fmt: skip
+    names = "events check_events copy client tokens pipes sales moods m u".split()
+    assert set(actual) == {f"app.{name}" for name in names}
     assert actual["app.sales"]["checks"] == [["day"]]  # rows must find a partition
     assert differences(expected, actual) == []

@@ -701,7 +701,7 @@ _DROP = re.compile(
     r"(?P<exists>IF\s+EXISTS\s+)?",
     re.I,
 )
-_RENAME_TABLE = re.compile(r"RENAME\s+TABLES?\s+", re.I)
+_RENAME_TABLE = re.compile(r"RENAME\s+(?:TABLES?\s+)?(?=[^\s,]+\s+TO\s)", re.I)
 _ALTER_INDEX_RENAME = re.compile(
     rf"ALTER\s+INDEX\s+(?:IF\s+EXISTS\s+)?(?P<old>{_QNAME})\s+RENAME\s+TO\s+(?P<new>{_NAME})"
     r"\s*;?\s*$",
@@ -1739,6 +1739,39 @@ class _Importer:
         self._modify_in_place(table, match.group("body"), line)
         return None
 
+    def _act_attach(self, table: _TableDraft, match: re.Match[str], line: int) -> None:
+        """ATTACH PARTITION child FOR VALUES ... (how pg_dump writes partitions): the child's
+        rows are the parent's, routed by the bound, so it is no table of its own any more."""
+        child = self._table_from_text(match.group("child"))
+        probe = self._parse_quietly(
+            f"CREATE TABLE {_RECOVERY_TABLE} PARTITION OF {_RECOVERY_TABLE} {match.group('bound')}"
+        )
+        properties = probe.args.get("properties") if isinstance(probe, exp.Create) else None
+        spec = next((p for p in (properties.expressions if properties else [])
+                     if isinstance(p, exp.PartitionedOfProperty)), None)  # fmt: skip
+        if child is None or spec is None:
+            self._note(f"{table.key}: skipped unreadable ATTACH PARTITION", line)
+            return
+        self._unregister(child)
+        partitioned = child.partitioned_by is not None
+        table.partitions.append(_PartitionDraft(child.name, spec.expression, line, partitioned))
+        table.partitions += child.partitions  # its own partitions narrow the same rows
+
+    def _act_using_index(self, table: _TableDraft, match: re.Match[str], line: int) -> None:
+        """ADD [CONSTRAINT c] PRIMARY KEY | UNIQUE USING INDEX idx: the unique index becomes
+        the constraint."""
+        index = self._name_text(match.group("index"))
+        key = next((k for k in table.uniques if k.named(index)), None)
+        if key is None:
+            self._note(f"{table.key}: USING INDEX names an unknown unique index {index}", line)
+            return
+        name = self._name_text(match.group("name")) if match.group("name") else index
+        if match.group("kind").upper().startswith("PRIMARY"):
+            table.uniques.remove(key)
+            self._key(table, key.columns, name, line, primary=True)
+        else:
+            key.name = name
+
     def _act_inherit(self, table: _TableDraft, match: re.Match[str], line: int) -> None:
         self._note(f"{table.key}: {' '.join(match.group().split())} (columns unchanged)", line)
 
@@ -2246,7 +2279,16 @@ class _Importer:
             self._skip(statement, "unreadable unique index")
             return
         params = index.args.get("params")
-        parts = [_key_part(node) for node in (params.args.get("columns") or [] if params else [])]
+        keyed = params.args.get("columns") or [] if params else []
+        if self.dialect == "mysql":  # `name(100)` is a prefix of the column, not a call
+            keyed = [node.transform(_mysql_prefix) for node in keyed]
+            if any(node.find(exp.ColumnPrefix) for node in keyed):
+                self._note(
+                    "unique index on a prefix of a column is generated unique over "
+                    "whole values; longer values may share a prefix",
+                    statement.line,
+                )
+        parts = [_key_part(node) for node in keyed]
         where = params.args.get("where") if params else None
         if not parts or None in parts:
             self._skip(
@@ -2588,13 +2630,20 @@ def _check_on_column(check: Check, name: exp.Expression) -> Check:
     return _check(check.expression.copy().transform(rename), check.name)
 
 
+def _mysql_prefix(node: exp.Expression) -> exp.Expression:
+    arguments = node.expressions if isinstance(node, exp.Anonymous) else []
+    if len(arguments) == 1 and isinstance(arguments[0], exp.Literal) and arguments[0].is_int:
+        return exp.ColumnPrefix(this=exp.to_identifier(node.name), expression=arguments[0])
+    return node
+
+
 def _key_part(node: exp.Expression) -> tuple[exp.Identifier, exp.Expression, bool] | None:
     """(column, key expression, folded) of one key part of a unique index: a column, or
     `lower`/`upper`/`trim` (whitespace only) of one, through casts to unbounded text, in any
     nesting; None for any other expression. Sort order, collation and operator class are
     dropped: they do not change which values are equal (deterministic collations)."""
-    while isinstance(node, (exp.Ordered, exp.Collate, exp.Opclass, exp.Paren)):
-        node = node.this
+    while isinstance(node, (exp.Ordered, exp.Collate, exp.Opclass, exp.Paren, exp.ColumnPrefix)):
+        node = node.this  # a MySQL prefix `name(100)`: kept unique over whole values
     expression, folded = node, False
     while True:
         if isinstance(node, (exp.Lower, exp.Upper)) or (
@@ -2792,6 +2841,10 @@ _ALTER_PATTERNS: tuple[tuple[re.Pattern[str], Callable], ...] = tuple(
         (rf"DROP\s+(?:COLUMN\s+)?(?P<exists>IF\s+EXISTS\s+)?(?P<names>{_N}|\([^()]*\))"
          r"(?:\s+(?P<cascade>CASCADE)|\s+RESTRICT)?", _Importer._act_drop_column),
         (rf"(?:NO\s+)?INHERIT\s+{_Q}", _Importer._act_inherit),
+        (rf"ATTACH\s+PARTITION\s+(?P<child>{_Q})\s+(?P<bound>FOR\s+VALUES\b.*|DEFAULT)",
+         _Importer._act_attach),
+        (rf"ADD\s+(?:CONSTRAINT\s+(?P<name>{_N})\s+)?(?P<kind>PRIMARY\s+KEY|UNIQUE)\s+USING\s+"
+         rf"INDEX\s+(?P<index>{_N}).*", _Importer._act_using_index),
         (r"MODIFY\s*\((?P<body>.*)\)", _Importer._act_modify_list),
         (rf"MODIFY\s+(?:COLUMN\s+)?(?P<body>{_N}\s+(?:NOT\s+)?NULL\b.*|{_N}\s+DEFAULT\s+.+)",
          _Importer._act_modify_list),
