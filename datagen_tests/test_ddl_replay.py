@@ -492,3 +492,10 @@ def test_oracle_rename_statement_and_add_column_list() -> None:
     )
     assert schema.table("t2").column_names == ("id", "c", "d")
     assert not schema.table("t2").column("c").nullable
+
+
+def test_builtin_types_written_with_their_schema() -> None:
+    schema = replay("CREATE TABLE t (a pg_catalog.xml, b pg_catalog.int4[], c public.ltree);")
+    a, b, c = schema.table("t").columns
+    assert a.type.kind == "xml" and b.type.kind == "integer" and b.type.array
+    assert c.type.kind == "unknown" and "public.ltree" in notes(schema)

@@ -531,6 +531,8 @@ def _build_type(written: str) -> exp.DataType | None:
 # Where the storage options of a key's index begin (Oracle USING INDEX ... TABLESPACE,
 # T-SQL WITH (FILLFACTOR = 90) ON [PRIMARY]): they say nothing about the data.
 _INDEX_OPTIONS = re.compile(r"\s+(?:USING\s+INDEX\b|TABLESPACE\b|WITH\s*\(|ON\s+\[)", re.I)
+# Built-in types written with their schema (pg_dump: `pg_catalog.xml`, T-SQL `sys.sysname`).
+_SYSTEM_TYPE_SCHEMA = re.compile(r'^\s*(?:"?pg_catalog"?|\[?sys\]?)\s*\.\s*', re.I)
 _ARRAY_SUFFIX = re.compile(r"(?:\s*\[\s*\d*\s*\])+\s*$|\s+ARRAY\s*$", re.I)
 
 
@@ -1380,6 +1382,9 @@ class _Importer:
             declared = _build_type(written)
             if declared is None:
                 self._problem(f"could not parse the type {written!r}", line, table, name)
+        if written and _SYSTEM_TYPE_SCHEMA.search(written) and isinstance(declared, exp.DataType):
+            builtin = _build_type(_SYSTEM_TYPE_SCHEMA.sub("", written))  # pg_catalog.int4
+            declared = builtin if builtin is not None else declared
         mapped = map_type(declared, self.dialect, written, self._user_type)
         if mapped.note:
             self._note(f"{table}.{name}: {mapped.note}", line)
