@@ -211,3 +211,68 @@ def test_sqlite_fk_cycle_loads_with_foreign_keys_on(tmp_path):
     assert not _failures(results), ALL_LOADED
     text = next((tmp_path / "work" / "lite_insert").glob("*.sqlite.sql")).read_text()
     assert "PRAGMA defer_foreign_keys = ON;" in text
+
+
+MYSQL_KEYS = """
+CREATE TABLE host (
+  id binary(20) NOT NULL,
+  address_bin binary(4) DEFAULT NULL,
+  address6_bin varbinary(16) DEFAULT NULL,
+  short_key binary(2) NOT NULL,
+  name varchar(255) NOT NULL,
+  redundancy_group_id binary(20) DEFAULT NULL,
+  service_id binary(20) DEFAULT NULL,
+  PRIMARY KEY (id),
+  UNIQUE KEY uk_short (short_key),
+  UNIQUE KEY uk_name (name(190)),
+  CONSTRAINT ck_either CHECK (IF(redundancy_group_id IS NULL, service_id IS NOT NULL, 1) = 1)
+) ENGINE=InnoDB;
+"""
+
+
+def test_mysql_binary_lengths_prefix_keys_and_integer_booleans(tmp_path, mariadb):
+    """BINARY(n)/VARBINARY(n) values fit n bytes (unique ones stay distinct in two bytes), a
+    prefix key `name(190)` is a unique key, and the CHECK's `IF(...) = 1` becomes
+    `CASE ... END = TRUE` in PostgreSQL, which refuses boolean = integer."""
+    path, plan = _plan(tmp_path, MYSQL_KEYS, "mysql", rows=300)
+    table = plan.dataset.schema.tables["host"]
+    assert ("name",) in table.uniques and ("short_key",) in table.uniques
+    work = tmp_path / "work"
+    work.mkdir()
+    assert not _failures(native.native_loads(path, plan, work)), ALL_LOADED
+    dump = next((work / "pgdump").glob("*.pgdump.sql")).read_text()
+    assert "END = TRUE" in dump
+
+
+ORACLE_CHECKS = """
+CREATE TABLE ACT_RE_PROCDEF (
+    ID_ NVARCHAR2(64) NOT NULL,
+    HAS_START_FORM_KEY_ NUMBER(1,0) CHECK (HAS_START_FORM_KEY_ IN (1,0)),
+    SUSPENSION_STATE_ INTEGER,
+    primary key (ID_)
+);
+"""
+
+
+def test_oracle_upper_case_columns_keep_their_checks_in_postgres(tmp_path):
+    """An unquoted upper-case column in a CHECK must be quoted as CREATE TABLE quotes it."""
+    results = _loads(tmp_path, ORACLE_CHECKS, "oracle")
+    assert results and not _failures(results), ALL_LOADED
+    dump = next((tmp_path / "work" / "pgdump").glob("*.pgdump.sql")).read_text()
+    assert 'CHECK ("HAS_START_FORM_KEY_" IN (1, 0))' in dump
+
+
+PG_EXTENSION_TYPE = """
+CREATE EXTENSION IF NOT EXISTS cube;
+CREATE TABLE release_color (
+  id serial PRIMARY KEY,
+  color cube,
+  label text NOT NULL
+);
+"""
+
+
+def test_a_nullable_column_of_an_unmodelled_type_stays_null(tmp_path):
+    """`cube` is an extension's type DataGen cannot make values for: NULL loads, text not."""
+    results = _loads(tmp_path, PG_EXTENSION_TYPE, "postgres")
+    assert not _failures(results), ALL_LOADED

@@ -1081,6 +1081,12 @@ def _conform(values: pl.Series, recipe: ColumnRecipe) -> pl.Series:
     precision, string length (in characters, so multi-byte text stays valid)."""
     column_type = recipe.column.type
     kind = column_type.kind
+    if kind == TypeKind.UNKNOWN and recipe.column.nullable and recipe.column.computed is None:
+        # a type DataGen does not model (an extension's `cube`, noted at import): text would
+        # be refused by the database, NULL never is
+        return pl.repeat(None, len(values), dtype=recipe.dtype or pl.String, eager=True).alias(
+            values.name
+        )
     if kind in INTEGER_BOUNDS and values.dtype.is_numeric():
         low, high = INTEGER_BOUNDS[kind]
         if not within(values, low, high):
@@ -1098,6 +1104,14 @@ def _conform(values: pl.Series, recipe: ColumnRecipe) -> pl.Series:
         and not within(values.str.len_bytes(), 0, column_type.length)
     ):
         values = values.str.slice(0, column_type.length)  # bytes >= characters: cut only then
+    if (
+        kind == TypeKind.BYTES
+        and column_type.length
+        and values.dtype == pl.Binary
+        and not within(values.bin.size(), 0, column_type.length)
+    ):  # BINARY(n)/VARBINARY(n) take at most n bytes; polars slices text, hence the hex
+        hexed = values.bin.encode("hex").str.slice(0, 2 * column_type.length)
+        values = hexed.str.decode("hex")
     if recipe.bound is not None and recipe.source != "group":
         values = clip_to_bound(values, recipe.bound, column_type)
     if recipe.dtype is not None and values.dtype != recipe.dtype:

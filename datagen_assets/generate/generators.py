@@ -1380,6 +1380,18 @@ _BY_KIND: dict[TypeKind, Callable[[Draw], pl.Series]] = {
 # ---------------------------------------------------------------- uniqueness
 
 
+def _index_bytes(index: np.ndarray, width: int) -> pl.Series:
+    """The index big-endian in exactly `width` bytes, so BINARY(n)/VARBINARY(n) keys stay
+    distinct within the type's size (the decimal text of the index would outgrow it)."""
+    import pyarrow as pa
+
+    words = np.asarray(index, dtype=">u8").view(np.uint8).reshape(-1, 8)[:, 8 - width :]
+    array = pa.FixedSizeBinaryArray.from_buffers(
+        pa.binary(width), len(words), [None, pa.py_buffer(np.ascontiguousarray(words).tobytes())]
+    )
+    return pl.Series(pl.from_arrow(array)).cast(pl.Binary)
+
+
 def unique_by_type(draw: Draw) -> pl.Series:
     """Distinct values from the unique index, in the column's own type and size."""
     assert draw.index is not None
@@ -1404,6 +1416,8 @@ def unique_by_type(draw: Draw) -> pl.Series:
         return pl.Series(index * 1_000_000 + 60_000_000).cast(pl.Duration("us"))
     if kind == TypeKind.INET:
         return _ipv4(index)
+    if kind == TypeKind.BYTES and column_type.length:
+        return _index_bytes(index, min(column_type.length, 8))
     if kind == TypeKind.BYTES:
         return pl.Series(index).cast(pl.String).cast(pl.Binary)
     if kind == TypeKind.RANGE:  # distinct lower bounds

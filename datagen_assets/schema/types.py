@@ -260,6 +260,8 @@ def _with_params(
         return ColumnType(kind, sql=sql, length=length)
     if kind == K.BITS:  # bit(n) holds exactly n bits, varbit(n) up to n (no n: unbounded)
         return ColumnType(kind, sql=sql, length=first)
+    if kind == K.BYTES:  # BINARY(n), VARBINARY(n), RAW(n): at most n bytes (MAX: None)
+        return ColumnType(kind, sql=sql, length=first)
     if member in WIDE_INTEGER_DIGITS:
         return ColumnType(kind, sql=sql, precision=WIDE_INTEGER_DIGITS[member], scale=0)
     if kind == K.NUMERIC:

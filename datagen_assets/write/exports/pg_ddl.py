@@ -26,6 +26,7 @@ from sqlglot.errors import SqlglotError
 
 from datagen_assets.schema.model import (
     INTEGER_KINDS,
+    Check,
     Column,
     ColumnType,
     Table,
@@ -213,6 +214,62 @@ def create_statements(tables: Sequence[Table], dialect: str | None) -> list[str]
     return statements
 
 
+def check_sql(table: Table, check: Check) -> str:
+    """A CHECK's PostgreSQL text with each column quoted as CREATE TABLE spells it (an
+    unquoted `HAS_START_FORM_KEY_` of an Oracle or T-SQL schema would fold to lower case in
+    PostgreSQL and miss the column; names match case-insensitively), and 0/1 compared with a
+    boolean written TRUE/FALSE: MySQL and T-SQL booleans are integers, so `IF(a, b, c) = 1`
+    or `flag IN (0, 1)` there is `boolean = integer` here, which PostgreSQL refuses."""
+    by_folded = {c.name.casefold(): c for c in table.columns}
+
+    def boolean(node: exp.Expression) -> bool:
+        while isinstance(node, exp.Paren):
+            node = node.this
+        if isinstance(node, exp.Column) and not node.table:
+            column = by_folded.get(node.name.casefold())
+            return column is not None and column.type.kind == K.BOOLEAN
+        if isinstance(node, (exp.If, exp.Case)):
+            branches = [node.args.get("true"), node.args.get("false")]
+            if isinstance(node, exp.Case):
+                branches = [i.args.get("true") for i in node.args.get("ifs") or []]
+                branches.append(node.args.get("default"))
+            return any(b is not None and boolean(b) for b in branches)
+        return isinstance(node, (exp.Predicate, exp.Not, exp.And, exp.Or, exp.Boolean))
+
+    def as_boolean(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Literal) and not node.is_string and node.this in ("0", "1"):
+            return exp.Boolean(this=node.this == "1")
+        return node
+
+    def rewrite(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Column) and not node.table:
+            column = by_folded.get(node.name.casefold())
+            if column is not None:
+                return exp.column(column.name, quoted=True)
+        if isinstance(node, (exp.EQ, exp.NEQ)):
+            if boolean(node.this):
+                node.set("expression", as_boolean(node.expression))
+            elif boolean(node.expression):
+                node.set("this", as_boolean(node.this))
+        if isinstance(node, exp.In) and boolean(node.this):
+            node.set("expressions", [as_boolean(e) for e in node.expressions])
+        if isinstance(node, exp.If) and boolean(node):  # IF(a, b IS NULL, 1): one type
+            for branch in ("true", "false"):
+                if node.args.get(branch) is not None:
+                    node.set(branch, as_boolean(node.args[branch]))
+        if isinstance(node, exp.Case) and boolean(node):
+            for case in node.args.get("ifs") or []:
+                case.set("true", as_boolean(case.args["true"]))
+            if node.args.get("default") is not None:
+                node.set("default", as_boolean(node.args["default"]))
+        return node
+
+    try:
+        return check.expression.copy().transform(rewrite).sql(dialect=PG)
+    except (SqlglotError, AttributeError):
+        return check.sql
+
+
 def constraint_statements(tables: Sequence[Table]) -> list[str]:
     """Keys and uniques, then checks, then foreign keys (which need the keys they reference).
     A foreign key to a table outside the set is left out with a comment."""
@@ -227,7 +284,7 @@ def constraint_statements(tables: Sequence[Table]) -> list[str]:
         column_checks = [check for c in table.columns for check in c.domain_checks]
         for check in (*table.checks, *column_checks):
             named = f" CONSTRAINT {quote(check.name)}" if check.name else ""
-            checks.append(f"{alter}{named} CHECK ({check.sql});")
+            checks.append(f"{alter}{named} CHECK ({check_sql(table, check)});")
         for fk in table.foreign_keys:
             parent = by_key.get(fk.ref_table)
             if parent is None:
