@@ -742,14 +742,19 @@ class BytesByMeaning(Generator):
         if self.kind == "text":
             words = draw.pick(draw.pool("sentence"), "bytes")
             return words.cast(pl.Binary)
-        words = -(-self.size // 8)
+        size = min(self.size, draw.column.type.length or self.size)  # BINARY(n): n bytes
+        if draw.index is not None and size < 8:  # too narrow for the permuted index
+            from datagen_assets.generate.generators import _index_bytes
+
+            return _index_bytes(draw.index, size)
+        words = -(-size // 8)
         parts = [rnd.mix(draw.stream("bytes", i), draw.rows) for i in range(words)]
         if draw.index is not None:
             parts[0] = rnd.permute(draw.stream("unique"), draw.index, 1 << 62).astype(np.uint64)
         from datagen_assets.generate.generators import _hex
 
         hexes = pl.DataFrame({f"w{i}": _hex(p, 16) for i, p in enumerate(parts)})
-        text = hexes.select(pl.concat_str(pl.all()).str.slice(0, 2 * self.size)).to_series()
+        text = hexes.select(pl.concat_str(pl.all()).str.slice(0, 2 * size)).to_series()
         return text.str.decode("hex")
 
 
