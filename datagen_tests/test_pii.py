@@ -439,3 +439,56 @@ def test_versions_in_user_agents_are_no_ip_address(tmp_path):
     assert _scan_column(tmp_path / "ua", agents * 5, "user_agent").passed
     leaked = _scan_column(tmp_path / "ip", agents + ["from http://10.0.0.1/admin"], "user_agent")
     assert leaked.counts["user_agent:IP_ADDRESS"] == 1
+
+
+# ---------------------------------------------------------------------------- bounded scan
+
+
+def test_names_alone_skip_presidios_engine_with_the_same_findings():
+    from datagen_assets.pii.detect import _analyse
+
+    values = [
+        "Maria Lopez", "Lopez, Maria", "West Nathan", "Rose", "KIM", "Will you come", "Smith",
+        "Mary Ann Smith and John Brown", "Ergonomic Steel Chair", "Dr. John Smith Jr.",
+    ]  # fmt: skip
+    for value in values:
+        engine = {
+            r.entity_type
+            for r in analyzer().analyze(
+                value, language=LANGUAGE, entities=["PERSON"], score_threshold=0.4
+            )
+        }
+        assert set(_analyse(value, ("PERSON",), "en_US", 0.4)) == engine, value
+
+
+def test_bounded_scan_still_finds_the_odd_ones_out(tmp_path):
+    """Thousands of codes that each could be a phone or an SSN, and seven e-mails: with at most
+    64 values through Presidio's engine, the e-mails are among them; UUIDs never are."""
+    codes = [f"INV-{i:010d}" for i in range(3000)]
+    uuids = [f"5e4231cb-a092-41aa-8995-{i:012d}" for i in range(3000)]
+    planted = [f"leaked.person{i}@example.com" for i in range(7)]
+    frame = pl.DataFrame({"code": codes + planted + codes[:3], "ref": uuids + uuids[:10]})
+    files = write_chunks(frame, tmp_path / "t", chunks=3)
+    result = scan_table("t", files, {}, clean_only=True)
+    assert result.counts["code:EMAIL_ADDRESS"] == 7
+    assert [c.passed for c in result.columns] == [False, True]
+    (ref,) = [c for c in result.columns if c.column == "ref"]
+    assert ref.distinct_analysed == ref.distinct  # no UUID was a candidate to skip
+
+
+def test_sample_reads_a_bounded_number_of_chunks(tmp_path):
+    """However many chunks a table has, the sample opens at most MAX_CHUNKS of them, spread
+    from the first to the last, and the same rows every time."""
+    import duckdb
+
+    from datagen_assets.pii.scan import MAX_CHUNKS, _sample
+
+    frame = pl.DataFrame({"note": [f"row {i}" for i in range(4000)]})
+    files = write_chunks(frame, tmp_path / "t", chunks=40)
+    with duckdb.connect() as con:
+        whole = _sample(con, files, ["note"], 10**9)  # no row limit: whole chunks
+        assert whole.height == MAX_CHUNKS * 100
+        assert {"row 0", "row 3999"} <= set(whole["note"])  # first and last chunk
+        limited = _sample(con, files, ["note"], 500)
+        assert limited.height == 500
+        assert limited.equals(_sample(con, files, ["note"], 500))

@@ -107,8 +107,10 @@ class BlankSpacyNlpEngine(SpacyNlpEngine):
         self.nlp = {LANGUAGE: self._pipeline}
 
 
+@lru_cache(maxsize=1)
 def installed_ner_model() -> str | None:
-    """The best spaCy English NER model installed in this environment, if any (never fetched)."""
+    """The best spaCy English NER model installed in this environment, if any (never fetched;
+    looked up once per process: each lookup scans the installed packages' metadata)."""
     for name in NER_MODELS:
         if spacy.util.is_package(name):
             return name
@@ -385,6 +387,13 @@ def analyzer(locale: str = DEFAULT_LOCALE) -> AnalyzerEngine:
         recognizers.append(SpacyRecognizer(supported_entities=engine.get_supported_entities()))
     registry = RecognizerRegistry(recognizers=recognizers, supported_languages=[LANGUAGE])
     return AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=[LANGUAGE])
+
+
+def name_recognizer(locale: str = DEFAULT_LOCALE) -> NamePoolRecognizer:
+    """The name recognizer inside the locale's analyzer."""
+    return next(
+        r for r in analyzer(locale).registry.recognizers if isinstance(r, NamePoolRecognizer)
+    )
 
 
 def supported_entities(locale: str = DEFAULT_LOCALE) -> frozenset[str]:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -34,9 +35,11 @@ from datagen_assets.generate.pools import DEFAULT_LOCALE
 from datagen_assets.pii.analyzer import (
     LANGUAGE,
     PERSON,
+    WEAK_NAME_SCORE,
     analyzer,
     installed_ner_model,
     name_lists,
+    name_recognizer,
     place_vocabulary,
 )
 
@@ -44,6 +47,7 @@ DEFAULT_SCORE_THRESHOLD = 0.4
 DEFAULT_MAX_DISTINCT = 2000
 VALUE, COUNT = "value", "n"
 NER_ENTITIES = frozenset({"PERSON", "LOCATION", "NRP", "ORGANIZATION", "DATE_TIME"})
+UUID = r"^\{?[0-9A-Fa-f]{8}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{12}\}?$"
 
 
 @dataclass(frozen=True)
@@ -80,45 +84,93 @@ def detect_in_distinct(
     locale: str = DEFAULT_LOCALE,
     score_threshold: float = DEFAULT_SCORE_THRESHOLD,
     max_distinct: int = DEFAULT_MAX_DISTINCT,
+    entities: Collection[str] | None = None,
+    max_calls: int | None = None,
 ) -> Detection:
-    """Entities in distinct values: `frame` has a String column `value` and a count `n`."""
+    """Entities in distinct values: `frame` has a String column `value` and a count `n`.
+
+    Every distinct value goes through the vectorised pre-filter; a value with no candidate
+    type is clean without further work. Of the others, at most `max_distinct` are analysed,
+    and of those needing Presidio's engine (any candidate besides a name) at most `max_calls`
+    (default: `max_distinct`), the odd ones out first: values whose candidate types few other
+    values share (seven e-mails among five thousand invoice numbers), then the most frequent,
+    then by hash, so a run always looks at the same values. With `entities`, only those types
+    are looked for (the asset check needs only the ones that can fail it)."""
     frame = frame.filter(pl.col(VALUE).is_not_null() & (pl.col(VALUE).str.strip_chars() != ""))
     rows, distinct = int(frame[COUNT].sum() or 0), frame.height
-    chosen = (
-        frame.with_columns(pl.col(VALUE).hash(seed=0).alias("_h"))
-        .sort([COUNT, "_h", VALUE], descending=[True, False, False])
+    wanted = frozenset(entities) if entities is not None else None
+    frame = frame.with_columns(
+        pl.col(VALUE).hash(seed=0).alias("_h"),
+        _candidates(locale, score_threshold, wanted).alias("_entities"),
+    )
+    place_column = False
+    if frame["_entities"].list.contains(PERSON).any():  # places matter only for names
+        frame = frame.with_columns(_place_shaped(locale).alias("_place"))
+        place_column = frame["_place"].sum() * 2 >= frame.height
+    else:
+        frame = frame.with_columns(pl.lit(False).alias("_place"))
+    names_only = pl.col("_entities") == pl.lit([PERSON], pl.List(pl.String))
+    if installed_ner_model():
+        names_only = pl.lit(False)  # every name goes through the NER model's engine
+    ranked = (
+        frame.filter(pl.col("_entities").list.len() > 0)
+        .with_columns(pl.len().over(pl.col("_entities").list.join(",")).alias("_shared"))
+        .sort(["_shared", COUNT, "_h", VALUE], descending=[False, True, False, False])
         .head(max_distinct)
     )
-    chosen = chosen.with_columns(_place_shaped(locale).alias("_place"))
-    place_column = chosen.height > 0 and chosen["_place"].sum() * 2 >= chosen.height
-    candidates = chosen.with_columns(_candidates(locale).alias("_entities")).filter(
-        pl.col("_entities").list.len() > 0
+    candidates = pl.concat(
+        [
+            ranked.filter(names_only),
+            ranked.filter(~names_only).head(max_distinct if max_calls is None else max_calls),
+        ]
     )
-    engine = analyzer(locale)
+    analysed_values = frame.height - int((frame["_entities"].list.len() > 0).sum())
+    analysed_values += candidates.height
     entity_rows: Counter[str] = Counter()
     entity_values: Counter[str] = Counter()
-    analysed = candidates.select(VALUE, COUNT, "_entities", "_place").iter_rows()
-    for value, count, entities, place in analysed:
-        found = {
-            r.entity_type
-            for r in engine.analyze(
-                value, language=LANGUAGE, entities=entities, score_threshold=score_threshold
-            )
-            if not _inside_code(value, r.entity_type, r.start)
-        }
+    calls = 0
+    for value, count, types, place in candidates.select(
+        VALUE, COUNT, "_entities", "_place"
+    ).iter_rows():
+        found = set(_analyse(value, tuple(types), locale, score_threshold))
+        calls += types != [PERSON] or installed_ner_model() is not None
         if place and place_column:
             found.discard(PERSON)  # a town named after someone, in a column of places
         for entity in found:
             entity_rows[entity] += count
             entity_values[entity] += 1
+    skipped = frame.filter(pl.col("_entities").list.len() > 0).join(
+        candidates.select(VALUE), on=VALUE, how="anti"
+    )
     return Detection(
         rows=rows,
         distinct=distinct,
-        rows_analysed=int(chosen[COUNT].sum() or 0),
-        distinct_analysed=chosen.height,
-        presidio_calls=candidates.height,
+        rows_analysed=rows - int(skipped[COUNT].sum() or 0),
+        distinct_analysed=analysed_values,
+        presidio_calls=calls,
         entity_rows=dict(sorted(entity_rows.items())),
         entity_values=dict(sorted(entity_values.items())),
+    )
+
+
+@lru_cache(maxsize=100_000)
+def _analyse(
+    value: str, entities: tuple[str, ...], locale: str, score_threshold: float
+) -> frozenset[str]:
+    """The entity types found in one value, remembered for the process: the same states,
+    cities and statuses recur in table after table. A value whose only candidate is PERSON goes
+    straight to the name recognizer (the only PERSON recognizer without an NER model; it has
+    no context words, so Presidio's engine would only filter its results by score, as here),
+    skipping the NLP pipeline Presidio runs first."""
+    if entities == (PERSON,) and not installed_ner_model():
+        results = name_recognizer(locale).analyze(value, [PERSON])
+        results = [r for r in results if r.score >= score_threshold]
+    else:
+        results = analyzer(locale).analyze(
+            value, language=LANGUAGE, entities=list(entities), score_threshold=score_threshold
+        )
+    return frozenset(
+        r.entity_type for r in results if not _inside_code(value, r.entity_type, r.start)
     )
 
 
@@ -159,10 +211,22 @@ def _place_shaped(locale: str) -> pl.Expr:
 # ---------------------------------------------------------------------------- pre-filter
 
 
-def _candidates(locale: str) -> pl.Expr:
-    """Per value, the list of entity types whose recognizer could match it."""
+def _candidates(
+    locale: str,
+    score_threshold: float = DEFAULT_SCORE_THRESHOLD,
+    entities: frozenset[str] | None = None,
+) -> pl.Expr:
+    """Per value, the list of entity types whose recognizer could match it (of `entities`,
+    or of every supported type)."""
     value = pl.col(VALUE)
     digits = value.str.count_matches(r"\d")
+    if score_threshold > WEAK_NAME_SCORE:
+        # A name scores above a weak hit only when a capitalised (or uncased) word of it is
+        # a name that is not also an everyday word; "will", "May" or "Long" alone never do.
+        words, tokens = r"\b[\p{Lu}\p{Lt}\p{Lo}]\p{L}{2,}", _name_tokens(locale, strong=True)
+    else:
+        words, tokens = r"\p{L}{3,}", _name_tokens(locale)
+    identifier = value.str.contains(UUID)  # a UUID is a key, never a phone or a card
     tests: dict[str, pl.Expr] = {
         "EMAIL_ADDRESS": value.str.contains("@", literal=True),
         "URL": value.str.contains(r"\.\w|://"),
@@ -170,20 +234,25 @@ def _candidates(locale: str) -> pl.Expr:
         "CREDIT_CARD": digits >= 12,
         "IBAN_CODE": digits >= 8,
         "US_SSN": digits >= 9,
-        "IP_ADDRESS": value.str.contains(r"\d\.\d|:"),
+        # a dotted quad, or the two colons any IPv6 text form has
+        "IP_ADDRESS": value.str.contains(r"\d\.\d{1,3}\.\d{1,3}\.\d|:[0-9A-Fa-f.]*:"),
         "DATE_TIME": digits >= 1,
         "CRYPTO": value.str.contains(r"[0-9A-Za-z]{25,}"),
         "MAC_ADDRESS": value.str.contains(r"[0-9A-Fa-f]{2}[:\-.][0-9A-Fa-f]{2}"),
         "MEDICAL_LICENSE": digits >= 7,
         # words of 3+ letters: "JO" or "AL" in a code are not names
-        PERSON: value.str.extract_all(r"\p{L}{3,}")
-        .list.eval(pl.element().str.to_lowercase().is_in(_name_tokens(locale).implode()))
+        PERSON: value.str.extract_all(words)
+        .list.eval(pl.element().str.to_lowercase().is_in(tokens.implode()))
         .list.any(),
     }
     supported = analyzer(locale).get_supported_entities(LANGUAGE)
+    if entities is not None:
+        supported = [e for e in supported if e in entities]
+        tests = {e: t for e, t in tests.items() if e in entities}
     if installed_ner_model():  # a statistical model can find names no dictionary holds
         tests = {e: t for e, t in tests.items() if e not in NER_ENTITIES}
     always = [e for e in sorted(supported) if e not in tests]
+    tests = {e: t if e == PERSON else t & ~identifier for e, t in tests.items()}
     lists = [
         pl.when(test.fill_null(False))
         .then(pl.lit([entity]))
@@ -194,12 +263,17 @@ def _candidates(locale: str) -> pl.Expr:
     return pl.concat_list([*lists, pl.lit(always, pl.List(pl.String))])
 
 
-@lru_cache(maxsize=8)
-def _name_tokens(locale: str) -> pl.Series:
+@lru_cache(maxsize=16)
+def _name_tokens(locale: str, strong: bool = False) -> pl.Series:
     """Letter runs of every name (`Jean-Luc` -> `jean`, `luc`), lower-cased and case-folded:
-    any name token the recognizer can match contains one, so the pre-filter is a superset."""
+    any name token the recognizer can match contains one, so the pre-filter is a superset.
+    `strong`: only of names that are not also everyday words (see `NamePoolRecognizer`)."""
     first, last = name_lists(locale)
-    pieces = {p for name in first | last for p in re.findall(r"[^\W\d_]+", name)}
+    names = first | last
+    if strong:
+        common = name_recognizer(locale).common_words
+        names = {n for n in names if n.casefold() not in common}
+    pieces = {p for name in names for p in re.findall(r"[^\W\d_]+", name)}
     return pl.Series(
         sorted({f for p in pieces for f in (p.lower(), p.casefold())}), dtype=pl.String
     )

@@ -7,11 +7,17 @@ card, IBAN, SSN, IP address, ...) shows up in a column that must be clean: one c
 through is exactly what this catches). Columns allowed to hold PII (`direct` columns in
 `synthetic` mode) are scanned too, and their findings reported, but never fail the check.
 
-The sample is deterministic: from each chunk, its first rows and a hashed selection of the
-others, `max_rows` in all (100,000 by default), read with DuckDB from the explicit list of
-files (never a glob). Only distinct values go to Presidio (see `pii.detect`). The result holds
-entity types and counts per column, never a value, a matched span or a row key. Plain Python on
-purpose (no Dagster), like `check.constraints`, whose `CheckResult` the result extends.
+The cost is bounded whatever the table's size (the asset check's target: 0.2 s a table with
+text, `benchmarks/pii_scan.py`). The sample is deterministic: from at most `MAX_CHUNKS` chunks
+spread over the table, their first rows and a hashed selection of the others, `max_rows` in all
+(20,000 by default), read with DuckDB from the explicit list of files (never a glob). Only
+distinct values go to detection (see `pii.detect`), at most `max_distinct` a column; values
+only the name dictionary could match go to it directly, and at most `max_calls` values a table
+(64 by default, the odd ones out first) through Presidio's whole engine. With `clean_only` (the
+asset check) only the entity types that can fail it are looked for. The analyzer is built once
+per process. The result holds entity types and counts per column, never a value, a matched
+span or a row key. Plain Python on purpose (no Dagster), like `check.constraints`, whose
+`CheckResult` the result extends.
 """
 
 from __future__ import annotations
@@ -38,7 +44,9 @@ from datagen_assets.pii.detect import (
 from datagen_assets.pii.modes import MASKED, REDACTED, SYNTHETIC
 
 PII_SCAN = "pii_scan"
-DEFAULT_MAX_ROWS = 100_000
+DEFAULT_MAX_ROWS = 20_000
+MAX_CHUNKS = 8  # chunks a sample is drawn from
+DEFAULT_MAX_CALLS = 64  # values per table through Presidio's engine (names alone go around it)
 HASH_MODULUS = 1_000_003
 # Entity types that are personal data: finding one in a must-be-clean column fails the check.
 # URL, DATE_TIME, LOCATION, ORGANIZATION, MEDICAL_LICENSE (its pattern, two letters and
@@ -132,6 +140,7 @@ def scan_table(
     score_threshold: float = DEFAULT_SCORE_THRESHOLD,
     con: duckdb.DuckDBPyConnection | None = None,
     clean_only: bool = False,
+    max_calls: int | None = DEFAULT_MAX_CALLS,
 ) -> PiiScanResult:
     """Scan the text columns of a table's chunk files. `policies` maps column name -> policy;
     a text column it does not name is treated as `none` (must be clean). Never raises for bad
@@ -159,18 +168,23 @@ def scan_table(
                 f"{table_key}: no text column to scan",
                 {"rows_sampled": 0, "columns_scanned": 0},
             )
-        sampled = _sample(con, files, text_columns, max_rows)
+        sample = _sample(con, files, text_columns, max_rows)
+        sampled = sample.height
         scans = []
         for column in text_columns:
-            distinct = con.sql(
-                f"SELECT {quote(column)} AS {VALUE}, count(*) AS {COUNT} FROM _pii_sample "
-                f"WHERE {quote(column)} IS NOT NULL GROUP BY ALL"
-            ).pl()
+            distinct = (
+                sample.select(pl.col(column).cast(pl.String).alias(VALUE))
+                .drop_nulls()
+                .group_by(VALUE)
+                .agg(pl.len().alias(COUNT))
+            )
             found = detect_in_distinct(
-                distinct.with_columns(pl.col(VALUE).cast(pl.String)),
+                distinct,
                 locale,
                 score_threshold,
                 max_distinct,
+                entities=PERSONAL_ENTITIES if clean_only else None,
+                max_calls=None if max_calls is None else max(8, max_calls // len(text_columns)),
             )
             scans.append(
                 ColumnScan(
@@ -243,12 +257,28 @@ def _text_columns(con: duckdb.DuckDBPyConnection, files: list[str]) -> list[str]
 
 def _sample(
     con: duckdb.DuckDBPyConnection, files: list[str], columns: list[str], max_rows: int
-) -> int:
-    """Fill temp table `_pii_sample`: every row when the table has at most `max_rows`, else
-    from each chunk its first rows and a hashed selection of the rest (same rows every run)."""
+) -> pl.DataFrame:
+    """The sampled rows: every row when the table has at most `max_rows`, else from each of
+    at most `MAX_CHUNKS` chunks spread over the table (the first, the last, evenly between)
+    its first rows and a hashed selection of the rest (same rows every run). Bounded whatever
+    the table's size: never more than `MAX_CHUNKS` files are opened."""
     cols = ", ".join(quote(c) for c in columns)
-    count = "SELECT count(*) FROM {}"
-    rows = [con.execute(count.format(parquet_source([f]))).fetchall()[0][0] for f in files]
+    if len(files) > MAX_CHUNKS:
+        step = (len(files) - 1) / (MAX_CHUNKS - 1)
+        files = [files[round(i * step)] for i in range(MAX_CHUNKS)]
+    listed = ", ".join(literal(f) for f in files)
+    counted = dict(
+        con.execute(
+            f"SELECT file_name, sum(num_rows) FROM parquet_file_metadata([{listed}]) GROUP BY 1"
+        ).fetchall()
+    )  # one query over the footers, however many chunks
+    count = "SELECT count(*) FROM {}"  # a store that names files otherwise: one by one
+    rows = [
+        int(counted[f])
+        if f in counted
+        else con.execute(count.format(parquet_source([f]))).fetchall()[0][0]
+        for f in files
+    ]
     total = sum(rows)
     if total <= max_rows:
         select = f"SELECT {cols} FROM {parquet_source(files)}"
@@ -268,8 +298,7 @@ def _sample(
                 f"ORDER BY file_row_number LIMIT {wanted})"
             )
         select = " UNION ALL ".join(parts)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _pii_sample AS {select}").fetchall()
-    return con.execute("SELECT count(*) FROM _pii_sample").fetchall()[0][0]
+    return con.sql(select).pl()
 
 
 def _quotas(rows: list[int], max_rows: int) -> list[int]:
