@@ -208,19 +208,27 @@ def plan_keys(
     limits: list[tuple[int, str]] = []
     fk_columns = {c for fk in table.foreign_keys for c in fk.columns}
     rules = table.check_rules
-    for key_columns in table.unique_keys:
+    # narrower keys first: a key containing an already unique one is unique too, and making
+    # UNIQUE (worker, handle) first would leave UNIQUE (handle) to chance
+    for key_columns in sorted(table.unique_keys, key=len):
         if any(set(g.columns) <= set(key_columns) for g in groups):
             continue  # a subset is already unique, so this superset is too
-        fks = tuple(
-            i
-            for i, fk in enumerate(table.foreign_keys)
-            if set(fk.columns) <= set(key_columns) and not set(fk.columns) & assigned.keys()
-        )
+        fks = _group_fks(table, key_columns, assigned.keys())
         used = {c for i in fks for c in table.foreign_keys[i].columns}
         free = [
             c for c in key_columns if c not in used and c not in assigned and c not in fk_columns
         ]
         carrier = _pick_carrier(table, free)
+        entangled = _entangled(table, key_columns, fks)
+        if entangled and carrier is not None:
+            # an FK of the key sharing columns with one outside it (`nid` of networks and of
+            # (key_set, key_id, nid) -> jwk) would disagree with it; if the carrier holds
+            # the rows alone, the wider FK fills the shared columns from one parent row
+            folds = carrier in folded_columns(table, tuple(key_columns), dialect)
+            alone = default_capacity(table.column(carrier), rules, folds)
+            if carrier in configured or alone is None or alone >= rows:
+                fks = tuple(i for i in fks if i not in entangled)
+                used = {c for i in fks for c in table.foreign_keys[i].columns}
         if not fks and carrier is None:
             notes.append(
                 Note(
@@ -279,6 +287,32 @@ def plan_keys(
         for c in free:
             assigned[c] = ("fk", order)
     return KeyPlan(tuple(groups), tuple(sorted(sampled)), assigned, max_rows, tuple(notes), reasons)
+
+
+def _group_fks(table: Table, key_columns, assigned) -> tuple[int, ...]:
+    """The FKs wholly inside a key that become its components: widest first and pairwise
+    disjoint (of `nid -> networks` and `(client_id, nid) -> clients`, the wider one makes
+    both columns; the narrower one is then covered by it), none over columns already made."""
+    chosen: list[int] = []
+    taken: set[str] = set(assigned)
+    inside = [i for i, fk in enumerate(table.foreign_keys) if set(fk.columns) <= set(key_columns)]
+    for i in sorted(inside, key=lambda i: -len(table.foreign_keys[i].columns)):
+        columns = set(table.foreign_keys[i].columns)
+        if not columns & taken:
+            chosen.append(i)
+            taken |= columns
+    return tuple(sorted(chosen))
+
+
+def _entangled(table: Table, key_columns, fks: tuple[int, ...]) -> set[int]:
+    """Component FKs sharing a column with an FK that is not wholly inside the key (and so
+    is sampled): both cannot name their own parent row and agree on the shared column."""
+    outside = [fk for fk in table.foreign_keys if not set(fk.columns) <= set(key_columns)]
+    return {
+        i
+        for i in fks
+        if any(set(table.foreign_keys[i].columns) & set(fk.columns) for fk in outside)
+    }
 
 
 def _holds_only(table: Table, group: KeyGroup, parent_rows: dict[str, int]) -> str:
