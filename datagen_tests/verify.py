@@ -24,12 +24,20 @@ def generate_all(plan: DatasetPlan) -> dict[str, pl.DataFrame]:
     return {key: engine.generate(key, 0, tp.rows) for key, tp in plan.tables.items()}
 
 
-def violations(plan: DatasetPlan, frames: dict[str, pl.DataFrame], keys: bool = True) -> list[str]:
-    """What the checkers find wrong with the frames: CHECKs always, key checks when `keys`
-    (DuckDB over Parquet: the slow part, a few milliseconds a constraint)."""
+def violations(
+    plan: DatasetPlan,
+    frames: dict[str, pl.DataFrame],
+    keys: bool = True,
+    tables: list[str] | None = None,
+) -> list[str]:
+    """What the checkers find wrong with the frames of `tables` (all by default): CHECKs
+    always, key checks when `keys` (DuckDB over Parquet: the slow part, a few milliseconds a
+    constraint; a foreign key is checked against its parent's frame)."""
     found = []
-    for key, table_plan in plan.tables.items():
-        for problem in _failing_checks(table_plan.table, frames[key], plan.dataset.schema_path):
+    tables = list(plan.tables) if tables is None else tables
+    for key in tables:
+        table = plan.table(key).table
+        for problem in _failing_checks(table, frames[key], plan.dataset.schema_path):
             found.append(f"{key}: {problem.message}")
     if not keys:
         return found
@@ -42,13 +50,80 @@ def violations(plan: DatasetPlan, frames: dict[str, pl.DataFrame], keys: bool = 
             frame.write_parquet(path)
             files[key] = TableFiles(key, {"00000": str(path)})
         dialect = plan.dataset.schema.dialect
-        for key, table_plan in plan.tables.items():
+        for key in tables:
             if key not in files:
                 continue
-            table = table_plan.table
+            table = plan.table(key).table
             parents = {fk.ref_table: files[fk.ref_table] for fk in table.foreign_keys}
             only = [c.name for c in table_constraints(table, dialect) if c.kind != ROW_COUNT]
             for result in run_checks(table, files[key], {}, parents, only, dialect):
                 if not result.passed:
                     found.append(result.description)
     return found
+
+
+# ---------------------------------------------------------------------------- the sweep
+
+SWEEP_TIMEOUT = 120  # seconds a file may take at one row count before it counts as hung
+
+
+def sweep_file(path: str, rows: int, key_tables: int | None = None) -> list[str]:
+    """Import, plan, pre-flight, generate and verify one schema file at `rows` a table (as
+    DATAGEN_ROWS sets it); what went wrong, as lines naming the file. The key checks run on
+    the `key_tables` tables whose keys are the most involved (all when None), the CHECKs on
+    every table. Runs in a worker process; a hang is reported after SWEEP_TIMEOUT."""
+    import signal
+    import traceback
+
+    from datagen_assets.dataset import load_dataset
+    from datagen_assets.schema.model import SchemaError
+    from datagen_assets.settings import Settings
+
+    def hung(*_):
+        raise TimeoutError(f"still running after {SWEEP_TIMEOUT} s")
+
+    name = Path(path).name
+    signal.signal(signal.SIGALRM, hung)
+    signal.alarm(SWEEP_TIMEOUT)
+    stage = "import"
+    try:
+        dataset = load_dataset(Path(path), None, Settings(rows=rows))
+        stage = "plan"
+        from datagen_assets.plan.plan import plan_dataset
+
+        plan = plan_dataset(dataset)
+        stage = "generate"
+        frames = generate_all(plan)
+        stage = "verify"
+        found = violations(plan, frames, keys=False)
+        found += violations(plan, frames, keys=True, tables=_involved(plan, key_tables))
+        wrong = [  # (a table without columns has no rows in polars: nothing to write)
+            k for k, tp in plan.tables.items() if frames[k].width and frames[k].height != tp.rows
+        ]
+        found += [
+            f"{k}: {frames[k].height} rows generated, {plan.table(k).rows} planned" for k in wrong
+        ]
+        return [f"{name} at {rows} rows: {line}" for line in dict.fromkeys(found)]
+    except (SchemaError, AssertionError) as error:
+        return [f"{name} at {rows} rows, {stage}: {str(error)[:2000]}"]
+    except Exception:  # noqa: BLE001 - report any failure of any file, with where it was
+        return [f"{name} at {rows} rows, {stage}: {traceback.format_exc()[-2000:]}"]
+    finally:
+        signal.alarm(0)
+
+
+def _involved(plan: DatasetPlan, limit: int | None) -> list[str]:
+    """Tables whose keys are the most involved, in plan order: capped ones, then by how many
+    foreign keys their key groups hold, key groups they have, and foreign keys."""
+    tables = list(plan.tables)
+    if limit is None or len(tables) <= limit:
+        return tables
+
+    def score(key: str) -> tuple:
+        table_plan = plan.table(key)
+        capped = any("capped" in n.message for n in table_plan.notes)
+        in_groups = sum(len(g.fks) for g in table_plan.keys.groups)
+        return (capped, in_groups, len(table_plan.keys.groups), len(table_plan.table.foreign_keys))
+
+    chosen = set(sorted(tables, key=score, reverse=True)[:limit])
+    return [key for key in tables if key in chosen]

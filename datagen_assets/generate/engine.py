@@ -330,6 +330,7 @@ class Engine:
                 folded=folded,
             )
         _couple_ordered_nulls(table, rules, recipes)
+        _couple_same_nulls(rules, recipes)
         _non_null_inputs(table, recipes)
         problems += _assign_one_of(table, rules, recipes, file)
         _assign_edge_cases(table, rules, recipes, config, table_config)
@@ -592,10 +593,15 @@ def _assign_one_of(
     row (a foreign key member too: its own NULL share is dropped). A NOT NULL member is the
     one always kept; two of them make "exactly one" impossible."""
     problems = []
+    primary = set(table.primary_key)
     for columns, exactly in rules.one_of:
         members = [recipes.get(c) for c in columns]
-        if any(m is None or m.source == "group" for m in members):
-            continue  # key columns are never NULL: nothing to decide
+        if any(
+            m is None or m.source == "group" and (not m.column.nullable or m.column.name in primary)
+            for m in members
+        ):
+            continue  # NOT NULL key columns are never NULL: nothing to decide
+        # (a nullable column of a UNIQUE may be NULL: a tuple with a NULL never conflicts)
         required = [i for i, c in enumerate(columns) if not table.column(c).nullable]
         if exactly and len(required) > 1:
             problems.append(
@@ -627,6 +633,23 @@ def _non_null_inputs(table: Table, recipes: dict[str, ColumnRecipe]) -> None:
         for name in sql_columns(recipe.expression):
             if name in recipes and recipes[name].null_fraction:
                 recipes[name] = replace(recipes[name], null_fraction=0.0)
+
+
+def _couple_same_nulls(rules: CheckRules, recipes: dict[str, ColumnRecipe]) -> None:
+    """`(code IS NULL) = (email IS NULL)`: one column (not a key, whose NULLs are drawn by
+    its one_of or null share) takes its NULLs from the other, and has none of its own."""
+    for first, second in rules.null_same:
+        if first not in recipes or second not in recipes:
+            continue
+        follower, leader = first, second
+        if recipes[first].source == "group" or first in recipes[second].null_with:
+            follower, leader = second, first
+        if recipes[follower].source == "group" or follower in recipes[leader].null_with:
+            continue  # both decided elsewhere: left to the repair loop, which checks it
+        recipe = recipes[follower]
+        recipes[follower] = replace(
+            recipe, null_fraction=0.0, null_with=recipe.null_with + (leader,), one_of=()
+        )
 
 
 def _couple_ordered_nulls(

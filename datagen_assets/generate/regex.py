@@ -55,6 +55,16 @@ def validate_pattern(pattern: str) -> None:
     _check(parsed, pattern)
 
 
+# Repeats and groups that match like the plain ones when generating (Python 3.11+ adds
+# possessive repeats `a*+` and atomic groups `(?>...)`; they only change backtracking).
+REPEATS = tuple(
+    getattr(sre, name)
+    for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+    if hasattr(sre, name)
+)
+ATOMIC = getattr(sre, "ATOMIC_GROUP", None)
+
+
 def _check(nodes, pattern: str) -> None:
     for op, value in nodes:
         if op in (sre.GROUPREF, sre.GROUPREF_EXISTS, sre.ASSERT, sre.ASSERT_NOT):
@@ -62,8 +72,10 @@ def _check(nodes, pattern: str) -> None:
                 f"regex {pattern!r}: backreferences and lookarounds are not "
                 "supported for generation"
             )
-        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+        if op in REPEATS:
             _check(value[2], pattern)
+        elif op == ATOMIC:
+            _check(value, pattern)
         elif op == sre.SUBPATTERN:
             _check(value[3], pattern)
         elif op == sre.BRANCH:
@@ -93,7 +105,11 @@ def _node(op, value, key: int, rows: np.ndarray, path: str) -> pl.Series | None:
         return _pick(PRINTABLE, key, rows, path)
     if op == sre.IN:
         return _pick(_class_chars(value), key, rows, path)
-    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+    if op == sre.NOT_LITERAL:  # `[^/]`: any printable character but that one
+        return _pick(_not_literal(value), key, rows, path)
+    if op == ATOMIC:
+        return _sequence(value, key, rows, path)
+    if op in REPEATS:
         low, high, body = value
         high = low + UNBOUNDED_EXTRA if high == sre.MAXREPEAT else high
         count = rnd.integers(rnd.stream_key(key, path, "count"), rows, low, high)
@@ -119,6 +135,10 @@ def _node(op, value, key: int, rows: np.ndarray, path: str) -> pl.Series | None:
     if op == sre.AT:
         return None  # ^ $ \b: the generated value is the whole string
     raise ValueError(f"regex construct {op} is not supported for generation")
+
+
+def _not_literal(code: int) -> str:
+    return "".join(c for c in PRINTABLE if c != chr(code))
 
 
 def _class_chars(items) -> str:
@@ -230,9 +250,13 @@ def _flatten(nodes, out: list[str], pattern: str) -> None:
             out.append(PRINTABLE)
         elif op == sre.IN:
             out.append(_class_chars(value))
+        elif op == sre.NOT_LITERAL:
+            out.append(_not_literal(value))
         elif op == sre.SUBPATTERN:
             _flatten(value[3], out, pattern)
-        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+        elif op == ATOMIC:
+            _flatten(value, out, pattern)
+        elif op in REPEATS:
             # a repeat of varying length (`[a-z0-9-]+`) is used at one length inside its
             # range: every value is still in the pattern's language, and distinct values
             # cannot meet through different lengths

@@ -41,6 +41,7 @@ from datagen_assets.schema.model import (
     Note,
     Table,
     TypeKind,
+    type_name,
 )
 
 # Kinds that can carry uniqueness for any row count (their value space is unbounded enough).
@@ -178,9 +179,11 @@ def _iso_date(value) -> dt.date | None:
 
 def folded_columns(table: Table, columns: tuple[str, ...], dialect: str | None) -> frozenset[str]:
     """Columns of the unique `columns` whose values must stay distinct after case folding:
-    those a lower()/upper()/trim() unique index compares, and, in a dialect whose default
-    collations are case-insensitive, every string column."""
+    those a lower()/upper()/trim() unique index compares, those of PostgreSQL's citext (it
+    compares case-insensitively), and, in a dialect whose default collations are
+    case-insensitive, every string column."""
     folded = table.folded_columns(columns)
+    folded |= {c for c in columns if type_name(table.column(c).type).endswith("citext")}
     if dialect in CASE_INSENSITIVE_DIALECTS:
         folded |= {c for c in columns if table.column(c).type.kind in COLLATED_KINDS}
     return frozenset(folded)

@@ -8,9 +8,11 @@ A CHECK is split into its AND-ed parts; each part that matches a known shape bec
 | `c > 0`, `c <= 9`, `c BETWEEN a AND b`  | `bounds[c]`: values clipped into the range  |
 | `a > b`, `a >= b` (two columns)         | `ordered`: a = b + a positive offset        |
 | `c IS NOT NULL`                         | `not_null`: c never NULL                    |
-| `c ~ 're'`, `c LIKE 'AB%'`              | `patterns[c]`: strings made to match        |
+| `c ~ 're'`, `c LIKE 'AB%'`, `c SIMILAR  | `patterns[c]`: strings made to match        |
+| TO '(a|b)%'`, `c OPERATOR(public.~) 're'`|                                             |
+| `c = 'a' OR c = 'b'`                    | `domains[c]`: an IN list written out        |
 | `lower(c) = c`, `upper(c) = c`          | `cases[c]`: values folded to that case      |
-| `length(c) = n`, `char_length(c) = n`   | `patterns[c]`: codes of n letters/digits    |
+| `length(c) = n`, `octet_length(c) = n`  | `patterns[c]`: codes of n letters/digits    |
 | `c = 1`                                 | `domains[c]`: that one value                |
 | `c = a + b` (other columns)             | `derived[c]`: computed from the row         |
 | `c < 0 OR c BETWEEN 5 AND 9`            | `intervals[c]`: drawn inside one range      |
@@ -18,8 +20,10 @@ A CHECK is split into its AND-ed parts; each part that matches a known shape bec
 | `a IS NULL OR (...)`                    | the parts of (...) hold; a is NULL wherever |
 |                                         | a column (...) needs non-NULL is NULL       |
 
-Anything else is kept in `untranslated`: the engine evaluates it on each chunk and redraws
-the failing rows deterministically (see `Engine`), and reports what it cannot evaluate.
+Every AND-ed part is applied, so a CHECK with one unknown part still has its known parts
+made by construction. Anything else is kept in `untranslated`: the engine evaluates it on
+each chunk and redraws the failing rows deterministically (see `Engine`), and reports what
+it cannot evaluate.
 """
 
 from __future__ import annotations
@@ -42,7 +46,10 @@ def translate_checks(table: Table) -> CheckRules:
     ]
     columns = set(table.column_names)
     for check in checks:
-        if not all(_apply(part, rules, columns) for part in _conjuncts(check.expression)):
+        # every part is applied (a list, not a short-circuit): the rules of the parts it
+        # knows hold by construction, and the repair loop only has the rest left to satisfy
+        applied = [_apply(part, rules, columns) for part in _conjuncts(check.expression)]
+        if not all(applied):
             rules.untranslated.append(check)
     return rules
 
@@ -112,6 +119,10 @@ def _literals(nodes: list[exp.Expression]) -> tuple | None:
 def _apply(node: exp.Expression, rules: CheckRules, columns: set[str]) -> bool:
     """Record the rule for one AND-ed part; False when its shape is not known."""
     node = _strip(node)
+    same = _same_nulls(node, columns)
+    if same is not None:  # `(code IS NULL) = (email IS NULL)`
+        rules.null_same.append(same)
+        return True
     group = _one_of(node, columns)
     if group is not None:
         if any(set(group[0]) & set(other) for other, _ in rules.one_of):
@@ -163,16 +174,21 @@ def _apply(node: exp.Expression, rules: CheckRules, columns: set[str]) -> bool:
     if isinstance(node, exp.Or):
         if _null_or(node, rules, columns):
             return True
+        listed = _listed(node, columns)
+        if listed is not None:  # `del = '1' OR del = '0'`: an IN list written out
+            rules.domains[listed[0]] = listed[1]
+            return True
         _intervals(node, rules, columns)
         return False
-    if isinstance(node, (exp.RegexpLike, exp.Like)) and not node.args.get("negate"):
+    matcher = _matcher(node)
+    if matcher is not None:
         column = _column(node.this, columns)
         ok, pattern = _literal(node.expression)
         if column and ok and isinstance(pattern, str):
-            rules.patterns[column] = (
-                pattern if isinstance(node, exp.RegexpLike) else like_to_regex(pattern)
-            )
-            return True
+            regex = matcher(pattern)
+            if regex is not None and _generable(regex):
+                rules.patterns[column] = regex
+                return True
         return False
     if isinstance(node, exp.EQ):
         for folded, other in ((node.this, node.expression), (node.expression, node.this)):
@@ -192,7 +208,7 @@ def _apply(node: exp.Expression, rules: CheckRules, columns: set[str]) -> bool:
                 rules.json.add(column)
                 return True
         for measured, other in ((node.this, node.expression), (node.expression, node.this)):
-            column = _column(measured.this, columns) if isinstance(measured, exp.Length) else None
+            column = _column(_measured(measured), columns) if _measured(measured) else None
             ok, size = _literal(other)
             if (
                 column
@@ -211,6 +227,76 @@ def _apply(node: exp.Expression, rules: CheckRules, columns: set[str]) -> bool:
             rules.json.add(column)
             return True
     return False
+
+
+REGEX_OPERATORS = {"~", "~*"}  # PostgreSQL's regex match, also as OPERATOR(public.~)
+
+
+def _matcher(node: exp.Expression):
+    """How a string-matching predicate's pattern reads as a regex generation can follow:
+    `~`/`~*`/REGEXP (as it is), LIKE, SIMILAR TO; None for other nodes and negations (a
+    value drawn at random almost always avoids a pattern: the repair loop holds those)."""
+    if node.args.get("negate"):
+        return None
+    if isinstance(node, (exp.RegexpLike, exp.RegexpILike)):
+        return lambda pattern: pattern
+    if isinstance(node, exp.Operator):
+        operator = str(node.args.get("operator") or "").rsplit(".", 1)[-1]
+        return (lambda pattern: pattern) if operator in REGEX_OPERATORS else None
+    if isinstance(node, exp.Like):
+        return like_to_regex
+    if isinstance(node, exp.SimilarTo):
+        return similar_to_regex
+    return None
+
+
+def _generable(regex: str) -> bool:
+    from datagen_assets.generate.regex import validate_pattern
+
+    try:
+        validate_pattern(regex)
+    except ValueError:
+        return False
+    return True
+
+
+def _measured(node: exp.Expression) -> exp.Expression | None:
+    """What a `length(c)`, `char_length(c)` or `octet_length(c)` measures (the codes made
+    for it are ASCII: one byte a character), else None."""
+    node = _strip(node)
+    if isinstance(node, (exp.Length, exp.ByteLength)):
+        return node.this
+    if isinstance(node, exp.Anonymous) and node.name.lower() in BYTE_LENGTHS and node.expressions:
+        return node.expressions[0]
+    return None
+
+
+BYTE_LENGTHS = ("octet_length", "lengthb")
+
+
+def similar_to_regex(pattern: str) -> str:
+    """SQL SIMILAR TO -> regex: `%` any run, `_` any character, `|`, `()`, `[...]`,
+    `*+?{m,n}` as in a regex; other characters literal. The whole value must match."""
+    out = []
+    in_class = False
+    for char in pattern:
+        if in_class:
+            out.append(char)
+            in_class = char != "]"
+        elif char == "%":
+            out.append("[A-Za-z0-9]{0,6}")
+        elif char == "_":
+            out.append("[A-Za-z0-9]")
+        elif char == "[":
+            out.append(char)
+            in_class = True
+        elif char in "|()*+?{},":
+            out.append(char)
+        elif char.isdigit():
+            out.append(char)  # inside {m,n} or literal: a digit means itself either way
+        else:
+            out.append(re.escape(char))
+    return "^(?:" + "".join(out) + ")$"
 
 
 def like_to_regex(pattern: str) -> str:
@@ -262,10 +348,15 @@ def _null_or(node: exp.Or, rules: CheckRules, columns: set[str]) -> bool:
             scratch = CheckRules()
             if not all(_apply(part, scratch, columns) for part in _conjuncts(rest)):
                 return False
+            if scratch.one_of or scratch.derived or scratch.intervals or scratch.null_with:
+                return False  # shapes not carried over: left to the repair loop
             rules.domains.update(scratch.domains)
             for name, bound in scratch.bounds.items():
                 rules.bounds[name] = bound
             rules.ordered.extend(scratch.ordered)
+            rules.patterns.update(scratch.patterns)  # `v IS NULL OR octet_length(v) = 20`
+            rules.cases.update(scratch.cases)
+            rules.json |= scratch.json
             needed = scratch.not_null - {column}
             needed |= {c for pair in scratch.ordered for c in pair[:2]} - {column}
             rules.null_with.setdefault(column, set()).update(needed)
@@ -294,6 +385,25 @@ def _intervals(node: exp.Or, rules: CheckRules, columns: set[str]) -> None:
         ranges.append(bound)
     if column is not None:
         rules.intervals[column] = tuple(ranges)
+
+
+def _listed(node: exp.Or, columns: set[str]) -> tuple[str, tuple] | None:
+    """`c = 'a' OR c = 'b' OR c IN ('x', 'y')`: one column, literal values, as (c, values)."""
+    column, values = None, []
+    for side in _disjuncts(node):
+        side = _strip(side)
+        equal = _equality(side, columns)
+        if equal is not None:
+            name, found = equal[0], (equal[1],)
+        elif isinstance(side, exp.In) and _column(side.this, columns):
+            name, found = _column(side.this, columns), _literals(side.expressions)
+        else:
+            return None
+        if found is None or column not in (None, name):
+            return None
+        column = name
+        values.extend(found)
+    return (column, tuple(dict.fromkeys(values))) if column else None
 
 
 def _disjuncts(node: exp.Expression) -> list[exp.Expression]:
@@ -368,6 +478,18 @@ def _one_of(node: exp.Expression, columns: set[str]) -> tuple[tuple[str, ...], b
         if all(_null_test(side, negated=False) for side in sides):
             names = _columns_of([side.this for side in sides], columns)
             return (names, True) if names else None
+    return None
+
+
+def _same_nulls(node: exp.Expression, columns: set[str]) -> tuple[str, str] | None:
+    """`(a IS NULL) = (b IS NULL)` (or both IS NOT NULL): two columns NULL in the same rows."""
+    if not isinstance(node, exp.EQ):
+        return None
+    sides = [_strip(node.this), _strip(node.expression)]
+    for negated in (False, True):
+        if all(_null_test(side, negated=negated) for side in sides):
+            names = _columns_of([_null_operand(side) for side in sides], columns)
+            return (names[0], names[1]) if names else None
     return None
 
 

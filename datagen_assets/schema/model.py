@@ -183,6 +183,8 @@ class CheckRules:
     ordered: list[tuple[str, str, bool]] = field(default_factory=list)  # (greater, smaller, strict)
     not_null: set[str] = field(default_factory=set)
     null_with: dict[str, set[str]] = field(default_factory=dict)  # a is NULL where any is NULL
+    # (a, b): `(a IS NULL) = (b IS NULL)`, NULL in the same rows (the engine picks which follows)
+    null_same: list[tuple[str, str]] = field(default_factory=list)
     patterns: dict[str, str] = field(default_factory=dict)  # column -> regex to match
     cases: dict[str, str] = field(default_factory=dict)  # column -> "lower" | "upper"
     json: set[str] = field(default_factory=set)

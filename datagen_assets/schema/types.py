@@ -211,7 +211,9 @@ def _map_builtin(declared: exp.DataType, dialect: str, sql: str) -> MappedType:
         return MappedType(ColumnType(serial, sql=sql), autoincrement=True)
     rule = DIALECT_RULES.get((dialect, member)) or PARAM_RULES.get(member)
     kind = rule(params) if rule else None
-    kind = kind or NAMED_KINDS.get((dialect, name)) or NAMED_KINDS.get(("*", name))
+    unqualified = name.rsplit(".", 1)[-1]  # an extension's type: `public.citext`
+    for written in dict.fromkeys((name, unqualified)):
+        kind = kind or NAMED_KINDS.get((dialect, written)) or NAMED_KINDS.get(("*", written))
     kind = kind or KINDS.get(member)
     if kind is None or kind == K.UNKNOWN:
         return MappedType(ColumnType(K.UNKNOWN, sql=sql), note=f"type {sql!r} is not supported")
