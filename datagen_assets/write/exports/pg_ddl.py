@@ -16,9 +16,11 @@ rendered by sqlglot's PostgreSQL dialect.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from importlib.resources import files
 
 import sqlglot
 import sqlglot.expressions as exp
@@ -157,17 +159,25 @@ def _type_name(schema: str | None, name: str) -> str:
 
 def generated(column: Column, dialect: str | None) -> bool:
     """Whether CREATE TABLE makes the column `GENERATED ALWAYS AS (expr) STORED`: when the
-    expression is PostgreSQL's own and calls no function sqlglot does not know (likely one
-    the schema creates, which a fresh database lacks). One from another dialect may not be
-    immutable in PostgreSQL (MySQL's CONCAT is not). Otherwise the column is plain and takes
-    the values DataGen computed from the same expression."""
+    expression is PostgreSQL's own and every function it calls is one sqlglot knows or one of
+    PostgreSQL's built-ins (`to_tsvector`); any other is likely one the schema creates, which a
+    fresh database lacks. One from another dialect may not be immutable in PostgreSQL (MySQL's
+    CONCAT is not). Otherwise the column is plain and takes the values DataGen computed from
+    the same expression."""
     if column.computed is None or (dialect or PG) != PG:
         return False
     try:
         parsed = sqlglot.parse_one(column.computed, read=PG)
     except SqlglotError:
         return False
-    return parsed.find(exp.Anonymous) is None
+    return all(f.name.lower() in _pg_functions() for f in parsed.find_all(exp.Anonymous))
+
+
+@functools.cache
+def _pg_functions() -> frozenset[str]:
+    """PostgreSQL's built-in function names (pg_catalog of PostgreSQL 15, one per line)."""
+    text = files("datagen_assets.write.exports").joinpath("pg_functions.txt").read_text()
+    return frozenset(text.split())
 
 
 def loaded_columns(table: Table, dialect: str | None) -> tuple[str, ...]:
