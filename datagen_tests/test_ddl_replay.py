@@ -499,3 +499,12 @@ def test_builtin_types_written_with_their_schema() -> None:
     a, b, c = schema.table("t").columns
     assert a.type.kind == "xml" and b.type.kind == "integer" and b.type.array
     assert c.type.kind == "unknown" and "public.ltree" in notes(schema)
+
+
+def test_foreign_key_onto_non_unique_columns_is_left_out_of_postgres_ddl() -> None:
+    from datagen_assets.write.exports import pg_ddl
+
+    schema = replay(NON_UNIQUE_FK, "mysql")
+    statements = pg_ddl.constraint_statements(list(schema.tables.values()))
+    assert not any("FOREIGN KEY" in s and "user_name" in s for s in statements)
+    assert any(s.startswith("-- x_zone_user: foreign key (user_name)") for s in statements)

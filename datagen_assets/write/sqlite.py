@@ -106,7 +106,7 @@ def sqlite_create(table: Table, references: dict[str, Table], checks: list[str])
     lines += [f"CHECK ({text})" for text in checks]
     for fk in table.foreign_keys:
         parent = references.get(fk.ref_table)
-        if parent is not None:
+        if parent is not None and fk.ref_unique:  # SQLite needs a key there too
             lines.append(
                 f"FOREIGN KEY ({', '.join(map(quote, fk.columns))}) REFERENCES "
                 f"{quote(sqlite_table_name(parent))} ({', '.join(map(quote, fk.ref_columns))})"

@@ -554,7 +554,7 @@ def _pg_constraints(tables: list[Table], parents: dict[str, Table], unit: set[st
     for table in tables:
         for fk in table.foreign_keys:
             parent = parents.get(fk.ref_table)
-            if parent is None:
+            if parent is None or not fk.ref_unique:  # PostgreSQL needs a key there
                 continue
             named = f" CONSTRAINT {pg_ddl.quote(fk.name)}" if fk.name else ""
             deferrable = " DEFERRABLE" if fk.ref_table in unit else ""

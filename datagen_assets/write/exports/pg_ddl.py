@@ -302,6 +302,12 @@ def constraint_statements(tables: Sequence[Table]) -> list[str]:
                     f"-- {table.key}: foreign key to {fk.ref_table} left out (table not exported)"
                 )
                 continue
+            if not fk.ref_unique:  # MySQL allows it; PostgreSQL needs a key there
+                foreign.append(
+                    f"-- {table.key}: foreign key ({', '.join(fk.columns)}) onto {fk.ref_table}"
+                    f"({', '.join(fk.ref_columns)}) left out: those columns are no key"
+                )
+                continue
             named = f" CONSTRAINT {quote(fk.name)}" if fk.name else ""
             foreign.append(
                 f"{alter}{named} FOREIGN KEY ({column_list(fk.columns)}) "
