@@ -733,6 +733,19 @@ def cmd_introspect(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_config_schema(args: argparse.Namespace, settings: Settings) -> int:
+    from datagen_assets.config_model import config_json_schema_text
+
+    text = config_json_schema_text()
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}")
+    return EXIT_OK
+
+
 # ---------------------------------------------------------------------------- parser
 
 
@@ -933,6 +946,14 @@ def build_parser() -> argparse.ArgumentParser:
     introspect.add_argument("--table", action="append", help="schema.name or name (repeatable)")
     introspect.add_argument("--out", type=Path, help="snapshot file (default: standard output)")
     introspect.add_argument("--profile", action="store_true", help="also write <name>.profile.yaml")
+    config_schema = command(
+        "config-schema",
+        "print the JSON Schema of the dataset YAML (for editors; docs/dataset.schema.json)",
+        "Print (or write with --out) the JSON Schema of a dataset's YAML config. Point an "
+        "editor at it with a first line\n\n  # yaml-language-server: $schema=PATH\n\nas "
+        "`datagen new` writes.",
+    )
+    config_schema.add_argument("--out", type=Path, help="write it here instead of stdout")
     return parser
 
 
@@ -984,6 +1005,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "explain": cmd_explain,
     "annotate": cmd_annotate,
     "introspect": cmd_introspect,
+    "config-schema": cmd_config_schema,
 }
 
 

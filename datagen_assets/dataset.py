@@ -1,31 +1,34 @@
 """Datasets: a schema file plus an optional YAML config beside it.
 
 `schemas/shop.sql` alone is a dataset named `shop` with defaults; `schemas/shop.yaml` adds
-rows, seed, chunking and per-column generator overrides. Loading validates everything and
-raises one `SchemaError` listing every problem, before anything is generated or written.
+rows, seed, chunking and per-column generator overrides. The YAML is read once into its typed
+model (`config_model.DatasetModel`, kept as `Dataset.document` for the parts that need more
+than `DatasetConfig`: exports, targets, schedule, snapshot). Loading validates everything and
+raises one `SchemaError` listing every problem at file:line:column, with a suggestion for a
+mistyped key, table, column, locale or generator, before anything is generated or written.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from datagen_assets.schema.model import DEFAULT_DIALECT, Problem, Schema, SchemaError
-from datagen_assets.schema.sources import (
-    is_schema_source,
-    load_source,
-    not_text_problem,
-    scenario_suffix,
+from datagen_assets.config_model import (
+    ColumnModel,
+    ConfigFile,
+    DatasetModel,
+    Locations,
+    exports_structure_valid,
+    read_config,
+    validate_config,
 )
+from datagen_assets.schema.model import DEFAULT_DIALECT, Problem, Schema, SchemaError
+from datagen_assets.schema.sources import is_schema_source, load_source, scenario_suffix
 from datagen_assets.settings import Settings
 from datagen_assets.suggest import UnknownName, did_you_mean
-from datagen_assets.yaml_text import load_yaml
 
 DEFAULT_ROWS = 1000
 DEFAULT_SEED = 42
@@ -36,31 +39,9 @@ CONFIG_SUFFIXES = (".yaml", ".yml")
 SIDECAR_KINDS = ("profile", "annotations")
 DATASET_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
-DATASET_KEYS = {
-    "schema",
-    "dialect",
-    "seed",
-    "rows",
-    "scale",
-    "chunk_rows",
-    "null_fraction",
-    "tables",
-    "description",
-    "locale",
-    "edge_case_pct",
-    "pii_mode",
-    "schedule",
-    "exports",
-    "targets",
-    "snapshot",
-}
-TABLE_KEYS = {"rows", "columns", "locale"}
-COLUMN_KEYS = {"generator", "null_fraction", "locale", "edge_case_pct", "pii_mode", "pii"}
-PII_MODES = ("synthetic", "masked", "redacted")
-PII_CATEGORIES = ("none", "direct", "quasi", "sensitive")
-SNAPSHOT_KEYS = ("dsn_env", "schemas", "tables", "profile")
+# Keys of a column entry that are not parameters of its generator.
+COLUMN_KEYS = tuple(ColumnModel.model_fields)
 SNAPSHOT_SUFFIXES = (".sql", ".ddl")  # what the snapshot job may rewrite with PostgreSQL DDL
-ENV_VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 DEFAULT_LOCALE = "en_US"
 
 
@@ -152,6 +133,8 @@ class Dataset:
     # neither the config nor a semantic rule decides (see `datagen_assets/ai`)
     suggestions: dict = field(default_factory=dict)
     snapshot: SnapshotSource | None = None  # where the schema file is refreshed from
+    document: DatasetModel = field(default_factory=DatasetModel)  # the YAML, as its model
+    locations: Locations = field(default_factory=Locations)  # where each key is in the YAML
 
 
 def dataset_name(schema_path: Path) -> str:
@@ -266,35 +249,43 @@ def dataset_names(settings: Settings) -> list[str]:
 def load_dataset(
     schema_path: Path | str, config_path: Path | str | None = None, settings: Settings | None = None
 ) -> Dataset:
-    """Load one dataset: parse the schema, read and validate the config against it."""
+    """Load one dataset: parse the schema, read the config once into its model
+    (`config_model`) and check it against the schema; every problem located at file:line:column
+    and raised at once."""
     settings = settings or Settings()
     schema_path = Path(schema_path)
     config_path = Path(config_path) if config_path else None
     name = dataset_name(schema_path)
-    raw = _read_yaml(config_path) if config_path else {}
-    dialect = raw.get("dialect") if isinstance(raw, dict) else None
+    if config_path:
+        config_file, problems = read_config(config_path)
+        if config_file.model is None and not config_file.data:  # unreadable: nothing to check
+            raise SchemaError(problems)
+    else:
+        config_file, problems = ConfigFile({}, DatasetModel(), Locations()), []
+    raw, locations = config_file.data, config_file.locations
+    dialect = raw.get("dialect")
     if dialect is not None:
-        _check_dialect(dialect, config_path)
+        _check_dialect(dialect, locations)
     schema, scenario = load_source(schema_path, dialect=dialect)
-    problems: list[Problem] = []
     if not DATASET_NAME.match(name):
         problems.append(
             Problem(f"dataset name {name!r} must be letters, digits and _", file=str(schema_path))
         )
-    file = str(config_path) if config_path else None
+    model = config_file.model
     if scenario is not None:  # a scenario file carries its own config; the YAML refines it
         raw = merge_configs(scenario, raw)
         file = f"{schema_path}" + (f" + {config_path}" if config_path else "")
-    config = _parse_config(raw, schema, file, problems)
-    snapshot = (
-        _parse_snapshot(raw["snapshot"], schema_path, schema, file, problems)
-        if raw.get("snapshot") is not None
-        else None
-    )
-    if problems:
-        raise SchemaError(problems)
-    config = _apply_settings(config, settings, raw)
+        locations = Locations(file, locations.keys, locations.values)
+        model, problems = validate_config(raw, locations)
+    problems.extend(_check_against_schema(raw, schema, locations))
+    problems.extend(_check_exports(raw, schema, locations))
+    if model is not None and model.snapshot is not None:
+        problems.extend(_check_snapshot(schema_path, schema, locations))
+    if problems or model is None:
+        raise SchemaError(sorted(problems, key=_position))
+    config = _config(model, schema, settings)
     suggestions = _suggestions(schema_path, schema, config)
+    snapshot = model.snapshot
     return Dataset(
         name=name,
         schema=schema,
@@ -302,12 +293,24 @@ def load_dataset(
         schema_path=schema_path,
         config_path=config_path,
         suggestions=suggestions,
-        snapshot=snapshot,
+        snapshot=(
+            SnapshotSource(
+                dsn_env=snapshot.dsn_env,
+                schemas=tuple(snapshot.schemas) if snapshot.schemas else None,
+                tables=tuple(snapshot.tables) if snapshot.tables else None,
+                profile=snapshot.profile,
+            )
+            if snapshot is not None
+            else None
+        ),
+        document=model,
+        locations=locations,
     )
 
 
-def _check_dialect(dialect: Any, config_path: Path | None) -> None:
-    """A `dialect:` sqlglot reads, or one problem naming the YAML and the nearest names."""
+def _check_dialect(dialect: Any, where: Locations) -> None:
+    """A `dialect:` sqlglot reads, or one problem naming the YAML and the nearest names
+    (raised at once: the schema cannot be read without it)."""
     from datagen_assets.schema.ddl import canonical_dialect
 
     try:
@@ -315,9 +318,7 @@ def _check_dialect(dialect: Any, config_path: Path | None) -> None:
             raise ValueError(f"must be a dialect name, got {dialect!r}")
         canonical_dialect(dialect)
     except ValueError as error:
-        raise SchemaError(
-            [Problem(f"dialect {dialect!r}: {error}", file=str(config_path))]
-        ) from None
+        raise SchemaError([where.problem(f"dialect {dialect!r}: {error}", "dialect")]) from None
 
 
 def merge_configs(base: dict, override: dict) -> dict:
@@ -368,286 +369,192 @@ def _suggestions(schema_path: Path, schema: Schema, config: DatasetConfig) -> di
     return suggested_generators(document)
 
 
-def _read_yaml(path: Path) -> dict:
-    try:
-        data = load_yaml(path.read_text(encoding="utf-8")) or {}
-    except UnicodeDecodeError as error:
-        raise SchemaError([not_text_problem(path, error)]) from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise SchemaError(
-            [
-                Problem(
-                    f"invalid YAML: {getattr(error, 'problem', error)}",
-                    file=str(path),
-                    line=mark.line + 1 if mark else None,
-                )
-            ]
-        ) from None
-    if not isinstance(data, dict):
-        raise SchemaError([Problem("config must be a mapping", file=str(path))])
-    return data
+def _config(model: DatasetModel, schema: Schema, settings: Settings) -> DatasetConfig:
+    """The runtime config: the model with defaults applied, table names resolved to keys, and
+    the environment overrides (DATAGEN_SEED and DATAGEN_SCALE win over the config;
+    DATAGEN_ROWS is the rows of tables the config gives no count: neither their own `rows`
+    nor a dataset-wide `rows`)."""
+    tables = {}
+    for table_name, table in model.tables.items():
+        key = _resolve_table(schema, table_name)
+        columns = {}
+        for column_name, column in table.columns.items():
+            if isinstance(column, str):
+                columns[column_name] = ColumnConfig(generator=column)
+                continue
+            columns[column_name] = ColumnConfig(
+                generator=column.generator,
+                params=column.params,
+                null_fraction=column.null_fraction,
+                locale=column.locale,
+                edge_case_pct=column.edge_case_pct,
+                pii_mode=column.pii_mode,
+                pii=column.pii,
+            )
+        tables[key] = TableConfig(rows=table.rows, columns=columns, locale=table.locale)
+    values = {
+        key: getattr(model, key)
+        for key in ("seed", "rows", "scale", "chunk_rows", "null_fraction", "locale")
+        if getattr(model, key) is not None
+    }
+    for key in ("edge_case_pct", "pii_mode"):
+        if getattr(model, key) is not None:
+            values[key] = getattr(model, key)
+    if settings.seed is not None:
+        values["seed"] = settings.seed
+    if settings.rows is not None and model.rows is None:
+        values["rows"] = settings.rows
+    if settings.scale is not None:
+        values["scale"] = settings.scale
+    if "scale" in values:
+        values["scale"] = float(values["scale"])
+    if "null_fraction" in values:
+        values["null_fraction"] = float(values["null_fraction"])
+    if "edge_case_pct" in values:
+        values["edge_case_pct"] = float(values["edge_case_pct"])
+    return DatasetConfig(tables=tables, description=model.description, **values)
 
 
-def _parse_config(
-    raw: dict, schema: Schema, file: str | None, problems: list[Problem]
-) -> DatasetConfig:
-    for key in sorted(set(raw) - DATASET_KEYS):
-        problems.append(
-            Problem(f"unknown key {key!r} (allowed: {', '.join(sorted(DATASET_KEYS))})", file=file)
-        )
-    values: dict[str, Any] = {}
-    for key, kind, minimum in (
-        ("seed", int, 0),
-        ("rows", int, 0),
-        ("scale", float, 0),
-        ("chunk_rows", int, 1),
-        ("null_fraction", float, 0),
-        ("edge_case_pct", float, 0),
-    ):
-        if key in raw:
-            value = _number(raw[key], kind, minimum, f"{key}", file, None, None, problems)
-            if value is not None:
-                values[key] = value
-    if values.get("null_fraction", 0) > 1:
-        problems.append(Problem("null_fraction must be between 0 and 1", file=file))
-    if values.get("edge_case_pct", 0) > 100:
-        problems.append(Problem("edge_case_pct must be between 0 and 100", file=file))
-    if "locale" in raw:
-        values["locale"] = _locale(raw["locale"], file, None, None, problems)
-    if "pii_mode" in raw:
-        values["pii_mode"] = _one_of(
-            raw["pii_mode"], PII_MODES, "pii_mode", file, None, None, problems
-        )
-    tables: dict[str, TableConfig] = {}
-    for table_key, table_raw in (raw.get("tables") or {}).items():
-        resolved = _resolve_table(schema, str(table_key))
-        if resolved is None:
+def _check_against_schema(raw: dict, schema: Schema, where: Locations) -> list[Problem]:
+    """What the model cannot know alone: tables and columns exist (with a suggestion for a
+    near miss), locales are Faker's, generators are the catalog's, parameters come with a
+    generator. Reads the plain data, so it reports even when the model found type problems."""
+    problems: list[Problem] = []
+    if isinstance(raw.get("locale"), str):
+        problems.extend(_locale(raw["locale"], where, ("locale",)))
+    tables = raw.get("tables")
+    if not isinstance(tables, dict):
+        return problems
+    table_names = [*schema.tables, *(t.name for t in schema.tables.values())]
+    for table_name, table_raw in tables.items():
+        key = _resolve_table(schema, str(table_name))
+        path = ("tables", table_name)
+        if key is None:
             problems.append(
-                Problem(f"no such table in {schema.source}", file=file, table=str(table_key))
+                where.problem(
+                    f"no such table in {schema.source}{did_you_mean(str(table_name), table_names)}",
+                    *path,
+                    key=True,
+                    table=str(table_name),
+                )
             )
             continue
-        tables[resolved] = _parse_table(table_raw or {}, schema, resolved, file, problems)
-    return DatasetConfig(tables=tables, description=raw.get("description"), **values)
+        if not isinstance(table_raw, dict):
+            continue
+        if isinstance(table_raw.get("locale"), str):
+            problems.extend(_locale(table_raw["locale"], where, (*path, "locale"), key))
+        columns = table_raw.get("columns")
+        if not isinstance(columns, dict):
+            continue
+        table = schema.table(key)
+        for column_name, column_raw in columns.items():
+            column_path = (*path, "columns", column_name)
+            if column_name not in table.column_names:
+                hint = did_you_mean(str(column_name), table.column_names)
+                problems.append(
+                    where.problem(
+                        f"no such column{hint}",
+                        *column_path,
+                        key=True,
+                        table=key,
+                        column=str(column_name),
+                    )
+                )
+                continue
+            generator = column_raw if isinstance(column_raw, str) else None
+            if isinstance(column_raw, dict):
+                generator = column_raw.get("generator")
+                params = sorted(str(k) for k in column_raw if k not in COLUMN_KEYS)
+                if params and generator is None:
+                    hint = did_you_mean(params[0], COLUMN_KEYS)
+                    problems.append(
+                        where.problem(
+                            f"parameters {params} given without a generator{hint}",
+                            *column_path,
+                            key=True,
+                            table=key,
+                            column=column_name,
+                        )
+                    )
+                if isinstance(column_raw.get("locale"), str):
+                    problems.extend(
+                        _locale(
+                            column_raw["locale"], where, (*column_path, "locale"), key, column_name
+                        )
+                    )
+            if isinstance(generator, str):
+                problems.extend(_generator(generator, where, column_path, key, column_name))
+    return problems
 
 
-def _parse_snapshot(
-    raw: Any, schema_path: Path, schema: Schema, file: str | None, problems: list[Problem]
-) -> SnapshotSource | None:
-    """The `snapshot:` block, validated. The refresh job rewrites the schema file with
-    PostgreSQL DDL, so the schema file must be PostgreSQL DDL already (`x.sql`,
-    `x.postgres.sql`); `dsn_env` is never echoed, in case someone put the DSN itself there."""
-    found = len(problems)
+def _position(problem: Problem) -> tuple:
+    return (problem.file or "", problem.line or 0, problem.column_no or 0)
 
-    def problem(message: str) -> None:
-        problems.append(Problem(f"snapshot: {message}", file=file))
 
-    if not isinstance(raw, dict):
-        problem(f"must be a mapping with {', '.join(SNAPSHOT_KEYS)}")
-        return None
-    for key in sorted(set(raw) - set(SNAPSHOT_KEYS)):
-        problem(f"unknown key {key!r} (allowed: {', '.join(SNAPSHOT_KEYS)})")
-    dsn_env = raw.get("dsn_env")
-    if dsn_env is None:
-        problem("dsn_env is required: the name of the environment variable holding the DSN")
-    elif not isinstance(dsn_env, str) or not ENV_VAR_NAME.match(dsn_env):
-        problem(
-            "dsn_env must be the name of an environment variable (letters, digits and _, "
-            "e.g. SHOP_SOURCE_URL), never the DSN itself"
+def _check_exports(raw: dict, schema: Schema, where: Locations) -> list[Problem]:
+    """`exports:` entries name formats, profiles, options and tables that exist (checked
+    once its structure is valid; the export registry is imported only for a config with
+    exports)."""
+    entries = raw.get("exports")
+    if entries is None or not exports_structure_valid(entries):
+        return []
+    from datagen_assets.write.exports.spec import parse_exports
+
+    return parse_exports(entries, set(schema.tables), where)[1]
+
+
+def _generator(name: str, where: Locations, path: tuple, table: str, column: str) -> list[Problem]:
+    from datagen_assets.generate.generators import CATALOG
+
+    if name in CATALOG:
+        return []
+    at = (
+        (*path, "generator")
+        if where.of_value(*path, "generator") != where.of_value(*path)
+        else path
+    )
+    return [
+        where.problem(
+            f"unknown generator {name!r}{did_you_mean(name, CATALOG)} (see docs/generators.md)",
+            *at,
+            table=table,
+            column=column,
         )
-    names: dict[str, tuple[str, ...] | None] = {}
-    for key in ("schemas", "tables"):
-        value = raw.get(key)
-        if value is not None and (
-            not isinstance(value, list)
-            or not value
-            or not all(isinstance(v, str) and v for v in value)
-        ):
-            problem(f"{key} must be a non-empty list of names, got {value!r}")
-        names[key] = tuple(value) if isinstance(value, list) and value else None
-    profile = raw.get("profile", False)
-    if not isinstance(profile, bool):
-        problem(f"profile must be true or false, got {profile!r}")
+    ]
+
+
+def _check_snapshot(schema_path: Path, schema: Schema, where: Locations) -> list[Problem]:
+    """The refresh job rewrites the schema file with PostgreSQL DDL, so the schema file must
+    be PostgreSQL DDL already (`x.sql`, `x.postgres.sql`)."""
     if (
-        scenario_suffix(schema_path) is not None
-        or schema_path.suffix.lower() not in SNAPSHOT_SUFFIXES
-        or schema.dialect != DEFAULT_DIALECT
+        scenario_suffix(schema_path) is None
+        and schema_path.suffix.lower() in SNAPSHOT_SUFFIXES
+        and schema.dialect == DEFAULT_DIALECT
     ):
-        name = dataset_name(schema_path)
-        problem(
-            f"the refresh rewrites {schema_path.name} with PostgreSQL DDL, so the schema "
-            f"file must be PostgreSQL DDL ({name}.sql or {name}.postgres.sql)"
+        return []
+    name = dataset_name(schema_path)
+    return [
+        where.problem(
+            f"snapshot: the refresh rewrites {schema_path.name} with PostgreSQL DDL, so the "
+            f"schema file must be PostgreSQL DDL ({name}.sql or {name}.postgres.sql)",
+            "snapshot",
+            key=True,
         )
-    if len(problems) > found:
-        return None
-    return SnapshotSource(
-        dsn_env=dsn_env, schemas=names["schemas"], tables=names["tables"], profile=profile
-    )
-
-
-def _parse_table(
-    raw: Any, schema: Schema, table_key: str, file: str | None, problems: list[Problem]
-) -> TableConfig:
-    if not isinstance(raw, dict):
-        problems.append(Problem("table config must be a mapping", file=file, table=table_key))
-        return TableConfig()
-    for key in sorted(set(raw) - TABLE_KEYS):
-        problems.append(
-            Problem(
-                f"unknown key {key!r} (allowed: {', '.join(sorted(TABLE_KEYS))})",
-                file=file,
-                table=table_key,
-            )
-        )
-    rows = None
-    if "rows" in raw:
-        rows = _number(raw["rows"], int, 0, "rows", file, table_key, None, problems)
-    columns = {}
-    table = schema.table(table_key)
-    for column_name, column_raw in (raw.get("columns") or {}).items():
-        if column_name not in table.column_names:
-            problems.append(
-                Problem("no such column", file=file, table=table_key, column=str(column_name))
-            )
-            continue
-        columns[column_name] = _parse_column(column_raw, file, table_key, column_name, problems)
-    locale = _locale(raw["locale"], file, table_key, None, problems) if "locale" in raw else None
-    return TableConfig(rows=rows, columns=columns, locale=locale)
-
-
-def _parse_column(
-    raw: Any, file: str | None, table: str, column: str, problems: list[Problem]
-) -> ColumnConfig:
-    if isinstance(raw, str):
-        return ColumnConfig(generator=raw)
-    if not isinstance(raw, dict):
-        problems.append(
-            Problem(
-                "column config must be a generator name or a mapping",
-                file=file,
-                table=table,
-                column=column,
-            )
-        )
-        return ColumnConfig()
-    null_fraction = None
-    if "null_fraction" in raw:
-        null_fraction = _number(
-            raw["null_fraction"], float, 0, "null_fraction", file, table, column, problems
-        )
-        if null_fraction is not None and null_fraction > 1:
-            problems.append(
-                Problem(
-                    "null_fraction must be between 0 and 1", file=file, table=table, column=column
-                )
-            )
-    edge_case_pct = None
-    if "edge_case_pct" in raw:
-        edge_case_pct = _number(
-            raw["edge_case_pct"], float, 0, "edge_case_pct", file, table, column, problems
-        )
-        if edge_case_pct is not None and edge_case_pct > 100:
-            problems.append(
-                Problem(
-                    "edge_case_pct must be between 0 and 100", file=file, table=table, column=column
-                )
-            )
-    params = {k: v for k, v in raw.items() if k not in COLUMN_KEYS}
-    generator = raw.get("generator")
-    if params and generator is None:
-        problems.append(
-            Problem(
-                f"parameters {sorted(params)} given without a generator",
-                file=file,
-                table=table,
-                column=column,
-            )
-        )
-    locale = _locale(raw["locale"], file, table, column, problems) if "locale" in raw else None
-    pii_mode = pii = None
-    if "pii_mode" in raw:
-        pii_mode = _one_of(raw["pii_mode"], PII_MODES, "pii_mode", file, table, column, problems)
-    if "pii" in raw:
-        pii = _one_of(raw["pii"], PII_CATEGORIES, "pii", file, table, column, problems)
-    return ColumnConfig(
-        generator=generator,
-        params=params,
-        null_fraction=null_fraction,
-        locale=locale,
-        edge_case_pct=edge_case_pct,
-        pii_mode=pii_mode,
-        pii=pii,
-    )
-
-
-def _one_of(
-    value: Any,
-    allowed: tuple[str, ...],
-    key: str,
-    file: str | None,
-    table: str | None,
-    column: str | None,
-    problems: list[Problem],
-) -> str | None:
-    if value not in allowed:
-        problems.append(
-            Problem(
-                f"{key} must be one of {', '.join(allowed)}, got {value!r}",
-                file=file,
-                table=table,
-                column=column,
-            )
-        )
-        return None
-    return value
+    ]
 
 
 def _locale(
-    value: Any, file: str | None, table: str | None, column: str | None, problems: list[Problem]
-) -> str | None:
-    """A Faker locale name such as `de_DE`; checked against Faker's list (imported only when
-    a config names a locale, since importing Faker costs a quarter second)."""
+    value: str, where: Locations, path: tuple, table: str | None = None, column: str | None = None
+) -> list[Problem]:
+    """A Faker locale name such as `de_DE` (Faker is imported only when a config names one:
+    importing it costs a quarter second)."""
     from faker.config import AVAILABLE_LOCALES
 
-    if not isinstance(value, str) or value not in AVAILABLE_LOCALES:
-        near = sorted(
-            loc
-            for loc in AVAILABLE_LOCALES
-            if isinstance(value, str) and loc.split("_")[0] == value.split("_")[0]
-        )
-        hint = f" (did you mean {', '.join(near)}?)" if near else ""
-        problems.append(
-            Problem(f"unknown locale {value!r}{hint}", file=file, table=table, column=column)
-        )
-        return None
-    return value
-
-
-def _number(
-    value: Any,
-    kind: type,
-    minimum: float,
-    key: str,
-    file: str | None,
-    table: str | None,
-    column: str | None,
-    problems: list[Problem],
-):
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-    ok = ok and math.isfinite(value)  # `.inf` and `.nan` are YAML floats, never a count
-    if ok and kind is int and not float(value).is_integer():
-        ok = False
-    if not ok or value < minimum:
-        problems.append(
-            Problem(
-                f"{key} must be a finite {kind.__name__} >= {minimum}, got {value!r}",
-                file=file,
-                table=table,
-                column=column,
-            )
-        )
-        return None
-    return kind(value)
+    if value in AVAILABLE_LOCALES:
+        return []
+    near = sorted(loc for loc in AVAILABLE_LOCALES if loc.split("_")[0] == value.split("_")[0])
+    hint = f" (did you mean {', '.join(near)}?)" if near else did_you_mean(value, AVAILABLE_LOCALES)
+    return [where.problem(f"unknown locale {value!r}{hint}", *path, table=table, column=column)]
 
 
 def _resolve_table(schema: Schema, name: str) -> str | None:
@@ -656,17 +563,3 @@ def _resolve_table(schema: Schema, name: str) -> str | None:
         return name
     matches = [t.key for t in schema.tables.values() if t.name == name]
     return matches[0] if len(matches) == 1 else None
-
-
-def _apply_settings(config: DatasetConfig, settings: Settings, raw: dict) -> DatasetConfig:
-    """Environment overrides: DATAGEN_SEED and DATAGEN_SCALE win over the config;
-    DATAGEN_ROWS is the rows of tables the config gives no count (neither its own `rows`
-    nor a dataset-wide `rows`)."""
-    changes: dict[str, Any] = {}
-    if settings.seed is not None:
-        changes["seed"] = settings.seed
-    if settings.rows is not None and "rows" not in raw:
-        changes["rows"] = settings.rows
-    if settings.scale is not None:
-        changes["scale"] = settings.scale
-    return replace(config, **changes) if changes else config

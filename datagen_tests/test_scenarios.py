@@ -11,7 +11,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from datagen_assets.dataset import Dataset, _parse_config, _read_yaml, dataset_name
+from datagen_assets.dataset import dataset_name, load_dataset
 from datagen_assets.generate.engine import generate
 from datagen_assets.plan.plan import plan_dataset
 from datagen_assets.plan.preflight import preflight
@@ -410,14 +410,8 @@ def _example_files() -> list[Path]:
 def _plan(path: Path, rows: int | None = None):
     """Load a schema source with its config (the scenario's, else `<name>.yaml` beside it)
     the way datasets are validated, and plan it."""
-    schema, raw = load_source(path)
     config_path = path.with_name(f"{dataset_name(path)}.yaml")
-    if raw is None and config_path.is_file():
-        raw = _read_yaml(config_path)
-    problems: list = []
-    config = _parse_config(raw or {}, schema, str(path), problems)
-    assert not problems, problems
-    return plan_dataset(Dataset(dataset_name(path), schema, config, path))
+    return plan_dataset(load_dataset(path, config_path if config_path.is_file() else None))
 
 
 def test_examples_folder_holds_each_kind_of_source():

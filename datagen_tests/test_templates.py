@@ -4,6 +4,7 @@ copies one into a schemas folder without clobbering anything."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from importlib.resources import files
@@ -135,7 +136,10 @@ def test_write_template_names_the_dataset_and_refuses_to_clobber(tmp_path):
         write_template("saas", folder, dataset_name="acme")
     assert written[1].read_text() == "seed: 1\n"  # nothing was written
     assert write_template("saas", folder, "acme", force=True) == written
-    assert written[1].read_text() == template_text("saas", ".yaml")
+    modeline = "# yaml-language-server: $schema=.datagen/dataset.schema.json\n"
+    assert written[1].read_text() == modeline + template_text("saas", ".yaml")
+    schema = json.loads((folder / ".datagen" / "dataset.schema.json").read_text())
+    assert schema["title"] == "DataGen dataset config"  # what the modeline points editors at
     (folder / "shop.json").write_text("{}")
     with pytest.raises(FileExistsError, match="shop.json"):
         write_template("ecommerce", folder, "shop", force=True)  # would make two `shop`s

@@ -14,8 +14,8 @@ to add to its `Definitions`:
   environment variable named in its config, never from config itself, and the mode is
   configurable per run), with job `<dataset>_load_postgres`.
 
-The `exports:` list is parsed here from the raw YAML until `dataset.py` owns the key; every
-problem of every dataset is raised at once as a `SchemaError`, like the rest of the config:
+The `exports:` list is read from the dataset's config model (validated when it loads, see
+`write/exports/spec.py`):
 
     exports:
       - csv                                  # a format: csv json jsonl parquet xlsx sql pgdump
@@ -28,12 +28,9 @@ No `from __future__ import annotations` here: Dagster reads the context annotati
 
 import json
 import os
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
-import yaml
 from dagster import (
     AllPartitionMapping,
     AssetDep,
@@ -53,10 +50,13 @@ from datagen_assets.orchestrate.translator import DatasetTranslator
 from datagen_assets.plan.plan import DatasetPlan
 from datagen_assets.schema.model import Problem, SchemaError
 from datagen_assets.settings import Settings
-from datagen_assets.write.exports import PROFILES, Manifest, StorageSource, export_dataset
-from datagen_assets.write.exports.output import COMPRESSIONS
-from datagen_assets.write.exports.registry import FORMATS
-from datagen_assets.write.exports.to_sql import DIALECTS
+from datagen_assets.write.exports import Manifest, StorageSource, export_dataset
+from datagen_assets.write.exports.spec import (  # noqa: F401 - the names this module had
+    ENTRY_KEYS,
+    LABEL,
+    ExportSpec,
+    parse_exports,
+)
 from datagen_assets.write.storage import path_segment, storage_root
 from datagen_assets.write.targets import (
     CREATE_IF_MISSING,
@@ -64,35 +64,16 @@ from datagen_assets.write.targets import (
     LoadReport,
     load_dataset,
 )
-from datagen_assets.yaml_text import load_yaml
 
 EXPORTS_KEY = "exports"
 LOADS_KEY = "loads"
 TARGET_RESOURCE = "postgres_target"
-ENTRY_KEYS = {"format", "profile", "name", "compression", "dialect", "rows", "pretty",
-              "batch_rows", "tables"}  # fmt: skip
-LABEL = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 class OutputDefinitions(NamedTuple):
     assets: list[AssetsDefinition]
     resources: dict[str, Any]
     jobs: list
-
-
-@dataclass(frozen=True)
-class ExportSpec:
-    """One entry of `exports:`. `label` names the asset key part and the output folder."""
-
-    label: str
-    format: str
-    compression: str | None = None
-    dialect: str | None = None
-    rows: int | None = None
-    pretty: bool = False
-    batch_rows: int = 500
-    tables: tuple[str, ...] | None = None
-    profile: str | None = None
 
 
 class DatabaseTarget(ConfigurableResource):
@@ -129,16 +110,11 @@ def dataset_exports(dataset: Dataset) -> list[ExportSpec]:
 
 
 def parse_dataset_exports(dataset: Dataset) -> tuple[list[ExportSpec], list[Problem]]:
-    if dataset.config_path is None:
+    """The `exports:` of the dataset's model (validated when the dataset loaded)."""
+    entries = dataset.document.raw_exports()
+    if entries is None:
         return [], []
-    file = str(dataset.config_path)
-    try:
-        raw = load_yaml(dataset.config_path.read_text()) or {}
-    except (OSError, yaml.YAMLError) as error:  # dataset.py reported it already, normally
-        return [], [Problem(f"cannot read exports: {error}", file=file)]
-    if not isinstance(raw, dict) or raw.get(EXPORTS_KEY) is None:
-        return [], []
-    return parse_exports(raw[EXPORTS_KEY], set(dataset.schema.tables), file)
+    return parse_exports(entries, set(dataset.schema.tables), dataset.locations)
 
 
 TARGETS_KEY = "targets"
@@ -146,128 +122,10 @@ KNOWN_TARGETS = ("postgres",)
 
 
 def parse_dataset_targets(dataset: Dataset) -> tuple[list[str], list[Problem]]:
-    """The database loads a dataset asks for (`targets: [postgres]` in its YAML): only those
-    datasets get a load asset and job, so "materialize all" never tries an unset target."""
-    if dataset.config_path is None:
-        return [], []
-    file = str(dataset.config_path)
-    try:
-        raw = load_yaml(dataset.config_path.read_text()) or {}
-    except (OSError, yaml.YAMLError):
-        return [], []
-    value = raw.get(TARGETS_KEY) if isinstance(raw, dict) else None
-    if value is None:
-        return [], []
-    if not isinstance(value, list) or any(v not in KNOWN_TARGETS for v in value):
-        return [], [
-            Problem(
-                f"targets must be a list of {', '.join(KNOWN_TARGETS)}, got {value!r}", file=file
-            )
-        ]
-    return list(dict.fromkeys(value)), []
-
-
-def parse_exports(
-    value: Any, table_keys: set[str], file: str | None = None
-) -> tuple[list[ExportSpec], list[Problem]]:
-    """Parse an `exports:` value, returning the specs and every problem found."""
-    problems: list[Problem] = []
-    if not isinstance(value, list):
-        return [], [Problem("exports must be a list of formats, profiles or mappings", file=file)]
-    specs: list[ExportSpec] = []
-    for position, entry in enumerate(value, 1):
-        where = f"exports entry {position}"
-        spec = _parse_entry(entry, table_keys, where, file, problems)
-        if spec is None:
-            continue
-        if any(s.label == spec.label for s in specs):
-            problems.append(
-                Problem(
-                    f"{where}: label {spec.label!r} is used twice; give one a `name:`", file=file
-                )
-            )
-            continue
-        specs.append(spec)
-    return specs, problems
-
-
-def _parse_entry(entry, table_keys, where, file, problems) -> ExportSpec | None:
-    count = len(problems)
-
-    def problem(message: str) -> None:
-        problems.append(Problem(f"{where}: {message}", file=file))
-
-    if isinstance(entry, str):
-        entry = {"profile": entry} if entry in PROFILES else {"format": entry}
-    if not isinstance(entry, dict):
-        problem("must be a format name, a profile name or a mapping")
-        return None
-    for key in sorted(set(entry) - ENTRY_KEYS, key=str):
-        problem(f"unknown key {key!r} (allowed: {', '.join(sorted(ENTRY_KEYS))})")
-    fmt, profile = entry.get("format"), entry.get("profile")
-    options: dict[str, Any] = {}
-    if (fmt is None) == (profile is None):
-        problem("give exactly one of `format` or `profile`")
-    elif profile is not None:
-        chosen = PROFILES.get(profile)
-        if chosen is None:
-            problem(f"unknown profile {profile!r} (choose from {', '.join(PROFILES)})")
-        else:
-            fmt = chosen.format
-            options = {
-                "compression": chosen.compression,
-                "rows": chosen.limit,
-                "pretty": chosen.pretty,
-            }
-    elif fmt not in FORMATS:
-        formats = ", ".join(FORMATS)
-        profiles = ", ".join(PROFILES)
-        problem(f"unknown format {fmt!r} (formats: {formats}; profiles: {profiles})")
-    compression = entry.get("compression", options.get("compression"))
-    if compression is not None and compression not in COMPRESSIONS:
-        problem(f"unknown compression {compression!r} (choose from {', '.join(COMPRESSIONS)})")
-    dialect = entry.get("dialect")
-    if dialect is not None:
-        if fmt in FORMATS and not FORMATS[fmt].dialects:
-            problem(f"a dialect applies to the sql format only, not {fmt}")
-        elif dialect not in DIALECTS:
-            problem(f"unknown dialect {dialect!r} (choose from {', '.join(DIALECTS)})")
-    rows = entry.get("rows", options.get("rows"))
-    batch_rows = entry.get("batch_rows", 500)
-    for key, number in (("rows", rows), ("batch_rows", batch_rows)):
-        if number is not None and (
-            not isinstance(number, int) or isinstance(number, bool) or number < 1
-        ):
-            problem(f"{key} must be a whole number >= 1, got {number!r}")
-    pretty = entry.get("pretty", options.get("pretty", False))
-    if not isinstance(pretty, bool):
-        problem(f"pretty must be true or false, got {pretty!r}")
-    tables = entry.get("tables")
-    if tables is not None:
-        if not isinstance(tables, list) or not all(isinstance(t, str) for t in tables):
-            problem("tables must be a list of table keys")
-            tables = None
-        else:
-            unknown = [t for t in tables if t not in table_keys]
-            if unknown:
-                problem(f"no table(s) {', '.join(unknown)} in the schema")
-            tables = tuple(tables)
-    label = entry.get("name") or profile or (f"{fmt}_{dialect}" if dialect else fmt)
-    if not isinstance(label, str) or not LABEL.match(label):
-        problem(f"name {label!r} must be letters, digits, _ and -")
-    if len(problems) > count:
-        return None
-    return ExportSpec(
-        label=label,
-        format=fmt,
-        compression=compression,
-        dialect=dialect,
-        rows=rows,
-        pretty=pretty,
-        batch_rows=batch_rows,
-        tables=tables,
-        profile=profile,
-    )
+    """The database loads a dataset asks for (`targets: [postgres]` in its YAML, validated
+    by its model): only those datasets get a load asset and job, so "materialize all" never
+    tries an unset target."""
+    return list(dict.fromkeys(dataset.document.targets or ())), []
 
 
 # ---------------------------------------------------------------------------- definitions

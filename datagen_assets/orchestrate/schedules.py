@@ -16,20 +16,15 @@ With `seed: new` the seed is a hash of (dataset seed, dataset, tick): every tick
 re-evaluated tick gets the same seed, so a retried or re-executed refresh reproduces its data.
 The seed travels in the run config and in the `datagen/seed` tag.
 
-The `schedule` key is parsed here from the raw YAML (`Dataset.config_path`); the dataset loader
-must accept the key (see the report to the lead).
+The `schedule` key is validated by the config model (`config_model.ScheduleModel`) when the
+dataset loads; this module turns it into a Dagster schedule.
 """
 
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dagster as dg
-import yaml
-from dagster._utils.schedules import is_valid_cron_string
 
 from datagen_assets.dataset import Dataset
 from datagen_assets.orchestrate.casegeni import Request
@@ -43,7 +38,6 @@ from datagen_assets.orchestrate.request_job import (
 from datagen_assets.schema.model import Problem, SchemaError
 from datagen_assets.settings import Settings
 from datagen_assets.write.parquet_io import path_segment, storage_root
-from datagen_assets.yaml_text import load_yaml
 
 SCHEDULE_KEY = "schedule"
 SCHEDULE_KEYS = ("cron", "timezone", "seed", "enabled")
@@ -62,41 +56,17 @@ class ScheduleSpec:
 
 
 def read_schedule(dataset: Dataset) -> ScheduleSpec | None:
-    """The dataset's `schedule:` block, validated; None when it has none. Raises SchemaError
-    listing every problem, located at the key's line."""
-    if dataset.config_path is None:
+    """The dataset's `schedule:` block from its config model (validated, with file:line
+    problems, when the dataset loaded); None when it has none."""
+    schedule = dataset.document.schedule
+    if schedule is None:
         return None
-    raw, line = _raw_schedule(dataset.config_path)
-    if raw is None:
-        return None
-    file = str(dataset.config_path)
-    problems: list[Problem] = []
-
-    def problem(message: str) -> None:
-        problems.append(Problem(f"schedule: {message}", file=file, line=line))
-
-    if not isinstance(raw, dict):
-        problem("must be a mapping with cron, timezone, seed, enabled")
-        raise SchemaError(problems)
-    for key in sorted(set(raw) - set(SCHEDULE_KEYS)):
-        problem(f"unknown key {key!r} (allowed: {', '.join(SCHEDULE_KEYS)})")
-    cron = raw.get("cron")
-    if cron is None:
-        problem('cron is required, e.g. cron: "0 3 * * *"')
-    elif not isinstance(cron, str) or not is_valid_cron_string(cron):
-        problem(f"cron {cron!r} is not a valid 5-field cron expression")
-    timezone = raw.get("timezone", "UTC")
-    if not _valid_timezone(timezone):
-        problem(f"timezone {timezone!r} is not an IANA time zone (e.g. UTC, Europe/Berlin)")
-    seed = raw.get("seed", "fixed")
-    if seed not in SEED_MODES:
-        problem(f"seed must be one of {', '.join(SEED_MODES)}, got {seed!r}")
-    enabled = raw.get("enabled", True)
-    if not isinstance(enabled, bool):
-        problem(f"enabled must be true or false, got {enabled!r}")
-    if problems:
-        raise SchemaError(problems)
-    return ScheduleSpec(cron=cron, timezone=timezone, seed=seed, enabled=enabled)
+    return ScheduleSpec(
+        cron=schedule.cron,
+        timezone=schedule.timezone,
+        seed=schedule.seed,
+        enabled=schedule.enabled,
+    )
 
 
 def build_schedules(
@@ -182,28 +152,3 @@ def _tick_time(context: dg.ScheduleEvaluationContext) -> datetime:
         return context.scheduled_execution_time
     except Exception:  # evaluated by hand, without a tick time
         return datetime.now(UTC).replace(microsecond=0)
-
-
-def _valid_timezone(name: Any) -> bool:
-    if not isinstance(name, str) or not name:
-        return False
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
-
-
-def _raw_schedule(config_path: Path) -> tuple[Any, int | None]:
-    """The raw `schedule` value of a dataset YAML and the line of its key (1-based)."""
-    try:
-        node = yaml.compose(Path(config_path).read_text())
-    except (OSError, yaml.YAMLError):
-        return None, None  # the dataset loader reports unreadable configs
-    if not isinstance(node, yaml.MappingNode):
-        return None, None
-    for key_node, value_node in node.value:
-        if key_node.value == SCHEDULE_KEY:
-            value = load_yaml(yaml.serialize(value_node))
-            return value, key_node.start_mark.line + 1
-    return None, None

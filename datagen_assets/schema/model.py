@@ -325,9 +325,11 @@ class Problem:
     line: int | None = None
     table: str | None = None
     column: str | None = None
+    column_no: int | None = None  # 1-based character column of `line` (YAML configs)
 
     def __str__(self) -> str:
-        where = ":".join(str(p) for p in (self.file, self.line) if p is not None)
+        at = (self.file, self.line, self.column_no if self.line is not None else None)
+        where = ":".join(str(p) for p in at if p is not None)
         what = ".".join(p for p in (self.table, self.column) if p)
         parts = [p for p in (where, what) if p]
         return f"{' '.join(parts)}: {self.message}" if parts else self.message
