@@ -131,10 +131,10 @@ def test_invalid_exports_stop_definitions_with_every_problem(project, tmp_path):
     )
     (schemas / "other.sql").write_text("CREATE TABLE t (id INTEGER PRIMARY KEY);")
     (schemas / "other.yaml").write_text("exports: csv\n")
-    with pytest.raises(SchemaError) as raised:
-        build_output_definitions(load_plans(settings), settings)
+    with pytest.raises(SchemaError) as raised:  # when the datasets load, each at its line
+        load_plans(settings)
     assert [(Path(p.file).name, p.message) for p in raised.value.problems] == [
-        ("other.yaml", "exports must be a list of formats, profiles or mappings"),
+        ("other.yaml", "exports must be a list, got 'csv'"),
         ("tiny.yaml", "exports entry 2: rows must be a whole number >= 1, got -1"),
         (
             "tiny.yaml",
@@ -291,7 +291,10 @@ def test_load_asset_only_for_datasets_that_ask_for_it(project, tmp_path):
     (settings.schemas_dir / "bad.sql").write_text("CREATE TABLE t (id INT PRIMARY KEY);")
     (settings.schemas_dir / "bad.yaml").write_text("targets: [oracle]\n")
     with pytest.raises(SchemaError, match="bad.yaml.*targets"):
-        factory.build_definitions(settings)
+        load_plans(settings)
+    isolated = factory.build_definitions(settings)  # the others load; bad is one failing asset
+    keys = {"/".join(k.path) for k in isolated.resolve_all_asset_keys()}
+    assert "bad/invalid_dataset" in keys and "tiny/loads/postgres" in keys
     (settings.schemas_dir / "bad.yaml").unlink()
     defs = factory.build_definitions(settings)
     keys = {"/".join(k.path) for k in defs.resolve_all_asset_keys()}

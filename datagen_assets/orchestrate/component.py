@@ -1,0 +1,118 @@
+"""`DataGenDataset`, a Dagster component: a `defs.yaml` in a dg project declares datasets.
+
+    # <project>/src/<package>/defs/shop/defs.yaml
+    type: datagen_assets.orchestrate.component.DataGenDataset
+    attributes:
+      schema_file: shop.sql          # relative to this defs.yaml (or absolute)
+      config_file: shop.yaml         # optional; default: <name>.yaml beside the schema
+      storage_url: ./data            # optional; default: $DATAGEN_STORAGE_URL or ./data
+
+or several at once (`datasets: [{schema_file: ..., config_file: ...}, ...]`), or a whole
+folder (`schemas_dir: ../../schemas`, every dataset in it, as the module path loads them).
+`build_defs` calls the same factory as `dagster ... -m datagen_assets` (`definitions_for_plans`),
+so the assets, checks, jobs and resources are the same; `dg list defs`, `dg check defs`,
+`dg dev` and `dg launch --assets ...` work on such a project. A dataset that does not load is
+isolated as with the module path: a failing `<dataset>/invalid_dataset` asset names its
+problems and the others load.
+
+Declare every dataset of a code location in one component: the factory adds code-location-wide
+definitions (the request job, CaseGeni sensors, the annotate job, resources) once per call.
+"""
+
+from pathlib import Path
+
+import dagster as dg
+from pydantic import Field
+
+from datagen_assets.schema.model import SchemaError
+from datagen_assets.settings import Settings
+
+
+class DatasetFiles(dg.Model):
+    schema_file: str = Field(description="schema file (DDL, JSON Schema, snapshot)")
+    config_file: str | None = Field(
+        None, description="dataset YAML (default: <name>.yaml beside the schema file)"
+    )
+
+
+class DataGenDataset(dg.Component, dg.Model, dg.Resolvable):
+    """Synthetic data from database schemas: one asset per table, wired by foreign keys,
+    partitioned by row chunk, with key, constraint and PII checks (DataGen)."""
+
+    schema_file: str | None = Field(None, description="one dataset's schema file")
+    config_file: str | None = Field(None, description="its YAML (default: beside the schema)")
+    datasets: list[DatasetFiles] = Field(default_factory=list, description="several datasets")
+    schemas_dir: str | None = Field(None, description="every dataset of a schemas folder")
+    storage_url: str | None = Field(
+        None, description="where Parquet is written (default: $DATAGEN_STORAGE_URL or ./data)"
+    )
+
+    def build_defs(self, context: dg.ComponentLoadContext) -> dg.Definitions:
+        return build_component_defs(self, Path(context.path))
+
+
+def build_component_defs(component: DataGenDataset, folder: Path) -> dg.Definitions:
+    """The definitions of the component's datasets through the module path's factory."""
+    from dataclasses import replace
+
+    from datagen_assets.orchestrate.factory import broken_dataset_asset, definitions_for_plans
+    from datagen_assets.workspace import Workspace, load_workspace
+
+    settings = Settings.from_env()
+    if component.storage_url:
+        settings = replace(settings, storage_url=component.storage_url)
+    files = list(component.datasets)
+    if component.schema_file:
+        files.insert(
+            0, DatasetFiles(schema_file=component.schema_file, config_file=component.config_file)
+        )
+    if component.schemas_dir:
+        workspace = load_workspace(
+            replace(settings, schemas_dir=_resolve(folder, component.schemas_dir))
+        )
+    else:
+        workspace = Workspace()
+    if not files and not component.schemas_dir:
+        raise dg.DagsterInvalidDefinitionError(
+            "DataGenDataset needs schema_file, datasets or schemas_dir in its attributes"
+        )
+    for entry in files:
+        _load_one(workspace, folder, entry)
+    defs = definitions_for_plans(workspace.plans, settings)
+    broken = [broken_dataset_asset(name, error) for name, error in workspace.failures.items()]
+    return dg.Definitions.merge(defs, dg.Definitions(assets=broken)) if broken else defs
+
+
+def _load_one(workspace, folder: Path, entry: DatasetFiles) -> None:
+    from datagen_assets.dataset import CONFIG_SUFFIXES, dataset_name, load_dataset
+    from datagen_assets.plan.plan import plan_dataset
+    from datagen_assets.plan.preflight import preflight
+    from datagen_assets.workspace import internal_problem
+
+    schema_path = _resolve(folder, entry.schema_file)
+    name = dataset_name(schema_path)
+    if entry.config_file:
+        config_path = _resolve(folder, entry.config_file)
+    else:
+        beside = [schema_path.with_name(name + suffix) for suffix in CONFIG_SUFFIXES]
+        config_path = next((p for p in beside if p.is_file()), None)
+    try:
+        if not schema_path.is_file():
+            from datagen_assets.schema.model import Problem
+
+            raise SchemaError([Problem("schema file does not exist", file=str(schema_path))])
+        plan = plan_dataset(load_dataset(schema_path, config_path, Settings.from_env()))
+        problems = preflight(plan, sample_rows=0).problems
+    except SchemaError as error:
+        problems, plan = list(error.problems), None
+    except Exception as error:  # a bug must not hide the other datasets
+        problems, plan = [internal_problem(error, str(schema_path))], None
+    if problems:
+        workspace.failures[name] = SchemaError(problems)
+    else:
+        workspace.plans.append(plan)
+
+
+def _resolve(folder: Path, path: str) -> Path:
+    candidate = Path(path).expanduser()
+    return candidate if candidate.is_absolute() else (folder / candidate).resolve()
