@@ -303,9 +303,7 @@ def validate_config(
     try:
         return DatasetModel.model_validate(data), []
     except ValidationError as error:
-        errors = [
-            e for e in error.errors() if not _other_branch(e) and not _export_entry(e, data)
-        ]
+        errors = [e for e in error.errors() if not _other_branch(e) and not _export_entry(e, data)]
         problems = [_problem(e, data, locations) for e in errors]
         return None, list(dict.fromkeys(problems))
 

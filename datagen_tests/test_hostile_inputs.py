@@ -29,8 +29,8 @@ CASES = {
         {"d.sql": "CREATE TABLE t (id INT PRIMARY KEY, s TEXT CHECK (s ~ '^[a-z(+$'));"},
         "d.sql t.s: CHECK cannot be satisfied: invalid regex",
     ),
-    "unknown dialect": ({"d.sql": T, "d.yaml": "dialect: nosuchsql\n"}, "d.yaml: dialect"),
-    "dialect not a name": ({"d.sql": T, "d.yaml": "dialect: [1]\n"}, "d.yaml: dialect"),
+    "unknown dialect": ({"d.sql": T, "d.yaml": "dialect: nosuchsql\n"}, "d.yaml:1:10: dialect"),
+    "dialect not a name": ({"d.sql": T, "d.yaml": "dialect: [1]\n"}, "d.yaml:1:10: dialect"),
 }
 
 

@@ -37,7 +37,7 @@ import pytest
 
 from datagen_assets.dataset import discover_datasets
 from datagen_assets.orchestrate import casegeni, requests
-from datagen_assets.orchestrate.jsonschema_lite import validate_lite
+from datagen_assets.orchestrate.json_validation import validate
 from datagen_assets.plan.plan import plan_dataset
 from datagen_assets.settings import Settings
 
@@ -553,13 +553,13 @@ def test_request_file_in_inbox_is_answered_once(ui, page):
     answered = time.monotonic() - started
 
     # The rejection: every error, each at its JSON pointer; nothing ran for it.
-    assert validate_lite(rejection, casegeni.RESPONSE_SCHEMA) == []
+    assert validate(rejection, casegeni.RESPONSE_SCHEMA) == []
     assert rejection["id"] == BAD_ID and rejection["status"] == "rejected"
     assert {e["path"] for e in rejection["errors"]} == BAD_PATHS, rejection["errors"]
     assert not runs_with_run_key(ui, BAD_ID)
 
     # The response: succeeded, the dataset written, checked, and where the URLs say.
-    assert validate_lite(response, casegeni.RESPONSE_SCHEMA) == []
+    assert validate(response, casegeni.RESPONSE_SCHEMA) == []
     assert response["status"] == "succeeded", response.get("errors")
     assert response["id"] == REQUEST_ID and response["dataset"] == GROUP
     assert response["seed"] == 7 and response["metadata"] == REQUEST["metadata"]

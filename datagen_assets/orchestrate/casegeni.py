@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from datagen_assets.dataset import Dataset
-from datagen_assets.orchestrate.jsonschema_lite import SchemaViolation, validate
+from datagen_assets.orchestrate.json_validation import SchemaViolation, validate
 
 SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
 REQUEST_ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"

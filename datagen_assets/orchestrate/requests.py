@@ -45,7 +45,7 @@ from datagen_assets.orchestrate.casegeni import (
     parse_request,
     sha256,
 )
-from datagen_assets.orchestrate.jsonschema_lite import SchemaViolation
+from datagen_assets.orchestrate.json_validation import SchemaViolation
 from datagen_assets.orchestrate.request_job import (
     DATASET_TAG,
     KIND_REQUEST,
