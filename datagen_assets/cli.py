@@ -633,8 +633,14 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
         raise UsageError(f"no target: give --target or set ${variable}")
     plan = _one_plan(settings, _dataset_arg(args))
     tables = _tables(plan, args)
-    source = _source(plan, args, settings)
+    if args.from_storage or args.from_engine:
+        source = _source(plan, args, settings)
+    else:  # what was materialised when storage holds it all, else the engine (said below)
+        from datagen_assets.write.exports.sources import materialised_source
+
+        source = materialised_source(plan, settings.storage_url, tables)
     print(f"{plan.name} -> {redact(target)} ({args.mode})")
+    print(f"rows from {source.description}")
     try:
         report = load_dataset(plan, source, target, args.mode, tables=tables, echo=print)
     except Exception as error:  # a DSN may be quoted in the message: never show its password
@@ -643,6 +649,8 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
         raise
     for note in report.notes:
         print(f"note: {note}")
+    if report.skipped:
+        print(f"{report.skipped:,} row(s) already in the target were skipped ({args.mode})")
     print(
         f"{report.dataset}: {report.rows:,} rows into {len(report.tables)} table(s) in "
         f"{report.seconds:.2f} s ({report.rows_per_second:,.0f} rows/s)"
@@ -875,7 +883,10 @@ def build_parser() -> argparse.ArgumentParser:
         "load a dataset into PostgreSQL or a SQLite file",
         "Load a dataset into a PostgreSQL database or a SQLite file.\n\n"
         "  datagen load shop --target postgresql://postgres@127.0.0.1/test\n"
-        "  datagen load shop --target sqlite:///shop.db --mode truncate_then_insert",
+        "  datagen load shop --target sqlite:///shop.db --mode truncate_then_insert\n\n"
+        "Rows come from the materialised Parquet when storage holds every chunk of the "
+        "plan, else from the engine (the same rows); the command says which. --from-storage "
+        "or --from-engine forces one.",
     )
     _dataset(load)
     load.add_argument(
@@ -884,7 +895,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--target-env for a DSN with a password, so it stays out of the process list",
     )
     load.add_argument("--target-env", metavar="VAR", help="read the target from this variable")
-    load.add_argument("--mode", choices=MODES, default=CREATE_IF_MISSING)
+    load.add_argument(
+        "--mode",
+        choices=MODES,
+        default=CREATE_IF_MISSING,
+        help="create_if_missing (default) creates missing tables and skips rows already there, "
+        "so a rerun is harmless; truncate_then_insert reloads; append_only adds rows",
+    )
     _table_option(load, "only this table (repeatable, or comma-separated; default: all)")
     _source_options(load)
 

@@ -429,3 +429,72 @@ def test_module_entry_point_loads_into_sqlite(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "staff: 240 rows into 2 table(s)" in done.stdout
     assert _count(Sqlite(target), "employees") == 120
+
+
+# ---------------------------------------------------------------------------- idempotence, source
+
+
+def test_create_if_missing_twice_skips_the_rows_already_there(backend, tmp_path):
+    """The idempotent mode: a second run of create_if_missing finds the tables and the rows
+    (a primary key conflict before) and leaves them as they are, counted as skipped."""
+    plan = _plan(tmp_path)
+    first = load_dataset(plan, EngineSource(plan), backend.url, CREATE_IF_MISSING)
+    assert first.rows == 240 and first.skipped == 0
+    second = load_dataset(plan, EngineSource(plan), backend.url, CREATE_IF_MISSING)
+    assert second.rows == 0 and second.skipped == 240
+    assert [t.created for t in second.tables] == [False, False]
+    assert _count(backend, "employees") == 120 and _count(backend, "departments") == 120
+    with pytest.raises(LoadError, match="(?i)unique|duplicate"):  # append_only stays strict
+        load_dataset(plan, EngineSource(plan), backend.url, APPEND_ONLY)
+
+
+def _materialise(plan, storage: str) -> None:
+    from datagen_assets.write.parquet_io import chunk_path, write_parquet_atomic
+
+    for key, table_plan in plan.tables.items():
+        for partition in table_plan.partition_keys:
+            chunk = generate(plan, key, *table_plan.chunk_bounds(partition))
+            write_parquet_atomic(chunk, chunk_path(storage, plan.name, key, partition))
+
+
+def test_datagen_load_reads_the_materialised_parquet_and_says_so(tmp_path):
+    """By default `datagen load` reads what was materialised when storage holds every chunk
+    of the plan (the rows the checks validated), else the engine, and prints which."""
+    plan = _plan(tmp_path)
+    storage = tmp_path / "data"
+    env = {
+        "DATAGEN_SCHEMAS_DIR": str(tmp_path / "schemas"),
+        "DATAGEN_STORAGE_URL": str(storage),
+        "PATH": "/usr/bin:/bin",
+    }
+
+    def run(target: Path) -> str:
+        command = [sys.executable, "-m", "datagen_assets.cli", "load", "staff"]
+        done = subprocess.run(
+            [*command, "--target", f"sqlite:///{target}"],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=REPO,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    before = run(tmp_path / "engine.sqlite")
+    assert "rows from the engine" in before and "lacks chunks of departments" in before
+    _materialise(plan, str(storage))
+    # a marker only the Parquet has: the load must have read it, not regenerated
+    departments = next(storage.rglob("departments/*.parquet"))
+    from upath import UPath
+
+    from datagen_assets.write.parquet_io import write_parquet_atomic
+
+    frame = pl.read_parquet(departments)
+    write_parquet_atomic(
+        frame.with_columns(pl.lit("FROM-PARQUET").alias("name")).head(1).vstack(frame.slice(1)),
+        UPath(departments),
+    )
+    after = run(tmp_path / "storage.sqlite")
+    assert f"rows from the materialised Parquet in {storage}" in after
+    names = Sqlite(tmp_path / "storage.sqlite").rows("SELECT name FROM departments")
+    assert ("FROM-PARQUET",) in names

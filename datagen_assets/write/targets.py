@@ -9,8 +9,9 @@ Dagster layer (`orchestrate/outputs.py`) wraps it in a resource.
 
 The table mode is explicit per run, and nothing is more destructive than the mode says:
 
-- `create_if_missing` (default): a missing table is created from the model; an existing one is
-  appended to;
+- `create_if_missing` (default): a missing table is created from the model; an existing one
+  gets the rows it does not hold yet (a row whose primary or unique key is already there is
+  skipped and counted), so running the same load twice is harmless: the idempotent mode;
 - `truncate_then_insert`: every table must exist; they are emptied and reloaded;
 - `append_only`: every table must exist; rows are added.
 
@@ -99,6 +100,8 @@ class LoadReport:
     tables: list[TableLoad] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    source: str = ""  # where the rows came from: the materialised Parquet or the engine
+    skipped: int = 0  # rows already in an existing table (create_if_missing), left as they are
 
     @property
     def rows(self) -> int:
@@ -117,6 +120,8 @@ class LoadReport:
             "mode": self.mode,
             "rows": self.rows,
             "seconds": round(self.seconds, 3),
+            "source": self.source,
+            "skipped": self.skipped,
             "tables": [
                 {
                     "table": t.table,
@@ -305,6 +310,7 @@ def load_dataset(
     for key in selected:  # a missing chunk in storage fails here, before the target is touched
         source.row_count(plan.table(key))
     report = LoadReport(plan.name, redact(target), kind, mode)
+    report.source = getattr(source, "description", type(source).__name__)
     began = time.perf_counter()
     loader = _load_postgres if kind == POSTGRESQL else _load_sqlite
     try:
@@ -422,6 +428,10 @@ def _load_postgres(plan, source, dsn, mode, selected, report, echo) -> None:
                 row_key, columns = fill[key]
                 pending.setdefault(key, []).append(frame.select(*row_key, *columns))
                 frame = frame.with_columns(pl.lit(None, frame.schema[c]).alias(c) for c in columns)
+            if mode == CREATE_IF_MISSING and key not in created:
+                inserted = _pg_insert_new(connection, tables[key], frame)
+                report.skipped += frame.height - inserted
+                return inserted
             return copy_frame(connection, tables[key], frame)
 
         _run_units(
@@ -473,6 +483,32 @@ def _filled_later(tables: dict[str, Table], units, oids) -> dict[str, tuple[tupl
                 if columns:
                     fill[key] = (row_key, columns)
     return fill
+
+
+def _pg_insert_new(connection, table: Table, frame: pl.DataFrame) -> int:
+    """Insert the rows of `frame` whose keys the existing table does not hold yet: COPY into a
+    temporary table of the same column types, then INSERT ... ON CONFLICT DO NOTHING (any
+    primary or unique key); returns the rows inserted."""
+    from psycopg import sql
+
+    from datagen_assets.write.postgres import copy_frame, qualified_name
+
+    columns = sql.SQL(", ").join(map(sql.Identifier, frame.columns))
+    connection.execute(
+        sql.SQL(
+            "CREATE TEMP TABLE _datagen_rows ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA"
+        ).format(columns, qualified_name(table))
+    )
+    copy_frame(connection, Table(name="_datagen_rows", columns=()), frame)
+    cursor = connection.execute(
+        sql.SQL(
+            "INSERT INTO {} ({}) OVERRIDING SYSTEM VALUE SELECT {} FROM _datagen_rows "
+            "ON CONFLICT DO NOTHING"
+        ).format(qualified_name(table), columns, columns)
+    )
+    inserted = cursor.rowcount
+    connection.execute("DROP TABLE _datagen_rows")
+    return inserted
 
 
 def _pg_fill(connection, table: Table, row_key, columns, frames) -> None:
@@ -674,11 +710,20 @@ def _load_sqlite(plan, source, target, mode, selected, report, echo) -> None:
             frame = frame.drop(generated[key])
             columns = ", ".join(quote(c) for c in frame.columns)
             marks = ", ".join("?" for _ in frame.columns)
-            connection.executemany(
-                f"INSERT INTO {quote(names[key])} ({columns}) VALUES ({marks})",
+            # an existing table in create_if_missing keeps the rows it holds: the idempotent
+            # mode (only key conflicts are skipped; NOT NULL and CHECK still fail)
+            skip = (
+                " ON CONFLICT DO NOTHING"
+                if mode == CREATE_IF_MISSING and key not in created
+                else ""
+            )
+            cursor = connection.executemany(
+                f"INSERT INTO {quote(names[key])} ({columns}) VALUES ({marks}){skip}",
                 sqlite_frame(frame).iter_rows(),
             )
-            return frame.height
+            inserted = cursor.rowcount if skip else frame.height
+            report.skipped += frame.height - inserted
+            return inserted
 
         _run_units(
             plan,

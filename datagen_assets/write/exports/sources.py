@@ -33,6 +33,7 @@ class EngineSource:
 
     def __init__(self, plan: DatasetPlan):
         self.plan = plan
+        self.description = "the engine (rows generated on the fly)"
 
     def row_count(self, table: TablePlan) -> int:
         return table.rows
@@ -59,6 +60,7 @@ class StorageSource:
         self.storage_url = storage_url
         self.dataset = dataset
         self.guard = ConsistencyGuard(dataset)
+        self.description = f"the materialised Parquet in {storage_url}"
 
     def _paths(self, table: TablePlan) -> list[UPath]:
         # Imported here: the IO manager module imports Dagster, which engine exports never need.
@@ -107,3 +109,29 @@ class StorageSource:
 def chunk_source(plan: DatasetPlan, storage_url: str | None) -> EngineSource | StorageSource:
     """Chunks from a materialisation's storage when a URL is given, else from the engine."""
     return StorageSource(storage_url, plan.name) if storage_url else EngineSource(plan)
+
+
+def materialised_source(
+    plan: DatasetPlan, storage_url: str, tables: list[str] | None = None
+) -> EngineSource | StorageSource:
+    """What was materialised when storage holds every planned chunk of the (selected)
+    tables, so a load writes exactly the rows the checks validated; else the engine, which
+    makes the same rows. `description` says which was chosen, and why for the engine."""
+    from datagen_assets.write.storage import existing_chunks
+
+    keys = tables if tables is not None else list(plan.tables)
+    missing = []
+    for key in keys:
+        table = plan.table(key)
+        try:
+            found = existing_chunks(storage_url, plan.name, key, table.partition_keys)
+        except (OSError, ValueError):
+            found = {}
+        if any(partition not in found for partition in table.partition_keys):
+            missing.append(key)
+    if not missing:
+        return StorageSource(storage_url, plan.name)
+    engine = EngineSource(plan)
+    shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+    engine.description += f"; {storage_url} lacks chunks of {shown}"
+    return engine
