@@ -508,3 +508,19 @@ def test_foreign_key_onto_non_unique_columns_is_left_out_of_postgres_ddl() -> No
     statements = pg_ddl.constraint_statements(list(schema.tables.values()))
     assert not any("FOREIGN KEY" in s and "user_name" in s for s in statements)
     assert any(s.startswith("-- x_zone_user: foreign key (user_name)") for s in statements)
+
+
+def test_alter_of_a_parent_reaches_the_tables_that_inherit_from_it() -> None:
+    schema = replay("""
+CREATE TABLE base (id int, note text);
+CREATE TABLE child (extra int) INHERITS (base);
+CREATE TABLE grandchild (note text NOT NULL) INHERITS (child);
+ALTER TABLE base ADD COLUMN added int, ADD CHECK (id > 0), ALTER COLUMN id SET NOT NULL;
+ALTER TABLE base RENAME note TO remark;
+ALTER TABLE base DROP COLUMN added;
+""")
+    for key in ("child", "grandchild"):
+        table = schema.table(key)
+        assert table.column_names == ("id", "remark", "extra")
+        assert not table.column("id").nullable and [c.sql for c in table.checks] == ["id > 0"]
+    assert not schema.table("grandchild").column("remark").nullable

@@ -182,6 +182,12 @@ DROP TABLE pipes;
 CREATE TABLE pipes (id text PRIMARY KEY, tokens_nid uuid);
 CREATE TABLE sales (day date NOT NULL, qty int) PARTITION BY RANGE (day);
 CREATE TABLE sales_2021 PARTITION OF sales FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');
+CREATE TABLE base (id int, note text);
+CREATE TABLE child (extra int) INHERITS (base);
+CREATE TABLE grandchild (note text NOT NULL) INHERITS (child);
+ALTER TABLE base ADD COLUMN added int, ADD CHECK (id > 0), ALTER COLUMN id SET NOT NULL;
+ALTER TABLE base RENAME note TO remark;
+ALTER TABLE base DROP COLUMN added;
 CREATE TABLE m (id bigint NOT NULL, day date NOT NULL) PARTITION BY RANGE (day);
 CREATE TABLE m_2021 (id bigint NOT NULL, day date NOT NULL);
 ALTER TABLE ONLY m ATTACH PARTITION m_2021 FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');
@@ -199,6 +205,7 @@ END $$;
     database = parse_ddl(snapshot_postgres(url), "postgres", source="snapshot")
     expected, actual = catalog(database), catalog(load_ddl(path))
     names = "events check_events copy client tokens pipes sales moods m u".split()
+    names += ["base", "child", "grandchild"]
     assert set(actual) == {f"app.{name}" for name in names}
     assert actual["app.sales"]["checks"] == [["day"]]  # rows must find a partition
     assert differences(expected, actual) == []

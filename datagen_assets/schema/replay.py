@@ -81,7 +81,7 @@ _CREATE_SCHEMA = re.compile(
 _USE = re.compile(r"USE\s+\S", re.I)
 
 _ALTER_HEAD = re.compile(
-    rf"ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?(?P<table>{_QNAME})\s*\*?\s*"
+    rf"ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?P<only>ONLY\s+)?(?P<table>{_QNAME})\s*\*?\s*"
     r"(?:WITH\s+(?:NO)?CHECK\s+(?=ADD\b))?",
     re.I,
 )
@@ -99,6 +99,21 @@ _ACTION_START = re.compile(
     re.I,
 )
 
+# ALTER TABLE actions PostgreSQL applies to inheriting tables as well (unless ONLY).
+_INHERITED_ACTIONS = tuple(
+    (re.compile(pattern, re.I), kind)
+    for pattern, kind in (
+        (r"ADD\s+(?:CONSTRAINT\s+\S+\s+)?CHECK\b", "check"),
+        (r"ADD\s+(?!CONSTRAINT\b|PRIMARY\b|UNIQUE\b|FOREIGN\b|CHECK\b|EXCLUDE\b)", "add column"),
+        (r"DROP\s+(?!CONSTRAINT\b|PRIMARY\b|FOREIGN\b|INDEX\b|KEY\b)", "drop column"),
+        (r"RENAME\s+(?!TO\b|AS\b|CONSTRAINT\b|INDEX\b|KEY\b)", "rename column"),
+        (r"ALTER\s+", "alter column"),
+    )
+)
+_ADDED_COLUMN = re.compile(rf"ADD\s+(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?(?P<name>{_NAME})", re.I)
+_DROPPED_COLUMNS = re.compile(
+    rf"DROP\s+(?:COLUMN\s+)?(?:IF\s+EXISTS\s+)?(?P<names>{_NAME}|\([^()]*\))", re.I
+)
 _VERB = re.compile(r"(?:DROP\s+(?:COLUMN|CONSTRAINT)|ADD|DROP|ALTER|MODIFY)\b", re.I)
 
 
@@ -350,6 +365,36 @@ class Replay:
             padding = "\n" * (line - statement.line)
             action = Statement(f"{header}{padding}{text}", statement.line)
             self._alter_action_text(table, text, action, line)
+            if not head.group("only") and self.dialect == "postgres":
+                self._propagate(table, text, padding, line)
+
+    def _propagate(self, parent: _TableDraft, text: str, padding: str, line: int) -> None:
+        """Without ONLY, PostgreSQL applies a column or CHECK change to the tables that
+        INHERIT from the table too: an added column (merged where the child has one), a
+        dropped inherited column, a renamed column, an added CHECK, ALTER COLUMN."""
+        kind = next((k for pattern, k in _INHERITED_ACTIONS if pattern.match(text)), None)
+        if kind is None:
+            return
+        for child in [t for t in self.tables.values() if parent in t.parents]:
+            if kind == "add column":
+                added = _ADDED_COLUMN.match(text)
+                name = self._name_text(added.group("name")) if added else ""
+                if self._find_column(child, name) is not None:
+                    continue  # merged with the child's own column
+                before = set(child.columns)
+            elif kind == "drop column":
+                dropped = _DROPPED_COLUMNS.match(text)
+                names = re.split(r"\s*,\s*", dropped.group("names").strip("() ")) if dropped \
+                    else []  # fmt: skip
+                if not all(self._name_text(n) in child.inherited for n in names):
+                    continue  # the child defines it itself: it keeps it
+            header = f"ALTER TABLE {_RECOVERY_TABLE} "
+            self._alter_action_text(
+                child, text, Statement(f"{header}{padding}{text}", line - len(padding)), line
+            )
+            if kind == "add column":
+                child.inherited |= set(child.columns) - before
+            self._propagate(child, text, padding, line)
 
     def _actions(self, sql: str, start: int) -> list[tuple[int, str]]:
         """(offset, text) of each comma-separated action after the ALTER TABLE header."""
