@@ -823,14 +823,36 @@ class _Frame:
         for column in repair.columns:
             self._final[column] = frame[column]
 
+    def _conformed(self, values: pl.Series, recipe: ColumnRecipe) -> pl.Series:
+        """`_conform`, with values that cannot become the column's type (a generator chosen
+        for a meaning the declared type contradicts: `genre_id INT TEXT` got genre names) a
+        problem at the column instead of a polars traceback."""
+        try:
+            return _conform(values, recipe)
+        except (pl.exceptions.InvalidOperationError, pl.exceptions.ComputeError) as error:
+            column = recipe.column
+            generator = recipe.generator.name if recipe.generator is not None else recipe.source
+            first = str(error).strip().splitlines()[0][:200]
+            raise SchemaError(
+                [
+                    Problem(
+                        f"values of {generator!r} do not fit type "
+                        f"{column.type.sql or column.type.kind.value} ({first}); give the "
+                        "column a generator of its type in the dataset YAML",
+                        table=self.table.key,
+                        column=column.name,
+                    )
+                ]
+            ) from None
+
     def _final_base(self, name: str) -> pl.Series:
         recipe = self.recipes[name]
-        values = _conform(self.raw(name), recipe).alias(name)
+        values = self._conformed(self.raw(name), recipe).alias(name)
         if recipe.edge_fraction > 0:
             pool = edge_pool(recipe.column.type, recipe.dtype)
             if pool is not None:
                 values = inject(values, pool, self.stream(name), self.rows, recipe.edge_fraction)
-                values = _conform(values, recipe).alias(name)
+                values = self._conformed(values, recipe).alias(name)
         nulls = None
         if recipe.null_fraction > 0 and recipe.source == "generator":  # FKs: _parent_rows
             nulls = rnd.uniform(self.stream(name, "null"), self.rows) < recipe.null_fraction

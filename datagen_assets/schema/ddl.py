@@ -1216,7 +1216,7 @@ class _Importer(Replay):
                 f"{label} has {len(columns)} column(s) but references {len(ref_columns)} "
                 f"in {parent.key}"
             )
-            self._problem(message, fk.line, table.key, columns[0])
+            self._problem(message, fk.line, table.key, columns[0] if columns else None)
             return None
         if not _is_key_of(parent, ref_columns):
             # MySQL/InnoDB accepts a foreign key onto any indexed columns: child values are

@@ -241,12 +241,15 @@ def base_name(declared: exp.DataType, sql: str) -> str:
 
 
 def _int_params(declared: exp.DataType) -> list[int | None]:
-    """The numeric parameters (`(10, 2)` -> [10, 2]); `MAX`, `*` and others become None."""
+    """The numeric parameters (`(10, 2)` -> [10, 2]); `MAX`, `*` and others become None, and
+    so does a number no database accepts as a length or precision (above 2**31 - 1: a
+    VARCHAR(99999999999999999999) overflowed polars' integers while generating)."""
     values: list[int | None] = []
     for param in declared.expressions:
         value = param.this if isinstance(param, exp.DataTypeParam) else param
         is_number = isinstance(value, exp.Literal) and not value.is_string
-        values.append(int(value.this) if is_number and value.this.lstrip("-").isdigit() else None)
+        number = int(value.this) if is_number and value.this.lstrip("-").isdigit() else None
+        values.append(number if number is not None and abs(number) < 2**31 else None)
     return values
 
 
