@@ -140,6 +140,16 @@ _CONSTRAINT_STARTS = frozenset(
 )  # fmt: skip
 
 
+def _ends_element(tokens: list[Token], index: int, profile) -> bool:
+    """Whether the word at `index` is followed only by more such words, then `,`, `)`, `;`
+    or the end: the trailing state of a constraint, not a name in an expression."""
+    for token in tokens[index + 1 :]:
+        if token.text.upper() in profile.trailing_words:
+            continue
+        return token.token_type in (TokenType.COMMA, TokenType.R_PAREN, TokenType.SEMICOLON)
+    return True
+
+
 def _type_tokens(tokens: list[Token], index: int) -> Iterator[Token]:
     """The tokens of a column type starting at `index`, up to its first constraint."""
     depth = 0
@@ -399,17 +409,30 @@ class _Importer(Replay):
     def _blank_ignored(self, sql: str, tokens: list[Token]) -> tuple[str, list[Token]]:
         """Replace vendor words and phrases that change storage, not data (CLUSTERED,
         ROWGUIDCOL, Oracle's ENABLE and identity CACHE 20, SQLite's ON CONFLICT REPLACE,
-        NOT DEFERRABLE) by spaces: same offsets and lines, a grammar sqlglot reads."""
-        phrases = (*self.profile.ignored_phrases, *_IGNORED_PHRASES)
-        words = self.profile.ignored_words
-        cuts = []
+        NOT DEFERRABLE) by spaces: same offsets and lines, a grammar sqlglot reads. Words that
+        could also name a column are blanked only where they cannot: constraint states where
+        an element ends, sequence options after IDENTITY in the same element."""
+        profile = self.profile
+        phrases = (*profile.ignored_phrases, *_IGNORED_PHRASES)
+        cuts, identity_depth, depth = [], None, 0
         for index, token in enumerate(tokens):
-            if token.token_type in (TokenType.STRING, TokenType.IDENTIFIER):
+            kind, word = token.token_type, token.text.upper()
+            depth += (kind in _OPEN) - (kind in _CLOSE)
+            if identity_depth is not None and (
+                depth < identity_depth or (kind == TokenType.COMMA and depth == identity_depth)
+            ):
+                identity_depth = None
+            if kind in (TokenType.STRING, TokenType.IDENTIFIER):
                 continue
-            if token.text.upper() in words:
+            if word == "IDENTITY":
+                identity_depth = depth
+            if word in profile.ignored_words or (
+                word in profile.trailing_words and _ends_element(tokens, index, profile)
+            ):
                 cuts.append((token.start, token.end + 1))
                 continue
-            for phrase in phrases:
+            options = profile.identity_options if identity_depth is not None else ()
+            for phrase in (*phrases, *options):
                 end = _phrase_end(tokens, index, phrase)
                 if end is not None:
                     cuts.append((token.start, tokens[end].end + 1))

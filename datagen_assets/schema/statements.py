@@ -83,6 +83,8 @@ class _Profile:
     routine_start: re.Pattern[str] | None = None
     ignored_words: frozenset[str] = frozenset()  # words sqlglot trips on and we do not need
     ignored_phrases: tuple[tuple[str, ...], ...] = ()  # word sequences, "#" for any number
+    trailing_words: frozenset[str] = frozenset()  # ignored only where an element ends
+    identity_options: tuple[tuple[str, ...], ...] = ()  # ignored only after IDENTITY
     typeless_columns: bool = False  # SQLite accepts a column without a type
 
 
@@ -126,35 +128,27 @@ _PROFILES: dict[str, _Profile] = {
         client_command=_SQLPLUS,
         silent_command=_SQLPLUS_SILENT,
         block_start=_PLSQL_UNIT,
-        # constraint states and identity/sequence options
-        ignored_words=frozenset(
-            {
-                "ENABLE",
-                "DISABLE",
-                "VALIDATE",
-                "NOVALIDATE",
-                "RELY",
-                "NORELY",
-                "NOORDER",
-                "NOCYCLE",
-                "NOKEEP",
-                "NOSCALE",
-                "NOCACHE",
-                "NOMINVALUE",
-                "NOMAXVALUE",
-            }
-        ),
-        ignored_phrases=(
+        # constraint states (`NOT NULL ENABLE,`): only where an element ends
+        trailing_words=frozenset({"ENABLE", "DISABLE", "VALIDATE", "NOVALIDATE", "RELY", "NORELY"}),
+        # sequence options of an identity column, written without parentheses
+        identity_options=(
             ("MINVALUE", "#"),
             ("MAXVALUE", "#"),
             ("CACHE", "#"),
+            ("START", "WITH", "#"),
+            ("INCREMENT", "BY", "#"),
+            ("NOORDER",),
+            ("NOCYCLE",),
+            ("NOKEEP",),
+            ("NOSCALE",),
+            ("NOCACHE",),
+            ("NOMINVALUE",),
+            ("NOMAXVALUE",),
             ("KEEP",),
             ("SCALE",),
             ("EXTEND",),
             ("ORDER",),
             ("CYCLE",),
-            ("START", "WITH", "#"),
-            ("INCREMENT", "BY", "#"),
         ),
     ),
 }
