@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +134,26 @@ class Dataset:
     snapshot: SnapshotSource | None = None  # where the schema file is refreshed from
     document: DatasetModel = field(default_factory=DatasetModel)  # the YAML, as its model
     locations: Locations = field(default_factory=Locations)  # where each key is in the YAML
+
+    def located(self, problem: Problem) -> Problem:
+        """`problem` at the line and column of the config entry it is about, when it names
+        the config file and a table (or column) the config has an entry for: the engine and
+        the pre-flight know the table and column, the config model knows where they are."""
+        if (
+            problem.line is not None
+            or self.config_path is None
+            or problem.file != str(self.config_path)
+            or problem.table is None
+        ):
+            return problem
+        for name, table in self.document.tables.items():
+            if _resolve_table(self.schema, name) == problem.table:
+                path: tuple = ("tables", name)
+                if problem.column is not None and problem.column in table.columns:
+                    path = (*path, "columns", problem.column)
+                line, column = self.locations.of_key(*path)
+                return replace(problem, line=line, column_no=column)
+        return problem
 
 
 def dataset_name(schema_path: Path) -> str:

@@ -53,7 +53,7 @@ def load_workspace(
         except Exception as error:  # a bug must not hide the other datasets
             problems = [internal_problem(error, str(dataset.schema_path))]
         if problems:
-            workspace.failures[dataset.name] = SchemaError(problems)
+            workspace.failures[dataset.name] = SchemaError([dataset.located(p) for p in problems])
         else:
             workspace.plans.append(plan)
     workspace.failures = dict(sorted(workspace.failures.items()))

@@ -125,3 +125,17 @@ def test_shipped_yaml_files_carry_the_editor_modeline():
     first = (REPO / "schemas" / "shop.yaml").read_text().splitlines()[0]
     assert first == "# yaml-language-server: $schema=../docs/dataset.schema.json"
     assert (REPO / "schemas" / first.split("=", 1)[1]).resolve().is_file()
+
+
+def test_engine_problems_point_at_the_config_entry_with_a_suggestion(tmp_path, monkeypatch, capsys):
+    # the engine knows table and column, the model knows where their entry is written
+    (tmp_path / "shop.sql").write_text(DDL)
+    (tmp_path / "shop.yaml").write_text(
+        "rows: 5\ntables:\n  customers:\n    columns:\n"
+        "      email: {generator: email, domain: [a.com]}\n"
+    )
+    monkeypatch.setenv("DATAGEN_SCHEMAS_DIR", str(tmp_path))
+    assert cli.main(["validate"]) == cli.EXIT_FAILED
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'shop.yaml'}:5:7 customers.email: generator 'email' has no" in err
+    assert "did you mean 'domains'" in err

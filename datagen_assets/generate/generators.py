@@ -37,6 +37,7 @@ from datagen_assets.generate import random as rnd
 from datagen_assets.generate.dtypes import INTEGER_BOUNDS, numeric_limit, numeric_precision
 from datagen_assets.generate.pools import faker_pool
 from datagen_assets.schema.model import STRING_KINDS, Column, Table, TypeKind, type_name
+from datagen_assets.suggest import did_you_mean
 
 EPOCH = dt.datetime(1970, 1, 1)
 FIRST_UNIQUE_DAY = (dt.date(2000, 1, 1) - EPOCH.date()).days  # unique dates count from here
@@ -128,12 +129,16 @@ def build_generator(name: str, params: dict[str, Any]) -> Generator:
     that lists what is allowed."""
     cls = CATALOG.get(name)
     if cls is None:
-        raise ValueError(f"unknown generator {name!r} (known: {', '.join(sorted(CATALOG))})")
+        raise ValueError(
+            f"unknown generator {name!r}{did_you_mean(name, CATALOG)} "
+            f"(known: {', '.join(sorted(CATALOG))})"
+        )
     allowed = {f.name for f in fields(cls)}  # type: ignore[arg-type]
     unknown = sorted(set(params) - allowed)
     if unknown:
         raise ValueError(
-            f"generator {name!r} has no parameter(s) {', '.join(unknown)} "
+            f"generator {name!r} has no parameter(s) {', '.join(unknown)}"
+            f"{did_you_mean(unknown[0], allowed)} "
             f"(allowed: {', '.join(sorted(allowed)) or 'none'})"
         )
     try:

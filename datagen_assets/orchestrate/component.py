@@ -96,19 +96,22 @@ def _load_one(workspace, folder: Path, entry: DatasetFiles) -> None:
     else:
         beside = [schema_path.with_name(name + suffix) for suffix in CONFIG_SUFFIXES]
         config_path = next((p for p in beside if p.is_file()), None)
+    dataset = None
     try:
         if not schema_path.is_file():
             from datagen_assets.schema.model import Problem
 
             raise SchemaError([Problem("schema file does not exist", file=str(schema_path))])
-        plan = plan_dataset(load_dataset(schema_path, config_path, Settings.from_env()))
+        dataset = load_dataset(schema_path, config_path, Settings.from_env())
+        plan = plan_dataset(dataset)
         problems = preflight(plan, sample_rows=0).problems
     except SchemaError as error:
         problems, plan = list(error.problems), None
     except Exception as error:  # a bug must not hide the other datasets
         problems, plan = [internal_problem(error, str(schema_path))], None
     if problems:
-        workspace.failures[name] = SchemaError(problems)
+        located = [dataset.located(p) for p in problems] if dataset else problems
+        workspace.failures[name] = SchemaError(located)
     else:
         workspace.plans.append(plan)
 
