@@ -51,11 +51,11 @@ add(
     "generic_category",
     K,
     "text",
-    r"category|type|kind|class|group|classification|segment",
+    r"category|classification|segment",
     vocab("category", 0.9),
     prior=-1,
 )
-add("brand", K, "text", r"brand( name)?|make|manufacturer name|label", vocab("vehicle_make", 0.6))
+add("brand", K, "text", r"brand( name)?|make|manufacturer name", vocab("vehicle_make", 0.6))
 add(
     "sku",
     K,
@@ -83,7 +83,22 @@ add(
     r"( amount| price)?|amount due|total due|total amount|amount paid|paid amount|order amount",
     Amount(120, 0.8, 1, 20000, 2),
 )
-add("amount", K, "num", r"(\w+ )?amount|amount", Amount(85, 1.1, 0.5, 50000, 2), prior=-0.5)
+add(
+    "amount",
+    K,
+    "num",
+    r"(\w+ )?(amount|payment|paid|refund|deposit|withdrawal|spent)",
+    Amount(85, 1.1, 0.5, 50000, 2),
+    prior=-0.5,
+)
+add(
+    "type_label",
+    K,
+    "text",
+    r"(\w+ )*(type|kind|class|group|mode|variant)( name| code)?",
+    vocab("type_label", 1.0),
+    prior=-0.5,
+)
 add(
     "shipping_cost",
     K,

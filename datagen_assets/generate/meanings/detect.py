@@ -118,7 +118,7 @@ def explain(column: Column, table: Table) -> Detection:
     if kind == TypeKind.JSON:
         return _json(column, table, best)
     if kind == TypeKind.BYTES and (best is None or best[1].domain != "security"):
-        return _bytes(column)
+        return _bytes(column, table)
     if best is None:
         return Detection(
             None,
@@ -235,6 +235,8 @@ def _name_score(meaning: Meaning, words: tuple[str, ...]) -> tuple[float, str, s
     variants = [(words, 0.0)]
     if len(words) > 1 and words[-1] in GENERIC_TAIL:
         variants.append((words[:-1], 1.5))  # state_name -> state
+    if len(words) > 1 and words[-1].isdigit():
+        variants.append((words[:-1], 0.5))  # icon64, address2 -> icon, address
     if len(words) > 1 and words[-1] in ("id", "key", "no", "number") and words[-2] != "id":
         variants.append((words[:-1], 2.0))  # posttypeid -> post type
     for variant, cost in variants:
@@ -509,6 +511,18 @@ def domain_weights(values: tuple, column: Column) -> tuple[float, ...]:
     return tuple(weights)
 
 
+def _octet_length(column: Column, table: Table) -> int | None:
+    """N of a CHECK (octet_length(c) = N) or (length(c) = N) on a binary column."""
+    for check in table.checks:
+        if column.name in check.columns:
+            found = re.search(
+                rf'(?:octet_length|length)\(\s*"?{re.escape(column.name)}"?\s*\)\s*=\s*(\d+)',
+                check.sql, re.IGNORECASE)  # fmt: skip
+            if found:
+                return int(found.group(1))
+    return None
+
+
 def _gender_domain(column: Column, values: tuple) -> Detection | None:
     """An enum or IN list of exactly the two sexes (`'M','F'`, `'male','female'`) beside
     a person's names takes the person's gender, so Philip is M."""
@@ -585,8 +599,15 @@ def _tag_vocabulary(words: str) -> str:
     return "tag"
 
 
-def _bytes(column: Column) -> Detection:
+def _bytes(column: Column, table: Table) -> Detection:
     words = " ".join(_words(column))
+    size = _octet_length(column, table)
+    if size is not None:
+        return Detection("digest_bytes", 9, (f"a CHECK says {size} bytes",),
+                         BytesByMeaning("random", size))  # fmt: skip
+    if re.search(r"\b(id|uid|key|hash|checksum|digest|sha1|fingerprint)$", words):
+        return Detection("digest_bytes", 8, (f"name '{words}': an id or digest (SHA-1 size)",),
+                         BytesByMeaning("random", 20))  # fmt: skip
     if re.search(
         r"image|photo|picture|avatar|thumbnail|logo|icon|cover|banner|png|jpe?g|gif", words
     ):

@@ -32,14 +32,26 @@ def _flag(p: float):
         if column.type.kind.name in ("SMALLINT", "INTEGER", "BIGINT", "NUMERIC"):
             return Choice((1, 0), (p, 1 - p))
         if (column.type.length or 1) == 1 or column.type.kind.name == "CHAR":
-            default = (column.default or "").strip("'\" ").upper()
-            yes, no = ("T", "F") if default in ("T", "F") else ("Y", "N")
-            if default in ("1", "0"):
-                yes, no = "1", "0"
+            yes, no = _flag_letters(column, table)
             return Choice((yes, no), (p, 1 - p))
         return Choice(("true", "false"), (p, 1 - p))
 
     return make
+
+
+def _flag_letters(column, table) -> tuple[str, str]:
+    """The pair a one-character flag uses: what its CHECKs and DEFAULT say (`'1'`/`'0'`,
+    `'T'`/`'F'`), else Y/N."""
+    import re
+
+    said = {(column.default or "").strip("()'\" ").upper()}
+    for check in (*table.checks, *column.domain_checks):
+        if column.name in check.columns:
+            said |= {v.upper() for v in re.findall(r"'([^']*)'", check.sql)}
+    for pair in (("1", "0"), ("T", "F"), ("Y", "N"), ("J", "N")):
+        if pair[0] in said or pair[1] in said:
+            return pair
+    return "Y", "N"
 
 
 X = "flags"

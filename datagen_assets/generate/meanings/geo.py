@@ -97,6 +97,7 @@ add(
     _state,
     entity=("address", "state"),
     neighbours=r"city|zip|postal|country|address|street",
+    prior=-1,
 )
 add(
     "state_of_table",
@@ -113,7 +114,7 @@ add(
     "state_code",
     G,
     "text",
-    r"state (code|abbr|abbreviation)|state|province code|region code",
+    r"state (code|abbr|abbreviation)|province code|region code",
     place("state_code"),
     entity=("address", "state_code"),
     lengths=(2, 3),

@@ -25,7 +25,8 @@ def _named_after_table(column, table):
     from datagen_assets.generate.meanings.values import Vocabulary
 
     words = [w for w in tokens(column.name) if w not in ("name", "title", "label", "display")]
-    noun = (words or list(table_tokens(table.name)) or ["site"])[-1].capitalize()
+    words = [w for w in words if len(w) >= 4] or list(table_tokens(table.name)) or ["site"]
+    noun = words[-1].capitalize()
     name = f"named_{noun.lower()}"
     if name not in VOCABULARIES:
         vocabulary(name)(

@@ -8,12 +8,12 @@ from datagen_assets.generate.meanings.catalog import add, is_key, vocab
 from datagen_assets.generate.meanings.values import EntityField, IntegerChoice
 
 PEOPLE = (
-    r"customer|client|user|person|employee|staff|member|contact|author|patient|student"
+    r"\b(customer|client|user|person|employee|staff|member|contact|author|patient|student"
     r"|passenger|driver|artist|owner|manager|worker|account|profile|teacher|doctor|nurse"
     r"|guest|visitor|applicant|candidate|player|subscriber|buyer|seller|agent|actor"
     r"|director|speaker|attendee|participant|volunteer|donor|tenant|resident|recipient"
     r"|sender|reviewer|physician|dentist|therapist|coach|instructor|admin|operator"
-    r"|principal|writer|composer|musician|creator|editor|founder"
+    r"|principal|writer|composer|musician|creator|editor|founder)\b"
 )
 
 
@@ -44,15 +44,16 @@ add(
     "middle_name",
     P,
     "text",
-    r"middle name|second name",
+    r"middle name|second name|middle",
     person("middle_name"),
     entity=("person", "middle_name"),
+    lengths=(3, 60),
 )
 add(
     "middle_initial",
     P,
     "text",
-    r"middle initial|mi",
+    r"middle initial|mi|middle",
     person("middle_initial"),
     entity=("person", "middle_initial"),
     lengths=(1, 2),
@@ -87,6 +88,17 @@ add(
     r"|contact|full name|attention|attn",
     person("full_name"),
     entity=("person", "full_name"),
+)
+add(
+    "actor_user",
+    P,
+    "text",
+    r"(\w+ )?(created|updated|modified|deleted|changed|approved|requested|submitted|assigned"
+    r"|owned|checked|reviewed|edited|closed|resolved|granted|revoked|added|removed|uploaded"
+    r"|last modified|last updated|performed|executed|run|triggered) by"
+    r"|assignee|reporter|requester|requestor|approver|operator|actor|modifier|creator",
+    _user_name,
+    lengths=(3, 255),
 )
 add(
     "display_name",

@@ -414,6 +414,28 @@ def known_words() -> frozenset[str]:
     return frozenset(w for w in words if len(w) >= 3)
 
 
+# everyday words a glued name ends with (`extendedprice`, `ytdpayment`)
+_WORDS = frozenset(
+    {
+        "price",
+        "amount",
+        "total",
+        "count",
+        "date",
+        "time",
+        "name",
+        "number",
+        "code",
+        "type",
+        "status",
+        "balance",
+        "payment",
+        "quantity",
+        "discount",
+    }
+)
+
+
 def _segment(word: str) -> list[str]:
     """`totalprice` -> total, price; `acctbal` -> acct, bal: two known words, or a known
     word of 4+ letters after any 3+ (`extendedprice` -> extended, price). Known words stay."""
@@ -425,7 +447,7 @@ def _segment(word: str) -> list[str]:
         head, tail = word[:cut], word[cut:]
         if tail in known and head in known:
             return [head, tail]
-        if fallback is None and tail in known and len(tail) >= 4:
+        if fallback is None and tail in _WORDS and len(head) >= 4:
             fallback = [head, tail]
     return fallback or [word]
 

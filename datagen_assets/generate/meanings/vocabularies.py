@@ -828,3 +828,10 @@ def _class_names(locale: str, seed: int) -> list[str]:
         "AuditArchiveJob",
     ]
     return [f"{p}.{n}" for n in names for p in packages]
+
+
+words_vocabulary(
+    "type_label",
+    """standard|custom|default|system|internal|external|basic|advanced
+primary|secondary|manual|automatic|other""",
+)
