@@ -216,3 +216,19 @@ add(
     r"(\w+ )?(bytes|octets|packets)( in| out| sent| received| total)?",
     Amount(1_000_000, 2.0, 0, 9e15, 0),
 )
+add(
+    "pixel_position",
+    X,
+    "num",
+    r"(\w+ )?(x|y|top|left|offset x|offset y|pos x|pos y|x pos|y pos"
+    r"|x coordinate|y coordinate)",
+    IntegerChoice(0, 1200),
+)
+add(
+    "processor_code",
+    X,
+    "int",
+    r"(\w+ )?(processor|provider|gateway|vendor|backend|engine)",
+    IntegerChoice(1, 4, 1.0),
+)
+add("tag_text", X, "text", r"(\w+ )?(tags|keywords|labels|tag list)", vocab("tag_list"))

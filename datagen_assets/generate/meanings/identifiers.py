@@ -94,3 +94,14 @@ add(
     Pattern(r"[A-Z]{2}[0-9]{4}[A-Z][0-9]{5}"),
     lengths=(8, 40),
 )
+
+
+def _id_text(column, table):
+    """A reference kept as text (no declared FK): a UUID where it fits, else hex digits."""
+    length = column.type.length
+    if length is None or length >= 36:
+        return Uuid()
+    return Pattern(f"[0-9a-f]{{{min(length, 16)}}}")
+
+
+add("id_text", ID, "text", r"(\w+ )*(id|uid|guid|identifier|key id)", _id_text, prior=0.5)

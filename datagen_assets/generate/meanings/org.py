@@ -20,12 +20,16 @@ def _company(column, table):
 
 
 def _named_after_table(column, table):
-    """`Riverside Clinic`, `Oak Park Branch`: a place name and the table's own noun."""
-    from datagen_assets.generate.meanings.tokens import tokens
+    """`Riverside Clinic`, `Oak Park Branch`: a place name and the table's own noun, when
+    that noun is a word the catalog knows; else a generic label (`Monthly Report`)."""
+    from datagen_assets.generate.meanings.tokens import known_words, tokens
     from datagen_assets.generate.meanings.values import Vocabulary
 
-    words = [w for w in tokens(column.name) if w not in ("name", "title", "label", "display")]
-    words = [w for w in words if len(w) >= 4] or list(table_tokens(table.name)) or ["site"]
+    skip = ("name", "title", "label", "display")
+    words = [w for w in tokens(column.name) if w not in skip]
+    words = [w for w in (*table_tokens(table.name), *words) if len(w) >= 4 and w in known_words()]
+    if not words:
+        return Vocabulary("generic_label")
     noun = words[-1].capitalize()
     name = f"named_{noun.lower()}"
     if name not in VOCABULARIES:

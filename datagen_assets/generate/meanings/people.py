@@ -85,7 +85,7 @@ add(
     r"(full|contact|customer|employee|person|patient|student|owner|author|recipient|sender"
     r"|manager|guest|passenger|driver|member|applicant|buyer|seller|agent|holder|signer"
     r"|beneficiary|responsible|emergency contact|cardholder|account holder) name"
-    r"|contact|full name|attention|attn",
+    r"|contact|full name|attention|attn|attendee|organizer|organiser|participant|invitee",
     person("full_name"),
     entity=("person", "full_name"),
 )

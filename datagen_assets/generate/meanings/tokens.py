@@ -187,6 +187,7 @@ ABBREVIATIONS: dict[str, str] = {
     "mod": "modified",
     "upd": "updated",
     "update": "updated",
+    "icon64": "icon",
     "ins": "inserted",
     "del": "deleted",
     "lastupdate": "last updated",
@@ -411,6 +412,8 @@ def known_words() -> frozenset[str]:
     words = set(ABBREVIATIONS) | {w for v in ABBREVIATIONS.values() for w in v.split()}
     for meaning in MEANINGS.values():
         words |= set(re.findall(r"[a-z]{3,}", meaning.names.pattern))
+        if meaning.tables is not None:
+            words |= set(re.findall(r"[a-z]{3,}", meaning.tables.pattern))
     return frozenset(w for w in words if len(w) >= 3)
 
 
@@ -452,13 +455,62 @@ def _segment(word: str) -> list[str]:
     return fallback or [word]
 
 
+# letters and digits that are one word (`md5`, `ipv4`), not a word and a number (`address2`)
+ALNUM_WORDS = frozenset(
+    {
+        "md5",
+        "sha1",
+        "sha256",
+        "sha512",
+        "sha224",
+        "sha384",
+        "ipv4",
+        "ipv6",
+        "base64",
+        "utf8",
+        "utf16",
+        "x509",
+        "mp3",
+        "mp4",
+        "h264",
+        "s3",
+        "iso2",
+        "iso3",
+        "alpha2",
+        "alpha3",
+        "e164",
+        "oauth2",
+        "crc32",
+        "b64",
+        "pbkdf2",
+        "argon2",
+        "ec2",
+        "i18n",
+        "l10n",
+        "k8s",
+        "md4",
+        "icon64",
+    }
+)
+
+
+def _merge_alnum(parts: list[str]) -> list[str]:
+    merged: list[str] = []
+    for part in parts:
+        if part.isdigit() and merged and merged[-1] + part in ALNUM_WORDS:
+            merged[-1] += part
+        else:
+            merged.append(part)
+    return merged
+
+
 @lru_cache(maxsize=65536)
 def tokens(name: str) -> tuple[str, ...]:
     """Words of an identifier, abbreviations expanded: `BillingPostalCd` -> (`billing`,
     `postal`, `code`); digits stay separate words (`address2` -> `address`, `2`)."""
     words: list[str] = []
     for part in snake_case(name).split("_"):
-        for glued in _SPLIT.findall(part):
+        for glued in _merge_alnum(_SPLIT.findall(part)):
             for word in _unglue(glued) if glued.isalpha() else [glued]:
                 expanded = ABBREVIATIONS.get(word, word)
                 words.extend(expanded.split())

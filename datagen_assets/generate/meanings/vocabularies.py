@@ -835,3 +835,33 @@ words_vocabulary(
     """standard|custom|default|system|internal|external|basic|advanced
 primary|secondary|manual|automatic|other""",
 )
+
+
+@vocabulary("tag_list")
+def _tag_lists(locale: str, seed: int) -> list[str]:
+    chooser = pyrandom.Random(f"tags/{seed}")
+    tags = list(vocabulary_values_of("tag"))
+    return [",".join(chooser.sample(tags, chooser.randrange(1, 4))) for _ in range(800)]
+
+
+def vocabulary_values_of(name: str) -> list[str]:
+    from datagen_assets.generate.meanings.values import VOCABULARIES
+
+    return VOCABULARIES[name]("en_US", 0)
+
+
+@vocabulary("generic_label")
+def _generic_labels(locale: str, seed: int) -> list[str]:
+    """What a thing of unknown kind is called: `Review Request`, `Monthly Report`."""
+    return _compose(
+        f"label/{seed}",
+        ["{V} {N}", "{A} {N}", "{N} {K}", "{A} {N} {K}"],
+        {
+            "V": "Review Approve Process Send Check Prepare Update Validate Archive Import".split(),
+            "A": "Monthly Weekly Daily Annual Default Standard Primary Main General Custom".split(),
+            "N": "Invoice Order Request Report Account Payment Document Customer Contract Ticket"
+            " Application Shipment Claim Budget Project".split(),
+            "K": "Review Approval Process Check Summary Workflow Task Form Template".split(),
+        },
+        count=1200,
+    )
