@@ -121,3 +121,25 @@ def test_explain_cli_prints_meaning_evidence_and_samples(plan, capsys):
 
     text = "\n".join(explain_table(engine_for(plan), "customers", ["zip"]))
     assert "meaning postal_code" in text and "evidence:" in text and "samples:" in text
+
+
+REGRESSIONS = """
+CREATE DOMAIN bytea20 AS bytea CONSTRAINT exactly_20
+    CHECK (VALUE IS NULL OR octet_length(VALUE) = 20);
+CREATE TABLE host (id INT PRIMARY KEY, name_checksum bytea20 NOT NULL, standard CHAR(1) NOT NULL
+                   DEFAULT '0' CHECK (standard = '1' OR standard = '0'), md5 CHAR(32),
+                   state VARCHAR(16), proc_inst_id_ VARCHAR(64), updated_by VARCHAR(100));
+"""
+
+
+def test_review_regressions(tmp_path):
+    (tmp_path / "r.sql").write_text(REGRESSIONS)
+    plan = plan_dataset(load_dataset(tmp_path / "r.sql", None, Settings(rows=200)))
+    frame = generate(plan, "host", 0, 200)
+    assert (frame["name_checksum"].bin.size() == 20).all()  # the domain's CHECK says 20 bytes
+    assert set(frame["standard"]) <= {"0", "1"}  # a flag pair from the CHECK, not a code
+    assert frame["md5"].drop_nulls().str.contains(r"^[0-9a-f]{32}$").all()  # md5 is one word
+    states = set(vocabulary_values("us_state", "en_US", 0))
+    assert not set(frame["state"].drop_nulls()) & states  # no address beside: a status
+    assert frame["proc_inst_id_"].drop_nulls().str.len_chars().min() >= 16  # an id, no sentence
+    assert not frame["updated_by"].drop_nulls().str.contains(" ").any()  # a user name

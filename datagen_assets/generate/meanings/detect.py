@@ -117,8 +117,14 @@ def explain(column: Column, table: Table) -> Detection:
     alternatives = tuple((m.name, round(s, 1)) for s, m, _, _ in scored[1:4])
     if kind == TypeKind.JSON:
         return _json(column, table, best)
-    if kind == TypeKind.BYTES and (best is None or best[1].domain != "security"):
+    if kind == TypeKind.BYTES and (
+        best is None or best[1].domain != "security" or _octet_length(column, table)
+    ):
         return _bytes(column, table)
+    if kind in FAMILIES["text"] and column.type.length == 1:
+        flag = _literal_flag(column, table)
+        if flag is not None and (best is None or best[1].domain != "flags"):
+            return flag
     if best is None:
         return Detection(
             None,
@@ -511,12 +517,28 @@ def domain_weights(values: tuple, column: Column) -> tuple[float, ...]:
     return tuple(weights)
 
 
+def _literal_flag(column: Column, table: Table) -> Detection | None:
+    """A one-character column whose CHECK or DEFAULT names a flag pair ('1'/'0', 'Y'/'N')."""
+    said = set()
+    for check in (*table.checks, *column.domain_checks):
+        if column.name in check.columns:
+            said |= {v.upper() for v in re.findall(r"'([^']*)'", check.sql)}
+    for pair in (("1", "0"), ("Y", "N"), ("T", "F")):
+        if set(pair) <= said:
+            default = (column.default or "").strip("()'\" ").upper()
+            weights = (3.0, 1.0) if default == pair[0] else (1.0, 3.0)
+            return Detection("flag", 9, (f"a CHECK allows {pair[0]!r}/{pair[1]!r}",),
+                             Choice(pair, weights))  # fmt: skip
+    return None
+
+
 def _octet_length(column: Column, table: Table) -> int | None:
     """N of a CHECK (octet_length(c) = N) or (length(c) = N) on a binary column."""
-    for check in table.checks:
-        if column.name in check.columns:
+    for check in (*table.checks, *column.domain_checks):
+        if column.name in check.columns or check in column.domain_checks:
             found = re.search(
-                rf'(?:octet_length|length)\(\s*"?{re.escape(column.name)}"?\s*\)\s*=\s*(\d+)',
+                rf'(?:octet_length|length)\(\s*"?(?:{re.escape(column.name)}|value)"?\s*\)'
+                r"\s*=\s*(\d+)",
                 check.sql, re.IGNORECASE)  # fmt: skip
             if found:
                 return int(found.group(1))

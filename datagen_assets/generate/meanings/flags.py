@@ -60,7 +60,7 @@ add("flag_rarely", X, "bool int text", rf"{FLAG}(\w+ )?({RARELY})( flag| yn| ind
 add(
     "flag",
     X,
-    "bool int",
+    "bool int text",
     r"(is|has|can|should|allow|use|was|needs?|include|show|send|notify"
     r"|enable|auto) \w+( \w+)*|(\w+ )*(flag|yn|bool|boolean|toggle|switch)",
     _flag(0.5),
