@@ -537,3 +537,38 @@ def test_oracle_option_words_are_still_column_names_where_they_name_columns() ->
     t = schema.table("t")
     assert t.column_names == ("scale", "keep", "enable", "id") and t.column("id").autoincrement
     assert [c.sql for c in t.checks] == ["keep IN (0, 1) AND scale > 0", "enable = 1"]
+
+
+def test_tsql_if_with_one_statement_is_replayed() -> None:
+    schema = replay(
+        "CREATE TABLE AIRLINE (id INT PRIMARY KEY)\nGO\n"
+        "IF OBJECT_ID('AIRLINE') IS NOT NULL DROP table AIRLINE\nGO\n"
+        "CREATE TABLE AIRLINE (id INT PRIMARY KEY, name VARCHAR(9))\nGO\n",
+        "tsql",
+    )
+    assert schema.table("AIRLINE").column_names == ("id", "name")
+
+
+def test_skipped_statements_say_what_they_are_with_file_and_line() -> None:
+    schema = replay("""CREATE TABLE t (id int PRIMARY KEY);
+CREATE OR REPLACE VIEW v AS SELECT id FROM t;
+CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;
+CREATE TRIGGER tr AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();
+CREATE RULE r AS ON INSERT TO v DO INSTEAD NOTHING;
+CREATE INDEX t_idx ON t (id);
+INSERT INTO t VALUES (1);
+GRANT SELECT ON t TO public;
+DROP VIEW v;
+""")
+    kinds = {note.line: note.message.split(")")[0] for note in schema.notes}
+    assert kinds == {
+        2: "skipped (a view: DataGen makes rows for tables",
+        3: "skipped (a routine",
+        4: "skipped (a trigger: it does not run on generated rows",
+        5: "skipped (a rule",
+        6: "skipped (an index that constrains no value",
+        7: "skipped (a data statement: DataGen writes its own rows",
+        8: "skipped (privileges",
+        9: "skipped (a view: DataGen makes rows for tables",
+    }
+    assert all(note.file == "t.sql" for note in schema.notes)

@@ -256,6 +256,38 @@ _CREATE_DOMAIN = re.compile(r"CREATE\s+DOMAIN\b", re.I)
 _DOMAIN = re.compile(rf"CREATE\s+DOMAIN\s+(?P<name>{_NAME}(?:\s*\.\s*{_NAME})?)\s+(?:AS\s+)?", re.I)
 
 _UNNAMED = "_datagen_unnamed"
+_OR_REPLACE = r"(?:CREATE\s+(?:OR\s+(?:REPLACE|ALTER)\s+)?|DROP\s+|ALTER\s+|REFRESH\s+)"
+# What a statement DataGen does not model is, for its note: leading keywords -> kind.
+_SKIPPED: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.I), kind)
+    for pattern, kind in (
+        (rf"{_OR_REPLACE}(?:(?:NON)?EDITIONABLE\s+|FORCE\s+|ALGORITHM\s*=\s*\w+\s+"
+         r"|DEFINER\s*=\s*\S+\s+|SQL\s+SECURITY\s+\w+\s+|TEMP(?:ORARY)?\s+|RECURSIVE\s+)*"
+         r"(?:MATERIALIZED\s+)?VIEW\b", "a view: DataGen makes rows for tables"),
+        (rf"{_OR_REPLACE}(?:(?:NON)?EDITIONABLE\s+|DEFINER\s*=\s*\S+\s+)*"
+         r"(?:FUNCTION|PROCEDURE|PROC|PACKAGE(?:\s+BODY)?|AGGREGATE|OPERATOR|CAST)\b",
+         "a routine"),
+        (rf"{_OR_REPLACE}(?:DEFINER\s*=\s*\S+\s+)?(?:CONSTRAINT\s+|EVENT\s+)?TRIGGER\b",
+         "a trigger: it does not run on generated rows"),
+        (rf"{_OR_REPLACE}RULE\b", "a rule"),
+        (r"(?:CREATE|DROP|ALTER)\s+(?:DATABASE|SCHEMA)\b", "a database statement: DataGen "
+         "loads into the database you name"),
+        (r"CREATE\s+VIRTUAL\s+TABLE\b", "a virtual table: its module makes its rows"),
+        (r"CREATE\s+(?:(?:CLUSTERED|NONCLUSTERED|BITMAP|FULLTEXT|SPATIAL)\s+)?INDEX\b",
+         "an index that constrains no value"),
+        (r"(?:CREATE|ALTER|DROP)\s+SEQUENCE\b", "a sequence: key columns count on their own"),
+        (r"(?:CREATE|ALTER|DROP)\s+(?:EXTENSION|POLICY|PUBLICATION|SUBSCRIPTION|STATISTICS"
+         r"|COLLATION|TEXT\s+SEARCH|SERVER|FOREIGN|EVENT)\b", "an object without rows"),
+        (r"(?:INSERT|UPDATE|DELETE|MERGE|COPY|TRUNCATE|CALL|SELECT|WITH|REPLACE\s+INTO)\b",
+         "a data statement: DataGen writes its own rows"),
+        (r"(?:GRANT|REVOKE|DENY)\b|ALTER\s+DEFAULT\s+PRIVILEGES|(?:CREATE|ALTER|DROP)\s+"
+         r"(?:ROLE|USER|LOGIN|GROUP)\b|(?:ALTER|SET)\s+.*\bOWNER\b", "privileges"),
+        (r"(?:SET|RESET|PRAGMA|BEGIN|COMMIT|ROLLBACK|START\s+TRANSACTION|SAVEPOINT|RELEASE"
+         r"|END|LOCK|UNLOCK|ANALYZE|VACUUM|CHECKPOINT|PRINT|DECLARE|EXEC(?:UTE)?|FLUSH|PREPARE"
+         r"|DEALLOCATE|\\)",
+         "a session or transaction statement"),
+    )
+)  # fmt: skip
 
 
 class _Importer(Replay):
@@ -305,7 +337,10 @@ class _Importer(Replay):
     def _note(self, message: str, line: int | None) -> None:
         self.notes.append(Note(message, self.source, line))
 
-    def _skip(self, statement: Statement, why: str = "not a table definition") -> None:
+    def _skip(self, statement: Statement, why: str | None = None) -> None:
+        if why is None:
+            why = next((kind for pattern, kind in _SKIPPED if pattern.match(statement.sql)),
+                       "not a table definition")  # fmt: skip
         self._note(f"skipped ({why}): {_summary(statement.sql)}", statement.line)
 
     def _problem(

@@ -213,12 +213,33 @@ class Replay:
         """
         body = _BLOCK_BODY.search(statement.sql)
         if body is None:
-            self._skip(statement, "control flow without a BEGIN ... END body")
+            single = self._controlled_statement(statement.sql)
+            if single is None:
+                self._skip(statement, "control flow without a BEGIN ... END body")
+                return
+            self._skip(statement, "control flow; its statement is imported")
+            line = statement.line + statement.sql.count("\n", 0, single)
+            self._statement(Statement(statement.sql[single:].strip(), line))
             return
         self._skip(statement, "control flow; its body is imported")
         offset = statement.line - 1 + statement.sql.count("\n", 0, body.start("body"))
         for inner in split_statements(body.group("body"), self.dialect):
             self._statement(Statement(inner.sql, inner.line + offset))
+
+    def _controlled_statement(self, sql: str) -> int | None:
+        """Where the one statement of `IF <condition> <statement>` starts (T-SQL's `IF
+        OBJECT_ID('t') IS NOT NULL DROP TABLE t`): the first DDL word outside parentheses
+        after the condition."""
+        try:
+            tokens = self.sqlglot.tokenize(sql)
+        except TokenError:
+            return None
+        depth = 0
+        for token in tokens[1:]:
+            depth += (token.token_type in _OPEN) - (token.token_type in _CLOSE)
+            if depth == 0 and token.text.upper() in ("CREATE", "ALTER", "DROP", "EXEC", "EXECUTE"):
+                return token.start
+        return None
 
     def _creation_schema(self, schema: str | None) -> str | None:
         """The schema an unqualified CREATE puts an object in: the first schema of the search
