@@ -572,3 +572,14 @@ DROP VIEW v;
         9: "skipped (a view: DataGen makes rows for tables",
     }
     assert all(note.file == "t.sql" for note in schema.notes)
+
+
+def test_drop_of_a_parent_table_takes_the_tables_that_inherit_from_it() -> None:
+    schema = replay("""
+CREATE TABLE events (id int);
+CREATE TABLE team_events () INHERITS (events);
+CREATE TABLE other (id int);
+DROP TABLE events CASCADE;
+""")
+    assert list(schema.tables) == ["other"]
+    assert "team_events inherits from events: dropped with it" in notes(schema)

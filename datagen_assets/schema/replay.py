@@ -808,6 +808,9 @@ class Replay:
         """The table leaves the catalog; foreign keys onto it go with it (CASCADE), and a
         later CREATE of the same name makes a new table."""
         self._unregister(table)
+        for child in [t for t in self.tables.values() if table in t.parents]:
+            self._note(f"{child.key} inherits from {table.key}: dropped with it (CASCADE)", line)
+            self._drop_table(child, line, why)
         for other in self.tables.values():
             bound = [fk for fk in other.foreign_keys if fk.target is table]
             if bound and self.dialect == "mysql":  # FOREIGN_KEY_CHECKS=0: they keep the name
