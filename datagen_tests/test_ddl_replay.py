@@ -583,3 +583,23 @@ DROP TABLE events CASCADE;
 """)
     assert list(schema.tables) == ["other"]
     assert "team_events inherits from events: dropped with it" in notes(schema)
+
+
+def test_sqlite_dump_internal_table_and_table_rebuild() -> None:
+    schema = replay(
+        """PRAGMA foreign_keys=OFF;
+BEGIN TRANSACTION;
+CREATE TABLE sqlite_sequence(name,seq);
+CREATE TABLE "auth_group" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT);
+CREATE TABLE "x" ("id" integer NOT NULL PRIMARY KEY);
+CREATE TABLE "new__x" ("id" integer NOT NULL PRIMARY KEY,
+  "g" integer NULL REFERENCES "auth_group" ("id") DEFERRABLE INITIALLY DEFERRED);
+INSERT INTO new__x SELECT * FROM x;
+DROP TABLE x;
+ALTER TABLE "new__x" RENAME TO "x";
+COMMIT;""",
+        "sqlite",
+    )
+    assert list(schema.tables) == ["auth_group", "x"]
+    assert schema.table("x").foreign_keys[0].ref_table == "auth_group"
+    assert "3: skipped (a table the database keeps itself)" in notes(schema)

@@ -256,6 +256,8 @@ _CREATE_DOMAIN = re.compile(r"CREATE\s+DOMAIN\b", re.I)
 _DOMAIN = re.compile(rf"CREATE\s+DOMAIN\s+(?P<name>{_NAME}(?:\s*\.\s*{_NAME})?)\s+(?:AS\s+)?", re.I)
 
 _UNNAMED = "_datagen_unnamed"
+# Tables the engine owns, which a dump may list (sqlite3 .dump writes sqlite_sequence).
+_INTERNAL_TABLES = {"sqlite": re.compile(r"sqlite_", re.I)}
 _OR_REPLACE = r"(?:CREATE\s+(?:OR\s+(?:REPLACE|ALTER)\s+)?|DROP\s+|ALTER\s+|REFRESH\s+)"
 # What a statement DataGen does not model is, for its note: leading keywords -> kind.
 _SKIPPED: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -540,6 +542,10 @@ class _Importer(Replay):
     ) -> None:
         schema, name = self._table_name(create.this)
         schema = self._creation_schema(schema)
+        internal = _INTERNAL_TABLES.get(self.dialect)
+        if internal is not None and internal.match(name):
+            self._skip(statement, "a table the database keeps itself")
+            return
         draft = _TableDraft(name, schema, statement.line)
         existing = self._find_exact(schema, name)
         if existing is not None:
