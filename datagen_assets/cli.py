@@ -236,13 +236,10 @@ def _materialize(
 ) -> list[TableOutcome]:
     from dagster import AssetCheckKey
 
-    from datagen_assets.orchestrate.factory import op_names
-
     log_level = "DEBUG" if verbose else "WARNING"
     run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
     everything: list[TableOutcome] = []
     for plan, selected in plans:
-        names = op_names(plan)
         asset_keys = {t: translator.get_asset_key(plan.table(t), plan) for t in plan.tables}
         outcomes: dict[str, TableOutcome] = {}
         for batch in plan_batches(plan, selected, translator):
@@ -274,7 +271,7 @@ def _materialize(
             result = subset.execute_in_process(
                 run_config=run_config, instance=instance, tags=tags, raise_on_error=False
             )
-            _read_events(result, names, asset_keys, outcomes)
+            _read_events(result, asset_keys, outcomes, run_tables)
             for table in run_tables:
                 outcome = outcomes[table]
                 if not outcome.chunks and not outcome.error and not outcome.skipped:
@@ -302,20 +299,15 @@ def _ancestors(plan: DatasetPlan, table: str) -> set[str]:
     return seen
 
 
-def _read_events(result, names, asset_keys, outcomes: dict[str, TableOutcome]) -> None:
-    """Add a run's rows, chunks, seconds, errors and check results to the tables' outcomes."""
-    by_step = {}
-    for table, name in names.items():
-        by_step[name] = (table, "asset")
-        by_step[f"{name}_checks"] = (table, "checks")
+def _read_events(result, asset_keys, outcomes: dict[str, TableOutcome], run_tables) -> None:
+    """Add a run's rows, chunks, seconds, errors and check results to the tables' outcomes.
+    A dataset's tables run in one step (orchestrate/factory.py), so everything is read by
+    asset key; a step failure belongs to the first table of the run it left unwritten."""
     by_key = {key: table for table, key in asset_keys.items()}
+    for table in run_tables:
+        outcomes[table].run_id = result.run_id
     for event in result.all_events:
         kind = event.event_type_value
-        step = by_step.get(event.step_key or "")
-        if step and step[0] not in outcomes:
-            continue
-        if step and step[1] == "asset":
-            outcomes[step[0]].run_id = result.run_id
         if kind == "ASSET_MATERIALIZATION":
             materialization = event.event_specific_data.materialization
             table = by_key.get(materialization.asset_key)
@@ -324,6 +316,8 @@ def _read_events(result, names, asset_keys, outcomes: dict[str, TableOutcome]) -
                 rows = metadata.get("dagster/row_count")
                 outcomes[table].rows += int(rows.value) if rows is not None else 0
                 outcomes[table].chunks += 1
+                if "datagen/seconds_in_run" in metadata:
+                    outcomes[table].seconds = float(metadata["datagen/seconds_in_run"].value)
                 if "datagen/content_sha256" in metadata:
                     outcomes[table].content_sha256 = metadata["datagen/content_sha256"].value
                 if "datagen/content_change" in metadata:
@@ -340,21 +334,18 @@ def _read_events(result, names, asset_keys, outcomes: dict[str, TableOutcome]) -
                         evaluation.description or "",
                     )
                 )
-        elif step and kind == "STEP_SUCCESS":
-            seconds = event.event_specific_data.duration_ms / 1000
-            if step[1] == "asset":
-                outcomes[step[0]].seconds = seconds
-            else:
-                outcomes[step[0]].check_seconds += seconds
-        elif step and kind == "STEP_FAILURE":
+                seconds = evaluation.metadata.get("datagen/seconds")
+                if seconds is not None:
+                    outcomes[table].check_seconds += float(seconds.value)
+        elif kind == "STEP_FAILURE":
             error = event.event_specific_data.error
             message = error.message.strip().splitlines()[-1] if error else "step failed"
-            if step[1] == "asset":
-                outcomes[step[0]].error = message
-            elif "blocking asset check" not in message:
-                outcomes[step[0]].error = f"checks could not run: {message}"
-        elif step and kind == "STEP_SKIPPED" and step[1] == "asset":
-            outcomes[step[0]].skipped = "a parent's blocking check failed"
+            if "blocking asset check" in message:
+                continue  # reported as the check's FAIL; its descendants were not written
+            named = [t for t in outcomes if f"{outcomes[t].dataset}/{t}: " in message]
+            unwritten = [t for t in run_tables if not outcomes[t].chunks]
+            culprit = (named or unwritten or list(run_tables) or list(outcomes))[0]
+            outcomes[culprit].error = message
 
 
 def _print_outcome(outcome: TableOutcome, echo: Callable[[str], None]) -> None:

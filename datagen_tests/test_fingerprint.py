@@ -127,7 +127,7 @@ def test_materialisations_record_the_run_and_why_content_changed(tmp_path, cache
                 partition_key=partition,
                 raise_on_error=True,
             )
-        return result.asset_materializations_for_node("shopdemo__customers")
+        return result.asset_materializations_for_node("shopdemo")
 
     with dg.DagsterInstance.ephemeral() as instance:
         (first,) = run(instance)

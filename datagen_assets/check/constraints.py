@@ -277,12 +277,13 @@ def run_checks(
     parent_files: Mapping[str, TableFiles],
     only: Collection[str] | None = None,
     dialect: str | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
 ) -> list[CheckResult]:
-    """Run the table's constraints (or those named in `only`) on one DuckDB connection.
-    `parent_files` maps each FK parent's table key to its files; a check never raises for bad
-    or missing data, it fails with a message saying what is wrong."""
+    """Run the table's constraints (or those named in `only`) on one DuckDB connection (`con`,
+    or one of its own). `parent_files` maps each FK parent's table key to its files; a check
+    never raises for bad or missing data, it fails with a message saying what is wrong."""
     results = []
-    with connect_tables(files, *parent_files.values()) as con:
+    with connect_tables(files, *parent_files.values(), con=con) as con:
         for constraint in table_constraints(table, dialect):
             if only is not None and constraint.name not in only:
                 continue

@@ -27,15 +27,15 @@ from dataclasses import replace
 
 import polars as pl
 from dagster import (
-    AssetCheckExecutionContext,
     AssetCheckResult,
-    AssetChecksDefinition,
     AssetCheckSeverity,
+    AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
     AssetRecordsFilter,
     AssetsDefinition,
     AssetSelection,
+    AssetSpec,
     Definitions,
     Failure,
     MetadataValue,
@@ -45,7 +45,6 @@ from dagster import (
     asset,
     define_asset_job,
     multi_asset,
-    multi_asset_check,
 )
 from upath import UPath
 
@@ -72,6 +71,7 @@ from datagen_assets.write.parquet_io import (
 logger = logging.getLogger("datagen")
 PREVIEW_ROWS = 5
 PREVIEW_WIDTH = 40
+PROGRESS_SECONDS = 10.0
 
 
 def build_definitions(
@@ -121,16 +121,9 @@ def definitions_for_plans(
     """Definitions for already loaded plans (the CLI plans once and reuses them)."""
     translator = translator or DatasetTranslator()
     assets: list[AssetsDefinition] = []
-    checks: list[AssetChecksDefinition] = []
     jobs: list = []  # define_asset_job's type is not exported by dagster
     for plan in plans:
-        names = op_names(plan)
-        for table_plan in plan.tables.values():
-            name = names[table_plan.key]
-            assets.append(build_table_asset(table_plan, plan, translator, settings, name))
-            table_checks = build_table_checks(table_plan, plan, translator, settings, name)
-            if table_checks is not None:
-                checks.append(table_checks)
+        assets.extend(build_dataset_assets(plan, translator, settings))
         jobs.extend(build_dataset_jobs(plan, translator))
     # Request job, CaseGeni sensors and refresh schedules (orchestrate/operations.py).
     operations = build_operations(plans, settings)
@@ -141,7 +134,6 @@ def definitions_for_plans(
     annotate = build_annotate_job(plans)  # Claude over schema metadata (orchestrate/assistant)
     return Definitions(
         assets=[*assets, *outputs.assets, *quality],
-        asset_checks=checks,
         jobs=[*jobs, *operations.jobs, *outputs.jobs, annotate],
         sensors=operations.sensors,
         schedules=operations.schedules,
@@ -163,60 +155,215 @@ def load_plans(settings: Settings) -> list[DatasetPlan]:
     return workspace.plans
 
 
-def op_names(plan: DatasetPlan) -> dict[str, str]:
-    """Table key -> a valid, unique op name `<dataset>__<table>` (a hash settles collisions)."""
-    names: dict[str, str] = {}
-    taken: set[str] = set()
-    for key in plan.tables:
-        name = re.sub(r"[^A-Za-z0-9_]+", "_", f"{plan.name}__{key}").strip("_")
-        if name in taken or len(name) > 200:
-            name = f"{name[:190]}_{hashlib.sha1(key.encode()).hexdigest()[:8]}"
-        taken.add(name)
-        names[key] = name
-    return names
-
-
 # ---------------------------------------------------------------------------- assets
 
 
-def build_table_asset(
-    table_plan: TablePlan,
+def partition_groups(plan: DatasetPlan) -> dict[tuple[str, ...], list[str]]:
+    """The dataset's tables by chunk keys, each group in FK order (parents first)."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for key, table_plan in plan.tables.items():
+        groups.setdefault(tuple(table_plan.partition_keys), []).append(key)
+    return groups
+
+
+def group_op_names(plan: DatasetPlan) -> dict[tuple[str, ...], str]:
+    """Chunk keys -> the op name of that group's multi-asset: `<dataset>` when the dataset has
+    one group (the usual case: see `plan.plan`), else `<dataset>__<n>_chunks`."""
+    groups = partition_groups(plan)
+    names = {}
+    for keys in groups:
+        label = plan.name if len(groups) == 1 else f"{plan.name}__{len(keys)}_chunks"
+        names[keys] = _op_name(label)
+    return names
+
+
+def _op_name(label: str) -> str:
+    name = re.sub(r"[^A-Za-z0-9_]+", "_", label).strip("_") or "dataset"
+    if name[0].isdigit():
+        name = f"_{name}"
+    if len(name) > 200:
+        name = f"{name[:190]}_{hashlib.sha1(label.encode()).hexdigest()[:8]}"
+    return name
+
+
+def build_dataset_assets(
+    plan: DatasetPlan, translator: DatasetTranslator, settings: Settings
+) -> list[AssetsDefinition]:
+    """One subsettable multi-asset per group of tables sharing chunk keys (one per dataset
+    when, as planned, every table has the same chunks)."""
+    names = group_op_names(plan)
+    return [
+        build_tables_asset(plan, tables, translator, settings, names[keys])
+        for keys, tables in partition_groups(plan).items()
+    ]
+
+
+def build_tables_asset(
     plan: DatasetPlan,
+    tables: Sequence[str],
     translator: DatasetTranslator,
     settings: Settings,
     name: str,
 ) -> AssetsDefinition:
-    """The asset of one table: generates the run's chunks and hands them to the IO manager."""
-    spec = translator.get_asset_spec(table_plan, plan).with_io_manager_key("io_manager")
-    output_name = spec.key.to_python_identifier()
-    lineage = column_lineage(table_plan, plan, translator)
-    folder = asset_path(settings.storage_url, spec.key.path)
+    """The tables of one chunk group as one subsettable multi-asset, the way dagster-dbt makes
+    a dbt project one `multi_asset`: each table is still its own asset (key, lineage, metadata,
+    partitions, checks in the UI), but a run executes one step that generates the selected
+    tables in FK order, hands each one's chunks to the IO manager and then evaluates the
+    selected checks over what it just wrote, on one DuckDB connection. Any subset works: one
+    table, its checks alone (nothing regenerated), or everything."""
+    specs = {
+        key: translator.get_asset_spec(plan.table(key), plan).with_io_manager_key("io_manager")
+        for key in tables
+    }
+    check_specs = [
+        spec for key in tables for spec in translator.get_check_specs(plan.table(key), plan)
+    ]
+    step = TablesStep(plan, list(tables), specs, check_specs, translator, settings)
 
     @multi_asset(
-        specs=[spec],
+        specs=list(specs.values()),
+        check_specs=check_specs,
         name=name,
-        backfill_policy=translator.get_backfill_policy(table_plan, plan),
-        can_subset=False,
+        backfill_policy=translator.get_backfill_policy(plan.table(tables[0]), plan),
+        can_subset=True,
     )
-    def _table(context: AssetExecutionContext) -> Iterator[Output]:
-        keys = sorted(context.partition_keys)
-        metadata = {"dagster/column_lineage": lineage} if lineage else {}
-        metadata.update(run_record(context, plan, table_plan, spec.key))
-        metadata["datagen/chunks_in_run"] = MetadataValue.int(len(keys))
-        chunks = GeneratedChunks(context, plan, table_plan, spec.key, folder)
+    def _tables(context: AssetExecutionContext) -> Iterator[Output | AssetCheckResult]:
+        yield from step.run(context)
+
+    return _tables
+
+
+class TablesStep:
+    """What the step of a chunk group's multi-asset does, for the tables and checks selected.
+
+    Order: tables parents first; a check runs as soon as every table it reads has been written
+    in this step (or is not part of it, then it reads storage): an FK check whose parent closes
+    a cycle waits for that parent. A failed blocking check stops the descendants of its table
+    (they are not written; Dagster then fails the step naming the check). Events are few: one
+    materialization per chunk (with its metadata), one check evaluation per check and one log
+    line per table (progress lines only every `PROGRESS_SECONDS` of a long table)."""
+
+    def __init__(
+        self,
+        plan: DatasetPlan,
+        tables: list[str],
+        specs: Mapping[str, AssetSpec],
+        check_specs: Sequence[AssetCheckSpec],
+        translator: DatasetTranslator,
+        settings: Settings,
+    ):
+        self.plan, self.tables, self.specs = plan, tables, specs
+        self.translator, self.settings = translator, settings
+        self.by_key = {spec.key: key for key, spec in specs.items()}
+        self.blocking = {(spec.asset_key, spec.name) for spec in check_specs if spec.blocking}
+        self.lineage = {key: column_lineage(plan.table(key), plan, translator) for key in tables}
+        self.folders = {
+            key: asset_path(settings.storage_url, spec.key.path) for key, spec in specs.items()
+        }
+
+    def run(self, context: AssetExecutionContext) -> Iterator[Output | AssetCheckResult]:
+        selected = {self.by_key[k] for k in context.selected_asset_keys if k in self.by_key}
+        checks: dict[str, list[str]] = {}
+        for check_key in context.selected_asset_check_keys:
+            checks.setdefault(self.by_key[check_key.asset_key], []).append(check_key.name)
+        pending = [key for key in self.tables if key in checks]
+        stopped: set[str] = set()  # tables not written (a parent's blocking check failed)
+        done: set[str] = set()
+        con = None
+        try:
+            for key in self.tables:
+                if key in selected:
+                    blocked = ancestors(self.plan, key) & stopped
+                    if blocked:
+                        stopped.add(key)
+                        context.log.warning(
+                            f"{key}: not generated, a blocking check of "
+                            f"{', '.join(sorted(blocked))} failed"
+                        )
+                    else:
+                        yield self.output(context, key)
+                done.add(key)
+                for table in [t for t in pending if self.ready(t, selected, done)]:
+                    pending.remove(table)
+                    if table in stopped:
+                        continue
+                    if con is None:
+                        con = checks_connection()
+                    yield from self.checks(table, checks[table], con, stopped)
+        finally:
+            if con is not None:
+                con.close()
+
+    def ready(self, table: str, selected: set[str], done: set[str]) -> bool:
+        """Every table the checks of `table` read is written, or not written in this step."""
+        reads = {table, *(fk.ref_table for fk in self.plan.table(table).table.foreign_keys)}
+        return all(t in done or t not in selected for t in reads if t in self.specs)
+
+    def output(self, context: AssetExecutionContext, key: str) -> Output:
+        table_plan, spec = self.plan.table(key), self.specs[key]
+        partition_keys = sorted(context.partition_keys)
+        metadata = {"dagster/column_lineage": self.lineage[key]} if self.lineage[key] else {}
+        metadata.update(run_record(context, self.plan, table_plan, spec.key, partition_keys))
+        metadata["datagen/chunks_in_run"] = MetadataValue.int(len(partition_keys))
+        chunks = GeneratedChunks(
+            context, self.plan, table_plan, spec.key, self.folders[key], partition_keys
+        )
         # One chunk is generated here, so generation errors read as such; a range is generated
         # lazily while the IO manager writes it, one chunk in memory at a time.
-        value = {keys[0]: chunks[keys[0]]} if len(keys) == 1 else chunks
-        yield Output(value, output_name=output_name, metadata=metadata)
+        first = partition_keys[0]
+        value = {first: chunks[first]} if len(partition_keys) == 1 else chunks
+        return Output(value, output_name=spec.key.to_python_identifier(), metadata=metadata)
 
-    return _table
+    def checks(
+        self, table: str, names: list[str], con, stopped: set[str]
+    ) -> Iterator[AssetCheckResult]:
+        table_plan = self.plan.table(table)
+        asset_key = self.specs[table].key
+        began = time.perf_counter()
+        try:
+            results = table_check_results(
+                table_plan, self.plan, self.translator, self.settings, set(names), con=con
+            )
+        except Exception as error:  # a bug, not bad data (checks report that as failures)
+            raise RuntimeError(
+                f"{self.plan.name}/{table}: checks could not run: {error}"
+            ) from error
+        seconds = time.perf_counter() - began
+        for result in results:
+            blocking = (asset_key, result.name) in self.blocking
+            if blocking and not result.passed and result.severity == "ERROR":
+                stopped.add(table)
+            yield to_check_result(result, asset_key, seconds / max(len(results), 1))
+
+
+def ancestors(plan: DatasetPlan, table: str) -> set[str]:
+    """Every FK ancestor of a table (cycles followed once)."""
+    seen: set[str] = set()
+    stack = list(plan.table(table).parents)
+    while stack:
+        parent = stack.pop()
+        if parent not in seen:
+            seen.add(parent)
+            stack.extend(plan.table(parent).parents)
+    return seen
+
+
+def checks_connection():
+    """The step's one DuckDB connection, shared by every check it runs."""
+    import duckdb
+
+    return duckdb.connect()
 
 
 FINGERPRINT = "datagen/fingerprint"
 
 
 def run_record(
-    context: AssetExecutionContext, plan: DatasetPlan, table_plan: TablePlan, asset_key: AssetKey
+    context: AssetExecutionContext,
+    plan: DatasetPlan,
+    table_plan: TablePlan,
+    asset_key: AssetKey,
+    partition_keys: Sequence[str],
 ) -> dict[str, MetadataValue]:
     """What this run's content depends on (seed, config and content hashes, the Faker pools),
     recorded on every materialization, and why the content differs from the last one of the
@@ -230,7 +377,7 @@ def run_record(
         FINGERPRINT: MetadataValue.json(fingerprint.to_dict()),
     }
     # Compared with the same chunk's last materialization (another chunk may be newer).
-    first_chunk = min(context.partition_keys)
+    first_chunk = min(partition_keys)
     found = context.instance.fetch_materializations(
         AssetRecordsFilter(asset_key=asset_key, asset_partitions=[first_chunk]), limit=1
     ).records
@@ -246,8 +393,9 @@ def run_record(
 
 class GeneratedChunks(Mapping[str, pl.DataFrame]):
     """Partition key -> generated DataFrame, computed on access and not kept. Each access
-    records the chunk's run-time metadata on that partition's materialization and logs the
-    run's progress (rows, rows/s, ETA)."""
+    records the chunk's run-time metadata on that partition's materialization; the run's
+    progress (rows, rows/s, ETA) is logged after the last chunk and, on a long table, every
+    `PROGRESS_SECONDS` (each log line is an event written to the instance)."""
 
     def __init__(
         self,
@@ -256,15 +404,16 @@ class GeneratedChunks(Mapping[str, pl.DataFrame]):
         table_plan: TablePlan,
         asset_key: AssetKey,
         folder: UPath,
+        partition_keys: Sequence[str],
     ):
         self.context, self.plan, self.table_plan = context, plan, table_plan
         self.asset_key, self.folder = asset_key, folder
-        self.keys = sorted(context.partition_keys)
+        self.keys = sorted(partition_keys)
         bounds = [table_plan.chunk_bounds(key) for key in self.keys]
         self.rows_in_run = sum(stop - start for start, stop in bounds)
         self.rows_done = 0
         self.chunks_done = 0
-        self.began = time.perf_counter()
+        self.began = self.logged = time.perf_counter()
 
     def __getitem__(self, partition_key: str) -> pl.DataFrame:
         start, stop = self.table_plan.chunk_bounds(partition_key)
@@ -280,11 +429,14 @@ class GeneratedChunks(Mapping[str, pl.DataFrame]):
         )
         self.chunks_done += 1
         self.rows_done += frame.height
-        self.context.log.info(self.progress(partition_key, frame.height, seconds))
+        now = time.perf_counter()
+        if self.chunks_done == len(self.keys) or now - self.logged >= PROGRESS_SECONDS:
+            self.logged = now
+            self.context.log.info(self.progress(partition_key, frame.height, seconds))
         return frame
 
     def progress(self, partition_key: str, rows: int, seconds: float) -> str:
-        """One log line per chunk: the chunk's speed, then the run's rows so far and ETA (the
+        """A progress line: the last chunk's speed, then the run's rows so far and ETA (the
         run's elapsed time includes writing the chunks, so the ETA does too)."""
         elapsed = time.perf_counter() - self.began
         rate = self.rows_done / elapsed if elapsed > 0 else 0.0
@@ -347,37 +499,16 @@ def column_lineage(
 # ---------------------------------------------------------------------------- checks
 
 
-def build_table_checks(
-    table_plan: TablePlan,
-    plan: DatasetPlan,
-    translator: DatasetTranslator,
-    settings: Settings,
-    name: str,
-) -> AssetChecksDefinition | None:
-    """The table's checks as one subsettable multi-check: one step reads the chunks once per
-    check kind. Checks see only chunks that exist when they start."""
-    specs = list(translator.get_check_specs(table_plan, plan))
-    if not specs:
-        return None
-    asset_key = translator.get_asset_key(table_plan, plan)
-
-    @multi_asset_check(specs=specs, name=f"{name}_checks", can_subset=True)
-    def _checks(context: AssetCheckExecutionContext) -> Iterator[AssetCheckResult]:
-        selected = {key.name for key in context.selected_asset_check_keys}
-        for result in table_check_results(table_plan, plan, translator, settings, selected):
-            yield to_check_result(result, asset_key)
-
-    return _checks
-
-
 def table_check_results(
     table_plan: TablePlan,
     plan: DatasetPlan,
     translator: DatasetTranslator,
     settings: Settings,
     only: set[str] | None = None,
+    con=None,
 ) -> list[CheckResult]:
-    """Run a table's checks on what is in storage now (plain Python, also used by tests)."""
+    """Run a table's checks on what is in storage now (plain Python, also used by tests), on
+    DuckDB connection `con` when given (the step shares one over all its tables)."""
 
     expected = {}
     for key in table_plan.partition_keys:
@@ -389,9 +520,9 @@ def table_check_results(
     }
     own = table_files(plan, table_plan.key, settings, translator)
     dialect = plan.dataset.schema.dialect
-    results = run_checks(table_plan.table, own, expected, parents, only, dialect)
+    results = run_checks(table_plan.table, own, expected, parents, only, dialect, con=con)
     if has_text_columns(table_plan) and (only is None or PII_SCAN in only):
-        results.append(pii_scan(table_plan, plan, own))
+        results.append(pii_scan(table_plan, plan, own, con=con))
     return results
 
 
@@ -402,7 +533,7 @@ def has_text_columns(table_plan: TablePlan) -> bool:
     return any(c.type.kind in STRING_KINDS for c in table_plan.table.columns)
 
 
-def pii_scan(table_plan: TablePlan, plan: DatasetPlan, files: TableFiles) -> CheckResult:
+def pii_scan(table_plan: TablePlan, plan: DatasetPlan, files: TableFiles, con=None) -> CheckResult:
     """Presidio over a deterministic sample of the written text columns: fails when personal
     data shows where the config says there must be none (columns classified `none`, masked or
     redacted ones). Reports entity types and counts, never values."""
@@ -419,13 +550,22 @@ def pii_scan(table_plan: TablePlan, plan: DatasetPlan, files: TableFiles) -> Che
         for name, recipe in recipes.items()
     }
     result = scan_table(
-        table_plan.key, files.files, policies, locale=plan.dataset.config.locale, clean_only=True
+        table_plan.key,
+        files.files,
+        policies,
+        locale=plan.dataset.config.locale,
+        clean_only=True,
+        con=con,
     )
     return replace(result, severity=WARN)  # reported, never blocking the children
 
 
-def to_check_result(result: CheckResult, asset_key: AssetKey) -> AssetCheckResult:
+def to_check_result(
+    result: CheckResult, asset_key: AssetKey, seconds: float | None = None
+) -> AssetCheckResult:
     metadata: dict = {name: MetadataValue.int(int(count)) for name, count in result.counts.items()}
+    if seconds is not None:
+        metadata["datagen/seconds"] = MetadataValue.float(round(seconds, 4))
     if result.samples:
         metadata["samples"] = MetadataValue.json(list(result.samples))
     return AssetCheckResult(
