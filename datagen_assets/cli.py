@@ -484,7 +484,7 @@ def cmd_plan(args: argparse.Namespace, settings: Settings) -> int:
         parents = f"  <- {', '.join(table_plan.parents)}" if table_plan.parents else ""
         print(
             f"{position:3}. {table_plan.key:<{width}}  {table_plan.rows:>12,} rows  "
-            f"{table_plan.chunk_count:>4} chunk(s) of {table_plan.chunk_rows:,}{parents}"
+            f"{table_plan.chunk_count:>4} chunk(s) of {table_plan.rows_per_chunk:,}{parents}"
         )
         for note in table_plan.notes:
             print(f"       note: {note.message}")

@@ -147,7 +147,7 @@ def test_materialisations_record_the_run_and_why_content_changed(tmp_path, cache
             for entry in instance.all_logs(run_record.run_id)
         ]
         assert any(
-            "customers chunk 00002 (1/1): 10 rows in" in m and "run 10/10 rows" in m and "ETA" in m
+            "customers chunk 00002 (1/1): 16 rows in" in m and "run 16/16 rows" in m and "ETA" in m
             for m in logs
         )
 

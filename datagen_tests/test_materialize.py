@@ -4,6 +4,7 @@ on a temporary instance and storage."""
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import dagster as dg
@@ -58,7 +59,9 @@ tables:
   order_lines: {rows: 150}
 """
 
-CHUNKS = {"Customer": 2, "orders": 4, "order_lines": 8}
+# Every table of a dataset has the chunks its biggest table needs (150 rows / 20 = 8 chunks).
+CHUNKS = {"Customer": 8, "orders": 8, "order_lines": 8}
+OWN_CHUNKS = {"Customer": 2, "orders": 4, "order_lines": 8}  # at 20 rows a chunk, apart
 
 
 @pytest.fixture
@@ -97,7 +100,7 @@ def test_materialize_all_partitions_with_checks(project, capsys):
 
     with dg.DagsterInstance.get() as instance:
         runs = instance.get_runs()
-        assert len(runs) == 3  # one per chunk count, each covering every chunk of its table
+        assert len(runs) == 1  # one partitions definition: the dataset in one run
         assert all(run.status == dg.DagsterRunStatus.SUCCESS for run in runs)
         found = evaluations(instance)
         expected = sum(len(table_constraints(tp.table)) for tp in plan.tables.values())
@@ -141,8 +144,8 @@ def test_dagster_cli_materializes_one_partition_of_the_module_defs(project):
 
 @pytest.mark.parametrize("chunk_rows", [20, 1000])
 def test_blocking_check_failure_stops_children_and_fails(project, monkeypatch, capsys, chunk_rows):
-    """With 20 rows a chunk each table is its own run and the CLI skips the children; with
-    1000 all tables share one run and Dagster skips them (blocking check)."""
+    """With 20 rows a chunk (8 chunks) or 1000 (one), the dataset is one run whose step stops
+    at the failed blocking check: the children are not generated, and the CLI says so."""
     schemas = Path(os.environ["DATAGEN_SCHEMAS_DIR"])
     (schemas / "tiny.yaml").write_text(
         CONFIG.replace("chunk_rows: 20", f"chunk_rows: {chunk_rows}")
@@ -171,7 +174,7 @@ def test_definitions(project):
     assert isinstance(defs, dg.Definitions)
     graph = defs.resolve_asset_graph()
     orders = graph.get(dg.AssetKey(["tiny", "orders"]))
-    assert orders.partitions_def.get_partition_keys() == ["00000", "00001", "00002", "00003"]
+    assert orders.partitions_def.get_partition_keys() == [f"{i:05d}" for i in range(8)]
     assert set(orders.parent_keys) == {dg.AssetKey(["tiny", "Customer"])}
     schema = orders.metadata["dagster/column_schema"]
     assert [c.name for c in schema.columns] == ["region", "order_no", "customer_id", "note"]
@@ -179,7 +182,14 @@ def test_definitions(project):
     check = graph.get(dg.AssetCheckKey(dg.AssetKey(["tiny", "orders"]), "primary_key"))
     assert check.blocking
     jobs = {job.name for job in defs.resolve_all_job_defs()}
-    assert {"tiny_2_chunks_job", "tiny_4_chunks_job", "tiny_8_chunks_job"} <= jobs
+    assert "tiny_job" in jobs
+    # One subsettable multi-asset holds the dataset's tables and their checks.
+    (assets_def,) = {graph.get(dg.AssetKey(["tiny", t])).assets_def for t in CHUNKS}
+    assert assets_def.can_subset and assets_def.op.name == "tiny"
+    assert len(assets_def.check_specs_by_output_name) == sum(
+        len(table_constraints(t.table)) + has_text_columns(t)
+        for t in load_plans(Settings.from_env())[0].tables.values()
+    )
 
 
 def test_invalid_schemas_list_every_problem(project, capsys):
@@ -206,7 +216,7 @@ def test_validate_and_plan_print_summaries(project, capsys):
     assert "tiny: 3 tables, 11 columns, 250 rows" in capsys.readouterr().out
     assert cli.main(["plan", "tiny"]) == 0
     output = capsys.readouterr().out
-    assert "order_lines" in output and "8 chunk(s)" in output and "materialise: 3 run(s)" in output
+    assert "order_lines" in output and "8 chunk(s)" in output and "materialise: 1 run(s)" in output
 
 
 def test_dagster_home_defaults_to_dot_dagster(tmp_path, monkeypatch):
@@ -219,17 +229,18 @@ def test_dagster_home_defaults_to_dot_dagster(tmp_path, monkeypatch):
 
 def test_batches_group_equal_chunk_keys_parents_first(project):
     (plan,) = load_plans(Settings.from_env())
-    batches = cli.plan_batches(plan)
-    assert [b.tables for b in batches] == [["Customer"], ["orders"], ["order_lines"]]
-    assert [b.partition_keys[-1] for b in batches] == ["00001", "00003", "00007"]
-    schemas = Path(os.environ["DATAGEN_SCHEMAS_DIR"])
-    (schemas / "tiny.yaml").write_text(CONFIG.replace("chunk_rows: 20", "chunk_rows: 1000"))
-    (plan,) = load_plans(Settings.from_env())
-    (batch,) = cli.plan_batches(plan)  # one chunk each: a single run, Dagster orders the steps
+    (batch,) = cli.plan_batches(plan)  # the same chunks everywhere: a single run
     assert batch.tables == ["Customer", "orders", "order_lines"]
+    assert batch.partition_keys[-1] == "00007"
     assert len(batch.checks) == sum(
         len(table_constraints(t.table)) + has_text_columns(t) for t in plan.tables.values()
     )
+    # Tables with chunk keys of their own (a plan built otherwise) run a batch per chunk count.
+    apart = replace(plan, tables={k: replace(t, chunks=0) for k, t in plan.tables.items()})
+    assert {k: t.chunk_count for k, t in apart.tables.items()} == OWN_CHUNKS
+    batches = cli.plan_batches(apart)
+    assert [b.tables for b in batches] == [["Customer"], ["orders"], ["order_lines"]]
+    assert [b.partition_keys[-1] for b in batches] == ["00001", "00003", "00007"]
 
 
 def test_children_follow_their_parents_by_automation(project):

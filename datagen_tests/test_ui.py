@@ -54,6 +54,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCALE = 0.001  # shop: customers 100, products 10, orders 300, order_items 1000 rows
+CHUNK_ROWS = 400  # so order_items is 3 chunks, and so is every table of the dataset
+CHUNKS = 3
 LOCATION = "datagen_assets"
 GROUP = "shop"
 # The FK edges of schemas/shop.sql, parent -> child.
@@ -71,6 +73,7 @@ REPORT_EDGES = {(parent, REPORT) for edge in FK_EDGES for parent in edge}
 TABLES = f'group:"{GROUP}" and kind:"parquet"'
 START_SECONDS = 90
 RUN_SECONDS = 90
+BACKFILL_SECONDS = 240  # the daemon looks at backfills every ~30 s
 REQUEST_SECONDS = 120
 TIMEOUT_MS = 30_000
 
@@ -133,11 +136,17 @@ def ui(tmp_path_factory) -> Iterator[DagsterUI]:
     home.mkdir()
     shutil.copyfile(REPO / "dagster.yaml", home / "dagster.yaml")
     shutil.copytree(REPO / "schemas", schemas)
+    config = schemas / "shop.yaml"
+    text = config.read_text()
+    assert "chunk_rows: 250000" in text
+    config.write_text(text.replace("chunk_rows: 250000", f"chunk_rows: {CHUNK_ROWS}"))
     shots = Path(os.environ.get("DATAGEN_UI_SCREENSHOTS") or root / "screenshots")
     shots.mkdir(parents=True, exist_ok=True)
 
     (dataset,) = [d for d in discover_datasets(Settings(schemas, scale=SCALE)) if d.name == GROUP]
-    rows = {key: table.rows for key, table in plan_dataset(dataset).tables.items()}
+    plan = plan_dataset(dataset)
+    rows = {key: table.rows for key, table in plan.tables.items()}
+    assert {len(table.partition_keys) for table in plan.tables.values()} == {CHUNKS}
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATAGEN_", "DAGSTER_"))}
     env.update(
@@ -335,6 +344,32 @@ def metadata_cell(page, key: str) -> str:
     return row.locator(":scope > td").last.inner_text().strip()  # not a nested table's cell
 
 
+def wait_for_backfill(ui: DagsterUI, backfill_id: str) -> list[dict]:
+    """Until the backfill is done (the daemon submits its runs); then its runs."""
+    query = """query($id: String!) { partitionBackfillOrError(backfillId: $id) {
+        __typename ... on PartitionBackfill { status
+            runs(limit: 100) { runId status assetSelection { path } } } } }"""
+    deadline = time.monotonic() + BACKFILL_SECONDS
+    status = "?"
+    while time.monotonic() < deadline:
+        backfill = ui.graphql(query, {"id": backfill_id})["partitionBackfillOrError"]
+        assert backfill["__typename"] == "PartitionBackfill", backfill
+        status = backfill["status"]
+        if status not in ("REQUESTED", "CANCELING"):
+            assert status == "COMPLETED_SUCCESS" or status == "COMPLETED", backfill
+            return backfill["runs"]
+        time.sleep(1)
+    pytest.fail(f"backfill {backfill_id} still {status} after {BACKFILL_SECONDS} s")
+
+
+def materialized_partitions(ui: DagsterUI, table: str) -> list[str]:
+    query = """query($key: AssetKeyInput!) { assetNodeOrError(assetKey: $key) {
+        ... on AssetNode { assetPartitionStatuses { ... on DefaultPartitionStatuses {
+            materializedPartitions } } } } }"""
+    node = ui.graphql(query, {"key": {"path": [GROUP, table]}})["assetNodeOrError"]
+    return sorted(node["assetPartitionStatuses"]["materializedPartitions"])
+
+
 def wait_for_run(ui: DagsterUI, run_id: str) -> str:
     query = "query($id: ID!) { runOrError(runId: $id) { __typename ... on Run { status } } }"
     deadline = time.monotonic() + RUN_SECONDS
@@ -368,51 +403,73 @@ def test_asset_graph_shows_fk_lineage(ui, page):
 
 
 def test_materialize_from_ui_then_asset_page(ui, page):
-    open_group_graph(ui, page, tables_only=True)
-    assert rendered_edges(page) == FK_EDGES
+    """What a newcomer does: open the dataset's graph (its group: every table and the quality
+    report), click "Materialize all", launch what the dialog offers, follow it to success."""
+    open_group_graph(ui, page)
+    assert rendered_edges(page) == FK_EDGES | REPORT_EDGES
     # Accessible names start with the icon's label, hence no anchors in these patterns.
     page.get_by_role("button", name=re.compile("Materialize all")).click()
 
-    # The launch dialog: partitioned assets, so choose which partitions (all of them).
+    # The launch dialog, as it opens: every chunk of every table already selected, and the
+    # button enabled. No choice to make: the dataset's tables share one partitions definition.
     dialog = page.get_by_role("dialog")
-    dialog.get_by_text(f"Launch runs to materialize {len(ui.rows)} assets").wait_for()
-    dialog.get_by_role("button", name="All", exact=True).click()
+    dialog.get_by_text(f"Launch runs to materialize {len(ui.rows) + 1} assets").wait_for()
     launch = dialog.get_by_role("button", name=re.compile(r"Launch (\d+ runs?|backfill)"))
-    assert re.fullmatch(r"Launch 1 run", launch.inner_text().strip()), launch.inner_text()
+    launch.wait_for()
+    page.wait_for_timeout(1000)  # partition health loads after the dialog opens
     ui.shot(page, "02-launch-dialog")
+    dialog.get_by_role("button", name="All", exact=True).click()
+    text = dialog.inner_text()
+    assert re.search(rf"Partition selection\s+{CHUNKS} partitions", text), text
+    assert launch.inner_text().strip() == "Launch backfill", text
+    assert launch.is_enabled(), text
     launch.click()
 
-    # "Launched run <id>  View" -> the run's page.
-    toast = page.get_by_text(re.compile(r"Launched run [0-9a-f]{8}"))
-    short_id = re.search(r"[0-9a-f]{8}", toast.inner_text()).group(0)
+    # "Created backfill <id>  View" -> the backfill's page, followed until it is done.
+    toast = page.get_by_text(re.compile(r"Created backfill [a-z0-9]{8}"))
+    backfill_id = re.search(r"Created backfill ([a-z0-9]{8})", toast.inner_text()).group(1)
     page.get_by_text("View", exact=True).last.click()
-    page.wait_for_url(re.compile(r"/runs/[0-9a-f-]{36}"))
-    run_id = re.search(r"/runs/([0-9a-f-]{36})", page.url).group(1)
-    assert run_id.startswith(short_id), (run_id, short_id)
-    assert wait_for_run(ui, run_id) == "SUCCESS", ui.log_tail()
+    page.wait_for_url(re.compile(rf"/backfills/{backfill_id}"))
+    runs = wait_for_backfill(ui, backfill_id)
+    # The tables in one run (one step, every chunk), the report after them in another.
+    assert [r["status"] for r in runs] == ["SUCCESS"] * len(runs), runs
+    assert len(runs) == 2, runs
+    page.reload()
+    page.get_by_text("Completed", exact=True).first.wait_for()
+    ui.shot(page, "03-backfill-success", full_page=True)
+    tables_run = next(r for r in runs if len(r["assetSelection"]) == len(ui.rows))
+    page.goto(f"{ui.base}/runs/{tables_run['runId']}")
     page.get_by_text("Success", exact=True).first.wait_for()
     ui.shot(page, "03-run-success")
+    for table in ui.rows:
+        partitions = materialized_partitions(ui, table)
+        assert partitions == [f"{i:05d}" for i in range(CHUNKS)], (table, partitions)
 
-    # The asset's page: row count, preview and lineage of the latest materialization.
+    # The asset's page: row count, preview and lineage of the latest materialization (the
+    # last chunk: orders 201..300).
     table = "orders"
     rows = ui.rows[table]
+    chunk_rows = -(-rows // CHUNKS)
+    last = rows - chunk_rows * (CHUNKS - 1)
     page.goto(f"{ui.base}/assets/{GROUP}/{table}")
     page.get_by_text("Row count", exact=True).wait_for()
     page.get_by_text("preview", exact=True).wait_for()
     page.wait_for_timeout(500)  # let the metadata table settle before the screenshot
     ui.shot(page, f"04-asset-{table}", full_page=True)
     body = page.inner_text("body")
-    assert re.search(rf"Row count\s+{rows}\b", body), body[:2000]
-    assert metadata_cell(page, "rows") == str(rows)
+    assert re.search(rf"Row count\s+{last}\b", body), body[:2000]
+    assert metadata_cell(page, "rows") == str(last)
     preview = metadata_cell(page, "preview")
-    assert re.match(r"id\s+customer_id\s+ordered_at\s+status\s+total\s+1\s", preview), preview
+    first_id = chunk_rows * (CHUNKS - 1) + 1
+    header = r"id\s+customer_id\s+ordered_at\s+status\s+total\s+"
+    assert re.match(rf"{header}{first_id}\s", preview), preview
     assert len(preview.strip().splitlines()) == 6, preview  # header + first 5 rows
     assert "Upstream assets" in body and "shop / customers" in body
     assert "Downstream assets" in body and "shop / order_items" in body
 
     metadata = latest_metadata(ui, table)
-    assert metadata["partition"] == "00000"
-    assert metadata["dagster/row_count"] == rows and metadata["rows"] == rows
+    assert metadata["partition"] == f"{CHUNKS - 1:05d}"  # the last chunk written
+    assert metadata["dagster/row_count"] == last and metadata["rows"] == last
     assert metadata["preview"].startswith("| id | customer_id | ordered_at | status | total |")
 
     # The checks tab: every check of the table executed and passed.

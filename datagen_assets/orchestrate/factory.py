@@ -2,19 +2,24 @@
 
 Shape, and why (Dagster 1.13):
 
-- One asset per table, partitioned by row chunk (`StaticPartitionsDefinition` of "00000"...),
-  with `BackfillPolicy.single_run()`: a range of chunks runs as one run and one step, the body
-  sees every key in `context.partition_keys` and returns a mapping partition key -> DataFrame
-  that `ParquetIOManager` writes chunk by chunk (the frames are produced lazily, one at a time).
-  Per-chunk metadata (rows, seconds, preview) is attached to each partition's materialization.
-- Checks are defined apart from the assets (one `@multi_asset_check` per table) and are
-  whole-table, i.e. unpartitioned: uniqueness and foreign keys are properties of all chunks
-  together, and partitioned check specs are still a preview in 1.13 (a check in a ranged run
-  gets no single partition). Being separate they can be re-run from the UI without
-  regenerating. They read only chunks that exist; key checks block children in the same run.
-- Jobs: an asset job must have one partitions definition, so a dataset gets `<dataset>_job`
-  when all its tables have the same chunk keys, else one `<dataset>_<n>_chunks_job` per chunk
-  count. The CLI does not use them: it runs subsets of the implicit asset job (see `cli`).
+- Every table is its own asset (key, lineage, metadata, checks in the UI), partitioned by row
+  chunk (`StaticPartitionsDefinition` of "00000"...) with `BackfillPolicy.single_run()`. Every
+  table of a dataset has the same chunk keys (`plan.plan`), so a dataset is one partitions
+  definition: one run, one job, one launch from the UI.
+- The tables of one chunk group (a whole dataset, as planned) are one subsettable
+  `multi_asset`, as dagster-dbt makes a dbt project: a run costs one step, not one per table
+  plus one per table's checks (each step start, output and event write costs more than
+  generating a small table). The step generates the selected tables in FK order; each table's
+  output is a mapping partition key -> DataFrame that `ParquetIOManager` writes chunk by chunk
+  (produced lazily, one in memory at a time), with per-chunk metadata (rows, seconds, preview)
+  on each partition's materialization.
+- Checks are check specs of the same multi-asset, whole-table (uniqueness and foreign keys are
+  properties of all chunks together; partitioned check specs are still a preview in 1.13). The
+  step evaluates the selected ones right after the tables they read are written, on one DuckDB
+  connection; a failed blocking check stops its table's descendants. Selecting checks alone
+  re-runs them without regenerating anything. They read only chunks that exist.
+- Jobs: `<dataset>_job` over the dataset's tables (one per chunk group if a plan has several).
+  The CLI does not use them: it runs subsets of the implicit asset job (see `cli`).
 - Executor: in-process (a process per step costs seconds on a small box).
 """
 

@@ -63,7 +63,7 @@ class DatasetTranslator:
         text = (
             f"Synthetic rows of table `{table.key}` from `{plan.dataset.schema_path.name}`: "
             f"{table_plan.rows:,} rows in {chunks} chunk{'s' if chunks != 1 else ''} of up "
-            f"to {table_plan.chunk_rows:,} rows."
+            f"to {table_plan.rows_per_chunk:,} rows."
         )
         if table_plan.parents:
             text += " References " + ", ".join(f"`{p}`" for p in table_plan.parents) + "."
@@ -77,7 +77,7 @@ class DatasetTranslator:
             "dagster/table_name": table_plan.key,
             "datagen/rows_planned": MetadataValue.int(table_plan.rows),
             "datagen/chunks": MetadataValue.int(table_plan.chunk_count),
-            "datagen/chunk_rows": MetadataValue.int(table_plan.chunk_rows),
+            "datagen/chunk_rows": MetadataValue.int(table_plan.rows_per_chunk),
             "datagen/seed": MetadataValue.int(plan.seed),
             "datagen/schema_file": MetadataValue.path(str(plan.dataset.schema_path)),
         }
@@ -129,7 +129,7 @@ class DatasetTranslator:
         parts = (
             repr(table_plan.table),
             table_plan.rows,
-            table_plan.chunk_rows,
+            table_plan.chunk_count,
             plan.seed,
             config.null_fraction,
             repr(config.tables.get(table_plan.key)),

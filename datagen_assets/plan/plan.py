@@ -7,7 +7,7 @@ here, once, and shared by every partition on every worker.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from datagen_assets.dataset import Dataset
@@ -27,14 +27,25 @@ class TablePlan:
     keys: KeyPlan
     parents: tuple[str, ...]  # FK parents other than itself, for ordering and lineage
     notes: tuple[Note, ...] = ()
+    chunks: int = 0  # the dataset's chunk count (`plan_dataset`); 0: this table's own
 
     @property
     def key(self) -> str:
         return self.table.key
 
     @property
-    def chunk_count(self) -> int:
+    def own_chunk_count(self) -> int:
+        """Chunks of at most `chunk_rows` rows this table alone needs."""
         return max(1, -(-self.rows // self.chunk_rows))
+
+    @property
+    def chunk_count(self) -> int:
+        return self.chunks or self.own_chunk_count
+
+    @property
+    def rows_per_chunk(self) -> int:
+        """Rows of every chunk but the last (at most `chunk_rows`)."""
+        return max(1, -(-self.rows // self.chunk_count))
 
     @cached_property
     def partition_keys(self) -> tuple[str, ...]:
@@ -46,8 +57,8 @@ class TablePlan:
         index = int(partition_key)
         if not 0 <= index < self.chunk_count:
             raise KeyError(f"{self.key} has no chunk {partition_key!r} (0..{self.chunk_count - 1})")
-        start = index * self.chunk_rows
-        return start, min(start + self.chunk_rows, self.rows)
+        start = min(index * self.rows_per_chunk, self.rows)
+        return start, min(start + self.rows_per_chunk, self.rows)
 
 
 @dataclass(frozen=True)
@@ -106,8 +117,15 @@ def plan_dataset(dataset: Dataset) -> DatasetPlan:
             plans[key] = TablePlan(table, capped, config.chunk_rows, keys, parents, notes)
         if not changed:
             break
+    # Every table of a dataset gets the same chunks, as many as its biggest table needs: one
+    # partitions definition, so the whole dataset is one Dagster run (and one click in the
+    # UI), and chunk k of the dataset is about 1/n of every table. Values depend on the row
+    # index only, so the layout never changes a value.
+    chunks = max((plans[key].own_chunk_count for key in order), default=1)
     return DatasetPlan(
-        dataset, {key: plans[key] for key in order}, tuple(schema.notes) + tuple(cycle_notes)
+        dataset,
+        {key: replace(plans[key], chunks=chunks) for key in order},
+        tuple(schema.notes) + tuple(cycle_notes),
     )
 
 
