@@ -247,7 +247,7 @@ def test_factory_wiring_keeps_the_cli_materialise_path(project):
     settings, _ = project
     defs = factory.build_definitions(settings)
     dg.Definitions.validate_loadable(defs)
-    assert {"tiny_exports", "tiny_load_postgres", "tiny_2_chunks_job"} <= {
+    assert {"tiny_exports", "tiny_load_postgres", "tiny_job"} <= {
         job.name for job in defs.resolve_all_job_defs()
     }
     assert cli.main(["materialize", "tiny"]) == 0

@@ -27,6 +27,7 @@ from datagen_assets.check.quality import (
 from datagen_assets.generate.engine import generate
 from datagen_assets.orchestrate.factory import definitions_for_plans, load_plans
 from datagen_assets.orchestrate.quality import (
+    REPORT_PARTITION,
     dataset_report,
     quality_asset_key,
 )
@@ -168,7 +169,9 @@ def test_quality_asset_records_charts_and_writes_the_report(project):
     assert key.path == ["tiny", "reports", "quality"]
     with dg.instance_for_test() as instance:
         job = defs.resolve_implicit_global_asset_job_def()
-        result = job.execute_in_process(instance=instance, asset_selection=[key])
+        result = job.execute_in_process(
+            instance=instance, asset_selection=[key], partition_key=REPORT_PARTITION
+        )
     assert result.success
     (event,) = result.get_asset_materialization_events()
     materialization = event.event_specific_data.materialization

@@ -43,6 +43,7 @@ from dagster import (
     AssetSpec,
     Definitions,
     Failure,
+    MaterializeResult,
     MetadataValue,
     Output,
     TableColumnDep,
@@ -128,6 +129,7 @@ def definitions_for_plans(
     assets: list[AssetsDefinition] = []
     jobs: list = []  # define_asset_job's type is not exported by dagster
     for plan in plans:
+        assets.append(build_preflight_asset(plan, translator))
         assets.extend(build_dataset_assets(plan, translator, settings))
         jobs.extend(build_dataset_jobs(plan, translator))
     # Request job, CaseGeni sensors and refresh schedules (orchestrate/operations.py).
@@ -161,6 +163,48 @@ def load_plans(settings: Settings) -> list[DatasetPlan]:
 
 
 # ---------------------------------------------------------------------------- assets
+
+
+def build_preflight_asset(plan: DatasetPlan, translator: DatasetTranslator) -> AssetsDefinition:
+    """The root of a dataset's graph: its sampled pre-flight (`plan.preflight`), the check
+    `datagen validate` runs, so a run launched from the UI fails here, before any table is
+    written, when it would fail later. Unpartitioned, upstream of every table without a
+    parent: "Materialize all" on the dataset's group then launches every table's every chunk
+    at once (a selection whose root is partitioned opens on zero partitions)."""
+    tables = plan.tables.values()
+    description = (
+        f"Pre-flight of dataset {plan.name} ({plan.dataset.schema_path.name}): every table "
+        f"sampled as the run draws it, every CHECK evaluated; fails, and nothing is written, "
+        f"when a run would. {len(plan.tables)} table(s), "
+        f"{sum(t.rows for t in tables):,} rows planned."
+    )
+
+    @asset(
+        key=translator.get_preflight_key(plan),
+        group_name=plan.name,
+        kinds={"datagen"},
+        description=description,
+    )
+    def _preflight(context: AssetExecutionContext) -> MaterializeResult:
+        from datagen_assets.plan.preflight import sampled_preflight
+
+        sampled_preflight([plan])  # raises SchemaError naming every problem
+        chunks = max((t.chunk_count for t in tables), default=0)
+        context.log.info(f"{plan.name}: pre-flight passed, {len(plan.tables)} table(s)")
+        return MaterializeResult(
+            metadata={
+                "datagen/tables": MetadataValue.int(len(plan.tables)),
+                "datagen/rows_planned": MetadataValue.int(sum(t.rows for t in tables)),
+                "datagen/chunks": MetadataValue.int(chunks),
+                "datagen/seed": MetadataValue.int(plan.seed),
+                "datagen/notes": MetadataValue.md(
+                    "\n".join(f"- {t.key}: {note.message}" for t in tables for note in t.notes)
+                    or "none"
+                ),
+            }
+        )
+
+    return _preflight
 
 
 def partition_groups(plan: DatasetPlan) -> dict[tuple[str, ...], list[str]]:

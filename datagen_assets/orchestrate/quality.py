@@ -28,6 +28,7 @@ from dagster import (
     AssetsDefinition,
     MaterializeResult,
     MetadataValue,
+    StaticPartitionsDefinition,
     asset,
 )
 
@@ -49,6 +50,10 @@ from datagen_assets.settings import Settings
 
 REPORTS_KEY = "reports"
 QUALITY_KEY = "quality"
+# The report covers the whole dataset; it is one partition of its own so that the dataset's
+# group holds two partitions definitions under an unpartitioned root (the pre-flight), which is
+# what has the UI's "Materialize all" launch every chunk at once (orchestrate/factory.py).
+REPORT_PARTITION = "all"
 
 
 def quality_asset_key(plan: DatasetPlan) -> AssetKey:
@@ -75,6 +80,7 @@ def build_quality_asset(
         deps=table_deps(plan, plan.tables, translator),
         group_name=plan.name,
         kinds={"duckdb"},
+        partitions_def=StaticPartitionsDefinition([REPORT_PARTITION]),
         description=(
             f"Column statistics (NULLs, distinct, min/max/mean, top values) and distribution "
             f"charts of dataset {plan.name}, from the chunks in storage; also written to "

@@ -51,6 +51,11 @@ class DatasetTranslator:
         `key_part`); a schema-qualified key like `bookings.flights` stays one part."""
         return AssetKey([plan.name, key_part(table_plan.key)])
 
+    def get_preflight_key(self, plan: DatasetPlan) -> AssetKey:
+        """The dataset's pre-flight asset, the root of its graph: three parts, so no table key
+        (two parts) can clash with it."""
+        return AssetKey([plan.name, "plan", "preflight"])
+
     def get_group_name(self, table_plan: TablePlan, plan: DatasetPlan) -> str:
         return plan.name
 
@@ -106,8 +111,10 @@ class DatasetTranslator:
     def get_deps(self, table_plan: TablePlan, plan: DatasetPlan) -> Sequence[AssetDep]:
         """Each FK parent ordered before this table; every chunk may reference any parent row,
         hence `AllPartitionMapping`. An FK that closes a cycle is left out (the planner orders
-        its parent later), so the asset graph stays acyclic."""
-        return [
+        its parent later), so the asset graph stays acyclic. A table with no parent depends on
+        the dataset's pre-flight, so the dataset's graph has one unpartitioned root (which is
+        also what lets the UI launch a whole dataset at once: see `factory`)."""
+        deps = [
             AssetDep(
                 self.get_asset_key(plan.table(parent), plan),
                 partition_mapping=AllPartitionMapping(),
@@ -115,6 +122,7 @@ class DatasetTranslator:
             for parent in table_plan.parents
             if _ordered_before(plan, parent, table_plan.key)
         ]
+        return deps or [AssetDep(self.get_preflight_key(plan))]
 
     def get_kinds(self, table_plan: TablePlan, plan: DatasetPlan) -> set[str]:
         return {"polars", "parquet"}
