@@ -248,12 +248,17 @@ def open_group_graph(ui: DagsterUI, page, tables_only: bool = False) -> None:
     nodes = len(ui.rows) + (0 if tables_only else len(EXTRA))
     edges = len(FK_EDGES if tables_only else EDGES)
     # Laid out: every node and every edge drawn.
-    page.wait_for_function(
-        """([nodes, edges]) =>
-            document.querySelectorAll('svg foreignObject [data-tooltip]').length >= nodes
-            && document.querySelectorAll('svg path[marker-end]').length >= edges""",
-        arg=[nodes, edges],
-    )
+    try:
+        page.wait_for_function(
+            """([nodes, edges]) =>
+                document.querySelectorAll('svg foreignObject [data-tooltip]').length >= nodes
+                && document.querySelectorAll('svg path[marker-end]').length >= edges""",
+            arg=[nodes, edges],
+        )
+    except Exception:
+        ui.shot(page, "graph-not-drawn")
+        drawn = page.evaluate(RENDERED_GRAPH_JS)
+        raise AssertionError(f"wanted {nodes} nodes and {edges} edges, drawn: {drawn}") from None
     # Live data (checks, partitions) filled in: no node still says "Loading...".
     page.wait_for_function(
         """() => [...document.querySelectorAll('svg foreignObject')]
