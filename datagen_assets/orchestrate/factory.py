@@ -28,6 +28,7 @@ import logging
 import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 
 import polars as pl
@@ -463,12 +464,38 @@ class GeneratedChunks(Mapping[str, pl.DataFrame]):
         self.rows_done = 0
         self.chunks_done = 0
         self.began = self.logged = time.perf_counter()
+        self.ahead: tuple[str, Future] | None = None
+        self.pool: ThreadPoolExecutor | None = None
 
-    def __getitem__(self, partition_key: str) -> pl.DataFrame:
+    def _generate(self, partition_key: str) -> tuple[pl.DataFrame, float]:
         start, stop = self.table_plan.chunk_bounds(partition_key)
         began = time.perf_counter()
         frame = generate(self.plan, self.table_plan.key, start, stop)
-        seconds = time.perf_counter() - began
+        return frame, time.perf_counter() - began
+
+    def _take(self, partition_key: str) -> tuple[pl.DataFrame, float]:
+        """The chunk, from the one generated ahead when it is that one; then the next chunk
+        of the run starts generating on a worker thread while the caller writes this one
+        (Parquet encoding releases the GIL): at most two chunks in memory."""
+        if self.ahead is not None and self.ahead[0] == partition_key:
+            found = self.ahead[1].result()
+        else:
+            found = self._generate(partition_key)
+        self.ahead = None
+        index = self.keys.index(partition_key)
+        if index + 1 < len(self.keys):
+            if self.pool is None:
+                self.pool = ThreadPoolExecutor(1, thread_name_prefix="datagen-chunk")
+            following = self.keys[index + 1]
+            self.ahead = (following, self.pool.submit(self._generate, following))
+        elif self.pool is not None:
+            self.pool.shutdown(wait=False)
+            self.pool = None
+        return found
+
+    def __getitem__(self, partition_key: str) -> pl.DataFrame:
+        start, stop = self.table_plan.chunk_bounds(partition_key)
+        frame, seconds = self._take(partition_key)
         metadata = chunk_metadata(frame, start, stop, seconds)
         metadata["path"] = MetadataValue.path(str(self.folder / chunk_name(partition_key)))
         self.context.add_asset_metadata(
