@@ -448,9 +448,11 @@ def test_materialize_from_ui_then_asset_page(ui, page):
     assert [r["status"] for r in runs] == ["SUCCESS"] * len(runs), runs
     assert sorted(len(r["assetSelection"]) for r in runs) == [1, 1, len(ui.rows)], runs
     page.reload()
-    page.get_by_text(re.compile(r"^Complete")).first.wait_for()
-    page.wait_for_timeout(1000)
-    ui.shot(page, "03-backfill-success", full_page=True)
+    page.get_by_text(backfill_id).first.wait_for()
+    page.wait_for_timeout(2000)  # the backfill's runs table fills in
+    ui.shot(page, "03-backfill-done", full_page=True)
+    body = page.inner_text("body")
+    assert "Succeeded" in body, body[:3000]
     tables_run = next(r for r in runs if len(r["assetSelection"]) == len(ui.rows))
     page.goto(f"{ui.base}/runs/{tables_run['runId']}")
     page.get_by_text("Success", exact=True).first.wait_for()
