@@ -126,6 +126,7 @@ class ParquetIOManager(UPathIOManager):
         metadata = chunk_file_metadata(context.output_metadata)
         began = time.perf_counter()  # a lazy output is generated while it is written
         staged: list[Staged] = []
+        rows = 0
         try:
             tidy_table_folder(folder)  # what a killed run left (`.00000.parquet.<id>.tmp`)
             for key in keys:
@@ -133,6 +134,7 @@ class ParquetIOManager(UPathIOManager):
                 path = self._partition_file(context, key)
                 context.log.debug(self.get_writing_output_log_message(path))
                 staged.append(stage_parquet(frame, path, metadata))
+                rows += frame.height
                 del frame  # one chunk in memory at a time
             # Every chunk of the run is complete before any replaces its predecessor: a run
             # that fails midway leaves the table's chunks as they were, none half-replaced.
@@ -155,8 +157,10 @@ class ParquetIOManager(UPathIOManager):
                     f"outside the plan: {', '.join(removed[:5])}" + (" ..." * (len(removed) > 5))
                 )
         location = staged[-1].final if len(keys) == 1 else folder
+        audit = _audit_materialization(context, keys, staged, folder, rows)
         context.add_output_metadata(
             {
+                "datagen/audit": MetadataValue.json(audit),
                 "path": MetadataValue.path(str(location)),
                 "datagen/bytes_written_in_run": MetadataValue.int(total_bytes),
                 "datagen/seconds_in_run": MetadataValue.float(
@@ -177,6 +181,36 @@ class ParquetIOManager(UPathIOManager):
                 return None
             return pl.concat(frames, how="vertical_relaxed")
         return loaded
+
+
+def _audit_materialization(
+    context: OutputContext, keys: list[str], staged: list[Staged], folder: UPath, rows: int
+) -> dict[str, Any]:
+    """The audit record of one table's run (`datagen_assets/audit.py`): its chunks, rows and
+    content hash, the storage folder written."""
+    from datagen_assets.audit import record
+
+    fingerprint = context.output_metadata.get("datagen/fingerprint")
+    fingerprint = getattr(fingerprint, "data", fingerprint) or {}
+    seed = context.output_metadata.get("datagen/seed")
+    path = context.asset_key.path
+    return record(
+        "materialize",
+        path[0],
+        tables={
+            name_of_key_part(path[-1]) if len(path) > 1 else path[-1]: {
+                "rows": rows,
+                "chunks": keys,
+                "content_sha256": fingerprint.get("content_sha256"),
+                "config_sha256": fingerprint.get("config_sha256"),
+                "seed": getattr(seed, "value", seed),
+            }
+        },
+        read="engine",
+        written=str(folder),
+        run_id=context.run_id,
+        bytes=sum(item.bytes for item in staged),
+    )
 
 
 class StorageUnavailable(OSError):

@@ -318,6 +318,16 @@ def load_dataset(
     except LoadError as error:
         raise LoadError(mask(str(error), target)) from error.__cause__
     report.seconds = time.perf_counter() - began
+    from datagen_assets.audit import record  # the audit trail (every load, what it read)
+
+    record(
+        "load",
+        plan.name,
+        tables={t.table: {"rows": t.rows} for t in report.tables},
+        read=source.describe() if hasattr(source, "describe") else type(source).__name__,
+        written=report.target,
+        mode=mode,
+    )
     return report
 
 

@@ -122,6 +122,21 @@ def export_dataset(
         with staging.create(MANIFEST_NAME) as out:
             out.write(manifest.to_json().encode())
         staging.publish()
+    from datagen_assets.audit import record  # the audit trail (every export, what it read)
+
+    record(
+        "export",
+        plan.name,
+        tables={
+            key: {"rows": rows, "content_sha256": fingerprints[key].content_sha256}
+            for key, rows in manifest.tables.items()
+        },
+        read=source.describe() if hasattr(source, "describe") else type(source).__name__,
+        written=str(out_url),
+        format=fmt,
+        content_sha256=manifest.content_sha256,
+        files=len(manifest.files),
+    )
     return manifest
 
 

@@ -38,6 +38,9 @@ class EngineSource:
     def row_count(self, table: TablePlan) -> int:
         return table.rows
 
+    def describe(self) -> str:
+        return f"engine (seed {self.plan.seed})"
+
     def chunks(self, table: TablePlan, limit: int | None = None) -> Iterator[pl.DataFrame]:
         stop_at = table.rows if limit is None else min(limit, table.rows)
         for index, partition in enumerate(table.partition_keys):
@@ -76,6 +79,9 @@ class StorageSource:
                 "materialize the dataset first or export with --from-engine"
             )
         return [UPath(found[key]) for key in keys]
+
+    def describe(self) -> str:
+        return f"storage {self.storage_url} dataset {self.dataset}"
 
     def row_count(self, table: TablePlan) -> int:
         import pyarrow.parquet as pq
