@@ -87,7 +87,12 @@ class Bench:
         if scale is not None:
             env["DATAGEN_SCALE"] = str(scale)
         command = [sys.executable, "-m", "datagen_assets.cli", "materialize", dataset, *flags]
-        seconds, peak, _ = timed(command, env=env)
+        seconds, peak, code, stdout = timed_any(command, env)
+        if code != 0:  # timed all the same; what failed is printed (a check, usually)
+            summary = [line for line in stdout.splitlines() if "FAIL" in line or "table(s)" in line]
+            print(
+                f"  note: datagen materialize {dataset} exited {code}: " + " | ".join(summary[:4])
+            )
         return seconds, peak, storage
 
     def child(self, *args: str, env: dict | None = None) -> dict:
@@ -96,6 +101,19 @@ class Bench:
         seconds, peak, stdout = timed(command, env={**self.env, **(env or {})})
         result = json.loads(stdout.strip().splitlines()[-1])
         return {**result, "wall_s": seconds, "peak_kib": peak}
+
+
+def timed_any(command: list[str], env: dict) -> tuple[float, int, int, str]:
+    """Like `shop.timed` (wall seconds, peak RSS KiB of the child alone), whatever the exit."""
+    with tempfile.TemporaryFile() as stderr:
+        started = time.perf_counter()
+        child = subprocess.Popen(
+            command, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=stderr, text=True
+        )
+        stdout = child.stdout.read()
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+    return seconds, usage.ru_maxrss, os.waitstatus_to_exitcode(status), stdout
 
 
 def median(values: list[float]) -> float:
