@@ -143,3 +143,14 @@ def test_review_regressions(tmp_path):
     assert not set(frame["state"].drop_nulls()) & states  # no address beside: a status
     assert frame["proc_inst_id_"].drop_nulls().str.len_chars().min() >= 16  # an id, no sentence
     assert not frame["updated_by"].drop_nulls().str.contains(" ").any()  # a user name
+
+
+def test_meanings_docs_match_the_catalog():
+    from pathlib import Path
+
+    from datagen_assets.generate.meanings.report import render_catalog
+
+    docs = Path(__file__).resolve().parents[1] / "docs" / "meanings.md"
+    assert docs.read_text() == render_catalog(), (
+        "run python -m datagen_assets.generate.meanings.report"
+    )

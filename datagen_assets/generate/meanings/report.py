@@ -77,3 +77,53 @@ def explain_table(
 def _short(value) -> str:
     text = str(value) if not isinstance(value, bytes) else f"<{len(value)} bytes>"
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def render_catalog() -> str:
+    """docs/meanings.md: every meaning by domain, with the words it answers to."""
+    from datagen_assets.generate.meanings.catalog import MEANINGS
+
+    lines = [
+        "# Meanings",
+        "",
+        "What detection can read a column as (`datagen_assets/generate/meanings/`, one module",
+        "per domain). A column's words are matched against `names` (a regular expression over",
+        "its words, abbreviations expanded), scored with its table (`tables`; *only* where the",
+        "meaning needs it), type, length, neighbours and comment; `datagen explain` shows the",
+        "winner and its evidence. Name one in a dataset config with `generator: meaning` and",
+        "`meaning: <name>`. Generated: `uv run python -m datagen_assets.generate.meanings.report`.",
+        "",
+        f"{len(MEANINGS)} meanings.",
+    ]
+    by_domain: dict[str, list] = {}
+    for meaning in MEANINGS.values():
+        by_domain.setdefault(meaning.domain, []).append(meaning)
+    for domain, meanings in by_domain.items():
+        lines += [
+            "",
+            f"## {domain} ({len(meanings)})",
+            "",
+            "| meaning | names | table |",
+            "|---|---|---|",
+        ]
+        for m in meanings:
+            names = m.names.pattern.replace("|", "\\|")
+            table = ""
+            if m.tables is not None:
+                table = ("only in " if m.needs_table else "") + m.tables.pattern.replace("|", "\\|")
+            lines.append(f"| `{m.name}` | `{names}` | {f'`{table}`' if table else ''} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    from pathlib import Path
+
+    import datagen_assets.generate.meanings  # noqa: F401 - registers the catalog
+
+    path = Path(__file__).resolve().parents[3] / "docs" / "meanings.md"
+    path.write_text(render_catalog())
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
