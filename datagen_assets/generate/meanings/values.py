@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import math
+import os
 import random as pyrandom
 import struct
 import zlib
@@ -287,11 +288,46 @@ def entity_frame(name: str, locale: str, seed: int) -> pl.DataFrame:
     return frame
 
 
+# bump when an entity builder changes what it makes: cached frames are then rebuilt
+ENTITY_VERSION = 1
+
+
 @lru_cache(maxsize=64)
 def _entity_frame(name: str, locale: str, seed: int) -> tuple[pl.DataFrame, dict[str, str]]:
-    with recording_pools() as used:
+    """Built once per (entity, locale, seed) and kept on disk beside the Faker pools (reading
+    the reference packages takes seconds): the cached frame is used while every pool it was
+    built from still has the digest it had, and the reference packages their versions."""
+    import hashlib
+    import json
+
+    from datagen_assets.generate.pools import _digest
+    from datagen_assets.settings import cache_dir
+
+    versions = hashlib.sha256(json.dumps(reference_versions(), sort_keys=True).encode())
+    stem = f"{name}-{locale}-{seed}-v{ENTITY_VERSION}-{versions.hexdigest()[:10]}"
+    folder = cache_dir() / "meanings"
+    path, sidecar = folder / f"{stem}.parquet", folder / f"{stem}.json"
+    with contextlib.suppress(OSError, ValueError, pl.exceptions.PolarsError):
+        used = json.loads(sidecar.read_text())
+        fresh = all(
+            _digest(provider, pool_locale, int(size), int(pool_seed)) == digest
+            for key, digest in used.items()
+            if not key.startswith("reference/")
+            for pool_locale, provider, size, pool_seed in [key.split("/")]
+        )
+        if fresh:
+            return pl.read_parquet(path), used
+    with recording_pools() as recorded:
         frame = ENTITIES[name](locale, seed)
-    return frame, {**used, **reference_versions()}
+    used = {**recorded, **reference_versions()}
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / f".{stem}.{os.getpid()}.tmp"
+        frame.write_parquet(temporary)
+        os.replace(temporary, path)  # the frame first: a sidecar never names a missing frame
+        sidecar.with_suffix(f".{os.getpid()}.tmp").write_text(json.dumps(used))
+        os.replace(sidecar.with_suffix(f".{os.getpid()}.tmp"), sidecar)
+    return frame, used
 
 
 def entity_rows(draw: Draw, entity_name: str, group: str, size: int) -> np.ndarray:
