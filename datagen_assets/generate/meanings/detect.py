@@ -186,8 +186,10 @@ def _words(column: Column) -> tuple[str, ...]:
     return tokens(column.name)
 
 
+@lru_cache(maxsize=32768)
 def _scores(column: Column, table: Table) -> list[tuple[float, Meaning, list[str], str]]:
-    """(score, meaning, evidence, entity group) of each applicable meaning, best first."""
+    """(score, meaning, evidence, entity group) of each applicable meaning, best first (kept:
+    a column's kin are scored once, not once per column that asks). Callers copy evidence."""
     words = _words(column)
     table_words = " ".join(table_tokens(table.name))
     neighbour_words = " ".join(
