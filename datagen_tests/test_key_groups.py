@@ -103,3 +103,41 @@ def test_a_key_column_shared_with_a_foreign_key_outside_the_key_agrees_with_it(t
         frames["keys"], left_on=["key_set", "key_id", "nid"], right_on=["sid", "kid", "nid"]
     )
     assert joined.height == issuers.height
+
+
+FEEDBACK = """
+CREATE TABLE useracct (u_id VARCHAR(128) PRIMARY KEY);
+CREATE TABLE item (i_id VARCHAR(128), i_u_id VARCHAR(128) REFERENCES useracct (u_id),
+    PRIMARY KEY (i_id, i_u_id));
+CREATE TABLE useracct_feedback (
+    uf_u_id    varchar(128) NOT NULL,
+    uf_i_id    varchar(128) NOT NULL,
+    uf_i_u_id  varchar(128) NOT NULL,
+    uf_from_id varchar(128) NOT NULL,
+    uf_rating  smallint     NOT NULL,
+    FOREIGN KEY (uf_i_id, uf_i_u_id) REFERENCES item (i_id, i_u_id) ON DELETE CASCADE,
+    FOREIGN KEY (uf_u_id) REFERENCES useracct (u_id) ON DELETE CASCADE,
+    FOREIGN KEY (uf_from_id) REFERENCES useracct (u_id) ON DELETE CASCADE,
+    PRIMARY KEY (uf_u_id, uf_i_id, uf_i_u_id, uf_from_id),
+    CHECK (uf_u_id <> uf_from_id)
+);
+"""
+
+
+def test_a_check_keeping_two_foreign_keys_of_a_key_apart_holds(tmp_path):
+    """benchbase auctionmark: both FKs into useracct are key components, so the repair loop
+    could not redraw them and CHECK (uf_u_id <> uf_from_id) failed on a row in 300; with
+    one user a feedback is impossible, and the default count is capped at 0."""
+    plan = _plan(tmp_path, FEEDBACK, rows=300)
+    frames = generate_all(plan)
+    assert violations(plan, frames) == []
+    feedback = frames["useracct_feedback"]
+    assert feedback.height == 300 and (feedback["uf_u_id"] != feedback["uf_from_id"]).all()
+    tiny = _plan(tmp_path, FEEDBACK, rows=1)
+    assert tiny.table("useracct_feedback").rows == 0
+    (note,) = [n.message for n in tiny.table("useracct_feedback").notes if "capped" in n.message]
+    assert "0 other rows of useracct" in note
+    assert violations(tiny, generate_all(tiny)) == []
+    small = _plan(tmp_path, FEEDBACK, rows=7)  # 7 items x 7 users x 6 other users
+    assert small.table("useracct_feedback").rows == 7
+    assert violations(small, generate_all(small)) == []

@@ -341,6 +341,8 @@ class Engine:
             if movable:  # key columns the CHECK names are read, never redrawn
                 fixed = tuple(c for c in columns if c not in movable)
                 self.repairs[table.key].append(Repair(check.sql, movable, fixed))
+            elif _kept_apart(table_plan, check.columns):
+                continue  # CHECK (a <> b) over two FKs of a key: the key keeps them apart
             else:
                 self.notes.append(
                     Note(
@@ -633,6 +635,17 @@ def _non_null_inputs(table: Table, recipes: dict[str, ColumnRecipe]) -> None:
         for name in sql_columns(recipe.expression):
             if name in recipes and recipes[name].null_fraction:
                 recipes[name] = replace(recipes[name], null_fraction=0.0)
+
+
+def _kept_apart(table_plan: TablePlan, columns: tuple[str, ...]) -> bool:
+    """Whether a key group makes these two columns differ (`KeyGroup.distinct`)."""
+    fks = table_plan.table.foreign_keys
+    for group in table_plan.keys.groups:
+        for i, j in group.distinct:
+            pair = {fks[group.fks[i]].columns[0], fks[group.fks[j]].columns[0]}
+            if pair == set(columns):
+                return True
+    return False
 
 
 def _couple_same_nulls(rules: CheckRules, recipes: dict[str, ColumnRecipe]) -> None:
@@ -935,6 +948,8 @@ class _Frame:
                 digits.append(number % radix)
                 number = number // radix
             digits.append(number)  # number < capacity: the last digit needs no modulo
+            for i, j in group.distinct:  # CHECK (a <> b): j counts the rows other than i's
+                digits[j] = digits[j] + (digits[j] >= digits[i])
             self._groups[group_index] = digits
         return self._groups[group_index]
 

@@ -86,6 +86,9 @@ class KeyGroup:
     carrier: str | None
     radix: tuple[int, ...]
     folded: bool = False  # the carrier's values must stay distinct after case folding
+    # (i, j) positions in `fks` of two FKs into the same parent key that a CHECK (a <> b)
+    # keeps apart: digit j counts the parent's other rows (radix P - 1) and skips digit i's
+    distinct: tuple[tuple[int, int], ...] = ()
 
     @property
     def capacity(self) -> int:
@@ -241,6 +244,9 @@ def plan_keys(
             )
             continue
         fixed = [max(parent_rows.get(table.foreign_keys[i].ref_table, 0), 0) for i in fks]
+        distinct = _distinct_pairs(table, fks)
+        for _, j in distinct:
+            fixed[j] = max(fixed[j] - 1, 0)
         radix = list(fixed)
         bound = math.prod(fixed) if fixed else 1
         folded = folded_columns(table, tuple(key_columns), dialect)
@@ -256,7 +262,9 @@ def plan_keys(
             else:
                 cap = default_capacity(column, rules, carrier in folded or carrier in rules.cases)
             radix.append(min(need, cap) if cap is not None else need)
-        group = KeyGroup(tuple(key_columns), fks, carrier, tuple(radix), carrier in folded)
+        group = KeyGroup(
+            tuple(key_columns), fks, carrier, tuple(radix), carrier in folded, distinct
+        )
         # by the dialect, the parent's string keys are folded too: only indexes need a note
         notes.extend(
             _folded_through_parents(table, group, table.folded_columns(tuple(key_columns)))
@@ -307,6 +315,24 @@ def _group_fks(table: Table, key_columns, assigned) -> tuple[int, ...]:
     return tuple(sorted(chosen))
 
 
+def _distinct_pairs(table: Table, fks: tuple[int, ...]) -> tuple[tuple[int, int], ...]:
+    """Pairs of component FKs a CHECK (a <> b) keeps apart: one column each, into the same
+    parent column (useracct_feedback: uf_u_id and uf_from_id both -> useracct.u_id)."""
+    pairs = []
+    positions = {table.foreign_keys[i].columns[0]: p for p, i in enumerate(fks)
+                 if len(table.foreign_keys[i].columns) == 1}  # fmt: skip
+    for a, b in table.check_rules.differ:
+        if a not in positions or b not in positions:
+            continue
+        i, j = positions[a], positions[b]
+        fk_a, fk_b = table.foreign_keys[fks[i]], table.foreign_keys[fks[j]]
+        same = (fk_a.ref_table, fk_a.ref_columns) == (fk_b.ref_table, fk_b.ref_columns)
+        taken = {p for pair in pairs for p in pair}
+        if same and i not in taken and j not in taken:
+            pairs.append((i, j))
+    return tuple(pairs)
+
+
 def _entangled(table: Table, key_columns, fks: tuple[int, ...]) -> set[int]:
     """Component FKs sharing a column with an FK that is not wholly inside the key (and so
     is sampled): both cannot name their own parent row and agree on the shared column."""
@@ -324,9 +350,11 @@ def _holds_only(table: Table, group: KeyGroup, parent_rows: dict[str, int]) -> s
     of a x 2 rows of b)`."""
     label = "PRIMARY KEY" if tuple(group.columns) == tuple(table.primary_key) else "UNIQUE"
     parts = []
-    for i in group.fks:
+    apart = {j for _, j in group.distinct}
+    for position, i in enumerate(group.fks):
         parent = table.foreign_keys[i].ref_table
-        parts.append(f"{_count(parent_rows.get(parent, 0), 'row')} of {parent}")
+        rows = _count(group.radix[position], "other row" if position in apart else "row")
+        parts.append(f"{rows} of {parent}")
     if group.carrier is not None:
         parts.append(f"{_count(group.radix[-1], 'value')} of {group.carrier}")
     held = f"{label} ({', '.join(group.columns)}) holds only "

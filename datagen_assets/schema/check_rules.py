@@ -152,6 +152,11 @@ def _apply(node: exp.Expression, rules: CheckRules, columns: set[str]) -> bool:
             bound.tighten("<=", high)
             return True
         return False
+    if isinstance(node, exp.NEQ):
+        left, right = _column(node.this, columns), _column(node.expression, columns)
+        if left and right and left != right:
+            rules.differ.append((left, right))  # (still checked by the repair loop)
+        return False
     if type(node) in _OPS:
         return _comparison(_OPS[type(node)], node.this, node.expression, rules, columns)
     if (

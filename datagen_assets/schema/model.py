@@ -181,6 +181,9 @@ class CheckRules:
     domains: dict[str, tuple] = field(default_factory=dict)
     bounds: dict[str, Bound] = field(default_factory=dict)
     ordered: list[tuple[str, str, bool]] = field(default_factory=list)  # (greater, smaller, strict)
+    # (a, b) of `a <> b` over two columns: a hint for keys (two FKs of one key into the same
+    # parent are made to name different rows); the CHECK itself stays in `untranslated`
+    differ: list[tuple[str, str]] = field(default_factory=list)
     not_null: set[str] = field(default_factory=set)
     null_with: dict[str, set[str]] = field(default_factory=dict)  # a is NULL where any is NULL
     # (a, b): `(a IS NULL) = (b IS NULL)`, NULL in the same rows (the engine picks which follows)
