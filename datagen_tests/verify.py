@@ -67,15 +67,20 @@ def violations(
 SWEEP_TIMEOUT = 120  # seconds a file may take at one row count before it counts as hung
 
 
-def sweep_file(path: str, rows: int, key_tables: int | None = None) -> list[str]:
-    """Import, plan, pre-flight, generate and verify one schema file at `rows` a table (as
-    DATAGEN_ROWS sets it); what went wrong, as lines naming the file. The key checks run on
-    the `key_tables` tables whose keys are the most involved (all when None), the CHECKs on
-    every table. Runs in a worker process; a hang is reported after SWEEP_TIMEOUT."""
+def sweep_file(
+    path: str, counts: tuple[int, ...], key_tables: int | None = None, key_counts=()
+) -> list[str]:
+    """Import one schema file once, then at each of `counts` rows a table (as DATAGEN_ROWS
+    sets them) plan, pre-flight, generate and verify it; what went wrong, as lines naming
+    the file and the count. CHECKs are verified on every table at every count, the key
+    checks at `key_counts` on the `key_tables` tables whose keys are the most involved (all
+    when None). Runs in a worker process; a hang is reported after SWEEP_TIMEOUT."""
     import signal
     import traceback
+    from dataclasses import replace
 
     from datagen_assets.dataset import load_dataset
+    from datagen_assets.plan.plan import plan_dataset
     from datagen_assets.schema.model import SchemaError
     from datagen_assets.settings import Settings
 
@@ -85,31 +90,36 @@ def sweep_file(path: str, rows: int, key_tables: int | None = None) -> list[str]
     name = Path(path).name
     signal.signal(signal.SIGALRM, hung)
     signal.alarm(SWEEP_TIMEOUT)
-    stage = "import"
+    found: list[str] = []
     try:
-        dataset = load_dataset(Path(path), None, Settings(rows=rows))
-        stage = "plan"
-        from datagen_assets.plan.plan import plan_dataset
-
-        plan = plan_dataset(dataset)
-        stage = "generate"
-        frames = generate_all(plan)
-        stage = "verify"
-        found = violations(plan, frames, keys=False)
-        found += violations(plan, frames, keys=True, tables=_involved(plan, key_tables))
-        wrong = [  # (a table without columns has no rows in polars: nothing to write)
-            k for k, tp in plan.tables.items() if frames[k].width and frames[k].height != tp.rows
-        ]
-        found += [
-            f"{k}: {frames[k].height} rows generated, {plan.table(k).rows} planned" for k in wrong
-        ]
-        return [f"{name} at {rows} rows: {line}" for line in dict.fromkeys(found)]
-    except (SchemaError, AssertionError) as error:
-        return [f"{name} at {rows} rows, {stage}: {str(error)[:2000]}"]
+        dataset = load_dataset(Path(path), None, Settings(rows=counts[0]))
     except Exception:  # noqa: BLE001 - report any failure of any file, with where it was
-        return [f"{name} at {rows} rows, {stage}: {traceback.format_exc()[-2000:]}"]
+        signal.alarm(0)
+        return [f"{name}, import: {traceback.format_exc()[-2000:]}"]
+    try:
+        for rows in counts:
+            stage = "plan"
+            try:
+                plan = plan_dataset(replace(dataset, config=replace(dataset.config, rows=rows)))
+                stage = "generate"
+                frames = generate_all(plan)
+                stage = "verify"
+                lines = violations(plan, frames, keys=False)
+                if rows in key_counts:
+                    lines += violations(plan, frames, True, _involved(plan, key_tables))
+                lines += [  # (a table without columns has no rows in polars: nothing to write)
+                    f"{k}: {frames[k].height} rows generated, {tp.rows} planned"
+                    for k, tp in plan.tables.items()
+                    if frames[k].width and frames[k].height != tp.rows
+                ]
+                found += [f"{name} at {rows} rows: {line}" for line in dict.fromkeys(lines)]
+            except (SchemaError, AssertionError) as error:
+                found.append(f"{name} at {rows} rows, {stage}: {str(error)[:2000]}")
+            except Exception:  # noqa: BLE001 - report any failure, with where it was
+                found.append(f"{name} at {rows} rows, {stage}: {traceback.format_exc()[-2000:]}")
     finally:
         signal.alarm(0)
+    return found
 
 
 def _involved(plan: DatasetPlan, limit: int | None) -> list[str]:

@@ -113,6 +113,9 @@ def _node(op, value, key: int, rows: np.ndarray, path: str) -> pl.Series | None:
         low, high, body = value
         high = low + UNBOUNDED_EXTRA if high == sre.MAXREPEAT else high
         count = rnd.integers(rnd.stream_key(key, path, "count"), rows, low, high)
+        chars = _single_chars(body)
+        if chars is not None and high > 0:  # `[A-Z0-9]{20}`: one matrix, not 20 frames
+            return _repeat_chars(chars, key, rows, f"{path}", high, count)
         copies = [_sequence(body, key, rows, f"{path}.{i}") for i in range(high)]
         if not copies:
             return None
@@ -135,6 +138,36 @@ def _node(op, value, key: int, rows: np.ndarray, path: str) -> pl.Series | None:
     if op == sre.AT:
         return None  # ^ $ \b: the generated value is the whole string
     raise ValueError(f"regex construct {op} is not supported for generation")
+
+
+def _single_chars(body) -> str | None:
+    """The characters a repeat's body picks from when it is one character node, else None."""
+    if len(body) != 1:
+        return None
+    op, value = body[0]
+    if op == sre.LITERAL:
+        return chr(value)
+    if op == sre.ANY:
+        return PRINTABLE
+    if op == sre.IN:
+        return _class_chars(value)
+    if op == sre.NOT_LITERAL:
+        return _not_literal(value)
+    return None
+
+
+def _repeat_chars(
+    chars: str, key: int, rows: np.ndarray, path: str, high: int, count: np.ndarray
+) -> pl.Series:
+    """`count` characters per row, copy i drawn from the stream `_pick` would use for it
+    (so values are those of the copy-by-copy way), as code points in a matrix: positions
+    past a row's count are NUL, which numpy's fixed-width strings drop at the end."""
+    pool = np.array([ord(c) for c in chars], dtype=np.uint32)
+    codes = np.empty((len(rows), high), dtype=np.uint32)
+    for i in range(high):
+        picked = rnd.indexes(rnd.stream_key(key, f"{path}.{i}.0"), rows, len(pool))
+        codes[:, i] = np.where(count > i, pool[picked], 0)
+    return pl.Series(np.ascontiguousarray(codes).view(f"<U{high}").ravel(), dtype=pl.String)
 
 
 def _not_literal(code: int) -> str:
@@ -185,7 +218,8 @@ def generate_unique(pattern: str, key: int, index: np.ndarray, folded: bool) -> 
     radix = [len(groups) for groups in slots]
     capacity = _capacity(radix)
     number = rnd.permute(rnd.stream_key(key, "number"), index, capacity)
-    budget, parts = 1, []
+    budget = 1
+    codes = np.empty((len(index), len(slots)), dtype=np.uint32)
     for position, groups in enumerate(slots):
         size = radix[position]
         if size > 1 and budget * size <= capacity:  # a digit of the numbering
@@ -194,11 +228,10 @@ def generate_unique(pattern: str, key: int, index: np.ndarray, folded: bool) -> 
             budget *= size
         else:  # beyond the numbering (or a constant): drawn freely, never needed to differ
             digit = rnd.indexes(rnd.stream_key(key, "free", position), index, size)
-        parts.append(_variant(groups, digit, rnd.stream_key(key, "case", position), index))
-    if not parts:
+        codes[:, position] = _variant(groups, digit, rnd.stream_key(key, "case", position), index)
+    if not slots:
         return pl.Series([""] * len(index), dtype=pl.String)
-    frame = pl.DataFrame({f"s{i}": part for i, part in enumerate(parts)})
-    return frame.select(pl.concat_str(pl.all())).to_series()
+    return pl.Series(codes.view(f"<U{len(slots)}").ravel(), dtype=pl.String)
 
 
 def _capacity(radix: list[int]) -> int:
@@ -209,14 +242,14 @@ def _capacity(radix: list[int]) -> int:
     return capacity
 
 
-def _variant(groups: tuple[str, ...], digit: np.ndarray, key: int, index: np.ndarray) -> pl.Series:
-    """One character per row from group `digit` of the slot: its only one, or a case variant
-    drawn from the stream (which variant never matters once case is folded)."""
-    flat = pl.Series(list("".join(groups)), dtype=pl.String)
+def _variant(groups: tuple[str, ...], digit: np.ndarray, key: int, index: np.ndarray) -> np.ndarray:
+    """One character (as a code point) per row from group `digit` of the slot: its only
+    one, or a case variant drawn from the stream (which never matters once case is folded)."""
+    flat = np.array([ord(c) for c in "".join(groups)], dtype=np.uint32)
     sizes = np.array([len(g) for g in groups], dtype=np.int64)
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
     offset = (rnd.mix(key, index) % sizes[digit].astype(np.uint64)).astype(np.int64)
-    return flat.gather(starts[digit] + offset)
+    return flat[starts[digit] + offset]
 
 
 def _slots(pattern: str, folded: bool) -> list[tuple[str, ...]]:
