@@ -33,7 +33,7 @@ add(
     "category",
     K,
     "text",
-    r"(product |item )?(category|categories|department|aisle|section)( name)?|cat",
+    r"(product |item )?(category|categories|aisle|section)( name)?|cat",
     vocab("product_category", 0.8),
     neighbours=r"price|product|sku|quantity|stock",
 )

@@ -39,3 +39,12 @@ add(
     lambda c, t: EntityField("person", "user_name", joiner=""),
 )
 add("email_domain", C, "text", r"email domain|mail domain", vocab("domain"))
+add(
+    "phone_extension",
+    C,
+    "text int",
+    r"(phone |telephone )?(extension|ext)( number)?",
+    lambda c, t: Format("{:04d}", 4) if (c.type.length or 4) >= 4 else Format("{:03d}", 3),
+    neighbours=r"phone|fax|mobile",
+    prior=0.5,
+)
