@@ -603,3 +603,25 @@ COMMIT;""",
     assert list(schema.tables) == ["auth_group", "x"]
     assert schema.table("x").foreign_keys[0].ref_table == "auth_group"
     assert "3: skipped (a table the database keeps itself)" in notes(schema)
+
+
+def test_tsql_alter_column_type_and_mysql_rename_with_options() -> None:
+    tsql = replay(
+        "CREATE TABLE t (x NVARCHAR(10) NULL)\nGO\nALTER TABLE t ALTER COLUMN x NVARCHAR(50) "
+        "NOT NULL\nGO\n",
+        "tsql",
+    )
+    assert tsql.table("t").column("x").type.length == 50
+    assert not tsql.table("t").column("x").nullable
+    mysql = replay(
+        "CREATE TABLE t (id INT);\nALTER TABLE t RENAME TO t2, ALGORITHM=INSTANT;", "mysql"
+    )
+    assert list(mysql.tables) == ["t2"]
+
+
+def test_drop_default_of_a_serial_column_ends_its_sequence() -> None:
+    schema = replay(
+        "CREATE TABLE t (id int PRIMARY KEY DEFAULT nextval('t_id_seq'::regclass));\n"
+        "ALTER TABLE t ALTER id DROP DEFAULT;"
+    )
+    assert not schema.table("t").column("id").autoincrement

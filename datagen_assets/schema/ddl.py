@@ -1015,15 +1015,17 @@ class _Importer(Replay):
             self._problem(message, line, draft.key, self._ident(action.this))
             return
         column = draft.columns[name]
+        if isinstance(action.args.get("dtype"), exp.DataType):  # T-SQL: type [NOT] NULL too
+            node = exp.ColumnDef(this=action.this, kind=action.args["dtype"])
+            column.type = self._column(node, parsed, line, draft.key).type
         if action.args.get("default") is not None:
             self._set_default(column, action.args["default"])
         elif action.args.get("allow_null") is not None:
             column.nullable = bool(action.args["allow_null"])
         elif action.args.get("drop"):
+            if column.default is not None and column.autoincrement:
+                column.autoincrement = False  # its sequence default is gone
             column.default = None
-        elif isinstance(action.args.get("dtype"), exp.DataType):
-            node = exp.ColumnDef(this=action.this, kind=action.args["dtype"])
-            column.type = self._column(node, parsed, line, draft.key).type
 
     def _identifier_from_text(self, text: str) -> exp.Expression | None:
         column = self._parse_quietly(f"SELECT {text}")

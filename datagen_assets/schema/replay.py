@@ -420,15 +420,16 @@ class Replay:
     def _actions(self, sql: str, start: int) -> list[tuple[int, str]]:
         """(offset, text) of each comma-separated action after the ALTER TABLE header."""
         rest = sql[start:]
+        prefix = f"ALTER TABLE {_RECOVERY_TABLE} "  # a leading RENAME would read as a command
         try:
-            tokens = self.sqlglot.tokenize(rest)
+            tokens = self.sqlglot.tokenize(prefix + rest)
         except TokenError:
             return [(start, rest.strip())]
         cuts, depth = [0], 0
         for token in tokens:
             depth += (token.token_type in _OPEN) - (token.token_type in _CLOSE)
             if token.token_type == TokenType.COMMA and depth == 0:
-                cuts.append(token.start)
+                cuts.append(token.start - len(prefix))
         cuts.append(len(rest))
         pieces = []
         for begin, end in zip(cuts, cuts[1:], strict=False):
