@@ -80,3 +80,11 @@ def test_values_that_cannot_take_the_declared_type_are_a_problem(tmp_path):
     (problem,) = raised.value.problems
     assert (problem.table, problem.column) == ("g", "n")
     assert "do not fit type INT" in problem.message
+
+
+def test_an_enum_without_values_is_a_problem_at_the_column(tmp_path):
+    # ValueError "values must not be empty" from the meaning detector's Choice.
+    _, report = _preflight(tmp_path, "CREATE TABLE t (id INT PRIMARY KEY, e ENUM() NOT NULL);")
+    (problem,) = report.problems
+    assert (problem.table, problem.column) == ("t", "e")
+    assert "values must not be empty" in problem.message

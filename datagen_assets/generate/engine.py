@@ -300,8 +300,10 @@ class Engine:
                 generator = (
                     generator
                     or _from_rules(_from_checks, problems, file, table, column, table, rules)
-                    or detect(column, table)
+                    or _from_rules(detect, problems, file, table, column, table)
                 )
+                if generator is None:  # a problem was recorded
+                    continue
                 if isinstance(generator, ByType):
                     generator = self._suggested(table, column) or generator
                 if not override.generator and column.name in rules.bounds:
@@ -529,7 +531,7 @@ def _from_rules(make, problems: list[Problem], file: str, table: Table, column: 
     except ValueError as error:
         problems.append(
             Problem(
-                f"CHECK cannot be satisfied: {error}",
+                f"cannot generate values as its type and CHECKs ask: {error}",
                 file=file,
                 table=table.key,
                 column=column.name,
@@ -790,6 +792,12 @@ class _Frame:
                 self._repairing.add(repair)
                 try:
                     self._repair(repair)
+                except pl.exceptions.PolarsError as error:  # a CHECK naming no real column
+                    first = str(error).strip().splitlines()[0][:200] if str(error) else ""
+                    message = f"CHECK {repair.sql} cannot be enforced ({type(error).__name__}: "
+                    raise SchemaError(
+                        [Problem(f"{message}{first})", table=self.table.key, column=name)]
+                    ) from None
                 finally:
                     self._repairing.discard(repair)
         return self._final[name]
@@ -860,7 +868,24 @@ class _Frame:
 
     def _final_base(self, name: str) -> pl.Series:
         recipe = self.recipes[name]
-        values = self._conformed(self.raw(name), recipe).alias(name)
+        try:
+            raw = self.raw(name)
+        except (ValueError, pl.exceptions.PolarsError) as error:
+            if isinstance(error, SchemaError):
+                raise
+            # A generator that cannot draw what its CHECK or type asks (a regex construct it
+            # does not support, an empty domain): a problem at the column, not a traceback.
+            first = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+            raise SchemaError(
+                [
+                    Problem(
+                        f"cannot generate values: {type(error).__name__}: {first}",
+                        table=self.table.key,
+                        column=recipe.column.name,
+                    )
+                ]
+            ) from None
+        values = self._conformed(raw, recipe).alias(name)
         if recipe.edge_fraction > 0:
             pool = edge_pool(recipe.column.type, recipe.dtype)
             if pool is not None:
