@@ -1552,6 +1552,10 @@ def _cc_computed(site: _Site) -> None:
     expression = site.kind.this
     while isinstance(expression, exp.Paren):
         expression = expression.this
+    if not isinstance(expression, exp.Expression):  # `GENERATED GENERATED ...`: no expression
+        site.importer._problem("GENERATED column without an expression", site.line,
+                               site.table.key, site.column.name)  # fmt: skip
+        return
     site.column.computed = expression.sql(dialect="postgres")
 
 
