@@ -169,9 +169,39 @@ def _analyse(
         results = analyzer(locale).analyze(
             value, language=LANGUAGE, entities=list(entities), score_threshold=score_threshold
         )
-    return frozenset(
+    found = frozenset(
         r.entity_type for r in results if not _inside_code(value, r.entity_type, r.start)
     )
+    if PERSON in found and " ".join(value.split()).casefold() in reference_places():
+        found -= {PERSON}  # Madison, Lyons, Amanda Park: a town DataGen draws, as a whole value
+    return found
+
+
+@lru_cache(maxsize=1)
+def reference_places() -> frozenset[str]:
+    """The places DataGen's address meanings draw from (US cities and counties of the ZIP
+    table, world cities, countries and their subdivisions), case-folded. Built only when a
+    value first reads as a person's name: loading them takes seconds, and the generator of
+    addresses (`generate.meanings.reference`) has usually loaded them already."""
+    places: set[str] = set()
+    try:
+        import pycountry
+
+        from datagen_assets.generate.meanings import reference
+
+        for z in reference._zip_rows():
+            places.update((z["city"].title(), z["county"]))
+        for cities in reference._cities().values():
+            places.update(c["name"] for c in cities)
+        places.update(s.name for s in pycountry.subdivisions)
+        for country in pycountry.countries:
+            places.update(
+                getattr(country, attribute, None) or ""
+                for attribute in ("name", "common_name", "official_name")
+            )
+    except (ImportError, AttributeError, KeyError):  # a vocabulary gone: the rest still holds
+        pass
+    return frozenset(p.casefold() for p in places if p)
 
 
 _CODE_PREFIX = re.compile(r"[A-Za-z]+[-_/#]?$")
