@@ -31,7 +31,7 @@ from datagen_assets.yaml_text import load_yaml
 
 SCHEMA_ID = "https://datagen.dev/schemas/dataset.schema.json"
 SCHEMA_FILE = "dataset.schema.json"
-PII_MODES = ("synthetic", "masked", "redacted")
+PII_MODES = ("synthetic", "masked", "redacted", "hashed", "encrypted")
 PII_CATEGORIES = ("none", "direct", "quasi", "sensitive")
 ENV_VAR_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
@@ -157,6 +157,12 @@ class DatasetModel(_Model):
     locale: str | None = Field(None, description="Faker locale (en_US)")
     edge_case_pct: Percent | None = None
     pii_mode: Literal[PII_MODES] | None = None  # type: ignore[valid-type]
+    pii_key_env: str | None = Field(
+        None,
+        pattern=ENV_VAR_NAME,
+        description="name of the environment variable holding the hashed/encrypted key: "
+        "64 bytes as base64 or hex (never the key itself)",
+    )
     tables: dict[str, TableModel] = Field(default_factory=dict)
     exports: list[str | ExportModel] | None = None
     targets: list[Literal["postgres"]] | None = None
@@ -367,6 +373,11 @@ def _problem(error: dict, data: Any, locations: Locations) -> Problem:
         message = f"{name} must be >= {ctx.get('ge')}, got {value!r}"
     elif kind == "less_than_equal":
         message = f"{name} must be <= {ctx.get('le')}, got {value!r}"
+    elif kind == "string_pattern_mismatch" and name == "pii_key_env":  # never echoed
+        message = (
+            "pii_key_env must be the name of an environment variable (letters, digits and _) "
+            "that holds the key, not the key itself"
+        )
     elif kind == "string_pattern_mismatch" and name == "dsn_env":
         message = (
             "dsn_env must be the name of an environment variable (letters, digits and _, "

@@ -53,7 +53,7 @@ class ColumnConfig:
     null_fraction: float | None = None
     locale: str | None = None
     edge_case_pct: float | None = None
-    pii_mode: str | None = None  # synthetic | masked | redacted
+    pii_mode: str | None = None  # synthetic | masked | redacted | hashed | encrypted
     pii: str | None = None  # category override: none | direct | quasi | sensitive
 
 
@@ -78,6 +78,8 @@ class DatasetConfig:
     locale: str = DEFAULT_LOCALE
     edge_case_pct: float = 0.0  # share (in %) of cells replaced by edge cases
     pii_mode: str = "synthetic"  # for columns classified as personal data
+    # the NAME of the environment variable holding the hashed/encrypted key (never the key)
+    pii_key_env: str | None = None
 
     def pii_overrides(self) -> dict[tuple[str, str], str]:
         """(table, column) -> PII category, where the config overrides the classification."""
@@ -416,7 +418,7 @@ def _config(model: DatasetModel, schema: Schema, settings: Settings) -> DatasetC
         for key in ("seed", "rows", "scale", "chunk_rows", "null_fraction", "locale")
         if getattr(model, key) is not None
     }
-    for key in ("edge_case_pct", "pii_mode"):
+    for key in ("edge_case_pct", "pii_mode", "pii_key_env"):
         if getattr(model, key) is not None:
             values[key] = getattr(model, key)
     if settings.seed is not None:

@@ -270,7 +270,7 @@ def test_modes_leave_other_columns_alone_and_reject_unknown_names(shop):
     emails = pl.Series("email", ["a@example.com"])
     assert apply_pii_mode(emails, "synthetic", varchar("email"), DIRECT) is emails
     with pytest.raises(ValueError, match="unknown pii_mode"):
-        apply_pii_mode(emails, "hashed", varchar("email"), DIRECT)
+        apply_pii_mode(emails, "scrambled", varchar("email"), DIRECT)
     customers = shop.table("customers").table
     assert "UNIQUE" in mode_problem(customers, "email", "masked")
     assert mode_problem(customers, "phone", "masked") is None
@@ -492,3 +492,106 @@ def test_sample_reads_a_bounded_number_of_chunks(tmp_path):
         limited = _sample(con, files, ["note"], 500)
         assert limited.height == 500
         assert limited.equals(_sample(con, files, ["note"], 500))
+
+
+# ---------------------------------------------------------------------------- hashed, encrypted
+
+KEYED_DDL = """
+CREATE TABLE customers (
+    id         INTEGER      PRIMARY KEY,
+    email      VARCHAR(200) NOT NULL UNIQUE,
+    first_name VARCHAR(40),
+    phone      VARCHAR(60),
+    notes      TEXT
+);
+"""
+
+
+def _keyed_plan(tmp_path: Path, config: str):
+    (tmp_path / "keyed.sql").write_text(KEYED_DDL)
+    (tmp_path / "keyed.yaml").write_text(config)
+    return plan_dataset(load_dataset(tmp_path / "keyed.sql", tmp_path / "keyed.yaml", Settings()))
+
+
+def test_hashed_is_keyed_deterministic_and_keeps_length_and_shape(tmp_path, monkeypatch):
+    monkeypatch.setenv("APP_KEY", "11" * 64)
+    config = "rows: 40\npii_mode: hashed\npii_key_env: APP_KEY\n"
+    (tmp_path / "a").mkdir()
+    (tmp_path / "s").mkdir()
+    plan = _keyed_plan(tmp_path / "a", config)
+    synthetic = _keyed_plan(tmp_path / "s", "rows: 40\n")
+    hashed = generate(plan, "customers", 0, 40)
+    clear = generate(synthetic, "customers", 0, 40)
+    assert hashed["notes"].equals(clear["notes"])  # category none: untouched
+    assert hashed["email"].equals(clear["email"])  # UNIQUE: a hash may collide, stays synthetic
+    for column in ("first_name", "phone"):
+        pairs = [(c, h) for c, h in zip(clear[column], hashed[column], strict=True) if c]
+        assert all(len(c) == len(h) and c != h for c, h in pairs), column
+        shape = [(re.sub(r"\d", "9", c), re.sub(r"\d", "9", h)) for c, h in pairs]
+        assert all(a.count("9") == b.count("9") for a, b in shape)  # digits stay digits
+    assert all(re.fullmatch(r"[A-Z][a-z]*", v) for v in hashed["first_name"] if v)
+    assert generate(plan, "customers", 0, 40).equals(hashed)  # deterministic
+    monkeypatch.setenv("APP_KEY", "22" * 64)
+    (tmp_path / "b").mkdir()
+    rekeyed = generate(_keyed_plan(tmp_path / "b", config), "customers", 0, 40)
+    assert not set(rekeyed["first_name"].drop_nulls()) & set(hashed["first_name"].drop_nulls())
+
+
+def test_encrypted_values_decrypt_with_the_applications_key(tmp_path, monkeypatch):
+    """What the application under test does: AES-SIV with the key from its environment."""
+    import base64
+    import os
+
+    from cryptography.hazmat.primitives.ciphers.aead import AESSIV
+
+    key = os.urandom(64)
+    monkeypatch.setenv("APP_KEY", base64.b64encode(key).decode())
+    plan = _keyed_plan(tmp_path, "rows: 30\npii_mode: encrypted\npii_key_env: APP_KEY\n")
+    encrypted = generate(plan, "customers", 0, 30)
+    (tmp_path / "clear").mkdir()
+    clear = generate(_keyed_plan(tmp_path / "clear", "rows: 30\n"), "customers", 0, 30)
+    cipher = AESSIV(key)
+    for column in ("email", "first_name", "phone"):
+        decrypted = [
+            None if v is None else cipher.decrypt(base64.b64decode(v), None).decode()
+            for v in encrypted[column]
+        ]
+        assert decrypted == clear[column].to_list(), column
+    assert encrypted["email"].n_unique() == 30  # deterministic AEAD is injective: UNIQUE holds
+    assert generate(plan, "customers", 0, 30).equals(encrypted)
+    secret = os.environ["APP_KEY"]
+    assert secret not in repr(plan.dataset.config) and key.hex() not in repr(plan)
+    from datagen_assets.generate.fingerprint import table_fingerprint
+
+    assert secret not in repr(table_fingerprint(plan, "customers").to_dict())
+
+
+def test_keyed_modes_report_missing_bad_or_unfitting_keys(tmp_path, monkeypatch):
+    from datagen_assets.plan.preflight import preflight
+
+    def problems(config: str, name: str, ddl: str = KEYED_DDL) -> str:
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "keyed.sql").write_text(ddl)
+        (folder / "keyed.yaml").write_text(config)
+        try:
+            plan = plan_dataset(load_dataset(folder / "keyed.sql", folder / "keyed.yaml"))
+            report = preflight(plan)
+        except SchemaError as error:
+            return str(error)
+        return "; ".join(p.message for p in report.problems)
+
+    assert "needs pii_key_env" in problems("pii_mode: encrypted\n", "missing")
+    monkeypatch.delenv("NO_SUCH_KEY", raising=False)
+    unset = problems("pii_mode: encrypted\npii_key_env: NO_SUCH_KEY\n", "unset")
+    assert "NO_SUCH_KEY (pii_key_env) is not set" in unset
+    monkeypatch.setenv("SHORT_KEY", "c2VjcmV0LXZhbHVl")  # 12 bytes
+    short = problems("pii_mode: encrypted\npii_key_env: SHORT_KEY\n", "short")
+    assert "must hold a 64-byte key" in short and "c2VjcmV0LXZhbHVl" not in short
+    assert "not the key itself" in problems("pii_key_env: 'ab cd'\n", "value")
+    monkeypatch.setenv("APP_KEY", "33" * 64)
+    narrow = KEYED_DDL.replace("phone      VARCHAR(60)", "phone      VARCHAR(30)")
+    fit = problems("rows: 20\npii_mode: encrypted\npii_key_env: APP_KEY\n", "narrow", narrow)
+    assert "widen it to at least" in fit
+    # hashed without a key: derived from the seed, no problem
+    assert problems("rows: 20\npii_mode: hashed\n", "seeded") == ""

@@ -44,9 +44,9 @@ from datagen_assets.generate.generators import (
     on_distinct,
     sql_columns,
 )
-from datagen_assets.generate.semantic import detect, domain_weights
+from datagen_assets.generate.semantic import detect, domain_weights, explain
 from datagen_assets.pii.classify import categories, override_problems
-from datagen_assets.pii.modes import apply_pii_mode, mode_problem
+from datagen_assets.pii.modes import apply_pii_mode, mode_problem, read_key, seed_key
 from datagen_assets.plan.keys import KeyGroup, key_generator
 from datagen_assets.plan.plan import DatasetPlan, TablePlan
 from datagen_assets.schema.model import (
@@ -101,6 +101,15 @@ MAX_REDRAWS = 64
 REPAIRABLE = ("generator", "computed", "fk")
 
 
+# Meanings whose values identify a person: a column DataGen fills with them holds personal
+# data, whatever its name says (`principal_name` drawn as full names), so its PII category is
+# `direct` unless the config sets one: pii modes apply to it, and the scan expects names there.
+PERSONAL_MEANINGS = frozenset(
+    {"first_name", "middle_name", "last_name", "full_name", "person_name", "display_name",
+     "user_name", "email", "phone", "phone_int", "ip_address", "ipv6", "mac_address"}
+)  # fmt: skip
+
+
 class Engine:
     """Compiles a plan once (validating every override) and generates chunks from it."""
 
@@ -121,7 +130,20 @@ class Engine:
     def pii_categories(self) -> dict[tuple[str, str], str]:
         """(table, column) -> PII category, classified on first use: synthetic generation
         never needs it, and the name rules take a fresh process ~20 ms to compile."""
-        return categories(self.plan.dataset.schema, self.plan.dataset.config.pii_overrides())
+        config = self.plan.dataset.config
+        overrides = config.pii_overrides()
+        found = categories(self.plan.dataset.schema, overrides)
+        for (table_key, name), category in found.items():
+            if category != "none" or (table_key, name) in overrides:
+                continue  # the config's own category wins
+            table_config = config.tables.get(table_key)
+            column_config = table_config.columns.get(name) if table_config else None
+            if column_config and column_config.generator:
+                continue
+            table = self.plan.table(table_key).table
+            if explain(table.column(name), table).meaning in PERSONAL_MEANINGS:
+                found[(table_key, name)] = "direct"  # it is filled with people's names...
+        return found
 
     # ------------------------------------------------------------------ public
 
@@ -446,7 +468,9 @@ class Engine:
     ) -> None:
         """masked/redacted apply to columns classified as personal data. Asked for one column
         that is a key, it is an error; from the dataset-wide setting, keys stay synthetic."""
-        dataset_mode = self.plan.dataset.config.pii_mode
+        config = self.plan.dataset.config
+        dataset_mode = config.pii_mode
+        keyed: set[str] = set()
         for name, recipe in recipes.items():
             override = table_config.columns.get(name) if table_config else None
             mode = override.pii_mode if override and override.pii_mode else dataset_mode
@@ -461,6 +485,32 @@ class Engine:
                     problems.append(Problem(problem, file=file, table=table.key, column=name))
                 continue
             recipes[name] = replace(recipe, pii_mode=mode, pii_category=category)
+            keyed |= {mode} & {"hashed", "encrypted"}
+        if "encrypted" in keyed or ("hashed" in keyed and config.pii_key_env):
+            if not config.pii_key_env:
+                problems.append(
+                    Problem(
+                        "pii_mode encrypted needs pii_key_env: the name of the environment "
+                        "variable holding the 64-byte AES-256-SIV key",
+                        file=file,
+                        table=table.key,
+                    )
+                )
+            else:
+                try:
+                    read_key(config.pii_key_env)  # checked now, read again when values are made
+                except ValueError as error:
+                    problems.append(Problem(str(error), file=file, table=table.key))
+
+    def pii_key(self, mode: str) -> bytes | None:
+        """The key of a hashed/encrypted column, read from the environment each time it is
+        needed, never kept: the variable `pii_key_env` names, else (hashed only) the seed's."""
+        config = self.plan.dataset.config
+        if mode not in ("hashed", "encrypted"):
+            return None
+        if config.pii_key_env:
+            return read_key(config.pii_key_env)
+        return seed_key(self.plan.seed)
 
     def _compile_fanout(
         self,
@@ -914,7 +964,12 @@ class _Frame:
             ).to_series()
         if recipe.pii_mode != "synthetic":
             values = apply_pii_mode(
-                values, recipe.pii_mode, recipe.column, recipe.pii_category, self.table
+                values,
+                recipe.pii_mode,
+                recipe.column,
+                recipe.pii_category,
+                self.table,
+                key=self.engine.pii_key(recipe.pii_mode),
             ).alias(name)
         return values
 

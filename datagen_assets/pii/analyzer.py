@@ -24,6 +24,7 @@ compiles the patterns, about a second.
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import logging
 import re
@@ -161,8 +162,8 @@ class NamePoolRecognizer(LocalRecognizer):
     ) -> list[RecognizerResult]:
         if entities and PERSON not in entities:
             return []
-        if " ".join(text.split()).casefold() in self.places:
-            return []  # Virginia, Washington, Chad: the place, as a whole value
+        if place_key(text) in self.places:
+            return []  # Virginia, Washington, Chad, Virginia 3: the place, as a whole value
         tokens = [m for m in self.TOKEN.finditer(text) if _capitalised_or_uncased(m.group())]
         if not tokens:
             return []
@@ -226,6 +227,15 @@ class NamePoolRecognizer(LocalRecognizer):
                 RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
             },
         )
+
+
+_COUNTER = re.compile(r"[\s_#-]*\d+$")
+
+
+def place_key(text: str) -> str:
+    """A value as looked up among places: spaces collapsed, case folded, a trailing counter
+    (`Virginia 3`, how a unique column repeats a vocabulary) dropped."""
+    return _COUNTER.sub("", " ".join(text.split())).casefold()
 
 
 def _capitalised_or_uncased(word: str) -> bool:
@@ -322,14 +332,15 @@ def _strings(values: Iterable) -> list[str]:
 
 def common_words(nlp: spacy.language.Language) -> frozenset[str]:
     """Everyday words that are also names ("Will", "Rose", "Long"): a lone one is a weak hit.
-    Taken from Faker's English lorem words and colours, spaCy's stop words and the vocabulary
-    DataGen's product names are made of."""
+    Taken from Faker's English lorem words and colours, spaCy's stop words, month and day names
+    and the vocabulary DataGen's product names are made of."""
     from faker.providers.color.en_US import Provider as Colors
     from faker.providers.lorem.en_US import Provider as Lorem
 
     from datagen_assets.generate.generators import ProductName
 
     words = set(Lorem.word_list) | set(nlp.Defaults.stop_words)
+    words |= {*calendar.month_name[1:], *calendar.day_name}  # "August", "June": a month
     words |= {w for name in Colors.all_colors for w in re.findall(r"[A-Z][a-z]+|[a-z]+", name)}
     for vocabulary in ("ADJECTIVES", "MATERIALS", "NOUNS"):
         words |= set(getattr(ProductName, vocabulary, ()))

@@ -105,8 +105,13 @@ def detect_in_distinct(
     )
     place_column = False
     if frame["_entities"].list.contains(PERSON).any():  # places matter only for names
-        frame = frame.with_columns(_place_shaped(locale).alias("_place"))
-        place_column = frame["_place"].sum() * 2 >= frame.height
+        # A column of places: most of its values are shaped like generated places, or are
+        # towns DataGen draws whose names are no person's (Springfield, not Madison).
+        named = pl.col("_entities").list.contains(PERSON)
+        frame = frame.with_columns(_place_shaped(locale).alias("_shaped"), _known_place())
+        frame = frame.with_columns((pl.col("_shaped") | pl.col("_known")).alias("_place"))
+        unambiguous = frame.select((pl.col("_shaped") | pl.col("_known") & ~named).sum()).item()
+        place_column = unambiguous * 2 >= frame.height
     else:
         frame = frame.with_columns(pl.lit(False).alias("_place"))
     names_only = pl.col("_entities") == pl.lit([PERSON], pl.List(pl.String))
@@ -172,9 +177,20 @@ def _analyse(
     found = frozenset(
         r.entity_type for r in results if not _inside_code(value, r.entity_type, r.start)
     )
-    if PERSON in found and " ".join(value.split()).casefold() in reference_places():
-        found -= {PERSON}  # Madison, Lyons, Amanda Park: a town DataGen draws, as a whole value
     return found
+
+
+def _known_place() -> pl.Expr:
+    """Whether a value is, as a whole (see `analyzer.place_key`), a place DataGen draws."""
+    key = (
+        pl.col(VALUE)
+        .str.strip_chars()
+        .str.replace_all(r"\s+", " ")
+        .str.replace(r"[\s_#-]*\d+$", "")
+        .str.to_lowercase()
+    )
+    places = pl.Series(sorted(reference_places()), dtype=pl.String)
+    return key.is_in(places.implode()).alias("_known")
 
 
 @lru_cache(maxsize=1)
@@ -182,7 +198,8 @@ def reference_places() -> frozenset[str]:
     """The places DataGen's address meanings draw from (US cities and counties of the ZIP
     table, world cities, countries and their subdivisions), case-folded. Built only when a
     value first reads as a person's name: loading them takes seconds, and the generator of
-    addresses (`generate.meanings.reference`) has usually loaded them already."""
+    addresses (`generate.meanings.reference`) has usually loaded them already. A town named
+    like a person (Madison) is no person only in a column of places (see `detect_in_distinct`)."""
     places: set[str] = set()
     try:
         import pycountry

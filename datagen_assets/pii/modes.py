@@ -13,13 +13,32 @@
   text (or `*`s when the column is shorter) and a fixed neutral value for other types (0,
   false, 1970-01-01, the nil UUID, ...).
 
-Everything is polars expressions over whole Series (no Python call per value), so it costs
-about as much as generating the column. Columns of category `none` are never touched.
+- `hashed`: a keyed hash (HMAC-SHA256) of each value, written in the value's own shape: the
+  same length, digits for digits, capitals for capitals, separators kept (`maria@example.com`
+  -> `kqzhw@bmtwjrk.gzx`). Deterministic for a key, so joins line up; not reversible. The key
+  is the one `pii_key_env` names, else derived from the dataset's seed (pseudonyms, no secret).
+- `encrypted`: field-level AES-256 encryption with AES-SIV (RFC 5297, deterministic AEAD, from
+  `cryptography`), so the application under test decrypts its own test data with its key:
+  text becomes the base64 of `AESSIV(key).encrypt(value_utf8, None)`, binary the raw bytes.
+  Equal values encrypt alike (joins and UNIQUE hold). The 64-byte key (two AES-256 keys) is
+  read from the environment variable `pii_key_env` names, as base64 or hex, when the values
+  are made; it is never stored, logged or part of any hash or metadata.
+
+Masks and redactions are polars expressions over whole Series (no Python call per value), so
+they cost about as much as generating the column. `hashed` and `encrypted` call the HMAC or
+the cipher once per distinct value (neither has a vectorised form in polars), C code either way.
+Columns of category `none` are never touched.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
+import hashlib
+import hmac
+import os
+import string
 
 import polars as pl
 
@@ -34,10 +53,19 @@ from datagen_assets.pii.classify import (
     PHONE,
     mask_style,
 )
-from datagen_assets.schema.model import Column, Table, TypeKind
+from datagen_assets.schema.model import Column, Problem, SchemaError, Table, TypeKind
 
-SYNTHETIC, MASKED, REDACTED = "synthetic", "masked", "redacted"
-MODES = (SYNTHETIC, MASKED, REDACTED)
+SYNTHETIC, MASKED, REDACTED, HASHED, ENCRYPTED = (
+    "synthetic",
+    "masked",
+    "redacted",
+    "hashed",
+    "encrypted",
+)
+MODES = (SYNTHETIC, MASKED, REDACTED, HASHED, ENCRYPTED)
+KEYED = (HASHED, ENCRYPTED)
+KEY_BYTES = 64  # AES-256-SIV: two 256-bit keys (RFC 5297)
+SIV_BYTES = 16
 PLACEHOLDER = "[REDACTED]"
 MASK = "*"
 KEEP_LAST = {PHONE: 2, DIGITS: 4}
@@ -59,7 +87,12 @@ NEUTRAL_TEXT = {
 
 
 def apply_pii_mode(
-    values: pl.Series, mode: str, column: Column, category: str, table: Table | None = None
+    values: pl.Series,
+    mode: str,
+    column: Column,
+    category: str,
+    table: Table | None = None,
+    key: bytes | None = None,
 ) -> pl.Series:
     """The column's values under `mode`. `category` is the column's PII category; `none`
     columns and `synthetic` mode return `values` unchanged. Text results never exceed the
@@ -73,6 +106,14 @@ def apply_pii_mode(
         return values
     if mode == REDACTED:
         result = redact(values, column)
+    elif mode in KEYED:
+        if key is None:
+            raise ValueError(f"pii_mode {mode} needs a key")
+        if mode == HASHED:
+            return hash_values(values, key)  # the same length, by construction
+        result = encrypt_values(values, key)
+        _check_fits(result, column, table)
+        return result
     else:
         result = mask(values, column, category, mask_style(column, table))
     return _fit(result, column)
@@ -88,6 +129,25 @@ def mode_problem(table: Table, column_name: str, mode: str) -> str | None:
     in_key = column_name in table.primary_key
     in_unique = any(column_name in u for u in table.unique_keys)
     in_fk = any(column_name in fk.columns for fk in table.foreign_keys)
+    where = f"{table.key}.{column_name}"
+    if mode in KEYED and column.type.kind not in TEXT_KINDS | BINARY_KINDS:
+        return (
+            f"pii_mode {mode} applies to text and binary columns; {where} is "
+            f"{column.type.kind.value}: use masked or redacted"
+        )
+    if mode == ENCRYPTED:
+        shortest = encrypted_length(0, column.type.kind in BINARY_KINDS)
+        if column.type.length is not None and column.type.length < shortest:
+            return (
+                f"pii_mode encrypted cannot fit {where}: even an empty value encrypts to "
+                f"{shortest} characters, the column holds {column.type.length}"
+            )
+        if in_fk:  # injective, so keys stay unique; a parent may not be encrypted alike
+            return (
+                f"pii_mode encrypted cannot apply to {where}: it is part of a FOREIGN KEY, "
+                "whose parent values are not encrypted with it; use synthetic"
+            )
+        return None
     if mode == REDACTED and column.nullable and not in_key:
         return None
     if in_key or in_unique or in_fk:
@@ -97,6 +157,144 @@ def mode_problem(table: Table, column_name: str, mode: str) -> str | None:
             f"{what}, which {mode} values would break; use synthetic"
         )
     return None
+
+
+# ---------------------------------------------------------------------------- keyed modes
+
+TEXT_KINDS = frozenset({TypeKind.TEXT, TypeKind.VARCHAR, TypeKind.CHAR, TypeKind.UNKNOWN})
+BINARY_KINDS = frozenset({TypeKind.BYTES})
+_SHAPES = (
+    (str.isdigit, string.digits),
+    (str.isupper, string.ascii_uppercase),
+    (str.isalpha, string.ascii_lowercase),
+)
+
+
+class PiiKeyError(ValueError):
+    """The key is missing or malformed; the message names the variable, never its value."""
+
+
+def read_key(env_var: str) -> bytes:
+    """The 64-byte key held (as base64 or hex) by environment variable `env_var`."""
+    text = os.environ.get(env_var, "").strip()
+    if not text:
+        raise PiiKeyError(
+            f"environment variable {env_var} (pii_key_env) is not set: it must hold a "
+            f"{KEY_BYTES}-byte key as base64 or hex, e.g. from "
+            'python -c "import base64, os; print(base64.b64encode(os.urandom(64)).decode())"'
+        )
+    decoders = (
+        bytes.fromhex,
+        lambda t: base64.b64decode(t, validate=True),
+        lambda t: base64.urlsafe_b64decode(t),
+    )
+    for decode in decoders:
+        try:
+            key = decode(text)
+        except (ValueError, binascii.Error):
+            continue
+        if len(key) == KEY_BYTES:
+            return key
+    raise PiiKeyError(
+        f"environment variable {env_var} (pii_key_env) must hold a {KEY_BYTES}-byte key "
+        "(AES-256-SIV) as base64 or hex; it does not"
+    )
+
+
+def seed_key(seed: int) -> bytes:
+    """The `hashed` key of a dataset without `pii_key_env`: derived from its seed, so the
+    pseudonyms are stable but anyone knowing the seed can recompute them."""
+    return hashlib.sha512(f"datagen/hashed/{seed}".encode()).digest()
+
+
+def hash_values(values: pl.Series, key: bytes) -> pl.Series:
+    """HMAC-SHA256 of each value, drawn in the value's shape and length."""
+    if values.dtype == pl.Binary:
+        return _on_distinct(values, lambda v: _digest_bytes(key, v, len(v)), pl.Binary)
+    return _on_distinct(values.cast(pl.String), lambda v: _shaped(key, v), pl.String)
+
+
+def _digest_bytes(key: bytes, value: bytes, length: int) -> bytes:
+    out, counter = b"", 0
+    while len(out) < length:
+        out += hmac.new(key, counter.to_bytes(4, "big") + value, hashlib.sha256).digest()
+        counter += 1
+    return out[:length]
+
+
+def _shaped(key: bytes, value: str) -> str:
+    digest = _digest_bytes(key, value.encode(), len(value))
+    out = []
+    for char, byte in zip(value, digest, strict=True):
+        for test, alphabet in _SHAPES:
+            if test(char):
+                out.append(alphabet[byte % len(alphabet)])
+                break
+        else:
+            out.append(char)  # separators and punctuation keep the value's shape
+    return "".join(out)
+
+
+def encrypt_values(values: pl.Series, key: bytes) -> pl.Series:
+    """AES-SIV of each value: base64 text for text, raw bytes for binary."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESSIV
+
+    cipher = AESSIV(key)
+    if values.dtype == pl.Binary:
+        return _on_distinct(values, lambda v: cipher.encrypt(v, None), pl.Binary)
+    return _on_distinct(
+        values.cast(pl.String),
+        lambda v: base64.b64encode(cipher.encrypt(v.encode(), None)).decode("ascii"),
+        pl.String,
+    )
+
+
+def decrypt_values(values: pl.Series, key: bytes) -> pl.Series:
+    """The plaintexts of `encrypt_values` (what an application under test does with its key)."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESSIV
+
+    cipher = AESSIV(key)
+    if values.dtype == pl.Binary:
+        return _on_distinct(values, lambda v: cipher.decrypt(v, None), pl.Binary)
+    return _on_distinct(
+        values, lambda v: cipher.decrypt(base64.b64decode(v), None).decode(), pl.String
+    )
+
+
+def encrypted_length(plain_bytes: int, binary: bool = False) -> int:
+    """Characters (or bytes) an encrypted value of `plain_bytes` bytes takes."""
+    raw = SIV_BYTES + plain_bytes
+    return raw if binary else 4 * -(-raw // 3)
+
+
+def _check_fits(values: pl.Series, column: Column, table: Table | None) -> None:
+    """Ciphertexts are longer than their plaintexts: one that the column cannot hold is a
+    problem (the pre-flight's sample meets it before anything is written), never a cut."""
+    length = column.type.length
+    if length is None or values.dtype not in (pl.String, pl.Binary):
+        return
+    sizes = values.str.len_chars() if values.dtype == pl.String else values.bin.size()
+    longest = sizes.max()
+    if longest is not None and longest > length:
+        raise SchemaError(
+            [
+                Problem(
+                    f"pii_mode encrypted: the column holds {length}, an encrypted value needs "
+                    f"{longest}; widen it to at least {longest} or use hashed",
+                    table=table.key if table else None,
+                    column=column.name,
+                )
+            ]
+        )
+
+
+def _on_distinct(values: pl.Series, function, dtype: pl.DataType) -> pl.Series:
+    """`function` once per distinct non-null value, gathered back to every row."""
+    distinct = values.drop_nulls().unique(maintain_order=True)
+    mapped = pl.Series([function(v) for v in distinct.to_list()], dtype=dtype)
+    lookup = pl.DataFrame({"v": distinct, "m": mapped})
+    result = values.to_frame("v").join(lookup, on="v", how="left", maintain_order="left")["m"]
+    return result.alias(values.name)
 
 
 # ---------------------------------------------------------------------------- redacted

@@ -41,7 +41,7 @@ from datagen_assets.pii.detect import (
     VALUE,
     detect_in_distinct,
 )
-from datagen_assets.pii.modes import MASKED, REDACTED, SYNTHETIC
+from datagen_assets.pii.modes import ENCRYPTED, HASHED, MASKED, REDACTED, SYNTHETIC
 
 PII_SCAN = "pii_scan"
 DEFAULT_MAX_ROWS = 20_000
@@ -76,7 +76,7 @@ class ColumnPolicy:
 
     @property
     def must_be_clean(self) -> bool:
-        return self.category == NONE or self.mode in (MASKED, REDACTED)
+        return self.category == NONE or self.mode in (MASKED, REDACTED, HASHED, ENCRYPTED)
 
 
 @dataclass(frozen=True)
