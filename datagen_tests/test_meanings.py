@@ -154,3 +154,22 @@ def test_meanings_docs_match_the_catalog():
     assert docs.read_text() == render_catalog(), (
         "run python -m datagen_assets.generate.meanings.report"
     )
+
+
+def test_network_addresses_parse_as_the_database_would(tmp_path):
+    """Every IP and CIDR a meaning draws is one PostgreSQL's inet/cidr accepts (an octet of
+    398 was drawn by a pattern whose third octet was [0-9]{1,3})."""
+    import ipaddress
+
+    (tmp_path / "n.sql").write_text(
+        "CREATE TABLE hosts (id INT PRIMARY KEY, ip INET, client_ip VARCHAR(45),"
+        " ipv6 INET, subnet CIDR);"
+    )
+    (tmp_path / "n.yaml").write_text("rows: 3000\nnull_fraction: 0\n")
+    plan = plan_dataset(load_dataset(tmp_path / "n.sql", tmp_path / "n.yaml", Settings()))
+    frame = generate(plan, "hosts", 0, 3000)
+    for column in ("ip", "client_ip", "ipv6"):
+        for value in frame[column]:
+            ipaddress.ip_address(value)
+    for value in frame["subnet"]:
+        ipaddress.ip_network(value, strict=True)

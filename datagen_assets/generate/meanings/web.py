@@ -48,7 +48,8 @@ add(
     "text inet",
     r"(\w+ )?(ip( address)?|ipv4( address)?|remote addr(ess)?"
     r"|client ip|source ip|address ip)",
-    Pattern(r"(10|172|192)\.[0-9]{1,2}\.[0-9]{1,3}\.[1-9][0-9]?"),
+    # every octet 0..255 without a leading zero, by its shape (inet refuses 398 and 09)
+    Pattern(r"(10|172|192)\.[1-9]?[0-9]\.(1[0-9]{2}|2[0-4][0-9]|[1-9]?[0-9])\.[1-9][0-9]?"),
     lengths=(7, 45),
 )
 add(
@@ -63,7 +64,7 @@ add(
     W,
     "text inet",
     r"cidr|subnet|network( address)?|ip range|prefix",
-    Pattern(r"10\.[0-9]{1,2}\.(0\.0/16|[0-9]{1,2}\.0/24)"),
+    Pattern(r"10\.[1-9]?[0-9]\.(0\.0/16|[1-9]?[0-9]\.0/24)"),
     lengths=(9, 43),
 )
 add(
@@ -166,7 +167,7 @@ add(
     W,
     "text",
     r"content|value|data|target|answer",
-    Pattern(r"(10|192)\.[0-9]{1,2}\.[0-9]{1,3}\.[1-9][0-9]?"),
+    Pattern(r"(10|192)\.[1-9]?[0-9]\.(1[0-9]{2}|2[0-4][0-9]|[1-9]?[0-9])\.[1-9][0-9]?"),
     tables=r"dns|\brecord\b|\brr\b",
     needs_table=True,
     prior=1.5,
