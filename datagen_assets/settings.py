@@ -63,8 +63,8 @@ class Settings:
                 "through the storage's own variables (e.g. AWS_ACCESS_KEY_ID, "
                 "AWS_SECRET_ACCESS_KEY)"
             )
-        problem = _storage_problem(storage_url)
-        if problem:
+        problem = None if _has_credentials(storage_url) else _storage_problem(storage_url)
+        if problem:  # a URL with credentials is refused above without being echoed
             problems.append(problem)
         settings = cls(
             schemas_dir=Path(env.get(SCHEMAS_DIR_VAR) or "schemas"),
