@@ -282,7 +282,15 @@ def _orphans(found: dict[str, int]) -> str | None:
     return None
 
 
-def native_loads(path: Path, plan, work: Path) -> dict[str, str | None]:
+QUICK_STAGES = {
+    "postgres": ("psql insert", "pg target"),
+    "ansi": ("psql insert", "pg target"),
+    "mysql": ("mariadb insert", "pg target create"),
+    "sqlite": ("sqlite3 insert", "sqlite target"),
+}  # other dialects have no engine here: both translated PostgreSQL loads
+
+
+def native_loads(path: Path, plan, work: Path, quick: bool = False) -> dict[str, str | None]:
     """Every native load that applies to a schema file, each in a fresh database; stage name
     -> None when it loaded with every row and no orphan, else the first error.
 
@@ -292,6 +300,8 @@ def native_loads(path: Path, plan, work: Path) -> dict[str, str | None]:
       into the original DDL);
     - PostgreSQL through DataGen's translation, for every file: the pgdump export run by psql,
       and the PostgreSQL target creating the tables (create_if_missing).
+
+    `quick` runs two stages per file (`QUICK_STAGES`): the client's INSERT and a target.
     """
     from datagen_assets.write.exports import pg_ddl
     from datagen_assets.write.sqlite import sqlite_table_name
@@ -303,7 +313,11 @@ def native_loads(path: Path, plan, work: Path) -> dict[str, str | None]:
     wanted_pg = {pg_ddl.table_name(t): plan.table(t.key).rows for t in tables}
     results: dict[str, str | None] = {}
 
+    chosen = QUICK_STAGES.get(dialect, ("pgdump", "pg target create")) if quick else None
+
     def stage(name, run) -> None:
+        if chosen is not None and name not in chosen:
+            return
         try:
             results[name] = run()
         except Exception as error:  # the first error is the result

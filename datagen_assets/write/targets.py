@@ -26,6 +26,8 @@ together, and a reload is only useful whole. A table DataGen creates gets its ke
 checks and foreign keys after its rows, in the same transaction: building indexes once is
 several times faster than maintaining them row by row. Existing tables keep their own
 constraints; within an FK cycle they are set DEFERRED (effective if declared DEFERRABLE).
+Their application triggers are off while rows load (DISABLE TRIGGER USER: constraint
+triggers stay), as the PostgreSQL INSERT export does.
 
 SQLite cannot add constraints to a table, so they are declared with it (FK checks deferred to
 commit). A CHECK is kept only if SQLite itself can evaluate it (transpiled by sqlglot; PostgreSQL
@@ -413,7 +415,14 @@ def _load_postgres(plan, source, dsn, mode, selected, report, echo) -> None:
                 new = [tables[key] for key in unit if key in created]
                 for statement in _pg_create(connection, new, schema.dialect):
                     connection.execute(statement)
+                existing = [names[key] for key in unit if key not in created]
+                for name in existing:  # application triggers off, constraints on (to_sql)
+                    connection.execute(f"ALTER TABLE {name} DISABLE TRIGGER USER")
                 yield
+                if existing:  # deferred key checks run now: ALTER refuses pending events
+                    connection.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                for name in existing:
+                    connection.execute(f"ALTER TABLE {name} ENABLE TRIGGER USER")
 
         pending: dict[str, list] = {}  # key -> frames of (row key, FK columns filled later)
 

@@ -291,7 +291,9 @@ def constraint_statements(tables: Sequence[Table]) -> list[str]:
             keys.append(f"{alter} PRIMARY KEY ({column_list(table.primary_key)});")
         keys.extend(f"{alter} UNIQUE ({column_list(u)});" for u in table.uniques)
         keys.extend(unique_index_statement(table, index) for index in table.unique_indexes)
-        column_checks = [check for c in table.columns for check in c.domain_checks]
+        # a domain's CHECK holds on every column of that domain: unnamed there, as one name
+        # would be taken twice in a table with two such columns
+        column_checks = [replace(ch, name=None) for c in table.columns for ch in c.domain_checks]
         for check in (*table.checks, *column_checks):
             named = f" CONSTRAINT {quote(check.name)}" if check.name else ""
             checks.append(f"{alter}{named} CHECK ({check_sql(table, check)});")

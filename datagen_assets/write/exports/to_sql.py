@@ -20,6 +20,11 @@ TIMESTAMP literal (MySQL 8 accepts one, MariaDB 10.11 rejects it): timestamps wi
 are written in UTC without offset, under `SET time_zone = '+00:00'` as mysqldump writes it, so
 a TIMESTAMP column stores the same instant.
 
+PostgreSQL application triggers are off while the rows load (`ALTER TABLE ... DISABLE TRIGGER
+USER`, as pg_dump --disable-triggers does for data, but keeping the constraint triggers, so
+keys, checks and foreign keys are enforced): an audit, job-queue or role-checking trigger would
+add rows, call what the schema does not define, or reject rows for reasons outside it.
+
 FK cycles load the way each engine's dump tools do it. A table is exported before a table it
 references only inside a cycle (the plan orders the rest parents first); such a *forward*
 reference is handled per dialect:
@@ -270,6 +275,12 @@ def write(tables: Sequence[TableChunks], out: BinaryIO, options: ExportOptions) 
         ):
             out.write(b"SET CONSTRAINTS ALL DEFERRED; -- an FK cycle through NOT NULL keys\n")
     updates: list[str] = []
+    if dialect == "postgres":  # as pg_dump --disable-triggers, keeping constraint triggers
+        out.write(b"-- application triggers stay off while the rows load; keys, checks and\n")
+        out.write(b"-- foreign keys are still enforced (DISABLE TRIGGER USER)\n")
+        for table in tables:
+            name = quote_table(table.table, dialect)
+            out.write(f"ALTER TABLE {name} DISABLE TRIGGER USER;\n".encode())
     for table in tables:
         name = quote_table(table.table, dialect)
         identity_insert = dialect == "tsql" and _identity(table.table)
@@ -291,6 +302,11 @@ def write(tables: Sequence[TableChunks], out: BinaryIO, options: ExportOptions) 
     if any(updates):
         out.write(b"\n-- foreign keys of an FK cycle, set once every table is in\n")
         out.write("".join(updates).encode())
+    if dialect == "postgres":  # deferred key checks run now: no ALTER with pending events
+        out.write(b"\nSET CONSTRAINTS ALL IMMEDIATE;\n")
+        for table in tables:
+            name = quote_table(table.table, dialect)
+            out.write(f"ALTER TABLE {name} ENABLE TRIGGER USER;\n".encode())
     out.write(f"{commit}\n".encode())
     if forward and dialect == "mysql":
         out.write(b"SET FOREIGN_KEY_CHECKS = @OLD_FOREIGN_KEY_CHECKS;\n")
