@@ -260,6 +260,25 @@ def test_materialize_exits_zero_on_warnings(tmp_path, monkeypatch, capsys):
         assert record.event.dagster_event.event_specific_data.passed
 
 
+def test_a_table_without_columns_is_capped_at_zero_rows_and_its_checks_pass(
+    tmp_path, monkeypatch, capsys
+):
+    """`CREATE TABLE t ()` (PostgreSQL allows it): no frame or Parquet file holds rows without
+    a column, so a default count is capped at 0 with a note, and the row count is read from the
+    footer (DuckDB refuses a file without columns: the check failed with ERROR)."""
+    from datagen_assets import cli
+    from datagen_tests.conftest import make_project
+
+    ddl = "CREATE TABLE marker ();\nCREATE TABLE labels (id INTEGER PRIMARY KEY);\n"
+    make_project(tmp_path, monkeypatch, ddl, "rows: 20\n")
+    assert cli.main(["plan", "tiny"]) == 0
+    assert "marker: rows capped from 20 to 0: a table without columns" in capsys.readouterr().out
+    assert cli.main(["materialize", "tiny"]) == 0
+    output = capsys.readouterr().out
+    assert "ok   row_count: marker: 0 rows as planned in 1 chunk(s)" in output
+    assert "0 failed (ERROR)" in output
+
+
 def test_materialize_says_why_it_exits_one(monkeypatch, capsys):
     from datagen_assets import cli
 

@@ -282,6 +282,8 @@ def plan_keys(
         if empty and not all(table.column(c).nullable for c in fk.columns):
             why = f"NOT NULL FOREIGN KEY ({', '.join(fk.columns)}) into {fk.ref_table}, 0 rows"
             limits.append((0, why))
+    if not table.columns:  # `CREATE TABLE t ()`: a frame and a Parquet file need a column
+        limits.append((0, "a table without columns holds no row DataGen can write"))
     max_rows = min((capacity for capacity, _ in limits), default=None)
     reasons = tuple(why for capacity, why in limits if capacity == max_rows)
     sampled = []
