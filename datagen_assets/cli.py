@@ -732,6 +732,26 @@ def cmd_introspect(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_dev(args: argparse.Namespace, settings: Settings) -> int:
+    """`dagster dev` on the instance `datagen materialize` writes to, so the UI shows the
+    runs and checks of the CLI. Dagster reads the instance's `dagster.yaml` from DAGSTER_HOME
+    and warns about any other one in the folder it starts in (the repo's), so it starts in
+    DAGSTER_HOME, with the schemas folder and a local storage made absolute."""
+    from datagen_assets.settings import SCHEMAS_DIR_VAR, STORAGE_URL_VAR
+
+    home = ensure_dagster_home().resolve()
+    env = dict(os.environ, DAGSTER_HOME=str(home))
+    env[SCHEMAS_DIR_VAR] = str(Path(settings.schemas_dir).resolve())
+    if "://" not in settings.storage_url:
+        env[STORAGE_URL_VAR] = str(Path(settings.storage_url).resolve())
+    command = [sys.executable, "-m", "dagster", "dev", "-m", "datagen_assets"]
+    command += ["--host", args.host, "--port", str(args.port)]
+    print(f"Dagster instance: {home}; UI on http://{args.host}:{args.port}", flush=True)
+    os.chdir(home)
+    os.execve(sys.executable, command, env)  # Ctrl-C and exit status are Dagster's own
+    return EXIT_OK  # not reached
+
+
 def cmd_config_schema(args: argparse.Namespace, settings: Settings) -> int:
     from datagen_assets.config_model import config_json_schema_text
 
@@ -954,6 +974,14 @@ def build_parser() -> argparse.ArgumentParser:
     introspect.add_argument("--table", action="append", help="schema.name or name (repeatable)")
     introspect.add_argument("--out", type=Path, help="snapshot file (default: standard output)")
     introspect.add_argument("--profile", action="store_true", help="also write <name>.profile.yaml")
+    dev = command(
+        "dev",
+        "start the Dagster UI on the instance datagen materialize uses",
+        "Start `dagster dev` on $DAGSTER_HOME (default ./.dagster, seeded like materialize), "
+        "so the UI shows the CLI's runs and checks; Ctrl-C stops it.",
+    )
+    dev.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    dev.add_argument("--port", type=_count, default=3000, help="port of the UI (3000)")
     config_schema = command(
         "config-schema",
         "print the JSON Schema of the dataset YAML (for editors; docs/dataset.schema.json)",
@@ -1014,6 +1042,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "annotate": cmd_annotate,
     "introspect": cmd_introspect,
     "config-schema": cmd_config_schema,
+    "dev": cmd_dev,
 }
 
 

@@ -121,3 +121,55 @@ def test_preview_shows_wide_tables_vertically_and_selects_columns():
     with pytest.raises(ValueError, match="did you mean 'column_3'"):
         render(frame, columns=["colum_3"])
     assert "RECORD" not in render(frame, vertical=False, width=10)
+
+
+def test_dev_starts_the_ui_on_the_cli_instance_without_the_folder_warning(project, tmp_path):
+    """`datagen dev` in a folder holding a dagster.yaml (the repo root) seeds ./.dagster as
+    materialize does and serves the datasets from relative paths, and Dagster does not warn
+    that the folder's dagster.yaml will not be used (`dagster dev` there did)."""
+    import json
+    import os
+    import socket
+    import time
+    import urllib.request
+
+    (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
+    env.update(DATAGEN_SCHEMAS_DIR="schemas", DATAGEN_STORAGE_URL="./data")
+    log = tmp_path / "dev.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [DATAGEN, "dev", "--port", str(port)],
+            cwd=tmp_path,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        query = b'{"query": "{ assetNodes { assetKey { path } } }"}'
+        deadline = time.monotonic() + 240
+        keys: list = []
+        while time.monotonic() < deadline and not keys and server.poll() is None:
+            time.sleep(2)
+            try:
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/graphql",
+                    data=query,
+                    headers={"Content-Type": "application/json"},
+                )
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    body = json.loads(response.read())
+                keys = ["/".join(n["assetKey"]["path"]) for n in body["data"]["assetNodes"]]
+            except (OSError, KeyError, TypeError, ValueError):
+                continue
+        text = log.read_text()
+        assert "shop/orders" in keys, text[-3000:]
+        assert "will not be used" not in text
+        assert (tmp_path / ".dagster" / "dagster.yaml").exists()
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=60)
