@@ -173,3 +173,29 @@ def test_network_addresses_parse_as_the_database_would(tmp_path):
             ipaddress.ip_address(value)
     for value in frame["subnet"]:
         ipaddress.ip_network(value, strict=True)
+
+
+def test_structured_text_columns_get_their_shape_not_prose(tmp_path):
+    """Documents kept in text columns (`*_xml`, `*_json`, `acl`, `icalendar`), recipient
+    lists (`bcc`), owners and queue names got sentences; each gets values of its shape."""
+    import json
+    import xml.etree.ElementTree as ET
+
+    (tmp_path / "s.sql").write_text(
+        "CREATE TABLE s (id INT PRIMARY KEY, version_xml TEXT, exported_json TEXT,"
+        " acl VARCHAR(255), icalendar_text TEXT, bcc VARCHAR(255), owner VARCHAR(255),"
+        " task_queue VARCHAR(255), topic VARCHAR(200));"
+    )
+    plan = plan_dataset(load_dataset(tmp_path / "s.sql", None, Settings(rows=100)))
+    frame = generate(plan, "s", 0, 100)
+    for value in frame["version_xml"].drop_nulls():
+        ET.fromstring(value)
+    for value in frame["exported_json"].drop_nulls():
+        assert isinstance(json.loads(value), dict)
+    assert frame["acl"].drop_nulls().str.contains(r"^(user|group|role):[a-z0-9]+:r").all()
+    assert frame["icalendar_text"].drop_nulls().str.starts_with("BEGIN:VCALENDAR").all()
+    assert frame["bcc"].drop_nulls().str.contains(r"^[^@ ]+@[^@ ]+\.[a-z]+$").all()
+    for column in ("owner", "task_queue"):
+        assert not frame[column].drop_nulls().str.contains(" ").any(), column
+    table = plan.table("s").table
+    assert explain(table.column("topic"), table).meaning != "queue_name"  # a forum topic

@@ -17,6 +17,7 @@ from datagen_assets.generate.meanings import (  # noqa: F401 - each registers it
     prose,
     reference,
     security,
+    structured,
     time,
     vocabularies,
     web,

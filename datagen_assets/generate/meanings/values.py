@@ -846,3 +846,82 @@ class JsonByMeaning(Generator):
 
 def iso_date(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+@register
+@dataclass(frozen=True)
+class StructuredText(Generator):
+    """Text of a structured shape, for columns that keep a document in a text type: `xml`
+    (a small element tree), `json` (an object), `ical` (one VEVENT in a VCALENDAR), `acl`
+    (principal:permissions entries) or `slug` (an identifier-like name, `billing-events`).
+    A sentence there is what a tester spots first."""
+
+    name: ClassVar[str] = "structured_text"
+    shape: str = "json"
+
+    def generate(self, draw: Draw) -> pl.Series:
+        word = (
+            draw.pick(draw.pool("word"), self.shape, "a")
+            .str.to_lowercase()
+            .str.replace_all(r"[^a-z0-9]", "")
+        )
+        other = (
+            draw.pick(draw.pool("word"), self.shape, "b")
+            .str.to_lowercase()
+            .str.replace_all(r"[^a-z0-9]", "")
+        )
+        number = pl.Series(rnd.integers(draw.stream(self.shape, "n"), draw.rows, 1, 1000))
+        number = number.cast(pl.String)
+        flag = pl.Series(rnd.uniform(draw.stream(self.shape, "f"), draw.rows) < 0.7)
+        flag = flag.cast(pl.String)
+        if self.shape == "xml":
+            return (
+                '<item id="'
+                + number
+                + '"><name>'
+                + word
+                + "</name><type>"
+                + other
+                + "</type><enabled>"
+                + flag
+                + "</enabled></item>"
+            )
+        if self.shape == "ical":
+            day = pl.Series(rnd.integers(draw.stream("ical", "d"), draw.rows, 0, 1461))
+            start = (pl.lit(dt.date(2022, 1, 1)) + pl.duration(days=day)).dt.strftime("%Y%m%d")
+            start = pl.select(start).to_series()
+            hour = pl.Series(rnd.integers(draw.stream("ical", "h"), draw.rows, 8, 18))
+            hour = hour.cast(pl.String).str.zfill(2)
+            return (
+                "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//DataGen//EN\r\nBEGIN:VEVENT\r\n"
+                + "UID:"
+                + number
+                + "-"
+                + word
+                + "@example.com\r\nDTSTART:"
+                + start
+                + "T"
+                + hour
+                + "0000Z\r\nSUMMARY:"
+                + word.str.to_titlecase()
+                + " "
+                + other
+                + "\r\nEND:VEVENT\r\nEND:VCALENDAR"
+            )
+        if self.shape == "acl":
+            kind = draw.pick(pl.Series(["user", "user", "group", "role"]), "acl", "k")
+            perms = draw.pick(pl.Series(["r", "rw", "rwx", "r", "rw"]), "acl", "p")
+            return kind + ":" + word + ":" + perms
+        if self.shape == "slug":
+            return word + "-" + other
+        return (
+            '{"id": '
+            + number
+            + ', "name": "'
+            + word
+            + '", "type": "'
+            + other
+            + '", "enabled": '
+            + flag
+            + "}"
+        )
