@@ -199,3 +199,12 @@ def test_structured_text_columns_get_their_shape_not_prose(tmp_path):
         assert not frame[column].drop_nulls().str.contains(" ").any(), column
     table = plan.table("s").table
     assert explain(table.column("topic"), table).meaning != "queue_name"  # a forum topic
+
+
+def test_file_times_in_integers_are_epoch_seconds(tmp_path):
+    """`mtime`/`ctime`/`atime` integers (stat(2) names) were drawn as small counts."""
+    (tmp_path / "f.sql").write_text("CREATE TABLE f (id INT PRIMARY KEY, mtime INT, ctime BIGINT);")
+    plan = plan_dataset(load_dataset(tmp_path / "f.sql", None, Settings(rows=100)))
+    frame = generate(plan, "f", 0, 100)
+    for column in ("mtime", "ctime"):
+        assert frame[column].drop_nulls().min() > 946_684_800, column  # after 2000-01-01

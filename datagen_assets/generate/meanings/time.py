@@ -82,7 +82,8 @@ add(
     T,
     "int",
     rf"(\w+ )*({EVENT_WORDS}|expires|expiry|deadline|until|since|from|to|start|end)"
-    r"( (at|on|date|time|timestamp|ts|epoch|unix|utc))*|epoch|unix time|unix timestamp",
+    r"( (at|on|date|time|timestamp|ts|epoch|unix|utc))*|epoch|unix time|unix timestamp"
+    r"|(\w+ )?(mtime|ctime|atime|crtime)",
     lambda c, t: EpochTime(
         unit="ms" if "millis" in c.name.lower() or c.name.lower().endswith("_ms") else "s"
     ),
