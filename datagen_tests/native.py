@@ -80,7 +80,9 @@ def psql(url: str, path: Path) -> None:
 
 def postgres_orphans(url: str) -> dict[str, int]:
     """Rows whose foreign key finds no parent, per FK constraint the database holds (MATCH
-    SIMPLE: a row with a NULL in the key is exempt)."""
+    SIMPLE: a row with a NULL in the key is exempt). The copies PostgreSQL makes of an FK
+    into a partitioned table, one per partition (`conparentid <> 0`), are not FKs of their
+    own: a row references one partition only, and the parent's FK covers them all."""
     with psycopg.connect(url, autocommit=True) as connection:
         constraints = connection.execute(
             """
@@ -91,7 +93,7 @@ def postgres_orphans(url: str) -> dict[str, int]:
                    array(SELECT quote_ident(attname) FROM unnest(c.confkey) WITH ORDINALITY k(n, i)
                          JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n
                          ORDER BY k.i)
-            FROM pg_constraint c WHERE c.contype = 'f' ORDER BY 2, 1
+            FROM pg_constraint c WHERE c.contype = 'f' AND c.conparentid = 0 ORDER BY 2, 1
             """
         ).fetchall()
         orphans = {}

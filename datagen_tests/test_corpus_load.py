@@ -36,12 +36,8 @@ FULL = os.environ.get("DATAGEN_CORPUS_FULL", "") not in ("", "0")
 # Files that do not load yet, with why; each is an xfail (an XPASS says one passes now: take it
 # off the list then). Never a reason to special-case a file in code.
 NOT_YET: dict[str, str] = {
-    "benchbase_auctionmark.postgres.sql": "generation: CHECK (uf_u_id <> uf_from_id) over two "
-    "FK columns of the primary key is violated (repairs do not redraw key columns)",
     "concourse.postgres.sql": "generation: an FK (build_image_resource_caches.resource_cache_id)"
     " and a UNIQUE (volumes.handle) of the replayed migrations do not hold",
-    "postgrest_fixtures.postgres.sql": "plan: a table without columns (private_table) is "
-    "planned rows no frame can hold",
     "temporal.sqlite.sql": "generation: search_attributes JSON that SQLite's json_extract in "
     "generated columns calls malformed",
 }

@@ -556,7 +556,7 @@ def test_storage_source_exports_the_same_bytes_as_the_engine(plan, frames, tmp_p
 
 def test_storage_source_names_a_missing_chunk(plan, tmp_path):
     source = StorageSource(str(tmp_path / "empty"), plan.name)
-    with pytest.raises(FileNotFoundError, match=r"tags: chunk\(s\) 00000 missing"):
+    with pytest.raises(FileNotFoundError, match=r"tags: chunk\(s\) 00000(, \d+)* missing"):
         export_dataset(plan, source, "csv", str(tmp_path / "out"), tables=["tags"])
 
 
