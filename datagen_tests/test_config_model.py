@@ -56,8 +56,8 @@ def test_every_problem_has_line_column_and_a_suggestion(tmp_path):
     )
     assert found == [
         "2:1: unknown key 'sed' (did you mean 'seed'?) (allowed: chunk_rows, description, "
-        "dialect, edge_case_pct, exports, locale, null_fraction, pii_key_env, pii_mode, rows, scale, "
-        "schedule, schema, seed, snapshot, tables, targets)",
+        "dialect, edge_case_pct, exports, locale, null_fraction, pii_key_env, pii_mode, rows, "
+        "scale, schedule, schema, seed, snapshot, tables, targets)",
         "3:16: null_fraction must be <= 1.0, got 1.5",
         "4:11: pii_mode must be one of synthetic, masked, redacted, hashed, encrypted, got 'maskd' "
         "(did you mean 'masked'?)",
