@@ -208,3 +208,20 @@ def test_file_times_in_integers_are_epoch_seconds(tmp_path):
     frame = generate(plan, "f", 0, 100)
     for column in ("mtime", "ctime"):
         assert frame[column].drop_nulls().min() > 946_684_800, column  # after 2000-01-01
+
+
+def test_type_columns_with_a_known_vocabulary_use_it(tmp_path):
+    """`trigger_type`, `security_type` drew the generic standard/custom/basic pool."""
+    (tmp_path / "k.sql").write_text(
+        "CREATE TABLE k (id INT PRIMARY KEY, trigger_type VARCHAR(8), security_type VARCHAR(20));"
+    )
+    plan = plan_dataset(load_dataset(tmp_path / "k.sql", None, Settings(rows=100)))
+    frame = generate(plan, "k", 0, 100)
+    assert set(frame["trigger_type"].drop_nulls()) <= {
+        "CRON",
+        "SIMPLE",
+        "CAL_INT",
+        "DAILY_I",
+        "BLOB",
+    }
+    assert set(frame["security_type"].drop_nulls()) <= {"none", "wep", "wpa", "wpa2", "wpa3"}

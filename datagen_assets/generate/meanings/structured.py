@@ -3,6 +3,7 @@ identifier-like names (queues, topics, owners) get values of their shape, never 
 
 from __future__ import annotations
 
+from datagen_assets.generate.generators import Choice
 from datagen_assets.generate.meanings.catalog import add
 from datagen_assets.generate.meanings.people import _email, _user_name
 from datagen_assets.generate.meanings.values import StructuredText
@@ -41,3 +42,20 @@ add(
 )
 add("recipient_email", S, "text", r"bcc|cc|to|(\w+ )?recipients?( emails?)?", _email, prior=1)
 add("owner_name", S, "text", r"(\w+ )?(owner|owned by|assignee)( name)?", _user_name)
+
+# `*_type` columns with a small well-known vocabulary of their own (the generic type_label
+# pool - standard, custom, basic - reads as made up there)
+add(
+    "trigger_type",
+    S,
+    "text",
+    r"(\w+ )?trigger (type|kind)",
+    Choice(("CRON", "SIMPLE", "CAL_INT", "DAILY_I", "BLOB"), (6, 5, 1, 1, 0.5)),
+)
+add(
+    "wifi_security_type",
+    S,
+    "text",
+    r"(\w+ )?(security|encryption|wifi security) (type|mode)",
+    Choice(("none", "wep", "wpa", "wpa2", "wpa3"), (2, 0.5, 1, 6, 2)),
+)
