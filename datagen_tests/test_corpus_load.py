@@ -38,8 +38,6 @@ FULL = os.environ.get("DATAGEN_CORPUS_FULL", "") not in ("", "0")
 NOT_YET: dict[str, str] = {
     "concourse.postgres.sql": "generation: an FK (build_image_resource_caches.resource_cache_id)"
     " and a UNIQUE (volumes.handle) of the replayed migrations do not hold",
-    "temporal.sqlite.sql": "generation: search_attributes JSON that SQLite's json_extract in "
-    "generated columns calls malformed",
 }
 
 
