@@ -102,18 +102,30 @@ def postgres_orphans(url: str) -> dict[str, int]:
             match = " AND ".join(
                 f"p.{r} = c.{col}" for col, r in zip(columns, ref_columns, strict=True)
             )
-            count = connection.execute(
-                f"SELECT count(*) FROM {child} c WHERE {not_null} "
-                f"AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE {match})"
+            count = connection.execute(  # an FK binds the table's own rows (ONLY), as counted
+                f"SELECT count(*) FROM {_own(connection, child)} c WHERE {not_null} "
+                f"AND NOT EXISTS (SELECT 1 FROM {_own(connection, parent)} p WHERE {match})"
             ).fetchone()[0]
             if count:
                 orphans[f"{child}.{name} -> {parent}"] = count
         return orphans
 
 
+def _own(connection, table: str) -> str:
+    """`ONLY table` for a table's own rows: an inheritance parent's scan would take in the
+    rows of its children, which are tables of their own; a partitioned table holds all its
+    rows in its partitions, so it is read whole."""
+    kind = connection.execute("SELECT relkind FROM pg_class WHERE oid = %s::regclass", [table])
+    return table if kind.fetchone()[0] == "p" else f"ONLY {table}"
+
+
 def postgres_counts(url: str, tables: list[str]) -> dict[str, int]:
+    """Rows per table, the table's own (`_own`)."""
     with psycopg.connect(url, autocommit=True) as connection:
-        return {t: connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+        return {
+            t: connection.execute(f"SELECT count(*) FROM {_own(connection, t)}").fetchone()[0]
+            for t in tables
+        }
 
 
 # ---------------------------------------------------------------------------- MariaDB

@@ -35,10 +35,7 @@ FULL = os.environ.get("DATAGEN_CORPUS_FULL", "") not in ("", "0")
 
 # Files that do not load yet, with why; each is an xfail (an XPASS says one passes now: take it
 # off the list then). Never a reason to special-case a file in code.
-NOT_YET: dict[str, str] = {
-    "concourse.postgres.sql": "generation: an FK (build_image_resource_caches.resource_cache_id)"
-    " and a UNIQUE (volumes.handle) of the replayed migrations do not hold",
-}
+NOT_YET: dict[str, str] = {}
 
 
 def _files() -> list[Path]:

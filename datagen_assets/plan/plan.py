@@ -200,11 +200,35 @@ def _topological_order(tables: dict[str, Table]) -> tuple[list[str], list[Note]]
 
 
 def _edge_to_break(tables: dict[str, Table], remaining: dict[str, set[str]]) -> tuple[str, str]:
+    """The FK edge to drop when no table is ready: one that lies on a cycle (its parent
+    reaches its child), never an edge of a table that merely hangs below a cycle, which
+    would load that table before its parents for no reason. Preferred: a nullable FK of a
+    table with a row key (an export inserts it NULL and sets it by an UPDATE afterwards),
+    then any nullable FK, then declaration order."""
+    position = {key: index for index, key in enumerate(tables)}
     candidates = []
     for child, parents in remaining.items():
         for fk in tables[child].foreign_keys:
-            if fk.ref_table in parents and fk.ref_table in remaining:
-                nullable = all(tables[child].column(c).nullable for c in fk.columns)
-                candidates.append((not nullable, child, fk.ref_table))
+            parent = fk.ref_table
+            if parent not in parents or parent not in remaining:
+                continue
+            if child not in _reachable(parent, remaining):
+                continue  # not on a cycle: the parent will be ready before the child
+            nullable = all(tables[child].column(c).nullable for c in fk.columns)
+            keyed = tables[child].row_key is not None
+            candidates.append(
+                ((not nullable, not keyed, position[child], position[parent]), child, parent)
+            )
     _, child, parent = min(candidates)
     return child, parent
+
+
+def _reachable(start: str, remaining: dict[str, set[str]]) -> set[str]:
+    """Tables reached from `start` by following FK edges among the remaining tables."""
+    seen, stack = set(), [start]
+    while stack:
+        for parent in remaining.get(stack.pop(), ()):
+            if parent in remaining and parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+    return seen

@@ -271,6 +271,17 @@ class Table:
         keys += [*self.uniques, *(ix.columns for ix in self.unique_indexes)]
         return tuple(keys + [(c,) for c in self.exclusions])  # disjoint ranges are distinct
 
+    @property
+    def row_key(self) -> tuple[str, ...] | None:
+        """The columns that find one row (an UPDATE's WHERE): the primary key, else a unique
+        key whose columns are all NOT NULL; None when the table has neither."""
+        if self.primary_key:
+            return tuple(self.primary_key)
+        for unique in self.uniques:
+            if all(not self.column(c).nullable for c in unique):
+                return tuple(unique)
+        return None
+
     def folded_columns(self, columns: tuple[str, ...]) -> frozenset[str]:
         """Columns that must stay distinct after case folding wherever `columns` are unique:
         the folded columns of the unique indexes that `columns` make unique (a subset)."""

@@ -211,21 +211,10 @@ def forward_references(tables: Sequence[Table]) -> dict[str, list[ForeignKey]]:
     return forward
 
 
-def row_key(table: Table) -> tuple[str, ...] | None:
-    """The columns an UPDATE finds one row by: the primary key, else a unique key whose
-    columns are all NOT NULL."""
-    if table.primary_key:
-        return tuple(table.primary_key)
-    for unique in table.uniques:
-        if all(not table.column(c).nullable for c in unique):
-            return tuple(unique)
-    return None
-
-
 def filled_later(table: Table, fks: Sequence[ForeignKey]) -> tuple[tuple[str, ...], list[str]]:
     """(row key, columns) of the forward foreign keys that can be inserted NULL and set by an
     UPDATE afterwards: nullable, outside the row key; empty when the table has no row key."""
-    key = row_key(table)
+    key = table.row_key
     if key is None:
         return (), []
     columns = [
