@@ -166,6 +166,39 @@ def test_a_keyless_table_below_an_fk_cycle_loads_after_its_parents(tmp_path):
     assert not _failures(native.native_loads(path, plan, work)), ALL_LOADED
 
 
+PG_SET_NULL_COLUMNS = """
+CREATE TABLE tenant (id integer PRIMARY KEY);
+CREATE TABLE folder (
+  tenant_id integer NOT NULL REFERENCES tenant (id),
+  id integer NOT NULL,
+  PRIMARY KEY (tenant_id, id)
+);
+CREATE TABLE doc (
+  id integer PRIMARY KEY,
+  tenant_id integer NOT NULL,
+  folder_id integer,
+  owner_folder integer,
+  FOREIGN KEY (tenant_id, folder_id) REFERENCES folder ON DELETE SET NULL (folder_id)
+);
+ALTER TABLE doc ADD CONSTRAINT doc_owner FOREIGN KEY (tenant_id, owner_folder)
+  REFERENCES folder (tenant_id, id) ON UPDATE CASCADE ON DELETE SET DEFAULT (owner_folder);
+"""
+
+
+def test_on_delete_set_null_with_a_column_list_keeps_the_foreign_key(tmp_path):
+    """PostgreSQL 15 `ON DELETE SET NULL (col, ...)` was an unreadable element, and its foreign
+    key was dropped: the rows loaded orphans. The list only says what a delete clears."""
+    path, plan = _plan(tmp_path, PG_SET_NULL_COLUMNS, "postgres", rows=30)
+    fks = {fk.columns: fk.ref_columns for fk in plan.table("doc").table.foreign_keys}
+    assert fks == {
+        ("tenant_id", "folder_id"): ("tenant_id", "id"),
+        ("tenant_id", "owner_folder"): ("tenant_id", "id"),
+    }
+    work = tmp_path / "work"
+    work.mkdir()
+    assert not _failures(native.native_loads(path, plan, work)), ALL_LOADED
+
+
 PG_TYPES_ELSEWHERE = """
 CREATE DOMAIN uint AS bigint CHECK (VALUE >= 0 AND VALUE < 4294967296);
 CREATE FUNCTION twice(x bigint) RETURNS bigint LANGUAGE sql IMMUTABLE AS 'SELECT x * 2';

@@ -140,6 +140,26 @@ _CONSTRAINT_STARTS = frozenset(
 )  # fmt: skip
 
 
+def _set_action_columns(tokens: list[Token], index: int) -> tuple[int, int] | None:
+    """The span of the column list of a referential action `ON DELETE SET NULL (a, b)` /
+    `SET DEFAULT (a)` (PostgreSQL 15) when `tokens[index]` opens it: which columns a delete
+    clears changes no row DataGen writes, and sqlglot reads the action without it."""
+    if index < 3 or tokens[index].token_type != TokenType.L_PAREN:
+        return None
+    words = [t.text.upper() for t in tokens[index - 3 : index]]
+    if words[1:] not in (["SET", "NULL"], ["SET", "DEFAULT"]) or words[0] not in (
+        "DELETE",
+        "UPDATE",
+    ):
+        return None
+    depth = 0
+    for position in range(index, len(tokens)):
+        depth += (tokens[position].token_type in _OPEN) - (tokens[position].token_type in _CLOSE)
+        if depth == 0:
+            return tokens[index].start, tokens[position].end + 1
+    return None
+
+
 def _ends_element(tokens: list[Token], index: int, profile) -> bool:
     """Whether the word at `index` is followed only by more such words, then `,`, `)`, `;`
     or the end: the trailing state of a constraint, not a name in an expression."""
@@ -467,6 +487,10 @@ class _Importer(Replay):
                 word in profile.trailing_words and _ends_element(tokens, index, profile)
             ):
                 cuts.append((token.start, token.end + 1))
+                continue
+            columns = _set_action_columns(tokens, index)
+            if columns is not None:
+                cuts.append(columns)
                 continue
             options = profile.identity_options if identity_depth is not None else ()
             for phrase in (*phrases, *options):
