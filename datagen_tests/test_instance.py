@@ -29,7 +29,23 @@ def project(tmp_path, monkeypatch):
 def test_default_is_the_repo_sqlite_file():
     assert inst.instance_yaml_for_env({}) == (REPO / "dagster.yaml").read_text()
     config = yaml.safe_load(inst.instance_yaml_for_env({}))
-    assert config["storage"] == {"sqlite": {"base_dir": {"env": "DAGSTER_HOME"}}}
+    assert config["storage"] == {
+        "custom": {
+            "module": "datagen_assets.orchestrate.sqlite_storage",
+            "class": "PooledSqliteStorage",
+            "config": {"base_dir": {"env": "DAGSTER_HOME"}},
+        }
+    }
+
+
+def test_a_home_seeded_with_the_previous_sqlite_default_is_upgraded(tmp_path):
+    """The block datagen wrote before the pooled storage (same files) is still datagen's."""
+    home = tmp_path / "home"
+    home.mkdir()
+    previous = "storage:\n  sqlite:\n    base_dir:\n      env: DAGSTER_HOME\n"
+    (home / "dagster.yaml").write_text(previous + "\ntelemetry:\n  enabled: false\n")
+    target = inst.seed_dagster_home(home, {})
+    assert target.read_text() == (REPO / "dagster.yaml").read_text()
 
 
 def test_postgres_file_from_url_uses_psycopg2_and_keeps_the_password_out():

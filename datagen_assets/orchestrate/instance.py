@@ -51,13 +51,19 @@ POSTGRES_YAML = REPO / "docker" / "dagster.postgres.yaml"
 # Used when the package runs without the repo beside it (a wheel); same content as dagster.yaml.
 _SQLITE_FALLBACK = """\
 storage:
-  sqlite:
-    base_dir:
-      env: DAGSTER_HOME
+  custom:
+    module: datagen_assets.orchestrate.sqlite_storage
+    class: PooledSqliteStorage
+    config:
+      base_dir:
+        env: DAGSTER_HOME
 
 telemetry:
   enabled: false
 """
+# The storage block datagen wrote before `PooledSqliteStorage` (same files): a DAGSTER_HOME
+# seeded with it is still datagen's, and is upgraded.
+_PREVIOUS_SQLITE_STORAGE = {"sqlite": {"base_dir": {"env": "DAGSTER_HOME"}}}
 
 
 def postgres_db_config(url: str) -> dict[str, Any]:
@@ -124,14 +130,15 @@ def instance_yaml_for_env(env: Mapping[str, str] | None = None) -> str:
 
 
 def is_managed(text: str) -> bool:
-    """A file datagen wrote: the SQLite default (by content, comments aside) or a generated
-    PostgreSQL file (by its first line)."""
+    """A file datagen wrote: the SQLite default (by content, comments aside; this version's or
+    the previous one's) or a generated PostgreSQL file (by its first line)."""
     if text.startswith(MANAGED_MARKER):
         return True
     try:
-        return load_yaml(text) == load_yaml(instance_yaml_for_env({}))
+        found, default = load_yaml(text), load_yaml(instance_yaml_for_env({}))
     except yaml.YAMLError:
         return False
+    return found == default or found == {**default, "storage": _PREVIOUS_SQLITE_STORAGE}
 
 
 def seed_dagster_home(home: Path, env: MutableMapping[str, str] | None = None) -> Path:
