@@ -277,19 +277,161 @@ def test_existing_tables_in_a_not_null_fk_cycle_need_deferrable_keys(fresh_datab
 # ---------------------------------------------------------------------------- failures
 
 
-def test_a_table_failing_midway_is_rolled_back_and_earlier_tables_stay(backend, tmp_path):
-    """create_if_missing: customers (its own transaction) stays loaded; orders fails on its
-    third chunk and is left as it was: not there at all."""
+THREE = """
+CREATE TABLE a (id INT PRIMARY KEY, name VARCHAR(30) NOT NULL);
+CREATE TABLE b (id INT PRIMARY KEY, a_id INT NOT NULL REFERENCES a (id), qty INT);
+CREATE TABLE c (id INT PRIMARY KEY, b_id INT REFERENCES b (id), note VARCHAR(80));
+"""
+THREE_CONFIG = "seed: 3\nrows: 100\nchunk_rows: 40\n"
+
+
+def _state(backend) -> dict:
+    """Everything a load could change: every relation (tables, indexes, sequences, types,
+    triggers) and every table's rows."""
+    if isinstance(backend, Sqlite):
+        objects = backend.rows("SELECT type, name, sql FROM sqlite_master ORDER BY type, name")
+    else:
+        objects = backend.rows(
+            "SELECT relname, relkind FROM pg_class c JOIN pg_namespace n ON n.oid = "
+            "c.relnamespace WHERE nspname NOT IN ('pg_catalog', 'information_schema', "
+            "'pg_toast') ORDER BY 1"
+        ) + backend.rows("SELECT typname FROM pg_type WHERE typtype = 'e' ORDER BY 1")
+    rows = {t: sorted(backend.rows(f'SELECT * FROM "{t}"'), key=repr) for t in backend.tables()}
+    return {"objects": objects, "rows": rows}
+
+
+def _index_of(plan, table: str, column: str, value) -> int:
+    """The row index in the dataset of the row whose `column` is `value`."""
+    frame = pl.concat(EngineSource(plan).chunks(plan.table(table)))
+    return frame.with_row_index().filter(pl.col(column) == value)["index"].item()
+
+
+def _prepare(backend, statements: list[str]) -> None:
+    for statement in statements:
+        backend.rows(statement)
+
+
+def test_a_table_failing_midway_leaves_the_target_as_it_was(backend, tmp_path):
+    """create_if_missing into a target holding a table of its own and a table c of the
+    dataset whose CHECK refuses one row: a and b (created, loaded) and c (rows added) all
+    roll back with it; the message names the table, the row (index, key, values) and the
+    database's reason."""
+    plan = _plan(tmp_path, THREE, THREE_CONFIG, name="three")
+    _prepare(
+        backend,
+        [
+            "CREATE TABLE keep (x INT)",
+            "INSERT INTO keep VALUES (1), (2)",
+            "CREATE TABLE c (id INT PRIMARY KEY, b_id INT, note VARCHAR(80) "
+            "CONSTRAINT no_57 CHECK (id <> 57))",
+            "INSERT INTO c VALUES (1000, NULL, 'old')",
+        ],
+    )
+    before = _state(backend)
+    with pytest.raises(LoadError) as raised:
+        load_dataset(plan, EngineSource(plan), backend.url)
+    message = str(raised.value)
+    assert _state(backend) == before
+    assert "failed and was rolled back: the target is as it was (create_if_missing)" in message
+    index = _index_of(plan, "c", "id", 57)
+    assert f"table c, row index {index} (id=57): b_id=" in message, message
+    assert "no_57" in message and "\n" not in message
+    assert "Traceback" not in message and "CONTEXT" not in message
+
+
+def test_a_conflicting_row_already_in_the_target_is_named(backend, tmp_path):
+    """append_only into tables that exist, the third holding a row whose key the dataset
+    also makes: nothing is added to any table, and the conflicting row is named."""
+    plan = _plan(tmp_path, THREE, THREE_CONFIG, name="three")
+    load_dataset(plan, EngineSource(plan), backend.url)
+    _prepare(backend, ["DELETE FROM c", "DELETE FROM b", "DELETE FROM a"])
+    _prepare(backend, ["INSERT INTO c (id, note) VALUES (90, 'mine')"])
+    before = _state(backend)
+    with pytest.raises(LoadError) as raised:
+        load_dataset(plan, EngineSource(plan), backend.url, APPEND_ONLY)
+    assert _state(backend) == before
+    message = str(raised.value)
+    index = _index_of(plan, "c", "id", 90)
+    assert f"table c, row index {index} (id=90)" in message, message
+    assert "already exists" in message or "UNIQUE constraint failed: c.id" in message
+
+
+def test_a_foreign_key_checked_after_the_rows_names_the_orphan(backend, tmp_path):
+    """Loading c alone into a target whose b lacks most of c's parents: the key is checked
+    after the rows (PostgreSQL adds it to the created table, SQLite at commit); the load rolls
+    back, c is not created, and the message names a row and its missing parent."""
+    plan = _plan(tmp_path, THREE, THREE_CONFIG, name="three")
+    _prepare(
+        backend,
+        [
+            "CREATE TABLE a (id INT PRIMARY KEY, name VARCHAR(30) NOT NULL)",
+            "CREATE TABLE b (id INT PRIMARY KEY, a_id INT NOT NULL REFERENCES a (id), qty INT)",
+            "INSERT INTO a VALUES (1, 'one')",
+            "INSERT INTO b VALUES (1, 1, 5)",
+        ],
+    )
+    before = _state(backend)
+    with pytest.raises(LoadError) as raised:
+        load_dataset(plan, EngineSource(plan), backend.url, tables=["c"])
+    assert _state(backend) == before
+    message = str(raised.value)
+    assert "rolled back: the target is as it was" in message
+    if isinstance(backend, Sqlite):
+        assert "table c, row (id=" in message and "no row in b" in message, message
+    else:
+        assert "foreign key" in message and "is not present in table" in message, message
+
+
+def test_a_sqlite_trigger_refusing_a_row_is_named(tmp_path):
+    """SQLite keeps application triggers on (it cannot disable them): one refusing a row
+    fails the load at that row, nothing written."""
+    plan = _plan(tmp_path, THREE, THREE_CONFIG, name="three")
+    target = Sqlite(tmp_path / "trigger.db")
+    _prepare(
+        target,
+        [
+            "CREATE TABLE b (id INT PRIMARY KEY, a_id INT NOT NULL, qty INT)",
+            "CREATE TRIGGER refuse BEFORE INSERT ON b WHEN NEW.id = 33 "
+            "BEGIN SELECT RAISE(ABORT, 'b 33 is reserved'); END",
+        ],
+    )
+    before = _state(target)
+    with pytest.raises(LoadError) as raised:
+        load_dataset(plan, EngineSource(plan), target.url, APPEND_ONLY, tables=["b"])
+    assert _state(target) == before
+    index = _index_of(plan, "b", "id", 33)
+    assert f"table b, row index {index} (id=33): a_id=" in str(raised.value)
+    assert str(raised.value).endswith("b 33 is reserved")
+
+
+def test_a_refused_chunk_is_located_in_few_probes(backend, tmp_path):
+    """The row named is the first one the database refuses (here the first of the third
+    40-row chunk, whose NOT NULL status is broken), counted from the table's first row."""
     ddl = SHOP.read_text()
     plan = _plan(tmp_path, ddl, "seed: 1\nrows: 120\nchunk_rows: 50\n", name="shop")
     source = BreakingSource(plan, "orders", 2, "status")
     with pytest.raises(LoadError) as raised:
         load_dataset(plan, source, backend.url)
-    message = str(raised.value)
-    assert "loading orders failed and was rolled back" in message
-    assert "tables loaded before: customers, products" in message
-    assert backend.tables() == {"customers", "products"}
-    assert _count(backend, "customers") == 120
+    assert backend.tables() == set()
+    assert "table orders, row index 80 (id=81): customer_id=" in str(raised.value)
+    assert "status=NULL" in str(raised.value)
+
+
+def test_the_cli_prints_one_message_for_a_failed_load(tmp_path, capsys):
+    plan = _plan(tmp_path, THREE, THREE_CONFIG, name="three")
+    target = Sqlite(tmp_path / "cli.db")
+    _prepare(target, ["CREATE TABLE c (id INT PRIMARY KEY CHECK (id <> 5), b_id INT, note TEXT)"])
+    from datagen_assets.cli import main as datagen
+
+    code = datagen(
+        ["load", plan.name, "--schemas-dir", str(tmp_path / "schemas"), "--from-engine"]
+        + ["--target", target.url]
+    )
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "datagen load: error: loading three into" in err and "table c, row index" in err
+    assert target.tables() == {"c"}
 
 
 @pytest.mark.parametrize("mode", [APPEND_ONLY, TRUNCATE_THEN_INSERT])

@@ -19,15 +19,18 @@ Before any write the target is inspected and every problem reported at once (a m
 a mode that does not create, an existing table whose columns differ from the model's), so a
 run never stops halfway on something knowable up front.
 
-Transactions: one per table, or per FK cycle (its tables need each other), so a failure leaves
-that table as it was, and the tables loaded before it loaded. `truncate_then_insert` is one
-transaction for the whole run: PostgreSQL truncates tables linked by foreign keys only
-together, and a reload is only useful whole. A table DataGen creates gets its keys, uniques,
-checks and foreign keys after its rows, in the same transaction: building indexes once is
-several times faster than maintaining them row by row. Existing tables keep their own
+Transactions: the whole load is one, so a load that fails anywhere (a row the target refuses,
+a key checked at commit) leaves the target exactly as it was: no table created, no row added,
+none removed. The error names the table and the first row refused (its index in the dataset,
+key and values, found by replaying the rejected chunk in halves inside savepoints) with the
+database's reason, in one message. Tables load in units, parents first: a table alone, or the
+tables of an FK cycle together (they need each other). A table DataGen creates gets its keys,
+uniques, checks and foreign keys after its rows, at the end of its unit: building indexes once
+is several times faster than maintaining them row by row. Existing tables keep their own
 constraints; within an FK cycle they are set DEFERRED (effective if declared DEFERRABLE).
-Their application triggers are off while rows load (DISABLE TRIGGER USER: constraint
-triggers stay), as the PostgreSQL INSERT export does.
+Their application triggers are off while rows load (DISABLE TRIGGER USER, user-defined
+constraint triggers included; the internal triggers of foreign keys stay), as the PostgreSQL
+INSERT export does.
 
 SQLite cannot add constraints to a table, so they are declared with it (FK checks deferred to
 commit). A CHECK is kept only if SQLite itself can evaluate it (transpiled by sqlglot; PostgreSQL
@@ -44,7 +47,7 @@ import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -333,32 +336,129 @@ def load_dataset(
     return report
 
 
+@dataclass(frozen=True)
+class _Backend:
+    """What `_run_units` needs of a database: context managers for the whole load, a unit
+    and a savepoint (`probe=True`: always rolled back), which errors a row can cause, and the
+    database's reason for one, in a line."""
+
+    whole: Callable[[], AbstractContextManager]
+    unit: Callable[[list[str]], AbstractContextManager]
+    savepoint: Callable[..., AbstractContextManager]
+    locatable: Callable[[BaseException], bool]
+    describe: Callable[[BaseException], str]
+
+
 def _run_units(
-    plan, source, mode, units, created, write_rows, report, echo, transaction, finish_unit
+    plan, source, mode, target, units, created, write_rows, report, echo, backend
 ) -> None:
-    """Load each unit in its own transaction (`transaction()` is a context manager), rows
-    through `write_rows(key, frame)`; `finish_unit(unit)` adds constraints before commit."""
-    for unit in units:
-        loads = []
-        try:
-            with transaction(unit):
+    """Load every unit in one transaction (`backend.whole()`), so a failure anywhere leaves
+    the target exactly as it was. Each unit is prepared and finished by
+    `backend.unit(unit)` (truncate, create, triggers; constraints before the next unit); each
+    chunk is written through `write_rows(key, frame)` inside a savepoint, so a chunk the
+    database rejects can be replayed in halves to find the first row it refuses."""
+    loads = []
+    try:
+        _write_units(plan, source, units, created, write_rows, loads, echo, backend)
+    except Exception as error:
+        raise _failure(plan, mode, target, error, backend) from error
+    report.tables.extend(loads)
+
+
+def _write_units(plan, source, units, created, write_rows, loads, echo, backend) -> None:
+    with backend.whole():
+        for unit in units:
+            with backend.unit(unit):
                 for key in unit:
                     began = time.perf_counter()
-                    rows = 0
+                    rows = offset = 0
                     for frame in source.chunks(plan.table(key)):
-                        if frame.height:
-                            rows += write_rows(key, frame)
+                        if not frame.height:
+                            continue
+                        try:
+                            with backend.savepoint():
+                                rows += write_rows(key, frame)
+                        except Exception as error:
+                            if not backend.locatable(error):
+                                raise
+                            row, error = _first_failing_row(frame, error, write_rows, key, backend)
+                            raise RowRejected(key, offset + row, frame.row(row, named=True),
+                                              backend.describe(error)) from error  # fmt: skip
+                        offset += frame.height
                     seconds = time.perf_counter() - began
                     loads.append(TableLoad(key, rows, seconds, key in created))
                     echo(f"  {key}: {rows:,} rows in {seconds:.2f} s")
-                finish_unit(unit)
-        except Exception as error:
-            done = ", ".join(t.table for t in report.tables) or "none"
-            raise LoadError(
-                f"loading {', '.join(unit)} failed and was rolled back ({mode}); tables loaded "
-                f"before: {done}. Cause: {type(error).__name__}: {str(error).strip()}"
-            ) from error
-        report.tables.extend(loads)
+
+
+def _first_failing_row(frame, error, write_rows, key, backend) -> tuple[int, BaseException]:
+    """The index in `frame` of the first row the database refuses, and its error: the
+    shortest failing prefix, found by bisection with each probe rolled back (log2(rows)
+    probes, on the failure path only). The whole frame is known to fail."""
+    good, bad = 0, frame.height
+    while bad - good > 1:
+        middle = (good + bad) // 2
+        try:
+            with backend.savepoint(probe=True):
+                write_rows(key, frame.head(middle))
+        except Exception as probe_error:
+            if not backend.locatable(probe_error):
+                raise
+            bad, error = middle, probe_error
+        else:
+            good = middle
+    return bad - 1, error
+
+
+class RowRejected(Exception):
+    """A row the target refused: its table, index in the table and values."""
+
+    def __init__(self, table: str, index: int | None, values: dict[str, Any], reason: str):
+        self.table, self.index, self.values, self.reason = table, index, values, reason
+        super().__init__(f"table {table}, row index {index}: {reason}")
+
+
+def describe_row(table: Table, index: int | None, values: dict[str, Any], limit: int = 400) -> str:
+    """`row index 56 (id=57): name='Ann', qty=3`: the key first, then the other values, each
+    cut to 40 characters and the whole to about `limit`; `row (id=57)` when the row was found
+    in the target, its index in the dataset unknown."""
+
+    def shown(value: Any) -> str:
+        if value is None:
+            return "NULL"
+        text = repr(value) if isinstance(value, str | bytes) else str(value)
+        return text if len(text) <= 40 else text[:37] + "..."
+
+    key = [c for c in table.primary_key if c in values]
+    head = "row" if index is None else f"row index {index}"
+    if key:
+        head += " (" + ", ".join(f"{c}={shown(values[c])}" for c in key) + ")"
+    parts, used = [], 0
+    rest = [c for c in values if c not in key]
+    for position, column in enumerate(rest):
+        part = f"{column}={shown(values[column])}"
+        if used + len(part) > limit:
+            parts.append(f"... {len(rest) - position} more column(s)")
+            break
+        parts.append(part)
+        used += len(part) + 2
+    return head + (": " + ", ".join(parts) if parts else "")
+
+
+def _failure(plan, mode: str, target: str, error: BaseException, backend) -> LoadError:
+    """One message for a load that failed while writing: rolled back, what was refused."""
+    head = (
+        f"loading {plan.name} into {redact(target)} failed and was rolled back: the target "
+        f"is as it was ({mode})"
+    )
+    if isinstance(error, RowRejected):
+        table = plan.table(error.table).table
+        cause = f"table {error.table}, {describe_row(table, error.index, error.values)}: "
+        cause += error.reason
+    elif backend.locatable(error) or isinstance(error, sqlite3.Error):
+        cause = backend.describe(error)  # a deferred check, a constraint added after rows
+    else:
+        cause = f"{type(error).__name__}: {str(error).strip()}"
+    return LoadError(mask(f"{head}. {cause}", target))
 
 
 # ---------------------------------------------------------------------------- PostgreSQL
@@ -406,23 +506,37 @@ def _load_postgres(plan, source, dsn, mode, selected, report, echo) -> None:
                     )
 
         @contextmanager
-        def transaction(unit):
+        def unit_scope(unit):
+            if mode == TRUNCATE_THEN_INSERT:
+                listed = sql.SQL(", ").join(sql.SQL(names[key]) for key in unit)
+                connection.execute(sql.SQL("TRUNCATE {}").format(listed))
+            new = [tables[key] for key in unit if key in created]
+            for statement in _pg_create(connection, new, schema.dialect):
+                connection.execute(statement)
+            existing = [names[key] for key in unit if key not in created]
+            for name in existing:  # application triggers off, constraints on (to_sql)
+                connection.execute(f"ALTER TABLE {name} DISABLE TRIGGER USER")
+            yield
+            finish_unit(unit)
+            # deferred key checks run now (ALTER refuses pending events), then defer again
+            connection.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            connection.execute("SET CONSTRAINTS ALL DEFERRED")
+            for name in existing:
+                connection.execute(f"ALTER TABLE {name} ENABLE TRIGGER USER")
+
+        @contextmanager
+        def whole():
             with connection.transaction():
                 connection.execute("SET CONSTRAINTS ALL DEFERRED")  # those DEFERRABLE
-                if mode == TRUNCATE_THEN_INSERT:
-                    listed = sql.SQL(", ").join(sql.SQL(names[key]) for key in unit)
-                    connection.execute(sql.SQL("TRUNCATE {}").format(listed))
-                new = [tables[key] for key in unit if key in created]
-                for statement in _pg_create(connection, new, schema.dialect):
-                    connection.execute(statement)
-                existing = [names[key] for key in unit if key not in created]
-                for name in existing:  # application triggers off, constraints on (to_sql)
-                    connection.execute(f"ALTER TABLE {name} DISABLE TRIGGER USER")
                 yield
-                if existing:  # deferred key checks run now: ALTER refuses pending events
-                    connection.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                for name in existing:
-                    connection.execute(f"ALTER TABLE {name} ENABLE TRIGGER USER")
+
+        backend = _Backend(
+            whole=whole,
+            unit=unit_scope,
+            savepoint=lambda probe=False: connection.transaction(force_rollback=probe),
+            locatable=lambda error: _pg_locatable(connection, error),
+            describe=_pg_describe,
+        )
 
         pending: dict[str, list] = {}  # key -> frames of (row key, FK columns filled later)
 
@@ -453,9 +567,33 @@ def _load_postgres(plan, source, dsn, mode, selected, report, echo) -> None:
                 return inserted
             return copy_frame(connection, tables[key], frame)
 
-        _run_units(
-            plan, source, mode, units, created, write_rows, report, echo, transaction, finish_unit
-        )
+        _run_units(plan, source, mode, dsn, units, created, write_rows, report, echo, backend)
+
+
+def _pg_locatable(connection, error: BaseException) -> bool:
+    """A database error a row's values can cause (a constraint, a trigger, a value the type
+    refuses), on a connection still usable: not a lost connection."""
+    import psycopg
+
+    return (
+        isinstance(error, psycopg.DatabaseError)
+        and not isinstance(error, psycopg.OperationalError)
+        and not connection.broken
+    )
+
+
+def _pg_describe(error: BaseException) -> str:
+    """PostgreSQL's reason in one line: the message and its detail (the key in conflict),
+    with the table when the error is not about a row found otherwise; not the failing row's
+    values (shown from the frame) nor the COPY context."""
+    diag = getattr(error, "diag", None)
+    if diag is None:
+        return f"{type(error).__name__}: {str(error).strip()}"
+    text = (diag.message_primary or str(error).splitlines()[0]).strip()
+    detail = (diag.message_detail or "").strip()
+    if detail and not detail.startswith("Failing row contains"):
+        text += f" ({detail})"
+    return text
 
 
 def _pg_oid(connection, table: Table) -> int | None:
@@ -704,22 +842,55 @@ def _load_sqlite(plan, source, target, mode, selected, report, echo) -> None:
         units = [list(tables)] if mode == TRUNCATE_THEN_INSERT else load_units(plan, selected)
 
         @contextmanager
-        def transaction(unit):
+        def whole():
             connection.execute("BEGIN IMMEDIATE")
             try:
                 connection.execute("PRAGMA defer_foreign_keys = ON")  # checked at commit
-                if mode == TRUNCATE_THEN_INSERT:
-                    for key in reversed(unit):
-                        connection.execute(f"DELETE FROM {quote(names[key])}")
-                for key in unit:
-                    if key in created:
-                        connection.execute(sqlite_create(tables[key], references, checks[key]))
                 yield
-                connection.execute("COMMIT")  # may fail on a deferred FK: rolled back below
+                try:
+                    connection.execute("COMMIT")
+                except sqlite3.IntegrityError as error:  # a deferred FK: the transaction stays
+                    raise (_sqlite_orphan(connection, names) or error) from error
             except BaseException:
                 if connection.in_transaction:
                     connection.execute("ROLLBACK")
                 raise
+
+        @contextmanager
+        def unit_scope(unit):
+            if mode == TRUNCATE_THEN_INSERT:
+                for key in reversed(unit):
+                    connection.execute(f"DELETE FROM {quote(names[key])}")
+            for key in unit:
+                if key in created:
+                    connection.execute(sqlite_create(tables[key], references, checks[key]))
+            yield
+
+        @contextmanager
+        def savepoint(probe: bool = False):
+            connection.execute("SAVEPOINT datagen_chunk")
+            try:
+                yield
+            except BaseException:
+                if connection.in_transaction:  # some errors end the transaction themselves
+                    connection.execute("ROLLBACK TO datagen_chunk")
+                    connection.execute("RELEASE datagen_chunk")
+                raise
+            if probe:
+                connection.execute("ROLLBACK TO datagen_chunk")
+            connection.execute("RELEASE datagen_chunk")
+
+        backend = _Backend(
+            whole=whole,
+            unit=unit_scope,
+            savepoint=savepoint,
+            locatable=lambda error: (
+                isinstance(error, sqlite3.DatabaseError)
+                and not isinstance(error, sqlite3.OperationalError)
+                and connection.in_transaction
+            ),
+            describe=lambda error: str(error).strip() or type(error).__name__,
+        )
 
         generated: dict[str, set[str]] = {}
 
@@ -744,20 +915,25 @@ def _load_sqlite(plan, source, target, mode, selected, report, echo) -> None:
             report.skipped += frame.height - inserted
             return inserted
 
-        _run_units(
-            plan,
-            source,
-            mode,
-            units,
-            created,
-            write_rows,
-            report,
-            echo,
-            transaction,
-            lambda unit: None,
-        )
+        _run_units(plan, source, mode, target, units, created, write_rows, report, echo, backend)
     finally:
         connection.close()
+
+
+def _sqlite_orphan(connection: sqlite3.Connection, names: dict[str, str]):
+    """The first row of a loaded table whose foreign key has no parent, as `RowRejected`
+    (SQLite's deferred FK failure names neither), or None. The transaction is still open:
+    SQLite keeps it when COMMIT fails on a deferred key."""
+    by_name = {name: key for key, name in names.items()}
+    for name, key in by_name.items():
+        found = connection.execute(f"PRAGMA foreign_key_check({quote(name)})").fetchone()
+        if found is None:
+            continue
+        _, rowid, parent, _ = found
+        cursor = connection.execute(f"SELECT * FROM {quote(name)} WHERE rowid = ?", [rowid])
+        values = dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
+        return RowRejected(key, None, values, f"FOREIGN KEY constraint failed: no row in {parent}")
+    return None
 
 
 def _sqlite_columns(connection: sqlite3.Connection, name: str) -> list[str] | None:
