@@ -51,6 +51,7 @@ from datagen_assets.plan.keys import KeyGroup, key_generator
 from datagen_assets.plan.plan import DatasetPlan, TablePlan
 from datagen_assets.schema.model import (
     Bound,
+    Check,
     CheckRules,
     Column,
     Note,
@@ -82,6 +83,9 @@ class ColumnRecipe:
     # (columns, exactly, fixed): one (or at least one) of these columns is not NULL in a row,
     # the one a shared draw picks, or always the `fixed`-th (a NOT NULL member)
     one_of: tuple[tuple[tuple[str, ...], bool, int | None], ...] = ()
+    # (columns, allowed): a CHECK over NULL tests of these columns; each row takes one of the
+    # allowed NULL patterns (True: NULL), the same draw for every member
+    null_pattern: tuple[tuple[str, ...], tuple[tuple[bool, ...], ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -357,9 +361,10 @@ class Engine:
         _couple_same_nulls(rules, recipes)
         _non_null_inputs(table, recipes)
         problems += _assign_one_of(table, rules, recipes, file)
+        untranslated = rules.untranslated + _assign_null_patterns(table, rules, recipes)
         _assign_edge_cases(table, rules, recipes, config, table_config)
         self._assign_pii_modes(table, recipes, table_config, problems, file)
-        for check in rules.untranslated:
+        for check in untranslated:
             columns = tuple(c for c in check.columns if c in recipes)
             movable = tuple(c for c in columns if self._redrawable(table, recipes[c]))
             if movable:  # key columns the CHECK names are read, never redrawn
@@ -387,7 +392,7 @@ class Engine:
         for check in table.checks:
             columns = tuple(c for c in check.columns if c in recipes)
             if (
-                check not in rules.untranslated
+                check not in untranslated
                 and set(columns) & configured
                 and all(self._redrawable(table, recipes[c]) for c in columns)
             ):
@@ -678,6 +683,46 @@ def _assign_one_of(
     return problems
 
 
+def _assign_null_patterns(
+    table: Table, rules: CheckRules, recipes: dict[str, ColumnRecipe]
+) -> list[Check]:
+    """CHECKs over NULL tests only (`rules.null_patterns`): each row draws one allowed NULL
+    pattern for all the columns, which have no NULL share of their own then. NOT NULL columns
+    (and those a CHECK or key keeps non-NULL) keep only the patterns where they are not NULL.
+    A CHECK whose columns another NULL rule already couples (one_of, null_with, NULLs in the
+    same rows, another pattern), or that a computed column or a NOT NULL key column takes
+    part in, is returned, to be held by the repair loop instead."""
+    fallback, taken = [], set()
+    coupled = {c for first, second in rules.null_same for c in (first, second)}
+    coupled |= {c for key, names in rules.null_with.items() if names for c in (key, *names)}
+    primary = set(table.primary_key)
+    for columns, allowed, check in rules.null_patterns:
+        members = [recipes.get(c) for c in columns]
+        if any(
+            m is None
+            or m.source == "computed"
+            or m.one_of
+            or m.null_with
+            or m.column.name in coupled | taken
+            for m in members
+        ):
+            fallback.append(check)
+            continue
+        required = {
+            i
+            for i, m in enumerate(members)
+            if not m.column.nullable or m.column.name in rules.not_null | primary
+        }
+        kept = tuple(p for p in allowed if not any(p[i] for i in required))
+        if not kept:
+            fallback.append(check)
+            continue
+        taken |= set(columns)
+        for name, recipe in zip(columns, members, strict=True):
+            recipes[name] = replace(recipe, null_fraction=0.0, null_pattern=(columns, kept))
+    return fallback
+
+
 def _non_null_inputs(table: Table, recipes: dict[str, ColumnRecipe]) -> None:
     """A NOT NULL column computed from others (generated, or equated by a CHECK) is NULL
     wherever an input is: its inputs are never NULL then."""
@@ -958,6 +1003,11 @@ class _Frame:
                 nulls = ~kept
             elif nulls is not None:
                 nulls &= ~kept
+        if recipe.null_pattern is not None:  # one draw per row, unsalted: a redraw keeps it
+            columns, allowed = recipe.null_pattern
+            key = rnd.stream_key(self.engine.seed, self.table.key, "null_pattern", *columns)
+            pick = rnd.integers(key, self.rows, 0, len(allowed) - 1)
+            nulls = np.array([p[columns.index(name)] for p in allowed], dtype=bool)[pick]
         if nulls is not None and nulls.any():
             values = pl.select(
                 pl.when(pl.Series(nulls)).then(None).otherwise(values).alias(name)

@@ -19,6 +19,9 @@ A CHECK is split into its AND-ed parts; each part that matches a known shape bec
 | `c IS JSON`                             | `json`: c holds JSON documents              |
 | `a IS NULL OR (...)`                    | the parts of (...) hold; a is NULL wherever |
 |                                         | a column (...) needs non-NULL is NULL       |
+| any CASE/IF/AND/OR/NOT/= of NULL tests  | `null_patterns`: each row takes one of the  |
+| (`CASE WHEN a IS NULL THEN b IS NOT     | NULL patterns of its columns that the CHECK |
+| NULL ELSE b IS NULL END`)               | lets through                                |
 
 Every AND-ed part is applied, so a CHECK with one unknown part still has its known parts
 made by construction. Anything else is kept in `untranslated`: the engine evaluates it on
@@ -49,7 +52,12 @@ def translate_checks(table: Table) -> CheckRules:
         # every part is applied (a list, not a short-circuit): the rules of the parts it
         # knows hold by construction, and the repair loop only has the rest left to satisfy
         applied = [_apply(part, rules, columns) for part in _conjuncts(check.expression)]
-        if not all(applied):
+        if all(applied):
+            continue
+        patterns = null_patterns(check.expression, columns)
+        if patterns is not None:  # `CASE WHEN a IS NULL THEN b IS NOT NULL ELSE ... END`
+            rules.null_patterns.append((*patterns, check))
+        else:
             rules.untranslated.append(check)
     return rules
 
@@ -519,3 +527,75 @@ def _columns_of(nodes: list[exp.Expression], columns: set[str]) -> tuple[str, ..
     if len(names) < 2 or None in names or len(set(names)) != len(names):
         return None
     return tuple(names)
+
+
+MAX_PATTERN_COLUMNS = 10  # 2**10 assignments to evaluate, at most
+
+
+class _NotNullFormula(Exception):
+    """A node outside the NULL-test formulas `null_patterns` evaluates."""
+
+
+def null_patterns(
+    node: exp.Expression, columns: set[str]
+) -> tuple[tuple[str, ...], tuple[tuple[bool, ...], ...]] | None:
+    """A CHECK whose only atoms are NULL tests of columns (`c IS NULL`, `c IS NOT NULL`),
+    joined by AND, OR, NOT, CASE, IF and comparisons of truth values (MySQL's `IF(...) = 1`),
+    as (columns, the NULL patterns it lets through): every assignment of NULL / not NULL to
+    its columns is evaluated with SQL's three-valued logic, and a pattern passes unless the
+    CHECK is FALSE (a CASE without ELSE is NULL, which passes). None for any other shape, or
+    a CHECK no pattern satisfies (left to the repair loop, which reports it)."""
+    names = sorted({c.name for c in node.find_all(exp.Column)})
+    if not names or len(names) > MAX_PATTERN_COLUMNS or not set(names) <= columns:
+        return None
+    allowed = []
+    try:
+        for bits in range(1 << len(names)):
+            nulls = tuple(bool(bits >> i & 1) for i in range(len(names)))
+            if _truth(node, dict(zip(names, nulls, strict=True))) is not False:
+                allowed.append(nulls)
+    except _NotNullFormula:
+        return None
+    return (tuple(names), tuple(allowed)) if allowed else None
+
+
+def _truth(node: exp.Expression, nulls: dict[str, bool]) -> bool | None:
+    """The SQL truth value of a NULL-test formula where `nulls` says which columns are NULL."""
+    node = _strip(node)
+    if isinstance(node, exp.Is) and isinstance(node.expression, exp.Null):
+        operand = _strip(node.this)
+        if not isinstance(operand, exp.Column):
+            raise _NotNullFormula
+        return nulls[operand.name] != bool(node.args.get("negate"))
+    if isinstance(node, exp.Not):
+        value = _truth(node.this, nulls)
+        return None if value is None else not value
+    if isinstance(node, (exp.And, exp.Or)):
+        left, right = _truth(node.this, nulls), _truth(node.expression, nulls)
+        decisive = isinstance(node, exp.Or)  # TRUE decides an OR, FALSE an AND
+        if decisive in (left, right):
+            return decisive
+        return None if None in (left, right) else not decisive
+    if isinstance(node, exp.Case) and node.this is None:
+        for branch in node.args.get("ifs") or ():
+            if _truth(branch.this, nulls):
+                return _truth(branch.args["true"], nulls)
+        default = node.args.get("default")
+        return None if default is None else _truth(default, nulls)
+    if isinstance(node, exp.If):
+        if _truth(node.this, nulls):
+            return _truth(node.args["true"], nulls)
+        other = node.args.get("false")
+        return None if other is None else _truth(other, nulls)
+    if isinstance(node, (exp.EQ, exp.NEQ)):
+        left, right = _truth(node.this, nulls), _truth(node.expression, nulls)
+        if left is None or right is None:
+            return None
+        return (left == right) == isinstance(node, exp.EQ)
+    if isinstance(node, exp.Boolean):
+        return bool(node.this)
+    if isinstance(node, exp.Null):
+        return None
+    if isinstance(node, exp.Literal) and not node.is_string and node.this in ("0", "1"):
+        return node.this == "1"  # MySQL's truth values
+    raise _NotNullFormula

@@ -199,6 +199,13 @@ class CheckRules:
     derived: dict[str, str] = field(default_factory=dict)
     # (columns, exactly): at least one, or exactly one, of the columns is not NULL in a row
     one_of: list[tuple[tuple[str, ...], bool]] = field(default_factory=list)
+    # (columns, allowed, check): a CHECK over NULL tests only (CASE/IF/AND/OR/NOT of `c IS
+    # [NOT] NULL`), as the NULL patterns it lets through (True: that column NULL); each row
+    # takes one of them. The engine falls back to `check` as untranslated where the columns
+    # are coupled by another NULL rule.
+    null_patterns: list[tuple[tuple[str, ...], tuple[tuple[bool, ...], ...], Check]] = field(
+        default_factory=list
+    )
     untranslated: list[Check] = field(default_factory=list)
 
 
