@@ -1209,7 +1209,9 @@ def _point(draw: Draw) -> pl.Series:
 
 
 def _xml(draw: Draw) -> pl.Series:
-    return "<value>" + draw.pick(draw.pool("word"), "xml") + "</value>"
+    from datagen_assets.generate.meanings.documents import render  # a document by meaning
+
+    return render(draw, "xml")
 
 
 def _enum(draw: Draw) -> pl.Series:

@@ -4,9 +4,13 @@ salary ~ 55,000)."""
 
 from __future__ import annotations
 
-from datagen_assets.generate.generators import Normal, Pattern
+import re
+
+from datagen_assets.generate.generators import Generator, Normal, Pattern
 from datagen_assets.generate.meanings.catalog import add, numeric, vocab
+from datagen_assets.generate.meanings.tokens import table_tokens, tokens
 from datagen_assets.generate.meanings.values import Amount, IntegerChoice
+from datagen_assets.schema.model import Column, Table
 
 PRODUCTS = r"product|item|article|part|sku|good|merchandise|catalog|inventory|offer|listing"
 
@@ -34,7 +38,7 @@ add(
     K,
     "text",
     r"(product |item )?(category|categories|aisle|section)( name)?|cat",
-    vocab("product_category", 0.8),
+    lambda column, table: _category(column, table),
     neighbours=r"price|product|sku|quantity|stock",
 )
 add(
@@ -96,7 +100,7 @@ add(
     K,
     "text",
     r"(\w+ )*(type|kind|class|group|mode|variant)( name| code)?",
-    vocab("type_label", 1.0),
+    lambda column, table: type_of(column, table),
     prior=-0.5,
 )
 add(
@@ -267,3 +271,39 @@ add(
     vocab("fare_class", 1.0),
 )
 add("room_type", K, "text", r"room type|room category", vocab("room_type", 0.8))
+
+
+TYPE_WORDS = frozenset({"type", "kind", "category", "class", "group", "mode", "variant"})
+SHOP = re.compile(r"\b(product|item|article|sku|price|stock|inventory|catalog|shop|store|cart)")
+
+
+def type_of(column: Column, table: Table) -> Generator:
+    """What a `<thing>_type` holds, by the thing (`TYPES_OF`): the column's words before
+    `type`, last first (`job_def_type` -> def, job), else the table's (`addresses.type`).
+    The generic pool (standard, custom ...) only for a thing not listed."""
+    from datagen_assets.generate.meanings.values import VOCABULARIES, Vocabulary
+
+    words = tokens(column.name)
+    cut = max((i for i, w in enumerate(words) if w in TYPE_WORDS), default=len(words))
+    stems = [w for w in words[:cut] if not w.isdigit()]
+    candidates = [" ".join(stems)] + stems[::-1] if stems else []
+    table_words = list(table_tokens(table.name))
+    candidates += [" ".join(table_words[-2:])] + table_words[::-1]
+    for thing in candidates:
+        name = "type_of_" + thing.replace(" ", "_")
+        if thing and name in VOCABULARIES:
+            return Vocabulary(name, 1.0)
+    return Vocabulary("type_label", 1.0)
+
+
+def _category(column: Column, table: Table) -> Generator:
+    """Product categories where the table sells things (its name or its columns say so),
+    else general business categories."""
+    from datagen_assets.generate.meanings.values import Vocabulary
+
+    context = (
+        " ".join(table_tokens(table.name))
+        + " "
+        + " ".join(" ".join(tokens(c.name)) for c in table.columns)
+    )
+    return Vocabulary("product_category" if SHOP.search(context) else "category", 0.8)

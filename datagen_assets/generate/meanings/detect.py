@@ -636,8 +636,18 @@ def _bytes(column: Column, table: Table) -> Detection:
         r"image|photo|picture|avatar|thumbnail|logo|icon|cover|banner|png|jpe?g|gif", words
     ):
         return Detection("image_bytes", 9, (f"name '{words}': an image",), BytesByMeaning("image"))
-    if re.search(r"pdf|document|attachment|file|content|blob|data|body|payload", words):
+    if re.search(r"pdf|document|attachment|file|scan|invoice|report|receipt", words):
         return Detection("file_bytes", 7, (f"name '{words}': a file",), BytesByMeaning("pdf"))
+    if re.search(r"\b(out|output|std err|std error|stderr|std out|stdout|log|console)\b", words):
+        return Detection("output_bytes", 7, (f"name '{words}': a command's output",),
+                         BytesByMeaning("output"))  # fmt: skip
+    if re.search(
+        r"content|blob|data|body|payload|context|state|memo|message|event|request|response"
+        r"|object|value|info|details|attributes|properties|parameters|params|settings",
+        words,
+    ):
+        return Detection("serialized_bytes", 7, (f"name '{words}': a serialized object",),
+                         BytesByMeaning("document"))  # fmt: skip
     return Detection("random_bytes", 3, ("binary: random bytes",), BytesByMeaning("random", 16))
 
 

@@ -71,7 +71,8 @@ add(
     "count",
     X,
     "num",
-    r"(\w+ )?(count|counter|total|number of \w+|num \w+|no of \w+|\w+ count"
+    r"(\w+ )?(count|counter|total|number of( \w+)+|num \w+|no of \w+|\w+ count"
+    r"|count( \w+)+|number( \w+)?( \w+)?s|total \w+s|times \w+|\w+ notified|uses|hit|points"
     r"|attempts|retries|tries|failures|errors|hits|occurrences|times|visits|sessions"
     r"|(maximum|minimum|max|min) \w+( \w+)?|limit|capacity|seats|slots|connections)",
     numeric(Amount(6, 1.1, 0, 1e9, 0), Amount(6, 1.1, 0, 1e9, 2)),
@@ -232,3 +233,58 @@ add(
     IntegerChoice(1, 4, 1.0),
 )
 add("tag_text", X, "text", r"(\w+ )?(tags|keywords|labels|tag list)", vocab("tag_list"))
+
+# one-word state adjectives and participles on an integer (`selected SMALLINT`, `extant`,
+# `transparent`, `no_refresh`) are 0/1 flags; quantities that end in -ed (`elapsed`,
+# `allocated`, `uploaded`) are not
+QUANTITY_PARTICIPLES = (
+    r"speed|seed|feed|need|breed|embed|hundred|elapsed|allocated|reserved|uploaded|downloaded"
+    r"|received|sent|used|consumed|compressed|uncompressed|requested|read|written|committed"
+    r"|processed|created|updated|modified|inserted|changed|started|ended|finished|scheduled"
+)
+add(
+    "int_flag",
+    X,
+    "int",
+    rf"(?!({QUANTITY_PARTICIPLES})$)[a-z]{{3,}}(ed|able|ible)|no \w+|ignore( \w+)+"
+    r"|skip( \w+)+|exclusive|extant|floating|initial|transparent|transp|standard|private( \w+)?"
+    r"|smart \w+|(all )?local|\w+ all local|unmapped|generated|write \w+( \w+)*",
+    _flag(0.3),
+    prior=-1,
+)
+add(
+    "bitmask",
+    X,
+    "int",
+    r"(\w+ )?(flags|bit flags|bitmask|bit mask|bits|bit prefs|perms|permissions|perm \w+|mask)",
+    Choice(
+        (0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 16, 17, 24, 32), (9, 6, 4, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 1)
+    ),
+)
+add(
+    "color_component",
+    X,
+    "int",
+    r"red|green|blue|alpha|r|g|b|(color |colour )?(red|green|blue|alpha)( component)?",
+    IntegerChoice(0, 255),
+    neighbours=r"\b(red|green|blue|color|colour|r|g|b)\b",
+)
+add(
+    "process_exit_code",
+    X,
+    "int",
+    r"(\w+ )?(exit code|exitcode|exit status|return code|ret code|rc)",
+    Choice((0, 1, 2, 127, 137, 143, 255), (40, 6, 2, 1, 1, 1, 0.5)),
+)
+add(
+    "http_status_int",
+    X,
+    "int",
+    r"http (status|code|ret code|return code|response code|status code)|(\w+ )?(status code"
+    r"|response code|response status|http status)",
+    Choice(
+        (200, 201, 204, 301, 302, 304, 400, 401, 403, 404, 409, 422, 429, 500, 502, 503),
+        (60, 8, 4, 2, 3, 3, 3, 2, 2, 5, 1, 1, 1, 2, 1, 1),
+    ),
+    prior=0.5,
+)

@@ -156,6 +156,15 @@ add(
     entity=("address", "country_code"),
     lengths=(2, 3),
 )
+add(  # `cc` of a countries table is its ISO code (elsewhere an e-mail copy: structured.py)
+    "country_cc",
+    G,
+    "text",
+    r"cc|cc code",
+    by_width(vocab("country_code"), vocab("country_code3"), 2),
+    tables=r"\bcountry\b|nation|locale|region",
+    needs_table=True,
+)
 add(
     "country_code3",
     G,
@@ -216,9 +225,10 @@ add(
     "phone_prefix",
     G,
     "text",
-    r"(phone|dial(ing)?|calling) (prefix|code)|country calling code",
+    r"(phone|dial(ing)?|calling|mobile) (prefix|code|cc)|country calling code",
     vocab("phone_prefix"),
     lengths=(1, 6),
+    prior=0.5,
 )
 add(
     "population",

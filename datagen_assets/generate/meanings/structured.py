@@ -4,9 +4,9 @@ identifier-like names (queues, topics, owners) get values of their shape, never 
 from __future__ import annotations
 
 from datagen_assets.generate.generators import Choice
-from datagen_assets.generate.meanings.catalog import add
+from datagen_assets.generate.meanings.catalog import add, vocab
 from datagen_assets.generate.meanings.people import _email, _user_name
-from datagen_assets.generate.meanings.values import StructuredText
+from datagen_assets.generate.meanings.values import EntityField, StructuredText
 
 S = "structured"
 
@@ -59,3 +59,66 @@ add(
     r"(\w+ )?(security|encryption|wifi security) (type|mode)",
     Choice(("none", "wep", "wpa", "wpa2", "wpa3"), (2, 0.5, 1, 6, 2)),
 )
+
+# text whose name says it keeps a serialized object: a JSON document where there is room
+# for one (a `data` column of 40 characters is no document)
+add(
+    "serialized_text",
+    S,
+    "text",
+    r"(\w+ )?(data|context|short context|serialized \w+|vars|variables|params|parameters"
+    r"|options|preferences|prefs|settings|state data|session data|extra|extras|details"
+    r"|additional info|extra info|custom fields|search attributes)",
+    _shaped("json", 90),
+    lengths=(120, 1 << 31),
+    prior=-0.5,
+)
+# the value of a key/value row (`value` beside `name`/`key`/`property`), and values of
+# named settings, parameters and attributes
+add(
+    "config_value",
+    S,
+    "text",
+    r"(\w+ )?(property|parameter|param|attribute|attr|setting|option|config|configuration"
+    r"|prop|variable|var|meta) value|(str|string|text) (property|prop)( \d+)?|value|val",
+    vocab("config_value", 1.0),
+    neighbours=r"\b(name|key|property|parameter|attribute|setting|option|config|variable)\b",
+    prior=-1,
+)
+add("check_output", S, "text",
+    r"(\w+ )?(output|long output|plugin output|std out|stdout|std err|stderr|std error"
+    r"|command output|console output)",
+    vocab("check_output"), prior=0.5)  # fmt: skip
+add("command_line", S, "text",
+    r"(\w+ )?(command|command line|cmd|cmdline|cmd line|exec|exec command|script)",
+    vocab("command_line"), prior=-0.5)  # fmt: skip
+add("cpu_info", S, "text", r"cpu( info| model| name)?|processor( info| model| name)?",
+    vocab("cpu_info"))  # fmt: skip
+add("os_info", S, "text", r"os( info| name| version| release)?|operating system( \w+)?",
+    vocab("os_info"), prior=0.5)  # fmt: skip
+add("audience", S, "text", r"(\w+ )?audiences?", vocab("audience"))
+add("jwk_key_type", S, "text", r"kty|key type", vocab("jwk_key_type", 1.0),
+    tables=r"key|jwk|certificate|signing", needs_table=True)  # fmt: skip
+CRON = r"schedule|cron|trigger|job|timer|recurrence"
+for _field, _names in (
+    ("minutes", r"minutes?|min"),
+    ("hours", r"hours?|hr"),
+    ("days", r"days? of (the )?month|days|day|dom"),
+    ("months", r"months?"),
+    ("weekdays", r"days? of (the )?week|weekdays?|dow"),
+):
+    add(f"cron_{_field}", S, "text", _names, vocab(f"cron_{_field}", 0.8), tables=CRON,
+        needs_table=True, lengths=(1, 40), prior=1)  # fmt: skip
+add("tag_words", S, "text", r"(\w+ )?(tag|tag string|keyword|keyword list|labels)( \d+)?",
+    vocab("tag_list"), prior=-0.5)  # fmt: skip
+add("market_segment", S, "text", r"(market |customer |business )?segment",
+    vocab("market_segment", 0.5))  # fmt: skip
+add("shipping_instruction", S, "text",
+    r"(ship|shipping|delivery)( instruct| instructions?| notes?)|special instructions",
+    vocab("shipping_instruction", 0.5))  # fmt: skip
+add("packaging", S, "text", r"(\w+ )?(container|packaging|package type|pack type)",
+    vocab("packaging", 0.5), prior=-0.5)  # fmt: skip
+add("manufacturer", S, "text", r"manufacturer|manufacturer name|mfr|maker",
+    lambda c, t: EntityField("company", "company"))  # fmt: skip
+add("byline_user", S, "text", r"(\w+ )?\w+ed by|(\w+ )?by user|clerk|batcher user",
+    _user_name, prior=-0.5)  # fmt: skip

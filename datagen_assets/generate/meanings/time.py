@@ -83,7 +83,8 @@ add(
     "int",
     rf"(\w+ )*({EVENT_WORDS}|expires|expiry|deadline|until|since|from|to|start|end)"
     r"( (at|on|date|time|timestamp|ts|epoch|unix|utc))*|epoch|unix time|unix timestamp"
-    r"|(\w+ )?(mtime|ctime|atime|crtime)",
+    r"|(\w+ )?(mtime|ctime|atime|crtime)|heartbeat|(next|last) (check|run|poll|sync|heartbeat)"
+    r"|last state change|last (seen|activity|login)",
     lambda c, t: EpochTime(
         unit="ms" if "millis" in c.name.lower() or c.name.lower().endswith("_ms") else "s"
     ),
@@ -148,7 +149,8 @@ add(
     T,
     "num",
     r"(\w+ )?(duration|elapsed|wait|timeout|interval|delay|ttl"
-    r"|period|retention)( seconds| secs| s| sec| in seconds)?|seconds|secs",
+    r"|period|retention|lifespan|lifetime|remember for|expires in|max age)"
+    r"( seconds| secs| s| sec| in seconds)?|seconds|secs",
     numeric(Amount(300, 1.2, 1, 2_592_000, 0), Amount(300, 1.2, 0, 2_592_000, 2)),
     prior=-0.6,
 )

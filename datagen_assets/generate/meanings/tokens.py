@@ -71,7 +71,6 @@ ABBREVIATIONS: dict[str, str] = {
     "lat": "latitude",
     "lng": "longitude",
     "lon": "longitude",
-    "long": "longitude",
     "lvl": "level",
     "pct": "percent",
     "perc": "percent",
@@ -171,7 +170,6 @@ ABBREVIATIONS: dict[str, str] = {
     "iban": "iban",
     "bic": "bic",
     "swift": "bic",
-    "cc": "card",
     "ccnum": "card number",
     "pan": "card number",
     "cvv": "cvv",
@@ -247,6 +245,13 @@ ABBREVIATIONS: dict[str, str] = {
     "sha256": "sha256",
     "sha": "sha",
     "crc": "checksum",
+    "mkt": "market",
+    "nb": "number",
+    "mfgr": "manufacturer",
+    "mfr": "manufacturer",
+    "instruct": "instructions",
+    "param": "parameter",
+    "params": "parameters",
 }
 
 IRREGULAR_PLURALS = {
@@ -504,16 +509,39 @@ def _merge_alnum(parts: list[str]) -> list[str]:
     return merged
 
 
+# abbreviations whose meaning depends on the words around them: `cc_number` is a card's,
+# a bare `cc` the e-mail copy; `long` is a longitude only at the end (`start_long`), not in
+# `long_output` or `long_prop_2`
+CARD_WORDS = frozenset(
+    "number num no nr type exp expiry expiration cvv cvc brand holder name month year last4"
+    " last token".split()
+)
+
+
+def _in_context(word: str, after: list[str], before: list[str]) -> str:
+    if word == "cc":
+        return "card" if after and after[0] in CARD_WORDS else "cc"
+    if word == "long":
+        return "longitude" if not after or all(w.isdigit() for w in after) else "long"
+    return word
+
+
+CONTEXTUAL = frozenset({"cc", "long"})
+
+
 @lru_cache(maxsize=65536)
 def tokens(name: str) -> tuple[str, ...]:
     """Words of an identifier, abbreviations expanded: `BillingPostalCd` -> (`billing`,
     `postal`, `code`); digits stay separate words (`address2` -> `address`, `2`)."""
-    words: list[str] = []
+    raw: list[str] = []
     for part in snake_case(name).split("_"):
         for glued in _merge_alnum(_SPLIT.findall(part)):
-            for word in _unglue(glued) if glued.isalpha() else [glued]:
-                expanded = ABBREVIATIONS.get(word, word)
-                words.extend(expanded.split())
+            raw.extend(_unglue(glued) if glued.isalpha() else [glued])
+    words: list[str] = []
+    for at, word in enumerate(raw):
+        if word in CONTEXTUAL:
+            word = _in_context(word, raw[at + 1 :], raw[:at])
+        words.extend(ABBREVIATIONS.get(word, word).split())
     return tuple(words)
 
 

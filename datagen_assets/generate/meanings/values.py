@@ -753,15 +753,16 @@ def _png_pool() -> tuple[bytes, ...]:
     )
 
 
-BYTE_KINDS = ("image", "digest", "random", "text", "pdf")
+BYTE_KINDS = ("image", "digest", "random", "text", "pdf", "document", "output")
 
 
 @register
 @dataclass(frozen=True)
 class BytesByMeaning(Generator):
     """Binary values by what they hold: `image` (valid small PNGs), `digest` (random bytes
-    of a hash's length, `size`), `pdf` (a minimal PDF), `text` (UTF-8 words), `random`
-    (`size` random bytes). Distinct as a key (the index leads the bytes)."""
+    of a hash's length, `size`), `pdf` (a minimal PDF per row), `document` (a serialized
+    JSON object by the column's words), `output` (a command's output), `text` (UTF-8 words),
+    `random` (`size` random bytes). Distinct as a key (the index leads the bytes)."""
 
     name: ClassVar[str] = "bytes"
     unique_capable: ClassVar[bool] = True
@@ -772,9 +773,29 @@ class BytesByMeaning(Generator):
         if self.kind == "image":
             pool = pl.Series(_png_pool(), dtype=pl.Binary)
             return pool.gather(rnd.indexes(draw.key, draw.rows, len(pool)))
-        if self.kind == "pdf":
-            body = "%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-            return pl.Series([body.encode()] * len(draw.rows), dtype=pl.Binary)
+        if self.kind == "pdf":  # a minimal PDF of its own per row (title and size vary)
+            title = draw.pick(pl.Series(vocabulary_values("file_name", draw.locale, draw.seed)),
+                              "pdf").str.replace_all(r"[()\\]", "")  # fmt: skip
+            pages = pl.Series(rnd.integers(draw.stream("pdf", "pages"), draw.rows, 1, 24))
+            body = (
+                "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+                + "2 0 obj<</Type/Pages/Count "
+                + pages.cast(pl.String)
+                + ">>endobj\n3 0 obj<</Title ("
+                + title
+                + ")>>endobj\ntrailer<</Root 1 0 R/Info 3 0 R>>\n%%EOF\n"
+            )
+            return body.cast(pl.Binary)
+        if self.kind == "document":  # a serialized object: the column's JSON document
+            from datagen_assets.generate.meanings.documents import render
+
+            return render(draw, "json", draw.column.type.length).cast(pl.Binary)
+        if self.kind == "output":  # what a command printed
+            lines = pl.Series(vocabulary_values("check_output", draw.locale, draw.seed))
+            if draw.column.type.length:
+                lines = lines.filter(lines.str.len_bytes() <= draw.column.type.length)
+                lines = lines if len(lines) else pl.Series(["OK"])
+            return draw.pick(lines, "output").cast(pl.Binary)
         if self.kind == "text":
             words = draw.pick(draw.pool("sentence"), "bytes")
             return words.cast(pl.Binary)
@@ -798,15 +819,14 @@ class BytesByMeaning(Generator):
 @dataclass(frozen=True)
 class JsonByMeaning(Generator):
     """JSON by meaning: `shape` array (empty or a few tags, as a DEFAULT '[]' column holds),
-    settings (an object of preferences), metadata (source, version, flags), translations
-    ({"en": ..., "de": ...} of a vocabulary), or object (label/value)."""
+    translations ({"en": ..., "de": ...} of a vocabulary), or else (settings, metadata) the
+    document the column's words name (`documents.py`: claims, session, context, address)."""
 
     name: ClassVar[str] = "json_meaning"
     shape: str = "metadata"
     vocabulary: str = "tag"
 
     def generate(self, draw: Draw) -> pl.Series:
-        n = len(draw.rows)
         if self.shape == "array":
             tags = [
                 draw.pick(
@@ -824,28 +844,16 @@ class JsonByMeaning(Generator):
             values = pl.Series(vocabulary_values(self.vocabulary, draw.locale, draw.seed))
             value = draw.pick(values, "value").str.replace_all('"', "'")
             return '{"en": "' + value + '"}'
-        if self.shape == "settings":
-            theme = draw.pick(pl.Series(["light", "dark", "system"]), "theme")
-            language = draw.pick(pl.Series(["en", "de", "fr", "es", "pt", "ja"]), "language")
-            notify = pl.Series(rnd.uniform(draw.stream("notify"), draw.rows) < 0.7)
-            return (
-                '{"theme": "'
-                + theme
-                + '", "language": "'
-                + language
-                + '", "notifications": '
-                + notify.cast(pl.String)
-                + "}"
-            )
-        source = draw.pick(pl.Series(["web", "mobile", "api", "import", "admin"]), "source")
-        version = pl.Series(rnd.integers(draw.stream("version"), draw.rows, 1, 5))
-        if n == 0:
-            return pl.Series([], dtype=pl.String)
-        return '{"source": "' + source + '", "version": ' + version.cast(pl.String) + "}"
+        from datagen_assets.generate.meanings.documents import render
+
+        return render(draw, "json")
 
 
 def iso_date(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+SLUG_TAILS = ("events", "jobs", "tasks", "notifications", "updates", "requests", "emails", "sync")
 
 
 @register
@@ -860,33 +868,20 @@ class StructuredText(Generator):
     shape: str = "json"
 
     def generate(self, draw: Draw) -> pl.Series:
-        word = (
-            draw.pick(draw.pool("word"), self.shape, "a")
-            .str.to_lowercase()
-            .str.replace_all(r"[^a-z0-9]", "")
-        )
-        other = (
-            draw.pick(draw.pool("word"), self.shape, "b")
-            .str.to_lowercase()
-            .str.replace_all(r"[^a-z0-9]", "")
-        )
+        if self.shape in ("xml", "json"):
+            from datagen_assets.generate.meanings.documents import render
+
+            return render(draw, self.shape, string_length(draw.column))
+        # names of things a system keeps (services, entities), not random dictionary words
+        word = draw.pick(pl.Series(vocabulary_values("service_name", draw.locale, draw.seed)),
+                         self.shape, "a")  # fmt: skip
+        other = draw.pick(pl.Series(SLUG_TAILS), self.shape, "b")
         number = pl.Series(rnd.integers(draw.stream(self.shape, "n"), draw.rows, 1, 1000))
         number = number.cast(pl.String)
-        flag = pl.Series(rnd.uniform(draw.stream(self.shape, "f"), draw.rows) < 0.7)
-        flag = flag.cast(pl.String)
-        if self.shape == "xml":
-            return (
-                '<item id="'
-                + number
-                + '"><name>'
-                + word
-                + "</name><type>"
-                + other
-                + "</type><enabled>"
-                + flag
-                + "</enabled></item>"
-            )
         if self.shape == "ical":
+            summary = draw.pick(
+                pl.Series(vocabulary_values("event_name", draw.locale, draw.seed)), "ical", "s"
+            )
             day = pl.Series(rnd.integers(draw.stream("ical", "d"), draw.rows, 0, 1461))
             start = (pl.lit(dt.date(2022, 1, 1)) + pl.duration(days=day)).dt.strftime("%Y%m%d")
             start = pl.select(start).to_series()
@@ -903,25 +898,14 @@ class StructuredText(Generator):
                 + "T"
                 + hour
                 + "0000Z\r\nSUMMARY:"
-                + word.str.to_titlecase()
-                + " "
-                + other
+                + summary
                 + "\r\nEND:VEVENT\r\nEND:VCALENDAR"
             )
         if self.shape == "acl":
+            principal = draw.pick(
+                pl.Series(vocabulary_values("user_name", draw.locale, draw.seed)), "acl"
+            )
             kind = draw.pick(pl.Series(["user", "user", "group", "role"]), "acl", "k")
             perms = draw.pick(pl.Series(["r", "rw", "rwx", "r", "rw"]), "acl", "p")
-            return kind + ":" + word + ":" + perms
-        if self.shape == "slug":
-            return word + "-" + other
-        return (
-            '{"id": '
-            + number
-            + ', "name": "'
-            + word
-            + '", "type": "'
-            + other
-            + '", "enabled": '
-            + flag
-            + "}"
-        )
+            return kind + ":" + principal + ":" + perms
+        return word + "-" + other

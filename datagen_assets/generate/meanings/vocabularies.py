@@ -865,3 +865,236 @@ def _generic_labels(locale: str, seed: int) -> list[str]:
         },
         count=1200,
     )
+
+
+# what a `<thing>_type` / `<thing>_kind` column holds, by the thing (most common first): the
+# thing is the column's words before `type` or else the table's (`addresses.type`). A thing
+# not listed keeps the generic `type_label` pool.
+TYPES_OF: dict[str, str] = {
+    "address": "home|work|billing|shipping|mailing|other",
+    "phone": "mobile|home|work|fax|other",
+    "email": "personal|work|other",
+    "contact": "email|phone|mobile|fax|website|other",
+    "account": "checking|savings|credit|business|investment|loan",
+    "payment": "card|bank_transfer|paypal|cash|direct_debit|voucher",
+    "transaction": "purchase|refund|deposit|withdrawal|transfer|fee|adjustment",
+    "document": "invoice|receipt|contract|report|statement|letter|id_card|passport",
+    "file": "image|document|video|audio|archive|spreadsheet|text",
+    "attachment": "image|document|video|audio|archive|spreadsheet",
+    "media": "image|video|audio|document",
+    "content": "article|page|post|video|image|link",
+    "mime": "application/pdf|image/jpeg|image/png|text/plain|application/json|text/html",
+    "post": "post|page|attachment|revision|nav_menu_item",
+    "vehicle": "sedan|SUV|hatchback|pickup|van|coupe|convertible|motorcycle|truck",
+    "room": "Standard|Double|Twin|Suite|Deluxe|Single|Family",
+    "user": "regular|admin|guest|service|system",
+    "member": "regular|premium|student|family|honorary|lifetime",
+    "customer": "individual|business|government|nonprofit",
+    "organization": "company|nonprofit|government|school|partnership",
+    "company": "LLC|corporation|partnership|sole proprietorship|nonprofit",
+    "event": "page_view|click|login|logout|signup|purchase|search|error",
+    "notification": "email|sms|push|in_app|webhook",
+    "message": "text|image|file|system|notification",
+    "channel": "email|sms|push|web|phone|chat",
+    "auth": "password|oauth|saml|ldap|api_key|sso",
+    "authentication": "password|oauth|saml|ldap|api_key|sso",
+    "login": "password|oauth|sso|api_key|magic_link",
+    "grant": "authorization_code|client_credentials|refresh_token|password|implicit",
+    "token": "access|refresh|api|reset_password|email_verification|session",
+    "credential": "password|api_key|ssh_key|certificate|oauth",
+    "key": "rsa|ec|ed25519|aes|hmac",
+    "job": "batch|scheduled|import|export|cleanup|report|sync|email",
+    "task": "bug|feature|improvement|chore|task|support",
+    "issue": "bug|feature|task|improvement|epic|story|question",
+    "ticket": "incident|service_request|question|problem|change|complaint",
+    "incident": "outage|degradation|security|data_loss|maintenance|failedJob",
+    "activity": "call|meeting|email|task|note|visit",
+    "act": "userTask|serviceTask|startEvent|endEvent|exclusiveGateway|scriptTask|callActivity",
+    "widget": "chart|table|gauge|text|graph|heatmap|counter",
+    "chart": "line|bar|pie|area|scatter|table",
+    "report": "summary|detail|financial|operational|compliance|audit",
+    "repo": "git|maven|npm|docker|pypi|helm|raw",
+    "repository": "git|maven|npm|docker|pypi|helm|raw",
+    "storage": "s3|gcs|azure|local|nfs|hdfs",
+    "database": "postgresql|mysql|sqlite|mariadb|oracle|sqlserver",
+    "db": "postgresql|mysql|sqlite|mariadb|oracle|sqlserver",
+    "connection": "ssh|rdp|vnc|telnet|http|database",
+    "host": "physical|virtual|container|cloud",
+    "server": "web|database|mail|file|application|cache|proxy",
+    "service": "web|api|worker|database|cache|queue",
+    "device": "desktop|mobile|tablet|smart tv|console|iot",
+    "sensor": "temperature|humidity|pressure|motion|light|co2|voltage",
+    "metric": "gauge|counter|histogram|summary",
+    "alert": "threshold|anomaly|heartbeat|error|security",
+    "log": "info|audit|access|error|security|debug",
+    "record": "A|AAAA|CNAME|MX|TXT|NS|SRV|PTR",
+    "dns": "A|AAAA|CNAME|MX|TXT|NS|SRV|PTR",
+    "ip": "ipv4|ipv6",
+    "address family": "ipv4|ipv6",
+    "network": "lan|wan|vpn|wifi|dmz",
+    "interface": "ethernet|wifi|loopback|bridge|vlan|tunnel",
+    "employment": "full-time|part-time|contract|temporary|intern|freelance",
+    "employee": "full-time|part-time|contract|temporary|intern",
+    "contract": "fixed-term|permanent|part-time|freelance|service|lease",
+    "leave": "vacation|sick|parental|unpaid|bereavement|personal",
+    "absence": "vacation|sick|parental|unpaid|training",
+    "shift": "morning|afternoon|night|weekend|on-call",
+    "schedule": "daily|weekly|monthly|once|cron",
+    "order": "online|in_store|phone|subscription|wholesale",
+    "shipment": "standard|express|overnight|freight|pickup",
+    "shipping": "standard|express|overnight|two-day|ground|pickup",
+    "delivery": "standard|express|same_day|pickup|scheduled",
+    "discount": "percentage|fixed_amount|free_shipping|bogo",
+    "coupon": "percentage|fixed_amount|free_shipping",
+    "promotion": "discount|bundle|free_shipping|loyalty|seasonal",
+    "price": "retail|wholesale|sale|msrp|list",
+    "product": "physical|digital|service|subscription|bundle|gift_card",
+    "item": "product|service|shipping|discount|tax|fee",
+    "invoice": "standard|credit_note|proforma|recurring|final",
+    "tax": "sales|vat|gst|income|excise|withholding",
+    "fee": "service|late|processing|cancellation|delivery|setup",
+    "subscription": "monthly|annual|trial|lifetime|free",
+    "plan": "free|basic|pro|business|enterprise",
+    "license": "perpetual|subscription|trial|enterprise|open source",
+    "question": "multiple choice|true/false|short answer|essay|rating",
+    "answer": "text|choice|number|date|file",
+    "field": "text|number|date|select|checkbox|textarea|email",
+    "input": "text|number|date|select|checkbox|radio|textarea",
+    "data": "string|integer|boolean|date|decimal|json",
+    "value": "string|integer|boolean|date|decimal|json",
+    "parameter": "STRING|LONG|DATE|DOUBLE|BOOLEAN",
+    "param": "STRING|LONG|DATE|DOUBLE|BOOLEAN",
+    "variable": "string|integer|boolean|date|double|json|object",
+    "var": "string|integer|boolean|date|double|json|object",
+    "column": "varchar|integer|bigint|text|boolean|timestamp|numeric",
+    "relation": "parent|child|friend|follower|member|owner",
+    "relationship": "spouse|parent|child|sibling|friend|colleague",
+    "link": "related|duplicate|blocks|parent|child|reference",
+    "identity link": "candidate|assignee|owner|participant|starter",
+    "identity": "passport|driver_license|national_id|ssn|tax_id",
+    "id": "passport|driver_license|national_id|ssn|tax_id",
+    "location": "office|warehouse|store|home|remote|datacenter",
+    "place": "restaurant|cafe|park|museum|hotel|store|airport",
+    "property": "apartment|house|condo|townhouse|land|commercial",
+    "building": "office|residential|warehouse|retail|industrial",
+    "facility": "office|warehouse|clinic|factory|store|datacenter",
+    "store": "retail|outlet|online|franchise|flagship",
+    "appointment": "consultation|follow-up|checkup|procedure|emergency",
+    "visit": "consultation|follow-up|checkup|emergency|telehealth",
+    "exam": "midterm|final|quiz|practical|oral",
+    "course": "lecture|seminar|lab|online|workshop",
+    "class": "lecture|seminar|lab|online|workshop",
+    "fuel": "gasoline|diesel|electric|hybrid|lpg",
+    "engine": "petrol|diesel|electric|hybrid",
+    "body": "sedan|SUV|hatchback|wagon|coupe|convertible|pickup",
+    "aircraft": "narrow-body|wide-body|regional|turboprop|business jet",
+    "seat": "window|aisle|middle|exit row|premium",
+    "ticket type": "adult|child|senior|student|group",
+    "blood": "A+|O+|B+|AB+|A-|O-|B-|AB-",
+    "feedback": "bug|suggestion|praise|complaint|question",
+    "review": "product|service|seller|delivery",
+    "comment": "comment|reply|review|note|system",
+    "note": "general|call|meeting|follow-up|internal",
+    "change": "create|update|delete|rename|move",
+    "operation": "CREATE|UPDATE|DELETE|READ|EXECUTE",
+    "action": "create|update|delete|view|login|export",
+    "permission": "read|write|delete|admin|execute",
+    "resource": "file|folder|database|table|topic|queue|service",
+    "entity": "user|order|product|invoice|comment|customer|project",
+    "object": "user|order|product|invoice|comment|customer|project",
+    "target": "user|group|role|channel|webhook|email",
+    "principal": "user|group|role|service",
+    "owner": "user|group|organization|team",
+    "group": "team|department|project|security|distribution",
+    "team": "engineering|sales|support|marketing|operations",
+    "role": "admin|editor|viewer|owner|member|guest",
+    "measurement": "temperature|humidity|pressure|weight|length|volume",
+    "unit": "metric|imperial|us_customary",
+    "packaging": "box|bag|pallet|crate|envelope|tube",
+    "package": "box|envelope|pallet|tube|bag",
+    "container": "box|bag|pallet|crate|drum|carton",
+    "cost": "fixed|variable|direct|indirect|overhead",
+    "expense": "travel|meals|office|software|equipment|training",
+    "income": "salary|bonus|interest|dividend|rental|freelance",
+    "loan": "personal|mortgage|auto|student|business",
+    "card": "credit|debit|prepaid|gift",
+    "bank": "retail|commercial|investment|credit union|online",
+}
+
+
+for _thing, _values in TYPES_OF.items():
+    words_vocabulary(f"type_of_{_thing.replace(' ', '_')}", _values)
+
+
+# the value of a key/value settings row (`property.value` beside `property.name`): what
+# configuration tables hold, most common kinds first
+words_vocabulary(
+    "config_value",
+    """true|false|1|0|30|60|100|3600|8080|443|enabled|disabled|UTF-8|en_US|UTC|INFO|DEBUG
+/var/lib/app/data|/etc/app/app.conf|/tmp|https://api.example.com/v1|https://example.com/callback
+admin@example.com|America/New_York|0.75|1024|512M|none|daily|weekly|*/5 * * * *|yes|no|default
+org.example.app.Main|localhost:5432|redis://localhost:6379/0|json|csv|gzip|dark|light|5|10|250""",
+)
+# what a monitoring check or a command prints (`output`, `long_output`, `std_out`)
+words_vocabulary(
+    "check_output",
+    """OK - load average: 0.12, 0.08, 0.05|PING OK - Packet loss = 0%, RTA = 0.42 ms
+DISK OK - free space: / 12034 MB (41% inode=88%)
+HTTP OK: HTTP/1.1 200 OK - 5123 bytes in 0.041 second response time
+WARNING - load average: 4.21, 3.98, 3.50|CRITICAL - Socket timeout after 10 seconds
+PROCS OK: 142 processes|SWAP OK - 98% free (2010 MB out of 2047 MB)
+SSH OK - OpenSSH_8.9p1 (protocol 2.0)
+DISK WARNING - free space: /var 2048 MB (9% inode=71%)|CRITICAL - Host unreachable (10.0.3.17)
+OK - 3 of 3 services running|UNKNOWN - Unable to read output|Job completed successfully in 12.4s
+Exit code 0|Connection refused
+Backup finished: 1245 files, 3.2 GB|Sync completed: 18 records updated""",
+)
+words_vocabulary(
+    "command_line",
+    """/usr/lib/nagios/plugins/check_ping -H $HOSTADDRESS$ -w 100,20% -c 500,60%
+/usr/lib/nagios/plugins/check_disk -w 20% -c 10% -p /
+/usr/lib/nagios/plugins/check_http -H $HOSTNAME$
+/usr/bin/python3 manage.py clearsessions|/usr/local/bin/backup.sh --full|systemctl restart nginx
+/opt/app/bin/sync --since 1h|curl -fsS https://example.com/health
+pg_dump -Fc app > /backup/app.dump
+/usr/lib/nagios/plugins/check_load -w 5,4,3 -c 10,8,6|rsync -a /srv/data/ backup:/srv/data/
+java -jar /opt/app/worker.jar --queue default|/usr/bin/php artisan schedule:run""",
+)
+words_vocabulary(
+    "cpu_info",
+    """Intel(R) Xeon(R) CPU E5-2680 v4 @ 2.40GHz|Intel(R) Xeon(R) Gold 6248 CPU @ 2.50GHz
+AMD EPYC 7502P 32-Core Processor|Intel(R) Core(TM) i7-8700 CPU @ 3.20GHz
+AMD Ryzen 9 5950X 16-Core Processor|Intel(R) Xeon(R) Platinum 8375C CPU @ 2.90GHz
+ARMv8 Processor rev 1 (v8l)|Apple M2|Intel(R) Xeon(R) CPU E5-2670 0 @ 2.60GHz""",
+)
+words_vocabulary(
+    "os_info",
+    """Ubuntu 22.04.3 LTS|Ubuntu 20.04.6 LTS|Red Hat Enterprise Linux 8.9|CentOS Linux 7.9.2009
+Debian GNU/Linux 12 (bookworm)|Rocky Linux 9.3|Windows Server 2019 Datacenter|Amazon Linux 2023
+SUSE Linux Enterprise Server 15 SP5|Windows Server 2022 Standard|macOS 14.2|Alpine Linux 3.19""",
+)
+words_vocabulary(
+    "market_segment",
+    "Consumer|Corporate|Small Business|Enterprise|Government|Education|Healthcare|Retail"
+    "|Automotive|Building|Furniture|Household|Machinery",
+)
+words_vocabulary(
+    "shipping_instruction",
+    """Deliver in person|Leave at front door|Collect on delivery|Signature required
+Leave with neighbour|Call before delivery|Deliver to reception|No instructions|Take back return""",
+)
+words_vocabulary(
+    "packaging",
+    "Box|Small box|Large box|Bag|Envelope|Pallet|Crate|Carton|Tube|Jar|Can|Drum|Pack|Case",
+)
+words_vocabulary(
+    "audience",
+    """https://api.example.com|web-app|mobile-app|https://api.example.com https://admin.example.com
+account|api|admin-console|https://auth.example.com/userinfo""",
+)
+words_vocabulary("jwk_key_type", "RSA|EC|oct|OKP")
+words_vocabulary("cron_minutes", "0|0|0|15|30|45|*/5|*/10|*/15|0,30|5")
+words_vocabulary("cron_hours", "*|*|0|2|3|6|9|12|18|*/2|*/6|9-17")
+words_vocabulary("cron_days", "*|*|*|1|15|1,15|L|?|*/2")
+words_vocabulary("cron_months", "*|*|*|1|1,4,7,10|*/3|6|12")
+words_vocabulary("cron_weekdays", "*|*|?|1-5|MON-FRI|1|0|6|SAT,SUN|MON")

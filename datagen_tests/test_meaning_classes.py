@@ -1,0 +1,182 @@
+"""Meaning classes a blind review found wrong, one property test each: documents by what
+the column keeps (JSON/XML/blobs), `<thing>_type` by the thing, `cc`, integer flags and
+counts, text of a known kind instead of prose. Each from a minimal DDL snippet."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+import polars as pl
+import pytest
+from stdnum import luhn
+
+from datagen_assets.dataset import load_dataset
+from datagen_assets.generate.engine import generate
+from datagen_assets.generate.meanings import explain
+from datagen_assets.generate.meanings.values import vocabulary_values
+from datagen_assets.generate.meanings.vocabularies import TYPES_OF
+from datagen_assets.plan.plan import plan_dataset
+from datagen_assets.settings import Settings
+
+
+def _frames(tmp_path, ddl: str, rows: int = 200) -> tuple[dict[str, pl.DataFrame], object]:
+    (tmp_path / "d.sql").write_text(ddl)
+    (tmp_path / "d.yaml").write_text(f"rows: {rows}\nnull_fraction: 0\n")
+    plan = plan_dataset(load_dataset(tmp_path / "d.sql", tmp_path / "d.yaml", Settings()))
+    frames = {key: generate(plan, key, 0, plan.table(key).rows) for key in plan.tables}
+    return frames, plan
+
+
+def test_documents_hold_the_keys_their_column_names(tmp_path):
+    """Every JSON column was {"source", "version"}; an xml column <value>word</value>."""
+    frames, _ = _frames(
+        tmp_path,
+        "CREATE TABLE access_tokens (id INT PRIMARY KEY, claims JSONB, sess JSON,"
+        " contact_data JSONB, preferences JSONB, status JSONB, demographics XML,"
+        " version_xml TEXT, serialized_context TEXT, short_data VARCHAR(30), extra TEXT);",
+    )
+    frame = frames["access_tokens"]
+    for value in frame["claims"]:
+        claims = json.loads(value)
+        assert {"sub", "iss", "exp", "iat"} <= set(claims) and claims["exp"] > claims["iat"]
+    assert all({"user_id", "ip"} <= set(json.loads(v)) for v in frame["sess"])
+    assert all({"email", "phone"} <= set(json.loads(v)) for v in frame["contact_data"])
+    assert all("theme" in json.loads(v) for v in frame["preferences"])
+    assert all("status" in json.loads(v) for v in frame["status"])
+    for column in ("demographics", "version_xml"):
+        roots = {ET.fromstring(v).tag for v in frame[column]}
+        assert roots == {column.removesuffix("_xml")}, column
+        assert not frame[column].str.contains("<value>").any()
+    for column in ("serialized_context", "extra"):
+        assert all(isinstance(json.loads(v), dict) for v in frame[column]), column
+    assert not frame["short_data"].str.starts_with("{").any()  # no room for a document
+    assert frame["claims"].n_unique() > 150
+
+
+def test_blobs_are_their_own_per_row(tmp_path):
+    """Every `data` blob was the same minimal PDF."""
+    frames, _ = _frames(
+        tmp_path,
+        "CREATE TABLE jobs (id INT PRIMARY KEY, job_data BYTEA, invoice_pdf BYTEA,"
+        " std_error BYTEA, photo BYTEA);",
+    )
+    frame = frames["jobs"]
+    assert frame["invoice_pdf"].n_unique() > 100
+    assert all(
+        v.startswith(b"%PDF-1.4") and v.rstrip().endswith(b"%%EOF") for v in frame["invoice_pdf"]
+    )
+    assert all(isinstance(json.loads(v), dict) for v in frame["job_data"])
+    assert frame["job_data"].n_unique() > 150
+    outputs = set(vocabulary_values("check_output", "en_US", 0))
+    assert {v.decode() for v in frame["std_error"]} <= outputs
+    assert all(v.startswith(b"\x89PNG") for v in frame["photo"])
+
+
+def test_type_columns_draw_the_types_of_their_thing(tmp_path):
+    """`repo_type`, `widget_type`, `addresses.type` all drew standard/custom/basic."""
+    frames, _ = _frames(
+        tmp_path,
+        "CREATE TABLE addresses (id INT PRIMARY KEY, type VARCHAR(20), street VARCHAR(80));"
+        "CREATE TABLE widget (id INT PRIMARY KEY, widget_type VARCHAR(40),"
+        " job_def_type VARCHAR(40));"
+        "CREATE TABLE decisions (id INT PRIMARY KEY, category VARCHAR(60), name VARCHAR(60),"
+        " frobnicator_kind VARCHAR(40));"
+        "CREATE TABLE products (id INT PRIMARY KEY, category VARCHAR(60), price NUMERIC(8,2));",
+    )
+    assert set(frames["addresses"]["type"]) <= set(TYPES_OF["address"].split("|"))
+    assert set(frames["widget"]["widget_type"]) <= set(TYPES_OF["widget"].split("|"))
+    assert set(frames["widget"]["job_def_type"]) <= set(TYPES_OF["job"].split("|"))
+    generic = set(vocabulary_values("type_label", "en_US", 0))
+    assert set(frames["decisions"]["frobnicator_kind"]) <= generic  # a thing not listed
+    shop = set(vocabulary_values("product_category", "en_US", 0))
+    assert not set(frames["decisions"]["category"]) & shop - {"General"}
+    assert set(frames["products"]["category"]) <= shop
+
+
+def test_cc_is_an_email_copy_unless_a_card_or_a_country_says_so(tmp_path):
+    """`cc` was read as a card brand."""
+    frames, _ = _frames(
+        tmp_path,
+        "CREATE TABLE mails (id INT PRIMARY KEY, cc VARCHAR(255), cc_number VARCHAR(19));"
+        "CREATE TABLE countries (id INT PRIMARY KEY, cc CHAR(2), phone_cc VARCHAR(6));",
+    )
+    assert frames["mails"]["cc"].str.contains(r"^[^@ ]+@[^@ ]+\.[a-z]+$").all()
+    assert all(luhn.is_valid(v) for v in frames["mails"]["cc_number"])
+    codes = set(vocabulary_values("country_code", "en_US", 0))
+    assert set(frames["countries"]["cc"]) <= codes
+    assert frames["countries"]["phone_cc"].str.starts_with("+").all()
+
+
+def test_integer_flags_counts_and_codes_at_their_scale(tmp_path):
+    """0/1 flags were drawn as counts (`selected SMALLINT` = 702), counts on 1..1000."""
+    frames, plan = _frames(
+        tmp_path,
+        "CREATE TABLE c (id INT PRIMARY KEY, selected SMALLINT, transparent INT, extant INT,"
+        " elapsed INT, flags INT, red SMALLINT, green SMALLINT, blue SMALLINT,"
+        " exitcode INT, http_ret_code INT, nb_images INT, no_of_new_users BIGINT,"
+        " access_token_lifespan BIGINT, heartbeat BIGINT);",
+    )
+    frame = frames["c"]
+    for column in ("selected", "transparent", "extant"):
+        assert set(frame[column]) == {0, 1}, column
+    table = plan.table("c").table
+    assert explain(table.column("elapsed"), table).meaning != "int_flag"
+    assert frame["flags"].max() <= 32 and frame["flags"].min() >= 0
+    for column in ("red", "green", "blue"):
+        assert frame[column].max() <= 255 and frame[column].n_unique() > 50
+    assert (frame["exitcode"] == 0).mean() > 0.6
+    assert set(frame["http_ret_code"]) <= set(range(100, 600)) and 200 in set(
+        frame["http_ret_code"]
+    )
+    assert frame["nb_images"].median() < 50 and frame["no_of_new_users"].median() < 50
+    assert frame["access_token_lifespan"].median() >= 1
+    assert frame["heartbeat"].min() > 1_500_000_000  # epoch seconds
+
+
+@pytest.mark.parametrize(
+    ("ddl", "column", "vocabulary"),
+    [
+        (
+            "CREATE TABLE p (id INT PRIMARY KEY, name VARCHAR(80), value VARCHAR(2000));",
+            "value",
+            "config_value",
+        ),
+        ("CREATE TABLE h (id INT PRIMARY KEY, long_output TEXT);", "long_output", "check_output"),
+        ("CREATE TABLE h (id INT PRIMARY KEY, cpu_info VARCHAR(255));", "cpu_info", "cpu_info"),
+        ("CREATE TABLE h (id INT PRIMARY KEY, os_info VARCHAR(255));", "os_info", "os_info"),
+        ("CREATE TABLE h (id INT PRIMARY KEY, command TEXT);", "command", "command_line"),
+        (
+            "CREATE TABLE request_schedule (id INT PRIMARY KEY, minutes VARCHAR(10));",
+            "minutes",
+            "cron_minutes",
+        ),  # fmt: skip
+        ("CREATE TABLE posts (id INT PRIMARY KEY, tag_string TEXT);", "tag_string", "tag"),
+        (
+            "CREATE TABLE c (id INT PRIMARY KEY, c_mktsegment CHAR(10));",
+            "c_mktsegment",
+            "market_segment",
+        ),
+        ("CREATE TABLE signing_keys (id INT PRIMARY KEY, kty TEXT);", "kty", "jwk_key_type"),
+    ],
+)
+def test_text_of_a_known_kind_is_not_prose(tmp_path, ddl, column, vocabulary):
+    """Configuration values, command output, CPU/OS descriptions, cron fields, tag strings
+    were sentences ("Class available suffer far five.")."""
+    frames, _ = _frames(tmp_path, ddl, rows=60)
+    values = set(next(iter(frames.values()))[column])
+    if vocabulary == "tag":  # comma-separated tags
+        values = {tag for value in values for tag in value.split(",")}
+    assert values <= set(vocabulary_values(vocabulary, "en_US", 0)), (column, values)
+
+
+def test_acted_by_columns_are_user_names_and_long_is_not_always_longitude(tmp_path):
+    frames, plan = _frames(
+        tmp_path,
+        "CREATE TABLE a (id INT PRIMARY KEY, cleared_by VARCHAR(255), long_output TEXT,"
+        " start_long NUMERIC(9,6));",
+    )
+    assert not frames["a"]["cleared_by"].str.contains(" ").any()
+    table = plan.table("a").table
+    assert explain(table.column("start_long"), table).meaning == "longitude"
+    assert explain(table.column("long_output"), table).meaning == "check_output"
