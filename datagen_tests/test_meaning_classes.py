@@ -180,3 +180,25 @@ def test_acted_by_columns_are_user_names_and_long_is_not_always_longitude(tmp_pa
     table = plan.table("a").table
     assert explain(table.column("start_long"), table).meaning == "longitude"
     assert explain(table.column("long_output"), table).meaning == "check_output"
+
+
+def test_an_international_table_lies_in_many_countries(tmp_path):
+    """Airports (a city and a country, no state or ZIP) were all in the United States under
+    en_US; a customer address with state and ZIP stays a home-country address."""
+    frames, _ = _frames(
+        tmp_path,
+        "CREATE TABLE airports (id INT PRIMARY KEY, city VARCHAR(60), country VARCHAR(60),"
+        " country_code CHAR(2), timezone VARCHAR(40), phone VARCHAR(30));"
+        "CREATE TABLE customers (id INT PRIMARY KEY, city VARCHAR(60), state VARCHAR(30),"
+        " zip VARCHAR(10), country VARCHAR(60));"
+        "CREATE TABLE people (id INT PRIMARY KEY, first_name VARCHAR(30), born INT);",
+        rows=400,
+    )
+    airports = frames["airports"]
+    assert airports["country"].n_unique() > 15
+    assert (airports["country"] == "United States").mean() < 0.5
+    germany = airports.filter(pl.col("country_code") == "DE")
+    assert len(germany) and germany["timezone"].str.starts_with("Europe/").all()
+    assert germany["phone"].str.starts_with("+49").all()
+    assert set(frames["customers"]["country"]) == {"United States"}
+    assert frames["people"]["born"].is_between(1900, 2026).all()

@@ -159,11 +159,21 @@ def explain(column: Column, table: Table) -> Detection:
     return Detection(meaning.name, round(score, 1), tuple(evidence), generator, alternatives)
 
 
+# fields only a home-country address has: without any of them beside a city and a
+# country, the table is international (airports, offices) and draws places of the world
+LOCAL_ADDRESS_FIELDS = frozenset({"state", "state_code", "postal_code", "district", "street"})
+
+
 def _entity_generator(column: Column, table: Table, meaning: Meaning, group: str) -> Generator:
     entity, fieldname = meaning.entity
     made = meaning.make(column, table)
+    if entity == "address" and _international(table, group):
+        entity = "world_address"
+        if isinstance(made, EntityField):
+            made = EntityField(entity, made.field, group, made.joiner)
     if isinstance(made, EntityField):  # the meaning picks the field (gender code, state code)
-        return EntityField(made.entity, made.field, group, made.joiner)
+        return EntityField(entity if made.entity == "address" else made.entity, made.field,
+                           group, made.joiner)  # fmt: skip
     if (
         entity == "person"
         and fieldname == "email"
@@ -177,6 +187,20 @@ def _entity_generator(column: Column, table: Table, meaning: Meaning, group: str
         elif fieldname == "country_code" and length is not None and length >= 3:
             fieldname = "country_code3" if length == 3 else "country_code"
     return EntityField(entity, fieldname, group)
+
+
+def _international(table: Table, group: str) -> bool:
+    """An address of the table with a country but none of the fields a home-country address
+    has (state, postal code, street): its rows lie in many countries."""
+    fields = set()
+    for other in table.columns:
+        scored = _scores(other, table)
+        if scored and scored[0][0] >= THRESHOLD and scored[0][3] == group:
+            found = scored[0][1].entity
+            if found and found[0] == "address":
+                fields.add(found[1])
+    has_country = bool(fields & {"country", "country_code", "country_code3"})
+    return has_country and not fields & LOCAL_ADDRESS_FIELDS
 
 
 # ---------------------------------------------------------------- scoring

@@ -264,6 +264,72 @@ def _world_addresses(locale: str, seed: int, country: str) -> pl.DataFrame:
     return pl.DataFrame(rows)
 
 
+# how often a country is home to a row of an international table (airports, offices, users
+# of a global service): the locale's country most, then large economies; every other
+# country of the reference data a little
+WORLD_WEIGHTS = {
+    "US": 18, "GB": 6, "DE": 6, "FR": 5, "CA": 4, "IN": 5, "JP": 4, "BR": 4, "CN": 4,
+    "AU": 3, "ES": 3, "IT": 3, "MX": 3, "NL": 2, "KR": 2, "SE": 1.5, "CH": 1.5, "PL": 1.5,
+    "TR": 1.5, "AR": 1.2, "ZA": 1.2, "SG": 1, "IE": 1, "BE": 1, "AT": 1, "NO": 1, "DK": 1,
+    "FI": 0.8, "PT": 0.8, "NZ": 0.8, "AE": 0.8, "ID": 1, "TH": 0.8, "EG": 0.6, "NG": 0.6,
+}  # fmt: skip
+
+
+@entity("world_address")
+def world_address_frame(locale: str, seed: int) -> pl.DataFrame:
+    """Places of many countries, for address columns of an international table (a city and
+    a country but no state or postal code beside them): a city of its country, with that
+    country's name and codes, coordinates, time zone and calling code."""
+    import phonenumbers
+    import pycountry
+
+    chooser = pyrandom.Random(f"world_address/{locale}/{seed}")
+    cities = _cities()
+    home = locale_country(locale)
+    countries = sorted(cities)
+    weights = [WORLD_WEIGHTS.get(c, 0.1) * (1.5 if c == home else 1) for c in countries]
+    streets = _pool("street_name", locale, seed)
+    rows = []
+    for code in chooser.choices(countries, weights, k=SIZE):
+        city = chooser.choices(
+            cities[code], [max(c["population"], 1000) ** 0.5 for c in cities[code]]
+        )[0]
+        record = pycountry.countries.get(alpha_2=code)
+        name = (getattr(record, "common_name", None) or record.name) if record else code
+        street, number, street_name = _street(chooser, streets)
+        prefix = phonenumbers.country_code_for_region(code)
+        area, line = chooser.randrange(10, 99), chooser.randrange(1000000, 9999999)
+        rows.append(
+            {
+                "street": street,
+                "street_short": street,
+                "building_number": number,
+                "street_name": street_name,
+                "secondary": "",
+                "city": city["name"],
+                "district": city.get("admin1code", ""),
+                "state": city.get("admin1code", ""),
+                "state_code": city.get("admin1code", ""),
+                "postal_code": "",
+                "country": name,
+                "country_short": record.alpha_3 if record else code,
+                "country_code": code,
+                "country_code3": record.alpha_3 if record else code,
+                "country_numeric": record.numeric if record else "",
+                "latitude": round(city["latitude"] + chooser.uniform(-0.01, 0.01), 6),
+                "longitude": round(city["longitude"] + chooser.uniform(-0.01, 0.01), 6),
+                "timezone": city["timezone"],
+                "phone": f"+{prefix} {area} {line}",
+                "phone_national": f"{area} {line}",
+                "phone_digits": f"{prefix}{chooser.randrange(100000000, 999999999)}",
+                "phone_prefix": f"+{prefix}" if prefix else "",
+                "full_address": f"{street}, {city['name']}, {name}",
+                "city_state": f"{city['name']}, {name}",
+            }
+        )
+    return pl.DataFrame(rows)
+
+
 _NUMBER_AFTER = frozenset(
     {
         "DE",

@@ -91,7 +91,13 @@ add(
     prior=-0.5,
 )
 add("year", T, "int text", r"(\w+ )?(year|yr)|year of \w+", IntegerChoice(1990, 2025), prior=-1)
-add("birth_year", T, "int text", r"(birth|born) year|year of birth|yob", IntegerChoice(1945, 2007))
+add(
+    "birth_year",
+    T,
+    "int text",
+    r"(birth|born) year|year (of birth|born)|yob|born( in)?|birth",
+    IntegerChoice(1945, 2007),
+)
 add("month", T, "int", r"(\w+ )?month( number| of year)?|mon", IntegerChoice(1, 12))
 add("month_name", T, "text", r"(\w+ )?month( name)?", vocab("month_name"), lengths=(3, 12))
 add("day_of_month", T, "int", r"(\w+ )?day( of month)?|dom|day number", IntegerChoice(1, 28))
