@@ -260,6 +260,51 @@ def test_materialize_exits_zero_on_warnings(tmp_path, monkeypatch, capsys):
         assert record.event.dagster_event.event_specific_data.passed
 
 
+SCAN_ORDER_DDL = """
+CREATE TABLE labels (
+    id    INTEGER     PRIMARY KEY,
+    label VARCHAR(40) NOT NULL
+);
+CREATE TABLE people (
+    id        INTEGER      PRIMARY KEY,
+    label_id  INTEGER      NOT NULL REFERENCES labels (id),
+    full_name VARCHAR(80)  NOT NULL,
+    email     VARCHAR(160) NOT NULL
+);
+"""
+
+
+def test_pii_scans_run_last_in_the_step_and_detection_is_prepared_only_when_needed(
+    tmp_path, monkeypatch
+):
+    """The step evaluates every constraint check first and the (never blocking) PII scans
+    last, so Presidio can be prepared on a worker thread meanwhile; only for a table with a
+    text column that must hold no personal data (people's columns are direct PII)."""
+    from datagen_assets import cli
+    from datagen_assets.orchestrate.factory import load_plans, needs_detection
+    from datagen_assets.settings import Settings
+    from datagen_tests.conftest import make_project
+
+    make_project(tmp_path, monkeypatch, SCAN_ORDER_DDL, "rows: 20\n")
+    (plan,) = load_plans(Settings.from_env())
+    assert needs_detection(plan.table("labels"), plan)
+    assert not needs_detection(plan.table("people"), plan)
+    assert cli.main(["materialize", "tiny"]) == 0
+    with dg.DagsterInstance.get() as instance:
+        (run,) = instance.get_runs()
+        names = [
+            (
+                e.dagster_event.event_specific_data.asset_key.path[-1],
+                e.dagster_event.event_specific_data.check_name,
+            )
+            for e in instance.all_logs(run.run_id)
+            if e.dagster_event and e.dagster_event.event_type_value == "ASSET_CHECK_EVALUATION"
+        ]
+    scans = [i for i, (_, name) in enumerate(names) if name == "pii_scan"]
+    assert {names[i][0] for i in scans} == {"labels", "people"}
+    assert scans == list(range(len(names) - len(scans), len(names))), names
+
+
 def test_a_table_without_columns_is_capped_at_zero_rows_and_its_checks_pass(
     tmp_path, monkeypatch, capsys
 ):

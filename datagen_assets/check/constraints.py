@@ -380,11 +380,13 @@ def _check_keys(files, columns, kind, con, expressions: tuple[str, ...] = ()) ->
         dup_keys, dup_rows = con.execute(
             f"SELECT count(*), coalesce(sum(n - 1), 0) FROM ({duplicates})"
         ).fetchone()
-        samples = [
+        samples = [  # a third pass over the files only when there is something to show
             _render(r[:-1]) + f" x{r[-1]}"
-            for r in con.execute(
-                f"{duplicates} ORDER BY n DESC, {cols} LIMIT {SAMPLE_LIMIT}"
-            ).fetchall()
+            for r in (
+                con.execute(f"{duplicates} ORDER BY n DESC, {cols} LIMIT {SAMPLE_LIMIT}").fetchall()
+                if dup_keys
+                else ()
+            )
         ]
     counts = {"rows": rows, "duplicate_keys": dup_keys, "duplicate_rows": int(dup_rows)}
     failures = dup_keys
@@ -493,11 +495,13 @@ def check_foreign_key(
             f"SELECT count(*), count(DISTINCT ({', '.join(f'o.{quote(c)}' for c in columns)})) "
             f"FROM ({orphans}) AS o"
         ).fetchone()
-        samples = tuple(
+        samples = tuple(  # a third pass only when there is an orphan to show
             _render(r)
-            for r in con.execute(
-                f"SELECT DISTINCT * FROM ({orphans}) LIMIT {SAMPLE_LIMIT}"
-            ).fetchall()
+            for r in (
+                con.execute(f"SELECT DISTINCT * FROM ({orphans}) LIMIT {SAMPLE_LIMIT}").fetchall()
+                if orphan_rows
+                else ()
+            )
         )
     counts = {"rows_checked": checked, "orphan_rows": orphan_rows, "orphan_keys": orphan_keys}
     passed = orphan_rows == 0

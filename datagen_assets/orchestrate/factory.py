@@ -17,7 +17,8 @@ Shape, and why (Dagster 1.13):
   properties of all chunks together; partitioned check specs are still a preview in 1.13). The
   step evaluates the selected ones right after the tables they read are written, on one DuckDB
   connection; a failed blocking check stops its table's descendants. Selecting checks alone
-  re-runs them without regenerating anything. They read only chunks that exist.
+  re-runs them without regenerating anything. They read only chunks that exist. PII scans
+  (never blocking) come last, Presidio prepared meanwhile on a worker thread.
 - Jobs: `<dataset>_job` over the dataset's tables (one per chunk group if a plan has several).
   The CLI does not use them: it runs subsets of the implicit asset job (see `cli`).
 - Executor: in-process (a process per step costs seconds on a small box).
@@ -26,6 +27,7 @@ Shape, and why (Dagster 1.13):
 import hashlib
 import logging
 import re
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -319,6 +321,8 @@ class TablesStep:
         pending = [key for key in self.tables if key in checks]
         stopped: set[str] = set()  # tables not written (a parent's blocking check failed)
         done: set[str] = set()
+        scans: list[str] = []  # tables whose PII scan runs last, see `warm_detection`
+        warm = self.warm_detection(checks)
         con = None
         try:
             for key in self.tables:
@@ -337,12 +341,39 @@ class TablesStep:
                     pending.remove(table)
                     if table in stopped:
                         continue
-                    if con is None:
-                        con = checks_connection()
-                    yield from self.checks(table, checks[table], con, stopped)
+                    if PII_SCAN in checks[table]:
+                        scans.append(table)
+                    names = [name for name in checks[table] if name != PII_SCAN]
+                    if names:
+                        if con is None:
+                            con = checks_connection()
+                        yield from self.checks(table, names, con, stopped)
+            if warm is not None:
+                warm.join()
+            for table in scans:
+                if con is None:
+                    con = checks_connection()
+                yield from self.checks(table, [PII_SCAN], con, stopped)
         finally:
             if con is not None:
                 con.close()
+
+    def warm_detection(self, checks: Mapping[str, list[str]]) -> threading.Thread | None:
+        """PII scans run last in the step (they never block: severity WARN), and when one will
+        run detection, what detection needs (Presidio, spaCy, the name dictionary: seconds to
+        import and build) is prepared on a worker thread meanwhile, while the step generates,
+        writes and checks tables in polars and DuckDB, which release the GIL."""
+        scanned = [t for t, names in checks.items() if PII_SCAN in names]
+        if not any(needs_detection(self.plan.table(t), self.plan) for t in scanned):
+            return None
+        from datagen_assets.pii.scan import prepare
+
+        locale = self.plan.dataset.config.locale
+        thread = threading.Thread(
+            target=prepare, args=(locale,), name="datagen-pii-prepare", daemon=True
+        )
+        thread.start()
+        return thread
 
     def ready(self, table: str, selected: set[str], done: set[str]) -> bool:
         """Every table the checks of `table` read is written, or not written in this step."""
@@ -613,10 +644,25 @@ def pii_scan(table_plan: TablePlan, plan: DatasetPlan, files: TableFiles, con=No
     """Presidio over a deterministic sample of the written text columns: fails when personal
     data shows where the config says there must be none (columns classified `none`, masked or
     redacted ones). Reports entity types and counts, never values."""
-    from datagen_assets.pii.scan import ColumnPolicy, scan_table
+    from datagen_assets.pii.scan import scan_table
+
+    result = scan_table(
+        table_plan.key,
+        files.files,
+        scan_policies(table_plan, plan),
+        locale=plan.dataset.config.locale,
+        clean_only=True,
+        con=con,
+    )
+    return replace(result, severity=WARN)  # reported, never blocking the children
+
+
+def scan_policies(table_plan: TablePlan, plan: DatasetPlan) -> dict:
+    """Column name -> `ColumnPolicy` (category, pii_mode) the PII scan holds the table to."""
+    from datagen_assets.pii.scan import ColumnPolicy
 
     recipes = engine_for(plan).recipes[table_plan.key]
-    policies = {
+    return {
         name: ColumnPolicy(
             recipe.pii_category
             if recipe.pii_mode != "synthetic"
@@ -625,15 +671,18 @@ def pii_scan(table_plan: TablePlan, plan: DatasetPlan, files: TableFiles, con=No
         )
         for name, recipe in recipes.items()
     }
-    result = scan_table(
-        table_plan.key,
-        files.files,
-        policies,
-        locale=plan.dataset.config.locale,
-        clean_only=True,
-        con=con,
+
+
+def needs_detection(table_plan: TablePlan, plan: DatasetPlan) -> bool:
+    """Whether the table's PII scan analyses anything: it has a text column that must hold no
+    personal data (the scan of any other table is decided without Presidio)."""
+    from datagen_assets.pii.scan import ColumnPolicy
+
+    policies = scan_policies(table_plan, plan)
+    return any(
+        column.type.kind in STRING_KINDS and policies.get(column.name, ColumnPolicy()).must_be_clean
+        for column in table_plan.table.columns
     )
-    return replace(result, severity=WARN)  # reported, never blocking the children
 
 
 def to_check_result(

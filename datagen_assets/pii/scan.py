@@ -34,13 +34,6 @@ from datagen_assets.check.constraints import ERROR, CheckResult
 from datagen_assets.check.duckdb_sql import literal, parquet_source, quote, register_filesystems
 from datagen_assets.generate.pools import DEFAULT_LOCALE
 from datagen_assets.pii.classify import NONE
-from datagen_assets.pii.detect import (
-    COUNT,
-    DEFAULT_MAX_DISTINCT,
-    DEFAULT_SCORE_THRESHOLD,
-    VALUE,
-    detect_in_distinct,
-)
 from datagen_assets.pii.modes import ENCRYPTED, HASHED, MASKED, REDACTED, SYNTHETIC
 
 PII_SCAN = "pii_scan"
@@ -136,8 +129,8 @@ def scan_table(
     *,
     locale: str = DEFAULT_LOCALE,
     max_rows: int = DEFAULT_MAX_ROWS,
-    max_distinct: int = DEFAULT_MAX_DISTINCT,
-    score_threshold: float = DEFAULT_SCORE_THRESHOLD,
+    max_distinct: int | None = None,
+    score_threshold: float | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
     clean_only: bool = False,
     max_calls: int | None = DEFAULT_MAX_CALLS,
@@ -146,7 +139,8 @@ def scan_table(
     a text column it does not name is treated as `none` (must be clean). Never raises for bad
     or missing data: the result fails saying what is wrong. With `clean_only`, only the columns
     that must hold no personal data are analysed (the ones that can fail the check), which is
-    what the asset check needs; without it every text column is reported."""
+    what the asset check needs; without it every text column is reported. `max_distinct` and
+    `score_threshold` default to `pii.detect`'s."""
     started = time.perf_counter()
     files = list(files)
     if not files:
@@ -168,6 +162,17 @@ def scan_table(
                 f"{table_key}: no text column to scan",
                 {"rows_sampled": 0, "columns_scanned": 0},
             )
+        # Detection (Presidio, spaCy: seconds to import) only once there is text to scan.
+        from datagen_assets.pii.detect import (
+            COUNT,
+            DEFAULT_MAX_DISTINCT,
+            DEFAULT_SCORE_THRESHOLD,
+            VALUE,
+            detect_in_distinct,
+        )
+
+        max_distinct = DEFAULT_MAX_DISTINCT if max_distinct is None else max_distinct
+        score_threshold = DEFAULT_SCORE_THRESHOLD if score_threshold is None else score_threshold
         sample = _sample(con, files, text_columns, max_rows)
         sampled = sample.height
         scans = []
@@ -205,6 +210,17 @@ def scan_table(
         if owned:
             con.close()
     return _result(table_key, sampled, scans, time.perf_counter() - started)
+
+
+def prepare(locale: str = DEFAULT_LOCALE) -> None:
+    """Import and build what detection needs (Presidio's engine, spaCy, the name dictionary)
+    before the first scan, which otherwise pays those seconds itself; a caller can spend them
+    on a worker thread while it does other work (the Dagster step does, see
+    `orchestrate.factory`). Everything built is cached per process, as a scan would cache it."""
+    from datagen_assets.pii.detect import COUNT, VALUE, detect_in_distinct
+
+    frame = pl.DataFrame({VALUE: ["-"], COUNT: [1]}, schema={VALUE: pl.String, COUNT: pl.UInt32})
+    detect_in_distinct(frame, locale, entities=PERSONAL_ENTITIES)
 
 
 def _result(table_key: str, sampled: int, scans: list[ColumnScan], seconds: float):
