@@ -202,3 +202,33 @@ def test_an_international_table_lies_in_many_countries(tmp_path):
     assert germany["phone"].str.starts_with("+49").all()
     assert set(frames["customers"]["country"]) == {"United States"}
     assert frames["people"]["born"].is_between(1900, 2026).all()
+
+
+def test_a_title_is_mr_only_for_people_and_sensors_read_at_their_scale(tmp_path):
+    """`job_title`, `post_title` and a policy's `title` were Mr./Mrs.; a ticket's subject a
+    school course; RSSI 908, pressure 52 hPa, battery level 1..5."""
+    frames, _ = _frames(
+        tmp_path,
+        "CREATE TABLE employees (id INT PRIMARY KEY, first_name VARCHAR(20),"
+        " job_title VARCHAR(35));"
+        "CREATE TABLE customers (id INT PRIMARY KEY, title VARCHAR(10), first_name VARCHAR(20));"
+        "CREATE TABLE posts (id INT PRIMARY KEY, post_title TEXT, author VARCHAR(80));"
+        "CREATE TABLE tickets (id INT PRIMARY KEY, subject VARCHAR(200));"
+        "CREATE TABLE telemetry (id INT PRIMARY KEY, rssi SMALLINT, pressure_hpa REAL,"
+        " battery_level SMALLINT, co2_ppm INT);",
+    )
+    courtesy = {"Mr.", "Ms.", "Mrs.", "Miss", "Dr."}
+    assert not set(frames["employees"]["job_title"]) & courtesy
+    assert not set(frames["posts"]["post_title"]) & courtesy
+    assert set(frames["customers"]["title"]) <= courtesy
+    assert frames["posts"]["author"].str.contains(r"^\S+ \S+").all()  # a person's name
+    courses = set(vocabulary_values("course_name", "en_US", 0))
+    assert not set(frames["tickets"]["subject"]) & courses
+    telemetry = frames["telemetry"]
+    assert telemetry["rssi"].is_between(-110, -30).all()
+    assert telemetry["pressure_hpa"].is_between(940, 1060).all()
+    assert (
+        telemetry["battery_level"].is_between(0, 100).all()
+        and telemetry["battery_level"].n_unique() > 30
+    )
+    assert telemetry["co2_ppm"].min() >= 400

@@ -48,7 +48,7 @@ def test_detection_names_the_meaning_with_evidence(plan):
     table = plan.table("customers").table
     found = {c.name: explain(c, table).meaning for c in table.columns}
     assert found["zip"] == "postal_code" and found["state_abbr"] == "state_code"
-    assert found["title"] == "title_of_courtesy" and found["card_number"] == "card_number"
+    assert found["title"] == "person_title" and found["card_number"] == "card_number"
     assert "drawn with" in " ".join(explain(table.column("city"), table).evidence)
     films = plan.table("films").table
     assert explain(films.column("title"), films).meaning == "film_title"

@@ -288,3 +288,14 @@ add(
     ),
     prior=0.5,
 )
+
+# device telemetry at the scale of its sensor
+add("battery_level", X, "num", r"(\w+ )?battery( level| percent| percentage| pct| charge)?"
+    r"|charge (level|percent)", Normal(72, 22, 0, 100, 0))  # fmt: skip
+add("signal_dbm", X, "num", r"rssi|signal( strength| dbm| level)?|rx power|dbm",
+    Normal(-67, 12, -110, -30, 0))  # fmt: skip
+add("air_pressure", X, "num",
+    r"(\w+ )?(pressure|air pressure|barometric pressure|baro)( hpa| mbar| mb)?",
+    Normal(1013, 9, 940, 1060, 1))  # fmt: skip
+add("co2_ppm", X, "num", r"co2( ppm| level| concentration)?|carbon dioxide",
+    Normal(650, 220, 400, 2500, 0))  # fmt: skip

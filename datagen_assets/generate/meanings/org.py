@@ -133,7 +133,10 @@ add(
 )
 add("permission", ORG, "text", r"permission|privilege|right|scope|grant", vocab("permission", 0.8))
 add("skill", ORG, "text", r"skill|competenc[ey]|expertise", vocab("skill"))
-add("course_name", ORG, "text", r"course( name| title)?|subject", vocab("course_name"))
+add("course_name", ORG, "text", r"course( name| title)?", vocab("course_name"))
+add("school_subject", ORG, "text", r"subject( name)?", vocab("course_name"),
+    tables=r"school|course|class|student|exam|grade|teacher|lesson|curriculum|enrol",
+    needs_table=True)  # fmt: skip
 add(
     "class_name",
     ORG,

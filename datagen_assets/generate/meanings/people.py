@@ -85,7 +85,8 @@ add(
     r"(full|contact|customer|employee|person|patient|student|owner|author|recipient|sender"
     r"|manager|guest|passenger|driver|member|applicant|buyer|seller|agent|holder|signer"
     r"|beneficiary|responsible|emergency contact|cardholder|account holder) name"
-    r"|contact|full name|attention|attn|attendee|organizer|organiser|participant|invitee",
+    r"|contact|full name|attention|attn|attendee|organizer|organiser|participant|invitee"
+    r"|(\w+ )?author( name)?|poster|commenter|(\w+ )?reviewer name",
     person("full_name"),
     entity=("person", "full_name"),
 )
@@ -113,11 +114,25 @@ add(
     "title_of_courtesy",
     P,
     "text",
-    r"title of courtesy|courtesy title|salutation|honorific|name prefix|prefix|title",
+    r"title of courtesy|courtesy title|salutation|honorific|name prefix",
     person("title"),
     entity=("person", "title"),
     lengths=(2, 25),
     prior=0.5,
+    neighbours=r"first name|last name|given name|family name",
+)
+add(  # a bare `title` is Mr./Ms. only in a table of people beside their names (a post's,
+    # a policy's or a job's title is no courtesy title; an employee's is a job title)
+    "person_title",
+    P,
+    "text",
+    r"title|prefix",
+    person("title"),
+    entity=("person", "title"),
+    tables=PEOPLE + r"|\b(lead|prospect|registration|signup|passenger|traveller|traveler)\b",
+    needs_table=True,
+    lengths=(2, 25),
+    prior=-2,
     neighbours=r"first name|last name|given name|family name",
 )
 add(

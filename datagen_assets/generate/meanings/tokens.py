@@ -495,6 +495,9 @@ ALNUM_WORDS = frozenset(
         "k8s",
         "md4",
         "icon64",
+        "co2",
+        "pm25",
+        "pm10",
     }
 )
 

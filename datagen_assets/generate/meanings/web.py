@@ -25,6 +25,7 @@ add(
     r"( url| link| path| src)?",
     vocab("image_url"),
     lengths=(20, 2048),
+    prior=0.5,
 )
 add(
     "domain",
