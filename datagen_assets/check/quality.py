@@ -47,7 +47,6 @@ from upath import UPath
 from datagen_assets.check.constraints import TableFiles, connect_tables
 from datagen_assets.check.duckdb_sql import parquet_source, quote
 from datagen_assets.schema.model import Table
-from datagen_assets.write.exports.output import Staging
 from datagen_assets.write.storage import path_segment, refresh, storage_root
 
 EXACT_DISTINCT_ROWS = 1_000_000
@@ -586,6 +585,8 @@ def publish_report(
     to the dataset's folder, all published together once complete (`Staging`: rename on a
     local disk, one put per object on a store); charts of an earlier report that this one
     does not have are removed afterwards. Returns file name -> location."""
+    from datagen_assets.write.exports.output import Staging  # the exporters' package: seconds
+
     folder = report_folder(storage_url, report.dataset)
     names = {f"{REPORT_NAME}.md", f"{REPORT_NAME}.json", *(c.file for c in charts)}
     with Staging(str(folder)) as staging:

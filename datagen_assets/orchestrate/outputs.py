@@ -29,7 +29,7 @@ No `from __future__ import annotations` here: Dagster reads the context annotati
 import json
 import os
 from collections.abc import Sequence
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from dagster import (
     AllPartitionMapping,
@@ -50,13 +50,6 @@ from datagen_assets.orchestrate.translator import DatasetTranslator
 from datagen_assets.plan.plan import DatasetPlan
 from datagen_assets.schema.model import Problem, SchemaError
 from datagen_assets.settings import Settings
-from datagen_assets.write.exports import Manifest, StorageSource, export_dataset
-from datagen_assets.write.exports.spec import (  # noqa: F401 - the names this module had
-    ENTRY_KEYS,
-    LABEL,
-    ExportSpec,
-    parse_exports,
-)
 from datagen_assets.write.storage import path_segment, storage_root
 from datagen_assets.write.targets import (
     CREATE_IF_MISSING,
@@ -64,6 +57,21 @@ from datagen_assets.write.targets import (
     LoadReport,
     load_dataset,
 )
+
+if TYPE_CHECKING:  # the exporters (sqlglot, pyarrow, psycopg...) load when an export runs
+    from datagen_assets.write.exports import Manifest
+    from datagen_assets.write.exports.spec import ExportSpec
+
+_SPEC_NAMES = ("ENTRY_KEYS", "LABEL", "ExportSpec", "parse_exports")  # names this module had
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SPEC_NAMES:
+        from datagen_assets.write.exports import spec
+
+        return getattr(spec, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 EXPORTS_KEY = "exports"
 LOADS_KEY = "loads"
@@ -101,7 +109,7 @@ class DatabaseTarget(ConfigurableResource):
 # ---------------------------------------------------------------------------- config
 
 
-def dataset_exports(dataset: Dataset) -> list[ExportSpec]:
+def dataset_exports(dataset: Dataset) -> "list[ExportSpec]":
     """The validated `exports:` list of a dataset's YAML (empty without a config or key)."""
     specs, problems = parse_dataset_exports(dataset)
     if problems:
@@ -109,11 +117,13 @@ def dataset_exports(dataset: Dataset) -> list[ExportSpec]:
     return specs
 
 
-def parse_dataset_exports(dataset: Dataset) -> tuple[list[ExportSpec], list[Problem]]:
+def parse_dataset_exports(dataset: Dataset) -> "tuple[list[ExportSpec], list[Problem]]":
     """The `exports:` of the dataset's model (validated when the dataset loaded)."""
     entries = dataset.document.raw_exports()
     if entries is None:
         return [], []
+    from datagen_assets.write.exports.spec import parse_exports
+
     return parse_exports(entries, set(dataset.schema.tables), dataset.locations)
 
 
@@ -141,7 +151,7 @@ def build_output_definitions(
     Raises one `SchemaError` listing every invalid `exports:` entry of every dataset."""
     translator = translator or DatasetTranslator()
     problems: list[Problem] = []
-    parsed: dict[str, list[ExportSpec]] = {}
+    parsed: dict[str, list] = {}
     targets: dict[str, list[str]] = {}
     for plan in plans:
         parsed[plan.name], found = parse_dataset_exports(plan.dataset)
@@ -195,7 +205,7 @@ def table_deps(plan: DatasetPlan, keys, translator: DatasetTranslator) -> list[A
 
 
 def build_export_asset(
-    plan: DatasetPlan, spec: ExportSpec, settings: Settings, translator: DatasetTranslator
+    plan: DatasetPlan, spec: "ExportSpec", settings: Settings, translator: DatasetTranslator
 ) -> AssetsDefinition:
     """The asset of one export: reads the chunks from storage, writes the files and manifest."""
     keys = list(spec.tables) if spec.tables else list(plan.tables)
@@ -209,6 +219,8 @@ def build_export_asset(
         description=f"Dataset {plan.name} exported as {_describe(spec)} to {out}.",
     )
     def _export(context: AssetExecutionContext) -> MaterializeResult:
+        from datagen_assets.write.exports import StorageSource, export_dataset
+
         manifest = export_dataset(
             plan,
             StorageSource(settings.storage_url, plan.name),
@@ -228,7 +240,7 @@ def build_export_asset(
     return _export
 
 
-def manifest_metadata(manifest: Manifest, out: str) -> dict[str, Any]:
+def manifest_metadata(manifest: "Manifest", out: str) -> dict[str, Any]:
     return {
         "path": MetadataValue.path(out),
         "manifest": MetadataValue.json(json.loads(manifest.to_json())),
@@ -238,7 +250,7 @@ def manifest_metadata(manifest: Manifest, out: str) -> dict[str, Any]:
     }
 
 
-def _describe(spec: ExportSpec) -> str:
+def _describe(spec: "ExportSpec") -> str:
     parts = [spec.profile or spec.format]
     if spec.dialect:
         parts.append(f"({spec.dialect})")
@@ -265,6 +277,8 @@ def build_load_asset(
         ),
     )
     def _load(context: AssetExecutionContext, postgres_target: DatabaseTarget) -> MaterializeResult:
+        from datagen_assets.write.exports import StorageSource
+
         source = StorageSource(settings.storage_url, plan.name)
         report = postgres_target.load(plan, source, echo=context.log.info)
         context.log.info(
