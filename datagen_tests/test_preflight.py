@@ -173,3 +173,83 @@ def test_check_lines_are_found_by_name_text_or_columns(tmp_path):
         ("u", "q > 0"): 6,
         ("u", "q <> 5"): 7,
     }, lines
+
+
+REFUSED = {  # what PostgreSQL refuses at CREATE TABLE; no engine evaluates it either
+    "code ~ '[a-'": "invalid regular expression '[a-': unterminated character set",
+    "code ~ '(ab'": "missing ), unterminated subpattern",
+    "code !~ 'a{3,1}'": "min repeat greater than max",
+    "code ~* '*abc'": "nothing to repeat",
+    "code ~ '[z-a]'": "bad character range",
+    "code SIMILAR TO '[ab'": "invalid SIMILAR TO pattern '[ab'",
+    "regexp_replace(code, '(', '') = code": "invalid regular expression '('",
+    "day BETWEEN '2020-02-30' AND '2021-01-01'": "'2020-02-30' is no date",
+    "day > '2021-13-01'": "'2021-13-01' is no date",
+}
+
+
+@pytest.mark.parametrize("check", list(REFUSED))
+def test_a_check_the_database_refuses_is_a_problem_at_its_line(
+    check, tmp_path, monkeypatch, capsys
+):
+    """`validate` once accepted these and the load failed on CREATE TABLE."""
+    from datagen_assets import cli
+    from datagen_tests.conftest import make_project
+
+    ddl = "CREATE TABLE t (\n  id INT PRIMARY KEY,\n  code VARCHAR(10),\n  day DATE,\n"
+    ddl += f"  CHECK ({check})\n);\n"
+    make_project(tmp_path, monkeypatch, ddl, "rows: 50\n", name="refused")
+    for argv in (["validate"], ["plan", "refused"]):
+        assert cli.main(argv) == 1, argv
+        err = capsys.readouterr().err
+        assert "refused.sql:5 t" in err and REFUSED[check] in err, err
+        assert "the database refuses this CHECK" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        r"code ~ '^\m[a-z]+\M$'",  # PostgreSQL's word boundaries
+        r"code ~ '^[[:alpha:]]+$'",
+        "code ~ '***=a.b'",  # a literal
+        "code ~ '(?x) ^ [a-c] + $'",  # expanded syntax
+        r"code ~ '^\y\d+\y$'",
+        "day > 'epoch' AND day < 'infinity'",
+        "day > '2020-02-29 23:59'",
+    ],
+)
+def test_checks_postgresql_accepts_are_not_reported_and_load(check, tmp_path, fresh_database):
+    """The real database is the judge: none is a problem, and the rows made load with the
+    CHECK in force."""
+    from datagen_assets.write.exports import EngineSource
+    from datagen_assets.write.targets import load_dataset as load
+
+    ddl = f"CREATE TABLE t (id INT PRIMARY KEY, code VARCHAR(10), day DATE, CHECK ({check}));"
+    plan = _plan(tmp_path, ddl, "rows: 200\n")
+    report = preflight(plan, sample_rows=200)
+    assert report.ok, report.problems
+    url = fresh_database("accepted_" + str(abs(hash(check)))[:8])
+    assert load(plan, EngineSource(plan), url).rows == 200
+
+
+@pytest.mark.parametrize(
+    "check", ["a < b AND b < a", "a <= b AND b <= a", "a < b AND b < c AND c < a"]
+)
+def test_checks_ordering_columns_in_a_loop_are_a_problem_not_a_recursion(check, tmp_path):
+    """Each column was made an offset of the other (and took its NULLs from it): a
+    RecursionError while sampling. The loop is left to the sample, which reports it."""
+    ddl = f"CREATE TABLE t (id INT PRIMARY KEY, a INT, b INT, c INT, CHECK ({check}));"
+    report = preflight(_plan(tmp_path, ddl, "rows: 100\n"), sample_rows=100)
+    assert [p.line for p in report.problems] == [1], report.problems
+    assert "fails on" in report.problems[0].message
+
+
+def test_generators_the_config_sets_in_a_loop_are_a_problem(tmp_path):
+    ddl = "CREATE TABLE t (id INT PRIMARY KEY, a INT, b INT);"
+    config = (
+        "tables:\n  t:\n    columns:\n      a: {generator: offset, column: b}\n"
+        "      b: {generator: offset, column: a}\n"
+    )
+    report = preflight(_plan(tmp_path, ddl, config), sample_rows=10)
+    assert len(report.problems) == 1
+    assert "depend on each other in a loop: a -> b -> a" in report.problems[0].message

@@ -411,6 +411,7 @@ class Engine:
                             column=name,
                         )
                     )
+        problems.extend(_dependency_cycles(table, recipes, file))
         self._check_parents(table_plan, problems, file)
         for group in table_plan.keys.groups:
             if group.capacity < table_plan.rows:  # capped, unless the config set the rows
@@ -606,7 +607,7 @@ def _from_checks(column: Column, table: Table, rules: CheckRules) -> Generator |
     if column.name in rules.json:
         return JsonDocument()
     for greater, smaller, strict in rules.ordered:
-        if greater == column.name:
+        if greater == column.name and not _ordered_above(smaller, column.name, rules):
             temporal = column.type.kind in (
                 TypeKind.DATE,
                 TypeKind.TIMESTAMP,
@@ -615,6 +616,60 @@ def _from_checks(column: Column, table: Table, rules: CheckRules) -> Generator |
             )
             return Offset(column=smaller, min=0, max=7 * 86400 if temporal else 100, strict=strict)
     return None
+
+
+def _dependency_cycles(table: Table, recipes: dict, file: str) -> list[Problem]:
+    """Columns whose generators depend on each other (`a: offset of b`, `b: offset of a` in
+    the config): a problem naming them, not an endless recursion when rows are made."""
+    edges = {
+        name: [d for d in recipe.generator.dependencies(table) if d in recipes]
+        for name, recipe in recipes.items()
+        if recipe.generator is not None
+    }
+    state: dict[str, int] = {}  # 1 on the path, 2 done
+    problems = []
+    for root in edges:
+        if state.get(root):
+            continue
+        path, stack = [root], [iter(edges.get(root, ()))]
+        state[root] = 1
+        while stack:
+            child = next(stack[-1], None)
+            if child is None:
+                state[path.pop()] = 2
+                stack.pop()
+            elif state.get(child) == 1:
+                loop = path[path.index(child) :] + [child]
+                problems.append(
+                    Problem(
+                        f"generators depend on each other in a loop: {' -> '.join(loop)}; "
+                        "give one of these columns a generator of its own",
+                        file=file,
+                        table=table.key,
+                        column=child,
+                    )
+                )
+            elif not state.get(child):
+                state[child] = 1
+                path.append(child)
+                stack.append(iter(edges.get(child, ())))
+    return problems
+
+
+def _ordered_above(start: str, column: str, rules: CheckRules) -> bool:
+    """Whether the offsets CHECK orderings make lead from `start` back to `column`: `a < b
+    AND b < a` would make each column an offset of the other (an endless recursion); the
+    ordering closing the loop is left to the repairs and the pre-flight's sample."""
+    first = {}
+    for greater, smaller, _ in rules.ordered:
+        first.setdefault(greater, smaller)
+    seen, node = set(), start
+    while node in first and node not in seen:
+        seen.add(node)
+        node = first[node]
+        if node == column:
+            return True
+    return start == column
 
 
 def _asked_for(table_plan: TablePlan) -> str:
@@ -754,12 +809,25 @@ def _couple_same_nulls(rules: CheckRules, recipes: dict[str, ColumnRecipe]) -> N
         follower, leader = first, second
         if recipes[first].source == "group" or first in recipes[second].null_with:
             follower, leader = second, first
-        if recipes[follower].source == "group" or follower in recipes[leader].null_with:
+        if recipes[follower].source == "group" or _nulls_follow(recipes, leader, follower):
             continue  # both decided elsewhere: left to the repair loop, which checks it
         recipe = recipes[follower]
         recipes[follower] = replace(
             recipe, null_fraction=0.0, null_with=recipe.null_with + (leader,), one_of=()
         )
+
+
+def _nulls_follow(recipes: dict[str, ColumnRecipe], start: str, column: str) -> bool:
+    """Whether `start` takes its NULLs from `column`, directly or through others."""
+    seen, stack = set(), [start]
+    while stack:
+        node = stack.pop()
+        if node == column:
+            return True
+        if node not in seen and node in recipes:
+            seen.add(node)
+            stack.extend(recipes[node].null_with)
+    return False
 
 
 def _couple_ordered_nulls(
@@ -772,7 +840,9 @@ def _couple_ordered_nulls(
             continue
         if not table.column(greater).nullable:
             recipes[smaller] = replace(recipes[smaller], null_fraction=0.0)
-        elif smaller not in recipes[greater].null_with:
+        elif smaller not in recipes[greater].null_with and not _nulls_follow(
+            recipes, smaller, greater
+        ):  # `a < b AND b < a` would make each take its NULLs from the other, endlessly
             recipes[greater] = replace(
                 recipes[greater], null_with=recipes[greater].null_with + (smaller,)
             )

@@ -29,6 +29,7 @@ from datagen_assets.generate.bounds import clip_to_bound
 from datagen_assets.generate.dtypes import INTEGER_BOUNDS, numeric_limit
 from datagen_assets.generate.engine import Engine, _holds, engine_for
 from datagen_assets.generate.generators import fold
+from datagen_assets.plan.check_literals import literal_errors
 from datagen_assets.plan.keys import CARRIER_KINDS, carrier_capacity, folded_columns
 from datagen_assets.plan.plan import DatasetPlan, TablePlan
 from datagen_assets.schema.model import Bound, Check, Problem, SchemaError, Table, TypeKind
@@ -69,6 +70,7 @@ def preflight(plan: DatasetPlan, sample_rows: int = SAMPLE_ROWS) -> Preflight:
     for table_plan in plan.tables.values():
         report.problems.extend(_unique_domains(table_plan, file, plan.dataset.schema.dialect))
         report.problems.extend(_check_contradictions(table_plan, file))
+        report.problems.extend(_refused_literals(table_plan.table, plan.dataset.schema_path))
     try:
         engine = engine_for(plan)
     except SchemaError as error:
@@ -112,6 +114,24 @@ def _at_check(problem: Problem, table: Table, schema_file, file: str) -> Problem
             line = check_line(schema_file, table.name, check)
             return replace(problem, file=str(schema_file), line=line)
     return replace(problem, file=problem.file or file)
+
+
+def _refused_literals(table: Table, schema_file) -> list[Problem]:
+    """CHECKs the database refuses to create (an invalid regex, an impossible date): no
+    engine evaluates them, so the sample below could not find them."""
+    problems = []
+    for check in _table_checks(table):
+        for error in literal_errors(check, table):
+            problems.append(
+                Problem(
+                    f"CHECK ({check.sql}): {error}; the database refuses this CHECK: fix it",
+                    file=str(schema_file),
+                    line=check_line(schema_file, table.name, check),
+                    table=table.key,
+                    column=check.columns[0] if len(check.columns) == 1 else None,
+                )
+            )
+    return problems
 
 
 def _failing_checks(table: Table, sample: pl.DataFrame, schema_file) -> list[Problem]:

@@ -251,11 +251,13 @@ def _matcher(node: exp.Expression):
     value drawn at random almost always avoids a pattern: the repair loop holds those)."""
     if node.args.get("negate"):
         return None
+    from datagen_assets.plan.check_literals import are_to_python  # \\m, \\y: PostgreSQL's
+
     if isinstance(node, (exp.RegexpLike, exp.RegexpILike)):
-        return lambda pattern: pattern
+        return are_to_python
     if isinstance(node, exp.Operator):
         operator = str(node.args.get("operator") or "").rsplit(".", 1)[-1]
-        return (lambda pattern: pattern) if operator in REGEX_OPERATORS else None
+        return are_to_python if operator in REGEX_OPERATORS else None
     if isinstance(node, exp.Like):
         return like_to_regex
     if isinstance(node, exp.SimilarTo):
