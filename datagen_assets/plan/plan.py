@@ -172,20 +172,36 @@ def _fanout_rows(table: Table, config, rows: dict[str, int], seed: int, wanted: 
 
 
 def _topological_order(tables: dict[str, Table]) -> tuple[list[str], list[Note]]:
-    """Kahn's algorithm in declaration order; on a cycle, drop the edge of a nullable FK
-    (its child can be loaded first with the FK filled later) and note it."""
+    """Kahn's algorithm in declaration order, round by round (a round: every table whose
+    parents are all placed, in declaration order); on a cycle, drop the edge of a nullable FK
+    (its child can be loaded first with the FK filled later) and note it. Counts of unplaced
+    parents make it linear in tables + FKs (a 3,000-table chain took one scan a table)."""
+    position = {key: index for index, key in enumerate(tables)}
     edges = {
-        key: {fk.ref_table for fk in t.foreign_keys if fk.ref_table != key}
+        key: {
+            fk.ref_table for fk in t.foreign_keys if fk.ref_table != key and fk.ref_table in tables
+        }
         for key, t in tables.items()
     }
+    waiting = {key: len(parents) for key, parents in edges.items()}
+    children: dict[str, list[str]] = {key: [] for key in tables}
+    for key, parents in edges.items():
+        for parent in parents:
+            children[parent].append(key)
     order: list[str] = []
     notes: list[Note] = []
     remaining = dict(edges)
+    ready = [key for key in tables if not waiting[key]]
+    cycles = None
     while remaining:
-        ready = [k for k, deps in remaining.items() if not deps & remaining.keys()]
         if not ready:
-            child, parent = _edge_to_break(tables, remaining)
+            cycles = cycles or _CycleEdges(tables, remaining)
+            child, parent = cycles.pop()
             remaining[child] = remaining[child] - {parent}
+            cycles.dropped()
+            children[parent].remove(child)
+            waiting[child] -= 1
+            ready = [child] if not waiting[child] else []
             notes.append(
                 Note(
                     f"FK cycle: {child} -> {parent} is ordered after {child}; "
@@ -193,42 +209,96 @@ def _topological_order(tables: dict[str, Table]) -> tuple[list[str], list[Note]]
                 )
             )
             continue
-        for k in ready:
-            order.append(k)
-            del remaining[k]
+        freed = []
+        for key in ready:
+            order.append(key)
+            del remaining[key]
+        for key in ready:
+            for child in children[key]:
+                waiting[child] -= 1
+                if not waiting[child]:
+                    freed.append(child)
+        ready = sorted(freed, key=position.__getitem__)
     return order, notes
 
 
-def _edge_to_break(tables: dict[str, Table], remaining: dict[str, set[str]]) -> tuple[str, str]:
-    """The FK edge to drop when no table is ready: one that lies on a cycle (its parent
-    reaches its child), never an edge of a table that merely hangs below a cycle, which
-    would load that table before its parents for no reason. Preferred: a nullable FK of a
-    table with a row key (an export inserts it NULL and sets it by an UPDATE afterwards),
-    then any nullable FK, then declaration order."""
-    position = {key: index for index, key in enumerate(tables)}
-    candidates = []
-    for child, parents in remaining.items():
-        for fk in tables[child].foreign_keys:
-            parent = fk.ref_table
-            if parent not in parents or parent not in remaining:
+class _CycleEdges:
+    """The FK edge to drop when no table is ready: one that lies on a cycle (its child and
+    parent are in one strongly connected component of the tables not placed yet), never an
+    edge of a table that merely hangs below a cycle, which would load that table before its
+    parents for no reason. Preferred: a nullable FK of a table with a row key (an export
+    inserts it NULL and sets it by an UPDATE afterwards), then any nullable FK, then
+    declaration order. The components are found once; dropping an edge re-reads only its
+    own component, so 1,000 two-table cycles cost what one does, 1,000 times."""
+
+    def __init__(self, tables: dict[str, Table], remaining: dict[str, set[str]]):
+        self.tables, self.remaining = tables, remaining
+        self.position = {key: index for index, key in enumerate(tables)}
+        self.best: dict[tuple, frozenset[str]] = {}  # best edge of a component -> its tables
+        self._read(set(remaining))
+
+    def pop(self) -> tuple[str, str]:
+        """The edge to drop; the caller removes it from `remaining`, then calls `dropped`."""
+        best = min(self.best)
+        self._last = self.best.pop(best)
+        return best[1], best[2]
+
+    def dropped(self) -> None:
+        self._read(set(self._last))
+
+    def _read(self, nodes: set[str]) -> None:
+        for component in strongly_connected(nodes, self.remaining):
+            if len(component) < 2:
                 continue
-            if child not in _reachable(parent, remaining):
-                continue  # not on a cycle: the parent will be ready before the child
-            nullable = all(tables[child].column(c).nullable for c in fk.columns)
-            keyed = tables[child].row_key is not None
-            candidates.append(
-                ((not nullable, not keyed, position[child], position[parent]), child, parent)
-            )
-    _, child, parent = min(candidates)
-    return child, parent
+            candidates = []
+            for child in component:
+                for fk in self.tables[child].foreign_keys:
+                    parent = fk.ref_table
+                    if parent not in component or parent not in self.remaining[child]:
+                        continue
+                    nullable = all(self.tables[child].column(c).nullable for c in fk.columns)
+                    keyed = self.tables[child].row_key is not None
+                    rank = (not nullable, not keyed, self.position[child], self.position[parent])
+                    candidates.append((rank, child, parent))
+            self.best[min(candidates)] = frozenset(component)
 
 
-def _reachable(start: str, remaining: dict[str, set[str]]) -> set[str]:
-    """Tables reached from `start` by following FK edges among the remaining tables."""
-    seen, stack = set(), [start]
-    while stack:
-        for parent in remaining.get(stack.pop(), ()):
-            if parent in remaining and parent not in seen:
-                seen.add(parent)
-                stack.append(parent)
-    return seen
+def strongly_connected(nodes: set[str], edges: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of the graph `edges` restricted to `nodes` (Tarjan's
+    algorithm without recursion: an FK chain of any depth)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    found: list[list[str]] = []
+    for root in sorted(nodes):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(edges[root] & nodes)))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is None:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    found.append(component)
+            elif child not in index:
+                index[child] = low[child] = len(index)
+                stack.append(child)
+                on_stack.add(child)
+                work.append((child, iter(sorted(edges[child] & nodes))))
+            elif child in on_stack:
+                low[node] = min(low[node], index[child])
+    return found

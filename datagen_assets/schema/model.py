@@ -9,7 +9,7 @@ Dagster layer only ever read it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -253,6 +253,19 @@ class Table:
     # range columns an EXCLUDE constraint keeps from overlapping (`EXCLUDE USING gist (room
     # WITH =, during WITH &&)`): generated pairwise disjoint over all rows, the stronger rule
     exclusions: tuple[str, ...] = ()
+
+    def __hash__(self) -> int:
+        """The fields' hash, computed once: tables key per-column caches (meaning scores), and
+        rehashing a 1,000-column table for each of its columns made detection quadratic. Not
+        pickled: string hashes differ between processes."""
+        cached = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash(tuple(getattr(self, f.name) for f in fields(self) if f.compare))
+            object.__setattr__(self, "_hash", cached)
+        return cached
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
 
     @property
     def key(self) -> str:

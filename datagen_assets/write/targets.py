@@ -205,48 +205,47 @@ def target_kind_or_none(target: str) -> str | None:
 
 
 def load_units(plan: DatasetPlan, selected: Sequence[str]) -> list[list[str]]:
-    """The selected tables grouped into what loads in one transaction: a table alone, or the
-    tables of an FK cycle together. Units come parents first; tables inside a unit and ties
-    between units keep plan order."""
+    """The selected tables grouped into units, each loaded and finished together: a table
+    alone, or the tables of an FK cycle (its strongly connected component). Units come
+    parents first; tables inside a unit and ties between units keep plan order. Linear in
+    tables + FKs, so a 3,000-table chain or 1,000 cycles cost nothing to order."""
+    import heapq
+
+    from datagen_assets.plan.plan import strongly_connected
+
     chosen = set(selected)
     selected = [key for key in plan.tables if key in chosen]  # plan order
+    position = {key: index for index, key in enumerate(selected)}
     edges = {
         key: ({fk.ref_table for fk in plan.table(key).table.foreign_keys} & chosen) - {key}
         for key in selected
     }
-    ancestors = {key: _reachable(key, edges) for key in selected}
-    unit_of: dict[str, int] = {}
-    units: list[list[str]] = []
-    for key in selected:
-        if key not in unit_of:
-            members = [
-                m for m in selected if m == key or (m in ancestors[key] and key in ancestors[m])
-            ]
-            for member in members:
-                unit_of[member] = len(units)
-            units.append(members)
-    needs = {
-        index: {unit_of[p] for member in unit for p in edges[member]} - {index}
+    components = strongly_connected(set(selected), edges)
+    units = sorted(
+        (sorted(c, key=position.__getitem__) for c in components),
+        key=lambda unit: position[unit[0]],
+    )  # numbered by their first table in plan order
+    unit_of = {member: index for index, unit in enumerate(units) for member in unit}
+    needs = [
+        {unit_of[p] for member in unit for p in edges[member]} - {index}
         for index, unit in enumerate(units)
-    }
+    ]
+    children: list[list[int]] = [[] for _ in units]
+    for index, parents in enumerate(needs):
+        for parent in parents:
+            children[parent].append(index)
+    waiting = [len(parents) for parents in needs]
+    ready = [index for index, count in enumerate(waiting) if not count]
+    heapq.heapify(ready)
     ordered: list[list[str]] = []
-    done: set[int] = set()
-    while len(done) < len(units):
-        index = next(i for i in range(len(units)) if i not in done and needs[i] <= done)
-        done.add(index)
+    while ready:  # the first unit (in numbering) whose parents are loaded, each time
+        index = heapq.heappop(ready)
         ordered.append(units[index])
+        for child in children[index]:
+            waiting[child] -= 1
+            if not waiting[child]:
+                heapq.heappush(ready, child)
     return ordered
-
-
-def _reachable(start: str, edges: dict[str, set[str]]) -> set[str]:
-    seen: set[str] = set()
-    stack = list(edges[start])
-    while stack:
-        node = stack.pop()
-        if node not in seen:
-            seen.add(node)
-            stack.extend(edges[node])
-    return seen
 
 
 def _select(plan: DatasetPlan, tables: Iterable[str] | None) -> list[str]:
