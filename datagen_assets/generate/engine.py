@@ -18,7 +18,7 @@ import numpy as np
 import polars as pl
 
 from datagen_assets.dataset import ColumnConfig
-from datagen_assets.generate import fanout
+from datagen_assets.generate import copies, fanout, lifecycle
 from datagen_assets.generate import random as rnd
 from datagen_assets.generate.bounds import (
     clip_to_bound,
@@ -38,6 +38,7 @@ from datagen_assets.generate.generators import (
     ForeignKeyFanOut,
     Generator,
     JsonDocument,
+    Lookup,
     Offset,
     Pattern,
     build_generator,
@@ -86,6 +87,9 @@ class ColumnRecipe:
     # (columns, allowed): a CHECK over NULL tests of these columns; each row takes one of the
     # allowed NULL patterns (True: NULL), the same draw for every member
     null_pattern: tuple[tuple[str, ...], tuple[tuple[bool, ...], ...]] | None = None
+    # the status (or flag) column saying whether the event this column records happened:
+    # NULL (an amount: 0) where it has not, set where it has (`lifecycle`)
+    follows: lifecycle.Follows | None = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,9 @@ class Engine:
         self.recipes = {key: self._compile(tp, problems) for key, tp in plan.tables.items()}
         if problems:
             raise SchemaError(problems)
+        # (table, FK index) -> (FK index to the parent, the parent's FK index it copies)
+        self.copies: dict[tuple[str, int], tuple[int, int]] = self._fk_copies()
+        self._whole_fk_rows: dict[tuple[str, int], tuple[np.ndarray, np.ndarray | None]] = {}
 
     @functools.cached_property
     def pii_categories(self) -> dict[tuple[str, str], str]:
@@ -200,6 +207,59 @@ class Engine:
             whole = _Frame(self, self.plan.table(table_key), everything).final(column)
             self._whole_columns[(table_key, column)] = whole
         return whole.gather(rows)
+
+    def parent_fk_rows(
+        self, table_key: str, fk_index: int, rows: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """The rows FK `fk_index` of a table picks at its rows `rows` (and its NULL mask), as
+        that table's own generation picks them (for a child copying its parent's reference);
+        made once for the whole of a table no larger than the request."""
+        table_plan = self.plan.table(table_key)
+        if table_plan.rows > len(rows):
+            return _Frame(self, table_plan, rows)._parent_rows(fk_index)
+        whole = self._whole_fk_rows.get((table_key, fk_index))
+        if whole is None:
+            everything = np.arange(table_plan.rows, dtype=np.int64)
+            whole = _Frame(self, table_plan, everything)._parent_rows(fk_index)
+            self._whole_fk_rows[(table_key, fk_index)] = whole
+        picked, missing = whole
+        return picked[rows], None if missing is None else missing[rows]
+
+    def _fk_copies(self) -> dict[tuple[str, int], tuple[int, int]]:
+        """Child FKs that copy their parent's reference (`copies.fk_copies`), without a chain
+        of copies that comes back to where it started."""
+        config = self.plan.dataset.config
+        found = {}
+        for key, table_plan in self.plan.tables.items():
+            table = table_plan.table
+            table_config = config.tables.get(key)
+            checked = {c for check in table.checks for c in check.columns}
+
+            def free(index: int, table=table, table_plan=table_plan, table_config=table_config,
+                     checked=checked) -> bool:  # fmt: skip
+                fk = table.foreign_keys[index]
+                sources = table_plan.keys.column_source
+                return (
+                    (table.key, index) not in self.fanouts
+                    and all(sources.get(c) == ("fk", index) for c in fk.columns)
+                    and not set(fk.columns) & checked
+                    and not (table_config and set(fk.columns) & set(table_config.columns))
+                )
+
+            for j, pair in copies.fk_copies(table, self._table, free).items():
+                found[(key, j)] = pair
+        for start in list(found):
+            seen, at = set(), start
+            while at in found and at not in seen:
+                seen.add(at)
+                via, theirs = found[at]
+                at = (self.plan.table(at[0]).table.foreign_keys[via].ref_table, theirs)
+            if at in seen:  # a cycle: this one samples its own parents
+                found.pop(start, None)
+        return found
+
+    def _table(self, key: str) -> Table:
+        return self.plan.table(key).table
 
     # ------------------------------------------------------------------ compile
 
@@ -326,6 +386,7 @@ class Engine:
                 generator = (
                     generator
                     or _from_rules(_from_checks, problems, file, table, column, table, rules)
+                    or self._copied(table, column)
                     or _from_rules(detect, problems, file, table, column, table)
                 )
                 if generator is None:  # a problem was recorded
@@ -357,6 +418,7 @@ class Engine:
                 case=rules.cases.get(column.name),
                 folded=folded,
             )
+        _follow_statuses(table, rules, recipes, table_config)
         _couple_ordered_nulls(table, rules, recipes)
         _couple_same_nulls(rules, recipes)
         _non_null_inputs(table, recipes)
@@ -426,6 +488,14 @@ class Engine:
                     )
                 )
         return recipes
+
+    def _copied(self, table: Table, column: Column) -> Generator | None:
+        """A plain column that repeats its parent's reference (`copies.column_copy`) looks
+        the parent's value up, unless a CHECK names it."""
+        if any(column.name in check.columns for check in table.checks):
+            return None
+        found = copies.column_copy(table, column.name, self._table)
+        return Lookup(via=found[0], column=found[1]) if found else None
 
     def _redrawable(self, table: Table, recipe: ColumnRecipe) -> bool:
         """Whether a repair may redraw the column: not a unique key (other rows' values were
@@ -800,6 +870,43 @@ def _kept_apart(table_plan: TablePlan, columns: tuple[str, ...]) -> bool:
     return False
 
 
+def _follow_statuses(
+    table: Table, rules: CheckRules, recipes: dict[str, ColumnRecipe], table_config
+) -> None:
+    """Event columns (`paid_at`, `cancelled_at`, `amount_paid`) follow the row's status or
+    flag (`lifecycle.follows`). Not a configured generator's column, a key, a column a
+    CHECK or NULL rule already decides, nor one the status is itself computed from."""
+    configured = set(table_config.columns) if table_config else set()
+    decided = {c for names, _ in rules.one_of for c in names} | set(rules.not_null)
+    decided |= {c for pair in rules.null_same for c in pair}
+    decided |= {c for names, _, _ in rules.null_patterns for c in names}
+    for name, recipe in list(recipes.items()):
+        if recipe.source != "generator" or name in configured or name in decided:
+            continue
+        found = lifecycle.follows(recipe.column, table)
+        if found is None or found.column not in recipes:
+            continue
+        status = recipes[found.column]
+        reads = set(status.generator.dependencies(table)) if status.generator else set()
+        if status.source == "computed" and name in sql_columns(status.expression or ""):
+            continue
+        if name in reads:
+            continue
+        if recipe.column.type.kind not in lifecycle.INSTANT_KINDS and (
+            not _zero_allowed(recipe.bound) or any(name in c.columns for c in table.checks)
+        ):
+            continue  # an amount set to 0 must not break its CHECKs
+        recipes[name] = replace(recipe, follows=found)
+
+
+def _zero_allowed(bound: Bound | None) -> bool:
+    if bound is None:
+        return True
+    low_ok = bound.low is None or bound.low < 0 or bound.low == 0 and not bound.low_strict
+    high_ok = bound.high is None or bound.high > 0 or bound.high == 0 and not bound.high_strict
+    return low_ok and high_ok
+
+
 def _couple_same_nulls(rules: CheckRules, recipes: dict[str, ColumnRecipe]) -> None:
     """`(code IS NULL) = (email IS NULL)`: one column (not a key, whose NULLs are drawn by
     its one_of or null share) takes its NULLs from the other, and has none of its own."""
@@ -931,6 +1038,7 @@ class _Frame:
         self._groups: dict[int, list[np.ndarray]] = {}
         self._fk_rows: dict[int, tuple[np.ndarray, np.ndarray | None]] = {}
         self._repairing: set[Repair] = set()
+        self.redrawn: tuple[str, ...] = ()  # a repair's redraw (salt > 0): the columns it redraws
 
     def stream(self, *parts: object) -> int:
         if self.salt:
@@ -988,6 +1096,7 @@ class _Frame:
             if not len(failing):
                 break
             salted = _Frame(self.engine, self.table_plan, self.rows[failing], salt=attempt)
+            salted.redrawn = repair.columns
             redrawn = pl.DataFrame([salted._final_base(c) for c in repair.columns])
             order = np.arange(len(self.rows))  # the failing rows read from the redraws
             order[failing] = len(self.rows) + np.arange(len(failing))  # (any dtype, lists too)
@@ -1059,6 +1168,8 @@ class _Frame:
         nulls = None
         if recipe.null_fraction > 0 and recipe.source == "generator":  # FKs: _parent_rows
             nulls = rnd.uniform(self.stream(name, "null"), self.rows) < recipe.null_fraction
+        if recipe.follows is not None:
+            values, nulls = self._follow(recipe, values, nulls)
         for other in recipe.null_with:
             missing = self.final(other).is_null().to_numpy()
             nulls = missing if nulls is None else nulls | missing
@@ -1092,6 +1203,29 @@ class _Frame:
                 key=self.engine.pii_key(recipe.pii_mode),
             ).alias(name)
         return values
+
+    def _follow(
+        self, recipe: ColumnRecipe, values: pl.Series, nulls: np.ndarray | None
+    ) -> tuple[pl.Series, np.ndarray | None]:
+        """An event column after its status: NULL where the event has not happened (an
+        amount: 0) and set where it has, whatever the column's NULL share."""
+        follows = recipe.follows
+        status = self.final(follows.column)
+        if self.salt and follows.column not in self.redrawn:  # a repair's redraw: the row's
+            status = _Frame(self.engine, self.table_plan, self.rows).final(follows.column)
+        done, not_yet = lifecycle.masks(status, follows.event)
+        if recipe.column.type.kind in lifecycle.INSTANT_KINDS:
+            if nulls is not None:
+                nulls = nulls & ~done
+            return values, not_yet if nulls is None else nulls | not_yet
+        if not_yet.any():
+            zero = pl.lit(0).cast(values.dtype)
+            values = pl.select(
+                pl.when(pl.Series(not_yet)).then(zero).otherwise(values).alias(values.name)
+            ).to_series()
+        if nulls is not None:
+            nulls = nulls & ~not_yet
+        return values, nulls
 
     def _make(self, recipe: ColumnRecipe) -> pl.Series:
         if recipe.source == "computed":  # as the database computes it: from stored values
@@ -1215,6 +1349,9 @@ class _Frame:
         if nullable and fraction > 0:
             drop = rnd.uniform(rnd.stream_key(key, "null"), self.rows) < fraction
             missing = drop if missing is None else missing | drop
+        copied = self.engine.copies.get((self.table.key, fk_index))
+        if copied is not None:
+            picked, missing = self._copy_parent_reference(fk_index, copied, picked, missing)
         self._fk_rows[fk_index] = (picked, missing)  # (before `_disagreeing`, which reads it)
         disagree = self._disagreeing(fk_index, picked)
         if disagree is not None:
@@ -1234,6 +1371,32 @@ class _Frame:
                     disagree[failing] = self._disagreeing(fk_index, picked[failing], failing)
             missing = disagree if missing is None else missing | disagree
             self._fk_rows[fk_index] = (picked, missing)
+        return picked, missing
+
+    def _copy_parent_reference(
+        self,
+        fk_index: int,
+        copied: tuple[int, int],
+        picked: np.ndarray,
+        missing: np.ndarray | None,
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """The parent's own reference where this FK repeats it (an appointment's clinic is
+        its doctor's): the row the parent's FK picks, regenerated at the parent row this row
+        points to. Rows without that parent keep their own sample; where the parent's
+        reference is NULL, this one is too (or keeps its sample when NOT NULL)."""
+        via, theirs = copied
+        via_rows, via_missing = self._parent_rows(via)
+        parent = self.table.foreign_keys[via].ref_table
+        their_rows, their_missing = self.engine.parent_fk_rows(parent, theirs, via_rows)
+        has_parent = np.ones(len(self.rows), dtype=bool) if via_missing is None else ~via_missing
+        copy = has_parent if their_missing is None else has_parent & ~their_missing
+        picked = np.where(copy, their_rows, picked)
+        fk = self.table.foreign_keys[fk_index]
+        if all(self.table.column(c).nullable for c in fk.columns) and their_missing is not None:
+            blank = has_parent & their_missing
+            missing = blank if missing is None else np.where(has_parent, blank, missing)
+        elif missing is not None:
+            missing = missing & ~copy
         return picked, missing
 
     def _disagreeing(

@@ -1,0 +1,165 @@
+"""Coherent rows: columns that follow a row's status, denormalised copies of a parent's
+column, implied orders of instants. Each rule on a small DDL snippet, loaded into the real
+PostgreSQL, which judges keys and CHECKs; the coherence itself is asked of it in SQL."""
+
+from __future__ import annotations
+
+import polars as pl
+import psycopg
+import pytest
+
+from datagen_assets.dataset import load_dataset
+from datagen_assets.generate.engine import generate
+from datagen_assets.generate.lifecycle import happened
+from datagen_assets.plan.plan import plan_dataset
+from datagen_assets.settings import Settings
+from datagen_assets.write.postgres import copy_frame
+from datagen_tests.test_postgres_load import _apply_ddl
+
+
+def _loaded(tmp_path, fresh_database, name: str, ddl: str, rows: int = 400) -> str:
+    """The snippet's tables in a fresh database, filled with `rows` generated rows each."""
+    (tmp_path / f"{name}.sql").write_text(ddl)
+    url = fresh_database(name)
+    _apply_ddl(url, tmp_path / f"{name}.sql")
+    plan = plan_dataset(load_dataset(tmp_path / f"{name}.sql", None, Settings(rows=rows)))
+    with psycopg.connect(url) as connection:
+        for key, table_plan in plan.tables.items():
+            copy_frame(connection, table_plan.table, generate(plan, key, 0, table_plan.rows))
+        connection.commit()
+    return url
+
+
+def _count(url: str, sql: str) -> int:
+    with psycopg.connect(url) as connection:
+        return connection.execute(sql).fetchone()[0]
+
+
+# ---------------------------------------------------------------- status-dependent columns
+
+STATUSES = """
+CREATE TABLE invoices (
+    id INT PRIMARY KEY,
+    status VARCHAR(16) NOT NULL CHECK (status IN ('draft', 'open', 'paid', 'void')),
+    created_at TIMESTAMP NOT NULL, paid_at TIMESTAMP, voided_at TIMESTAMP,
+    amount_paid NUMERIC(10, 2) NOT NULL
+);
+CREATE TABLE orders (
+    id INT PRIMARY KEY, status TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL,
+    shipped_at TIMESTAMPTZ, delivered_at TIMESTAMPTZ, cancelled_at TIMESTAMPTZ
+);
+CREATE TABLE users (
+    id INT PRIMARY KEY, is_deleted BOOLEAN NOT NULL, deleted_at TIMESTAMP
+);
+CREATE TABLE flights (
+    id INT PRIMARY KEY,
+    status VARCHAR(20) NOT NULL CHECK (status IN
+        ('Scheduled', 'On Time', 'Delayed', 'Departed', 'Arrived', 'Cancelled')),
+    scheduled_departure TIMESTAMPTZ NOT NULL, scheduled_arrival TIMESTAMPTZ NOT NULL,
+    actual_departure TIMESTAMPTZ, actual_arrival TIMESTAMPTZ,
+    CHECK (scheduled_arrival > scheduled_departure),
+    CHECK (actual_arrival IS NULL OR (actual_departure IS NOT NULL
+           AND actual_arrival IS NOT NULL AND actual_arrival > actual_departure))
+);
+"""
+
+
+def test_event_columns_follow_the_status(tmp_path, fresh_database):
+    url = _loaded(tmp_path, fresh_database, "statuses", STATUSES)
+    invoices = "SELECT count(*) FROM invoices WHERE "
+    assert _count(url, invoices + "status IN ('draft', 'open') AND paid_at IS NOT NULL") == 0
+    assert _count(url, invoices + "status = 'paid' AND paid_at IS NULL") == 0  # NULL share 10%
+    assert _count(url, invoices + "status <> 'paid' AND amount_paid <> 0") == 0
+    assert _count(url, invoices + "status = 'paid' AND amount_paid = 0") == 0
+    assert _count(url, invoices + "(status = 'void') <> (voided_at IS NOT NULL)") == 0
+    assert _count(url, invoices + "status = 'paid'") > 50
+    orders = "SELECT count(*) FROM orders WHERE "  # a status drawn from its vocabulary
+    assert _count(url, orders + "status = 'processing' AND shipped_at IS NOT NULL") == 0
+    assert _count(url, orders + "status = 'pending' AND shipped_at IS NOT NULL") == 0
+    assert _count(url, orders + "status = 'shipped' AND delivered_at IS NOT NULL") == 0
+    assert _count(url, orders + "status = 'delivered' AND shipped_at IS NULL") == 0
+    assert _count(url, orders + "(status = 'cancelled') <> (cancelled_at IS NOT NULL)") == 0
+    assert _count(url, orders + "status = 'delivered'") > 50
+    users = "SELECT count(*) FROM users WHERE "
+    assert _count(url, users + "is_deleted <> (deleted_at IS NOT NULL)") == 0
+    flights = "SELECT count(*) FROM flights WHERE "  # its CHECK holds: PostgreSQL loaded it
+    not_yet = "status IN ('Scheduled', 'On Time', 'Delayed', 'Cancelled') AND "
+    assert _count(url, flights + not_yet + "actual_departure IS NOT NULL") == 0
+    assert _count(url, flights + not_yet + "actual_arrival IS NOT NULL") == 0
+    assert _count(url, flights + "status = 'Departed' AND actual_arrival IS NOT NULL") == 0
+    assert _count(url, flights + "status = 'Arrived' AND actual_arrival IS NULL") == 0
+
+
+@pytest.mark.parametrize(
+    ("status", "event", "said"),
+    [
+        ("draft", "paid", False),
+        ("PAID", "paid", True),
+        ("partially_refunded", "paid", True),
+        ("payment_failed", "paid", False),
+        ("failed", "started", True),
+        ("in-progress", "completed", False),
+        ("cancelled", "closed", True),
+        ("delivered", "cancelled", False),
+        ("closed", "deleted", None),  # a closed account may be deleted later
+        ("active", "deleted", False),
+        ("frobnicated", "paid", None),  # a word nobody knows decides nothing
+    ],
+)
+def test_status_words_say_what_happened(status, event, said):
+    assert happened(status, event) is said
+
+
+# ---------------------------------------------------------------- denormalised copies
+
+COPIES = """
+CREATE TABLE tenants (id INT PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE clinics (id INT PRIMARY KEY, tenant_id INT NOT NULL REFERENCES tenants (id));
+CREATE TABLE doctors (
+    id INT PRIMARY KEY, clinic_id INT REFERENCES clinics (id),
+    tenant_id INT NOT NULL REFERENCES tenants (id)
+);
+CREATE TABLE appointments (
+    id INT PRIMARY KEY, doctor_id INT NOT NULL REFERENCES doctors (id),
+    clinic_id INT REFERENCES clinics (id), tenant_id INT NOT NULL REFERENCES tenants (id),
+    UNIQUE (doctor_id, id)
+);
+CREATE TABLE visit_notes (
+    id INT PRIMARY KEY, appointment_id INT NOT NULL REFERENCES appointments (id),
+    clinic_id INT, doctor_id INT NOT NULL
+);
+CREATE TABLE accounts (id INT PRIMARY KEY, entity_id INT NOT NULL UNIQUE REFERENCES tenants (id));
+CREATE TABLE permissions (
+    id INT PRIMARY KEY, account_id INT NOT NULL REFERENCES accounts (id),
+    entity_id INT NOT NULL REFERENCES tenants (id)
+);
+CREATE TABLE doctor_history (
+    id INT PRIMARY KEY, doctor_id INT NOT NULL REFERENCES doctors (id),
+    clinic_id INT REFERENCES clinics (id)
+);
+"""
+
+
+def test_a_child_repeats_its_parents_reference(tmp_path, fresh_database):
+    url = _loaded(tmp_path, fresh_database, "copies", COPIES, rows=300)  # FKs checked on load
+    join = "SELECT count(*) FROM appointments a JOIN doctors d ON d.id = a.doctor_id WHERE "
+    assert _count(url, join + "a.clinic_id IS DISTINCT FROM d.clinic_id") == 0
+    assert _count(url, join + "a.tenant_id <> d.tenant_id") == 0
+    assert _count(url, join + "d.clinic_id IS NULL") > 0  # a doctor without a clinic...
+    notes = "SELECT count(*) FROM visit_notes n JOIN appointments a ON a.id = n.appointment_id "
+    assert _count(url, notes + "WHERE n.doctor_id <> a.doctor_id") == 0  # no FK: looked up
+    assert _count(url, notes + "WHERE n.clinic_id <> a.clinic_id") == 0
+    # the user's own entity is not the permission's grantee; history keeps its own past
+    grants = "SELECT count(*) FROM permissions p JOIN accounts u ON u.id = p.account_id "
+    assert _count(url, grants + "WHERE p.entity_id <> u.entity_id") > 200
+    past = "SELECT count(*) FROM doctor_history h JOIN doctors d ON d.id = h.doctor_id "
+    assert _count(url, past + "WHERE h.clinic_id <> d.clinic_id") > 100
+
+
+def test_coherent_rows_are_partition_invariant(tmp_path):
+    (tmp_path / "c.sql").write_text(STATUSES + COPIES)
+    plan = plan_dataset(load_dataset(tmp_path / "c.sql", None, Settings(rows=300)))
+    for table in ("appointments", "visit_notes", "invoices", "orders", "flights"):
+        whole = generate(plan, table, 0, 300)
+        parts = [generate(plan, table, a, b) for a, b in ((0, 7), (7, 150), (150, 300))]
+        assert whole.equals(pl.concat(parts)), table
