@@ -34,6 +34,7 @@ from typing import Any
 import sqlalchemy as db
 from dagster._core.storage.base_storage import DagsterStorage
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
+    INDEX_SHARD_NAME,
     SqliteEventLogStorage,
     SqliteEventLogStorageWatchdog,
 )
@@ -79,6 +80,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     def __init__(self, base_dir: str, inst_data=None):
         self._engines: dict[str, Engine] = {}
         self._engines_lock = threading.Lock()
+        self._tables_present: set[str] = set()
         super().__init__(base_dir, inst_data=inst_data)
 
     @contextlib.contextmanager
@@ -98,6 +100,19 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
                 engine = pooled_engine(self.conn_string_for_shard(shard))
                 self._engines[shard] = engine
             return engine
+
+    def has_table(self, table_name: str) -> bool:
+        """Whether the index shard has a table: asked on every asset check event (the stock
+        method builds an engine each time). A table once there stays (migrations add them), so
+        a yes is remembered; a no is asked again."""
+        if table_name in self._tables_present:
+            return True
+        engine = self._engine(INDEX_SHARD_NAME)
+        with engine.connect() as conn:
+            present = bool(engine.dialect.has_table(conn, table_name))
+        if present:
+            self._tables_present.add(table_name)
+        return present
 
     def close_connections(self) -> None:
         """Close every kept connection (the last one to close checkpoints its WAL)."""
@@ -120,6 +135,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
 
     def wipe(self) -> None:
         self.close_connections()
+        self._tables_present.clear()
         super().wipe()
 
     def delete_events(self, run_id: str) -> None:
