@@ -232,3 +232,58 @@ def test_a_title_is_mr_only_for_people_and_sensors_read_at_their_scale(tmp_path)
         and telemetry["battery_level"].n_unique() > 30
     )
     assert telemetry["co2_ppm"].min() >= 400
+
+
+def test_money_at_the_scale_of_what_the_table_prices(tmp_path):
+    """Every price was a ~$30 product's: a house listed at 22.80, a car's MSRP 48, a loan's
+    principal 704; bedrooms 638, year built 766, credit score 1..5, flight numbers prose."""
+    frames, _ = _frames(
+        tmp_path,
+        "CREATE TABLE properties (id INT PRIMARY KEY, list_price NUMERIC(12,2), hoa_fee"
+        " NUMERIC(8,2), bedrooms SMALLINT, bathrooms NUMERIC(3,1), square_feet INT,"
+        " year_built SMALLINT);"
+        "CREATE TABLE vehicles (id INT PRIMARY KEY, model VARCHAR(30), msrp NUMERIC(10,2),"
+        " mileage INT);"
+        "CREATE TABLE loans (id INT PRIMARY KEY, principal NUMERIC(12,2), term_months SMALLINT,"
+        " credit_score SMALLINT);"
+        "CREATE TABLE subscriptions (id INT PRIMARY KEY, monthly_price NUMERIC(8,2),"
+        " annual_price NUMERIC(8,2));"
+        "CREATE TABLE flights (id INT PRIMARY KEY, flight_number VARCHAR(8), origin CHAR(3),"
+        " seats_available SMALLINT);"
+        "CREATE TABLE products (id INT PRIMARY KEY, price NUMERIC(8,2), tip NUMERIC(6,2));",
+    )
+    median = {
+        (t, c): frames[t][c].cast(pl.Float64).median()
+        for t, c in [
+            ("properties", "list_price"),
+            ("vehicles", "msrp"),
+            ("loans", "principal"),
+            ("products", "price"),
+            ("subscriptions", "monthly_price"),
+            ("subscriptions", "annual_price"),
+        ]
+    }
+    assert median["properties", "list_price"] > 100_000
+    assert 10_000 < median["vehicles", "msrp"] < 80_000
+    assert median["loans", "principal"] > 5_000
+    assert median["products", "price"] < 100
+    assert median["subscriptions", "annual_price"] > 5 * median["subscriptions", "monthly_price"]
+    houses = frames["properties"]
+    assert (
+        houses["bedrooms"].is_between(0, 9).all()
+        and houses["year_built"].is_between(1850, 2025).all()
+    )
+    assert (
+        houses["square_feet"].median() > 800 and houses["hoa_fee"].cast(pl.Float64).median() < 2_000
+    )
+    assert (houses["bathrooms"].cast(pl.Float64) * 2 % 1 == 0).all()  # whole and half baths
+    assert frames["vehicles"]["mileage"].median() > 5_000
+    assert not frames["vehicles"]["model"].str.contains(" Max| Set").any()  # no product names
+    loans = frames["loans"]
+    assert loans["credit_score"].is_between(300, 850).all()
+    assert set(loans["term_months"]) <= {12, 24, 36, 48, 60, 72, 84, 120, 180, 240, 360}
+    flights = frames["flights"]
+    assert flights["flight_number"].str.contains(r"^[A-Z0-9]{2}[1-9][0-9]{1,3}$").all()
+    assert set(flights["origin"]) <= set(vocabulary_values("airport_code", "en_US", 0))
+    assert flights["seats_available"].n_unique() > 20  # a count, not a flag
+    assert frames["products"]["tip"].cast(pl.Float64).median() < 50

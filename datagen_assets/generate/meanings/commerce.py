@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from datagen_assets.generate.generators import Generator, Normal, Pattern
+from datagen_assets.generate.generators import Choice, Generator, Normal, Pattern
 from datagen_assets.generate.meanings.catalog import add, numeric, vocab
 from datagen_assets.generate.meanings.tokens import table_tokens, tokens
 from datagen_assets.generate.meanings.values import Amount, IntegerChoice
@@ -77,7 +77,7 @@ add(
     "num",
     r"(unit |list |sale |retail |base |regular |selling |item |product |offer )?price"
     r"|price (each|per unit)|unit cost|cost|msrp|rate per unit|rental rate|replacement cost",
-    Amount(29.99, 0.9, 0.5, 5000, 2),
+    lambda column, table: priced(Amount(29.99, 0.9, 0.5, 5000, 2), column, table),
 )
 add(
     "order_total",
@@ -85,14 +85,14 @@ add(
     "num",
     r"(order |grand |sub |invoice |line |cart |net |gross )?(total|sub total|subtotal)"
     r"( amount| price)?|amount due|total due|total amount|amount paid|paid amount|order amount",
-    Amount(120, 0.8, 1, 20000, 2),
+    lambda column, table: priced(Amount(120, 0.8, 1, 20000, 2), column, table),
 )
 add(
     "amount",
     K,
     "num",
     r"(\w+ )?(amount|payment|paid|refund|deposit|withdrawal|spent)",
-    Amount(85, 1.1, 0.5, 50000, 2),
+    lambda column, table: priced(Amount(85, 1.1, 0.5, 50000, 2), column, table),
     prior=-0.5,
 )
 add(
@@ -307,3 +307,89 @@ def _category(column: Column, table: Table) -> Generator:
         + " ".join(" ".join(tokens(c.name)) for c in table.columns)
     )
     return Vocabulary("product_category" if SHOP.search(context) else "category", 0.8)
+
+
+# what one thing costs where the table is about it (its words or the column's): a house is
+# no $30 product. (pattern over table and column words, typical price, its spread); the
+# price, order-total and amount meanings scale by it, fees and taxes keep their own scale
+PRICE_SCALES: tuple[tuple[str, float, float], ...] = (
+    (r"\b(propert(y|ie)|house|home|real estate|listing|apartment|condo|land|mortgage)",
+     380_000, 0.6),
+    (r"\b(vehicle|car|auto|automobile|truck|motorcycle|dealership)\b", 28_000, 0.5),
+    (r"\b(loan|principal|credit line|lease)\b", 18_000, 1.0),
+    (r"\b(flight|fare|airline|itinerary|trip|voyage|cruise)\b", 320, 0.6),
+    (r"\b(hotel|room|booking|reservation|stay|night)\b", 160, 0.5),
+    (r"\b(subscription|plan|membership|license|licence|seat)\b", 29, 0.8),
+    (r"\b(project|contract|deal|opportunity|grant|tender|purchase order)\b", 25_000, 1.1),
+    (r"\b(course|tuition|training|workshop|seminar)\b", 350, 0.7),
+    (r"\b(invoice|bill)\b", 1_200, 1.1),
+    (r"\b(meal|menu|dish|drink|restaurant|coffee|food)\b", 12, 0.5),
+)  # fmt: skip
+_PRICE_SCALES = tuple((re.compile(p), m, s) for p, m, s in PRICE_SCALES)
+
+
+def priced(amount: Amount, column: Column, table: Table) -> Amount:
+    """`amount` at the scale of what the table (or the column) prices: the median moves by
+    the context's typical price relative to a $30 item; annual prices are ~10x monthly."""
+    from dataclasses import replace
+
+    context = " ".join(tokens(column.name)) + " | " + " ".join(table_tokens(table.name))
+    for pattern, median, sigma in _PRICE_SCALES:
+        if pattern.search(context):
+            factor = median / 29.99
+            amount = replace(
+                amount,
+                median=amount.median * factor,
+                sigma=sigma,
+                max=max(amount.max, amount.median * factor * 50),
+            )
+            break
+    words = tokens(column.name)
+    if "annual" in words or "yearly" in words:
+        amount = replace(amount, median=amount.median * 10, max=amount.max * 12)
+    return amount
+
+
+add("tip", K, "num", r"tip|tip amount|gratuity|tips", Amount(6, 0.6, 0, 300, 2))
+add("hoa_fee", K, "num", r"hoa( fee| dues)?( monthly)?|(association|condo|strata) (fee|dues)",
+    Amount(280, 0.6, 0, 3000, 2))  # fmt: skip
+add(
+    "property_tax",
+    K,
+    "num",
+    r"(annual )?property tax(es)?( amount)?",
+    Amount(4_200, 0.6, 0, 80_000, 2),
+)
+add("bedrooms", K, "num", r"(number of )?(bedrooms|beds|bedroom count|br)",
+    numeric(IntegerChoice(1, 6, 0.4), Normal(3, 1.1, 0, 9, 0)),
+    tables=r"propert|house|home|listing|apartment|unit|rental|hotel|room",
+    needs_table=True)  # fmt: skip
+add("bathrooms", K, "num", r"(number of )?(bathrooms|baths|bathroom count|ba)",
+    numeric(IntegerChoice(1, 4, 0.6),
+            Choice((1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0), (5, 3, 6, 4, 3, 1, 1))),
+    tables=r"propert|house|home|listing|apartment|unit|rental", needs_table=True)  # fmt: skip
+add("floor_area", K, "num",
+    r"(square (feet|foot|ft)|sq ft|sqft|sq feet|living area|floor area|floor space|area sq ft)",
+    Normal(1_900, 700, 350, 12_000, 0))  # fmt: skip
+add("floor_area_m2", K, "num", r"(square meters|sq m|sqm|m2|area m2|living area m2)",
+    Normal(120, 45, 25, 1_000, 0))  # fmt: skip
+add("year_built", K, "num", r"(year )?(built|constructed)|construction year|year built|build year",
+    Normal(1980, 25, 1850, 2025, 0))  # fmt: skip
+add("lot_size", K, "num", r"lot( size)?( acres| sq ft| sqft)?|acreage|acres",
+    Amount(0.3, 1.0, 0.02, 500, 2))  # fmt: skip
+add("mileage", K, "num",
+    r"mileage|odometer( reading)?|miles driven|km driven|kilometres|kilometers",
+    Amount(55_000, 0.8, 0, 400_000, 0))  # fmt: skip
+add("car_model", K, "text", r"model( name)?", vocab("car_model", 0.6),
+    tables=r"vehicle|car|auto|truck|fleet|dealership", needs_table=True, prior=2)  # fmt: skip
+add("units_available", K, "num",
+    r"(\w+ )?(seats|rooms|units|spots|slots|tickets|copies|items|stock|beds) (available|left"
+    r"|remaining|sold|booked|free|taken)|available (seats|rooms|units|spots|slots|tickets|copies)",
+    IntegerChoice(0, 180, 0.5), prior=1)  # fmt: skip
+add("flight_number", K, "text", r"flight( number| code| designator)?",
+    Pattern(regex="(AA|UA|DL|BA|LH|AF|WN|B6|AS|KL|EK|QF)[1-9][0-9]{1,3}"),
+    lengths=(4, 10))  # fmt: skip
+add("vehicle_color", K, "text", r"(exterior |interior |paint )?colou?r( name)?",
+    Choice(("White", "Black", "Gray", "Silver", "Blue", "Red", "Brown", "Green", "Beige"),
+           (25, 22, 18, 12, 9, 8, 2, 2, 2)),
+    tables=r"vehicle|car|auto|truck|fleet|dealership", needs_table=True, prior=2)  # fmt: skip

@@ -3,7 +3,7 @@ tax ids."""
 
 from __future__ import annotations
 
-from datagen_assets.generate.generators import Format, Normal, Pattern
+from datagen_assets.generate.generators import Choice, Format, Normal, Pattern
 from datagen_assets.generate.meanings.catalog import add, numeric, vocab
 from datagen_assets.generate.meanings.values import Amount, CheckDigits, IntegerChoice
 
@@ -152,3 +152,21 @@ add(
     lengths=(1, 8),
 )
 add("shares", F, "num", r"shares|share count|number of shares", Amount(500, 1.4, 1, 1e7, 0))
+
+add(
+    "credit_score",
+    F,
+    "num",
+    r"(credit|fico|bureau) score|credit rating score",
+    Normal(690, 70, 300, 850, 0),
+    prior=1,
+)
+add("loan_term_months", F, "num",
+    r"(loan |lease )?term( months| in months| length)?|tenor( months)?",
+    Choice((12, 24, 36, 48, 60, 72, 84, 120, 180, 240, 360), (2, 3, 6, 4, 8, 4, 1, 1, 2, 1, 4)),
+    tables=r"loan|mortgage|lease|credit|financ|contract", needs_table=True)  # fmt: skip
+add("loan_principal", F, "num", r"principal( amount)?|loan amount|amount financed|original balance",
+    Amount(18_000, 1.0, 500, 5_000_000, 2))  # fmt: skip
+add("monthly_payment", F, "num", r"(monthly |installment |instalment )?(payment|installment|emi)"
+    r"( amount)?", Amount(450, 0.8, 10, 50_000, 2),
+    tables=r"loan|mortgage|lease|credit|financ", needs_table=True, prior=1)  # fmt: skip

@@ -255,4 +255,15 @@ add(
     vocab("airport_code"),
     lengths=(3, 4),
 )
+add(  # a flight's ends are airports (`origin CHAR(3)` in a flights table)
+    "flight_endpoint",
+    G,
+    "text",
+    r"(origin|destination|from|to|departure|arrival|dep|arr|source|dest)( airport| code)?",
+    vocab("airport_code"),
+    tables=r"flight|route|leg|segment|itinerary|booking|trip|ticket|fare",
+    needs_table=True,
+    lengths=(3, 4),
+    prior=1,
+)
 add("elevation", G, "num", r"elevation|altitude", Normal(300, 400, -50, 4000, 0))

@@ -1098,3 +1098,11 @@ words_vocabulary("cron_hours", "*|*|0|2|3|6|9|12|18|*/2|*/6|9-17")
 words_vocabulary("cron_days", "*|*|*|1|15|1,15|L|?|*/2")
 words_vocabulary("cron_months", "*|*|*|1|1,4,7,10|*/3|6|12")
 words_vocabulary("cron_weekdays", "*|*|?|1-5|MON-FRI|1|0|6|SAT,SUN|MON")
+
+
+words_vocabulary(
+    "car_model",
+    """Camry|Corolla|RAV4|F-150|Civic|Accord|CR-V|Silverado|Model 3|Model Y|Mustang|Explorer
+Escape|Equinox|Malibu|Altima|Rogue|Sentra|Golf|Passat|Tiguan|Jetta|3 Series|C-Class|A4|Outback
+Forester|Elantra|Tucson|Sportage|Wrangler|Grand Cherokee|Highlander|Tacoma|Prius|Pilot|CX-5""",
+)
