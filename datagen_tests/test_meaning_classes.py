@@ -287,3 +287,48 @@ def test_money_at_the_scale_of_what_the_table_prices(tmp_path):
     assert set(flights["origin"]) <= set(vocabulary_values("airport_code", "en_US", 0))
     assert flights["seats_available"].n_unique() > 20  # a count, not a flag
     assert frames["products"]["tip"].cast(pl.Float64).median() < 50
+
+
+def test_cms_and_device_columns_read_as_their_app_writes_them(tmp_path):
+    """A post's status was active/archived, its slug a product's, meta keys codes, comment
+    agents prose, a device model a product name, a metric a sentence, html prose."""
+    frames, _ = _frames(
+        tmp_path,
+        "CREATE TABLE wp_posts (id INT PRIMARY KEY, post_status VARCHAR(20), comment_status"
+        " VARCHAR(20), post_name VARCHAR(200), post_mime_type VARCHAR(100));"
+        "CREATE TABLE wp_postmeta (id INT PRIMARY KEY, meta_key VARCHAR(255), meta_value TEXT);"
+        "CREATE TABLE wp_comments (id INT PRIMARY KEY, comment_agent VARCHAR(255),"
+        " html_body TEXT, via VARCHAR(20));"
+        "CREATE TABLE auth_permission (id INT PRIMARY KEY, name VARCHAR(255),"
+        " codename VARCHAR(100));"
+        "CREATE TABLE devices (id INT PRIMARY KEY, model VARCHAR(40), metric VARCHAR(40));",
+    )
+    posts = frames["wp_posts"]
+    assert set(posts["post_status"]) <= {
+        "publish",
+        "draft",
+        "pending",
+        "private",
+        "future",
+        "trash",
+    }
+    assert set(posts["comment_status"]) <= {"open", "closed"}
+    assert posts["post_name"].str.contains(r"^[a-z0-9]+(-[a-z0-9]+)*$").all()
+    assert (
+        posts["post_mime_type"].is_in(["application/pdf", "image/jpeg", "image/png"])
+    ).mean() > 0.3
+    assert set(frames["wp_postmeta"]["meta_key"]) <= set(
+        vocabulary_values("config_key", "en_US", 0)
+    )
+    comments = frames["wp_comments"]
+    assert comments["comment_agent"].str.starts_with("Mozilla/").mean() > 0.5
+    for value in comments["html_body"]:
+        ET.fromstring(f"<div>{value}</div>")  # well-formed
+        assert value.startswith(("<p>", "<h2>"))
+    assert set(comments["via"]) <= set(vocabulary_values("channel", "en_US", 0))
+    permissions = frames["auth_permission"]
+    assert permissions["name"].str.starts_with("Can ").all()
+    assert permissions["codename"].str.contains(r"^(add|change|delete|view)_[a-z]+$").all()
+    devices = frames["devices"]
+    assert set(devices["model"]) <= set(vocabulary_values("device_model", "en_US", 0))
+    assert set(devices["metric"]) <= set(vocabulary_values("metric_name", "en_US", 0))

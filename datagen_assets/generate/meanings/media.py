@@ -175,7 +175,7 @@ add(
     M,
     "text",
     r"(language|lang|locale|iso language)( code| iso| iso code)?|locale",
-    lambda c, t: vocab("locale_code" if (c.type.length or 5) >= 5 else "language_code", 1.5)(c, t),
+    lambda c, t: vocab("locale_code" if (c.type.length or 5) >= 5 else "language_code", 1.0)(c, t),
     lengths=(2, 10),
 )
 add(

@@ -127,7 +127,7 @@ add(
     "text",
     r"name|title|code",
     vocab("role", 0.5),
-    tables=r"\brole\b|group|permission",
+    tables=r"\brole\b|group",
     needs_table=True,
     prior=1.5,
 )

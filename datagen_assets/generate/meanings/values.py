@@ -909,3 +909,38 @@ class StructuredText(Generator):
             perms = draw.pick(pl.Series(["r", "rw", "rwx", "r", "rw"]), "acl", "p")
             return kind + ":" + principal + ":" + perms
         return word + "-" + other
+
+
+@register
+@dataclass(frozen=True)
+class HtmlText(Generator):
+    """An HTML fragment: one or two paragraphs of text, sometimes a heading or a link, as a
+    rich-text editor saves them (`html_body`, `content_html`)."""
+
+    name: ClassVar[str] = "html_text"
+
+    def generate(self, draw: Draw) -> pl.Series:
+        paragraphs = pl.Series(vocabulary_values("paragraph", draw.locale, draw.seed))
+        sentences = pl.Series(vocabulary_values("short_sentence", draw.locale, draw.seed))
+        first = "<p>" + draw.pick(paragraphs, "html", 1) + "</p>"
+        second = "<p>" + draw.pick(paragraphs, "html", 2) + "</p>"
+        heading = "<h2>" + draw.pick(sentences, "html", 3) + "</h2>"
+        shape = pl.Series(rnd.weighted(draw.stream("html", "shape"), draw.rows, [5, 3, 2]))
+        frame = pl.DataFrame({"a": first, "b": second, "h": heading, "s": shape})
+        text = (
+            pl.when(pl.col("s") == 0)
+            .then(pl.col("a"))
+            .when(pl.col("s") == 1)
+            .then(pl.col("a") + pl.col("b"))
+            .otherwise(pl.col("h") + pl.col("a"))
+        )
+        values = frame.select(text.alias("v")).to_series()
+        length = string_length(draw.column)
+        if length:  # what does not fit keeps its first paragraph, else a short one
+            short = "<p>" + draw.pick(sentences, "html", 4) + "</p>"
+            values = pl.select(
+                pl.when(values.str.len_chars() <= length).then(values)
+                .when(first.str.len_chars() <= length).then(first)
+                .otherwise(short)
+            ).to_series()  # fmt: skip
+        return values

@@ -1106,3 +1106,53 @@ words_vocabulary(
 Escape|Equinox|Malibu|Altima|Rogue|Sentra|Golf|Passat|Tiguan|Jetta|3 Series|C-Class|A4|Outback
 Forester|Elantra|Tucson|Sportage|Wrangler|Grand Cherokee|Highlander|Tacoma|Prius|Pilot|CX-5""",
 )
+
+
+@vocabulary("title_slug")
+def _title_slugs(locale: str, seed: int) -> list[str]:
+    """Slugs of titles (`weekly-contract-review`), for slugs of things other than products."""
+    import re
+
+    from datagen_assets.generate.meanings.values import vocabulary_values
+
+    labels = vocabulary_values("generic_label", locale, seed)
+    return [re.sub(r"[^a-z0-9]+", "-", v.lower()).strip("-") for v in labels]
+
+
+words_vocabulary("channel", "web|email|api|phone|chat|mobile|sms|social|walk-in")
+words_vocabulary(
+    "metric_name",
+    """cpu_usage|memory_usage|disk_usage|temperature|humidity|latency_ms|error_rate
+requests_per_second|response_time|queue_depth|battery_level|voltage|pressure|throughput
+packet_loss|uptime|load_average|heap_used|connections""",
+)
+words_vocabulary(
+    "config_key",
+    """_edit_lock|_edit_last|_thumbnail_id|_wp_page_template|siteurl|home|blogname|timezone
+date_format|admin_email|default_role|max_upload_size|session_timeout|theme|locale|smtp_host
+smtp_port|cache_ttl|feature_flags|api_rate_limit|log_level|retention_days|currency
+items_per_page|maintenance_mode""",
+)
+
+
+@vocabulary("permission_codename")
+def _permission_codenames(locale: str, seed: int) -> list[str]:
+    """Django-like permission code names: `add_user`, `change_order`, `view_invoice`."""
+    nouns = "user group order invoice product customer post comment report ticket".split()
+    return [f"{verb}_{noun}" for noun in nouns for verb in ("add", "change", "delete", "view")]
+
+
+@vocabulary("permission_label")
+def _permission_labels(locale: str, seed: int) -> list[str]:
+    """`Can add user`, `Can view invoice`: how a permission is named where it is listed."""
+    nouns = "user group order invoice product customer post comment report ticket".split()
+    return [f"Can {verb} {noun}" for noun in nouns for verb in ("add", "change", "delete", "view")]
+
+
+words_vocabulary(
+    "device_model",
+    """Raspberry Pi 4 Model B|ESP32-DevKitC|Arduino MKR WiFi 1010|Nest Thermostat E
+Shelly Plug S|Sonoff TH16|Aqara Temperature Sensor|Philips Hue Bridge|Ecobee SmartThermostat
+Bosch BME680|Cisco Catalyst 9200|Ubiquiti UniFi AP AC Lite|HP LaserJet Pro M404n
+Dell PowerEdge R740|Axis M3106-L|Netatmo Weather Station|Tuya Smart Plug|Fitbit Charge 5""",
+)

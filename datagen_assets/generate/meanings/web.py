@@ -3,9 +3,11 @@ names and paths, charsets, user agents, DNS records, versions, interfaces."""
 
 from __future__ import annotations
 
+import re
+
 from datagen_assets.generate.generators import Choice, Pattern
 from datagen_assets.generate.meanings.catalog import add, vocab
-from datagen_assets.generate.meanings.values import Amount, IntegerChoice
+from datagen_assets.generate.meanings.values import Amount, HtmlText, IntegerChoice
 
 W = "web"
 add(
@@ -93,7 +95,7 @@ add(
     W,
     "text",
     r"(\w+ )?(mime( type)?|content type|media type|mimetype|file type)",
-    vocab("mime_type", 1.0),
+    vocab("mime_type", 1.6),
     lengths=(5, 255),
 )
 add(
@@ -302,7 +304,104 @@ add(
     "slug",
     W,
     "text",
-    r"(\w+ )?slug|permalink|url key|handle",
-    lambda c, t: vocab("product_slug", 0.0, "-")(c, t),
+    r"(\w+ )?slug|permalink|url key|handle|post name",
+    lambda c, t: vocab(_slug_of(t), 0.0, "-")(c, t),
     lengths=(3, 255),
+)
+
+
+def _slug_of(table) -> str:
+    """Products' slugs in a table of products, else slugs of titles (`weekly-report`)."""
+    from datagen_assets.generate.meanings.commerce import PRODUCTS
+    from datagen_assets.generate.meanings.tokens import table_tokens
+
+    words = " ".join(table_tokens(table.name))
+    return "product_slug" if re.search(PRODUCTS, words) else "title_slug"
+
+
+add(  # publishing states of a post or page (WordPress publish/draft, not active/archived)
+    "post_status",
+    W,
+    "text",
+    r"(post |page |publish |publication |article )?status",
+    Choice(("publish", "draft", "pending", "private", "future", "trash"), (70, 14, 5, 4, 3, 2)),
+    tables=r"\b(post|page|article|blog|story|news|entry|content|revision)\b",
+    needs_table=True,
+    prior=1,
+)
+add(
+    "comment_status",
+    W,
+    "text",
+    r"(comment|ping|discussion) status",
+    Choice(("open", "closed"), (8, 2)),
+    prior=1,
+)
+add(
+    "channel_via",
+    W,
+    "text",
+    r"via|(\w+ )?(channel|source channel|contact channel|origin channel)( name)?|submitted via",
+    vocab("channel", 0.8),
+    lengths=(2, 40),
+    prior=-0.5,
+)
+add(
+    "html_text",
+    W,
+    "text",
+    r"(\w+ )?(html|html body|body html|html content|content html|rendered|html description)",
+    lambda c, t: HtmlText(),
+    prior=0.5,
+)
+add(
+    "metric_name",
+    W,
+    "text",
+    r"(\w+ )?(metric|metric name|measure name|kpi|counter name|gauge name|series name)",
+    vocab("metric_name", 0.4),
+)
+add(
+    "config_key",
+    W,
+    "text",
+    r"(meta|option|setting|config|configuration|property|attribute|param|parameter|pref"
+    r"|preference|variable|var) (key|name)|key name",
+    vocab("config_key"),
+    prior=0.5,
+)
+add(
+    "user_agent_agent",
+    W,
+    "text",
+    r"(comment|http|browser|client|request|remote|visitor) agent",
+    vocab("user_agent"),
+)
+add(
+    "permission_codename",
+    W,
+    "text",
+    r"codename|code name|permission code|perm code|permission key",
+    vocab("permission_codename"),
+)
+add(
+    "permission_label",
+    W,
+    "text",
+    r"name|label|title|description",
+    vocab("permission_label"),
+    tables=r"\bpermission\b|\bprivilege\b|\bright\b",
+    needs_table=True,
+    prior=1.5,
+)
+add(
+    "device_model",
+    W,
+    "text",
+    r"(device |hardware |sensor |model )?model( name| number)?|hardware( model)?",
+    vocab("device_model", 0.5),
+    tables=r"device|sensor|gateway|meter|hardware|asset|equipment|printer|router|camera"
+    r"|thermostat|server|phone|handset",
+    needs_table=True,
+    prior=2,
 )
