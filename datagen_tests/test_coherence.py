@@ -163,3 +163,56 @@ def test_coherent_rows_are_partition_invariant(tmp_path):
         whole = generate(plan, table, 0, 300)
         parts = [generate(plan, table, a, b) for a, b in ((0, 7), (7, 150), (150, 300))]
         assert whole.equals(pl.concat(parts)), table
+
+
+# ---------------------------------------------------------------- implied orders
+
+ORDERS = """
+CREATE TABLE docs (
+    id INT PRIMARY KEY, created_at TIMESTAMPTZ NOT NULL, updated_at TIMESTAMPTZ,
+    deleted_at TIMESTAMPTZ
+);
+CREATE TABLE request (
+    id INT PRIMARY KEY, create_time BIGINT NOT NULL, start_time BIGINT, end_time BIGINT
+);
+CREATE TABLE invoices (id INT PRIMARY KEY, issue_date DATE NOT NULL, due_date DATE NOT NULL);
+CREATE TABLE legs (
+    id INT PRIMARY KEY, scheduled_departure TIMESTAMPTZ NOT NULL,
+    scheduled_arrival TIMESTAMPTZ NOT NULL, actual_departure TIMESTAMPTZ NOT NULL,
+    actual_arrival TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE employees (id INT PRIMARY KEY, name TEXT);
+CREATE TABLE job_history (
+    employee_id INT NOT NULL REFERENCES employees (id), start_date DATE NOT NULL,
+    end_date DATE NOT NULL, PRIMARY KEY (employee_id, start_date),
+    CHECK (end_date > start_date)
+);
+"""
+
+
+def test_instants_keep_their_implied_order(tmp_path, fresh_database):
+    url = _loaded(tmp_path, fresh_database, "orders", ORDERS, rows=300)
+    assert _count(url, "SELECT count(*) FROM docs WHERE updated_at < created_at") == 0
+    assert _count(url, "SELECT count(*) FROM docs WHERE deleted_at < updated_at") == 0
+    # starts after it was created, ends after it starts (not after its creation only)
+    request = "SELECT count(*) FROM request WHERE "
+    assert _count(url, request + "start_time < create_time OR end_time < start_time") == 0
+    due = "SELECT count(*) FROM invoices WHERE due_date - issue_date "
+    assert _count(url, due + "NOT BETWEEN 7 AND 60") == 0  # weeks after issue, not years
+    legs = "SELECT count(*) FROM legs WHERE "
+    assert _count(url, legs + "actual_arrival <= actual_departure") == 0
+    assert _count(url, legs + "scheduled_arrival <= scheduled_departure") == 0
+    delay = "actual_departure - scheduled_departure NOT BETWEEN interval '0' AND interval '3h'"
+    assert _count(url, legs + delay) == 0
+    # a start unique per employee spreads over years; its end is not always days later
+    history = "SELECT count(*) FROM job_history WHERE "
+    assert _count(url, "SELECT count(DISTINCT start_date) FROM job_history") > 200
+    assert _count(url, history + "end_date - start_date > 90") > 100
+
+
+def test_an_instant_without_a_meaning_still_follows_its_start(tmp_path):
+    ddl = "CREATE TABLE cfg (id INT PRIMARY KEY, loader_start TIMESTAMP, loader_stop TIMESTAMP);"
+    (tmp_path / "o.sql").write_text(ddl)
+    plan = plan_dataset(load_dataset(tmp_path / "o.sql", None, Settings(rows=200)))
+    frame = generate(plan, "cfg", 0, 200).drop_nulls()
+    assert (frame["loader_stop"] >= frame["loader_start"]).all()

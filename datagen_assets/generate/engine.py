@@ -8,6 +8,7 @@ parents, on any worker, and still agree with them. Knows nothing of Dagster.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import threading
@@ -18,7 +19,7 @@ import numpy as np
 import polars as pl
 
 from datagen_assets.dataset import ColumnConfig
-from datagen_assets.generate import copies, fanout, lifecycle
+from datagen_assets.generate import copies, fanout, lifecycle, ordering
 from datagen_assets.generate import random as rnd
 from datagen_assets.generate.bounds import (
     clip_to_bound,
@@ -104,6 +105,8 @@ class Repair:
 
 
 MAX_REDRAWS = 64
+EPOCH_DAY = dt.date(1970, 1, 1)
+SPREAD_FROM = dt.date(2015, 1, 1)  # where dates unique per parent (`_spread_instants`) start
 # Sources whose rows a repair may redraw (see `Engine._redrawable`): not unique keys. A
 # foreign key is redrawn as another sampled parent row.
 REPAIRABLE = ("generator", "computed", "fk")
@@ -684,7 +687,9 @@ def _from_checks(column: Column, table: Table, rules: CheckRules) -> Generator |
                 TypeKind.TIMESTAMPTZ,
                 TypeKind.TIME,
             )
-            return Offset(column=smaller, min=0, max=7 * 86400 if temporal else 100, strict=strict)
+            typical = ordering.gap(column) if temporal else None  # a due date weeks later
+            low, high = (0, typical[1]) if typical else (0, 7 * 86400 if temporal else 100)
+            return Offset(column=smaller, min=low, max=high, strict=strict)
     return None
 
 
@@ -1244,6 +1249,13 @@ class _Frame:
                 bounded = unique_in_bound(index, recipe.column, recipe.bound, self.table_plan.rows)
                 if bounded is not None:  # a CHECK range on a unique number, date or instant
                     return bounded
+            if (
+                recipe.bound is None
+                and group.fks
+                and isinstance(recipe.generator, ByType)
+                and recipe.column.type.kind in lifecycle.INSTANT_KINDS
+            ):
+                return self._spread_instants(recipe.index, index)
             return self._generate(recipe, index)
         return self._generate(recipe, None)
 
@@ -1266,6 +1278,33 @@ class _Frame:
         if len(values) != len(self.rows):  # e.g. const over an empty chunk
             values = values.head(len(self.rows))
         return values
+
+    def _spread_instants(self, group_index: int, index: np.ndarray) -> pl.Series:
+        """A date or instant that is unique together with FKs (`job_history (employee_id,
+        start_date)`) only has to differ among one parent's rows: each parent's run starts at
+        its own point of a ten-year span and steps through it, instead of every parent's
+        first row falling on the same first day (and the ends that follow it right after)."""
+        group = self.table_plan.keys.groups[group_index]
+        digits = self._group_digits(group_index)
+        parents, scale = np.zeros(len(self.rows), dtype=np.int64), 1
+        for digit, radix in zip(digits[:-1], group.radix[:-1], strict=True):
+            parents += digit * scale
+            scale *= radix
+        column = self.recipes[group.carrier].column
+        if column.type.kind == TypeKind.DATE:
+            base, span = (SPREAD_FROM - EPOCH_DAY).days, 3650
+        else:
+            base = (SPREAD_FROM - EPOCH_DAY).days * 1440
+            span = 3650 * 1440  # minutes: distinct minutes stay distinct with seconds added
+        step = max(1, span // max(group.radix[-1], 1))
+        start = rnd.integers(self.stream("spread", group_index), parents, 0, step - 1)
+        ticks = base + index * step + start
+        if column.type.kind == TypeKind.DATE:
+            return pl.Series(ticks.astype(np.int32)).cast(pl.Date)
+        seconds = rnd.integers(self.stream("spread", "second"), self.rows, 0, 59)
+        values = pl.Series((ticks * 60 + seconds) * 1_000_000).cast(pl.Datetime("us"))
+        return values.dt.replace_time_zone("UTC") if column.type.kind == TypeKind.TIMESTAMPTZ \
+            else values  # fmt: skip
 
     # ------------------------------------------------------------------ keys
 

@@ -31,6 +31,7 @@ from datagen_assets.generate.generators import ByType, Choice, Generator, Offset
 from datagen_assets.generate.meanings.catalog import FAMILIES, MEANINGS, Meaning
 from datagen_assets.generate.meanings.tokens import table_tokens, tokens
 from datagen_assets.generate.meanings.values import BytesByMeaning, EntityField, JsonByMeaning
+from datagen_assets.generate.ordering import ordering
 from datagen_assets.schema.model import Column, ColumnType, Table, TypeKind
 
 THRESHOLD = 6.0
@@ -125,6 +126,17 @@ def explain(column: Column, table: Table) -> Detection:
         flag = _literal_flag(column, table)
         if flag is not None and (best is None or best[1].domain != "flags"):
             return flag
+    if best is None and kind in FAMILIES["when"]:  # no meaning, yet an order (`loader_stop`)
+        follows = ordering(column, table)
+        if follows is not None:
+            partner, low, high = follows
+            return Detection(
+                None,
+                scored[0][0] if scored else 0,
+                (f"after {partner} of the same row (implied order)",),
+                Offset(column=partner, min=low, max=high),
+                alternatives,
+            )
     if best is None:
         return Detection(
             None,
@@ -301,151 +313,6 @@ def _kin(column: Column, table: Table, meaning: Meaning, group: str) -> list[str
         if theirs.entity and theirs.entity[0] == meaning.entity[0] and their_group == group:
             kin.append(other.name)
     return kin
-
-
-# ---------------------------------------------------------------- implied order of instants
-
-# words of an instant's name, by how late in a thing's life it comes
-ORDER_RANK = {
-    0: (
-        "created",
-        "inserted",
-        "registered",
-        "opened",
-        "issued",
-        "start",
-        "started",
-        "starts",
-        "begin",
-        "begins",
-        "from",
-        "departure",
-        "scheduled",
-        "ordered",
-        "placed",
-        "submitted",
-        "requested",
-        "booked",
-        "effective",
-        "valid from",
-        "since",
-        "checkout",
-        "check in",
-        "hire",
-        "hired",
-        "first",
-        "birth",
-    ),
-    1: (
-        "updated",
-        "modified",
-        "changed",
-        "edited",
-        "last updated",
-        "last modified",
-        "approved",
-        "confirmed",
-        "paid",
-        "shipped",
-        "processed",
-        "accepted",
-        "last",
-    ),
-    2: (
-        "end",
-        "ended",
-        "ends",
-        "finish",
-        "finished",
-        "to",
-        "until",
-        "due",
-        "expires",
-        "expiry",
-        "expiration",
-        "closed",
-        "completed",
-        "deleted",
-        "removed",
-        "archived",
-        "cancelled",
-        "canceled",
-        "resolved",
-        "arrival",
-        "delivered",
-        "returned",
-        "return",
-        "valid to",
-        "valid until",
-        "check out",
-        "termination",
-        "terminated",
-        "stop",
-        "stopped",
-        "revoked",
-        "deactivated",
-    ),
-}
-_RANK_OF = {word: rank for rank, words in ORDER_RANK.items() for word in words}
-# (later rank) -> typical gap after its partner, in seconds (min, max)
-GAPS = {1: (0, 60 * 86400), 2: (3600, 30 * 86400)}
-
-
-def _rank(words: tuple[str, ...]) -> tuple[int | None, tuple[str, ...]]:
-    """The order rank of an instant's name and its stem (the other words)."""
-    for size in (2, 1):
-        for start in range(len(words) - size + 1):
-            phrase = " ".join(words[start : start + size])
-            if phrase in _RANK_OF:
-                stem = words[:start] + words[start + size :]
-                stem = tuple(
-                    w
-                    for w in stem
-                    if w not in ("at", "on", "date", "time", "timestamp", "dt", "utc", "ts")
-                )
-                return _RANK_OF[phrase], stem
-    return None, ()
-
-
-def ordering(column: Column, table: Table) -> tuple[str, float, float] | None:
-    """The earlier instant of the row this one follows (partner, min gap, max gap), or None:
-    the partner has a lower rank, a compatible type, and the same stem when one does
-    (`scheduled_arrival` follows `scheduled_departure`, not `actual_departure`)."""
-    rank, stem = _rank(_words(column))
-    if not rank:
-        return None
-    family = _family(column)
-    best = None
-    for other in table.columns:
-        if other.name == column.name or _family(other) != family or other.type.array:
-            continue
-        their_rank, their_stem = _rank(_words(other))
-        if their_rank is None or their_rank >= rank:
-            continue
-        same_stem = their_stem == stem
-        candidate = (same_stem, their_rank == 0, -table.columns.index(other), other.name)
-        if stem and their_stem and not same_stem:
-            continue
-        if best is None or candidate > best:
-            best = candidate
-    if best is None:
-        return None
-    low, high = GAPS[rank]
-    if family == "int":  # epoch seconds (or ms: the gap scales with the partner's unit)
-        scale = 1000 if "ms" in column.name.lower() or "millis" in column.name.lower() else 1
-        return best[3], low * scale, high * scale
-    return best[3], low, high
-
-
-def _family(column: Column) -> str | None:
-    kind = column.type.kind
-    if kind in FAMILIES["ts"]:
-        return "ts"
-    if kind in FAMILIES["date"]:
-        return "date"
-    if kind in FAMILIES["int"]:
-        return "int" if _rank(_words(column))[0] is not None else None
-    return None
 
 
 # ---------------------------------------------------------------- domains, JSON, bytes

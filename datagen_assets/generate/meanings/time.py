@@ -1,7 +1,7 @@
 """Time: instants by what they record (sign-ups by day, appointments in opening hours, jobs
 at night, logins at all hours), years, months, days, durations, epoch integers. The order
 between instants of one row (created <= updated <= deleted, starts < ends) is detection's
-(`detect.ordering`), not a meaning's."""
+(`generate.ordering`), not a meaning's."""
 
 from __future__ import annotations
 
