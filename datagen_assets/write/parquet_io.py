@@ -131,8 +131,7 @@ class ParquetIOManager(UPathIOManager):
             tidy_table_folder(folder)  # what a killed run left (`.00000.parquet.<id>.tmp`)
             for key in keys:
                 frame = _as_frame(obj[key] if isinstance(obj, Mapping) else obj)
-                path = self._partition_file(context, key)
-                context.log.debug(self.get_writing_output_log_message(path))
+                path = self._partition_file(context, key)  # on its materialization: no log line
                 staged.append(stage_parquet(frame, path, metadata))
                 rows += frame.height
                 del frame  # one chunk in memory at a time
@@ -168,10 +167,8 @@ class ParquetIOManager(UPathIOManager):
                 ),
             }
         )
-        context.log.info(
-            f"{context.asset_key.to_user_string()}: {len(keys)} chunk(s), {total_bytes:,} bytes "
-            f"written in {time.perf_counter() - began:.2f} s"
-        )
+        # No summary line: each log line is an event the instance stores, and the table's
+        # progress line (orchestrate.factory) and this metadata already say it all.
 
     def load_input(self, context: InputContext) -> Any:
         loaded = super().load_input(context)
