@@ -332,3 +332,24 @@ def test_cms_and_device_columns_read_as_their_app_writes_them(tmp_path):
     devices = frames["devices"]
     assert set(devices["model"]) <= set(vocabulary_values("device_model", "en_US", 0))
     assert set(devices["metric"]) <= set(vocabulary_values("metric_name", "en_US", 0))
+
+
+def test_documents_and_copies_named_by_their_suffix(tmp_path):
+    """vCards, VALARM/VEVENT texts, `*_ci` copies, glued `keyword04`, `BOOL_PROP_1` and an
+    audit log's changed `property` were sentences or random letters."""
+    frames, _ = _frames(
+        tmp_path,
+        "CREATE TABLE contacts (id INT PRIMARY KEY, vcard TEXT, alarm_vevent_timed TEXT,"
+        " name_ci VARCHAR(80), temporalkeyword04 VARCHAR(255), bool_prop_1 VARCHAR(1));"
+        "CREATE TABLE op_log (id INT PRIMARY KEY, property VARCHAR(64));",
+        rows=60,
+    )
+    frame = frames["contacts"]
+    assert frame["vcard"].str.contains(r"^BEGIN:VCARD\r\nVERSION:3.0\r\nFN:\S+ \S+").all()
+    assert frame["vcard"].str.ends_with("END:VCARD").all()
+    assert frame["alarm_vevent_timed"].str.starts_with("BEGIN:VCALENDAR").all()
+    assert not frame["name_ci"].str.ends_with(".").any()  # a name, not a sentence
+    tags = set(vocabulary_values("tag", "en_US", 0))
+    assert all(set(v.split(",")) <= tags for v in frame["temporalkeyword04"])
+    assert set(frame["bool_prop_1"]) <= {"Y", "N"}
+    assert set(frames["op_log"]["property"]) <= set(vocabulary_values("config_key", "en_US", 0))

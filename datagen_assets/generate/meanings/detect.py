@@ -35,7 +35,11 @@ from datagen_assets.generate.ordering import ordering
 from datagen_assets.schema.model import Column, ColumnType, Table, TypeKind
 
 THRESHOLD = 6.0
-GENERIC_TAIL = frozenset({"name", "value", "text", "string", "str", "label", "txt", "desc"})
+# words after a column's meaning that do not change it (`state_name`, `name_ci` - a
+# case-insensitive copy, `title_str`)
+GENERIC_TAIL = frozenset(
+    {"name", "value", "text", "string", "str", "label", "txt", "desc", "ci", "lower", "norm"}
+)
 # words that alone say little: a meaning claiming only them after a qualifier (`first name`
 # ends in `name`) by the table it is in scores less than one naming the qualifier
 GENERIC_WORDS = frozenset(

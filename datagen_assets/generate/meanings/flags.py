@@ -62,7 +62,8 @@ add(
     X,
     "bool int text",
     r"(is|has|can|should|allow|use|was|needs?|include|show|send|notify"
-    r"|enable|auto) \w+( \w+)*|(\w+ )*(flag|yn|bool|boolean|toggle|switch)",
+    r"|enable|auto) \w+( \w+)*|(\w+ )*(flag|yn|bool|boolean|toggle|switch)"
+    r"|(bool|boolean)( \w+)+",
     _flag(0.5),
     prior=-1,
 )

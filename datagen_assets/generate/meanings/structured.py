@@ -30,7 +30,13 @@ add(
     _shaped("json", 90),
     prior=0.5,
 )
-add("icalendar", S, "text", r"(\w+ )*(icalendar|ical|vcalendar)( \w+)*", _shaped("ical", 200))
+add("icalendar", S, "text", r"(\w+ )*(icalendar|ical|vcalendar|vevent|vtodo|valarm)( \w+)*",
+    _shaped("ical", 200))  # fmt: skip
+add("vcard", S, "text", r"(\w+ )*(vcard|vcf)( \w+)*", _shaped("vcard", 120))
+add("changed_property", S, "text",
+    r"property|property name|field|field name|changed field|attribute|attribute name",
+    vocab("config_key"), tables=r"\b(log|audit|history|change|event|op|revision|journal)\b",
+    needs_table=True, prior=1)  # fmt: skip
 add("acl", S, "text", r"(\w+ )?(acl|acls|access control list)", _shaped("acl", 30), prior=1)
 add(
     "queue_name",

@@ -440,6 +440,7 @@ _WORDS = frozenset(
         "payment",
         "quantity",
         "discount",
+        "keyword",
     }
 )
 

@@ -861,7 +861,8 @@ SLUG_TAILS = ("events", "jobs", "tasks", "notifications", "updates", "requests",
 class StructuredText(Generator):
     """Text of a structured shape, for columns that keep a document in a text type: `xml`
     (a small element tree), `json` (an object), `ical` (one VEVENT in a VCALENDAR), `acl`
-    (principal:permissions entries) or `slug` (an identifier-like name, `billing-events`).
+    (principal:permissions entries), `vcard` (one contact card) or `slug` (an identifier-like
+    name, `billing-events`).
     A sentence there is what a tester spots first."""
 
     name: ClassVar[str] = "structured_text"
@@ -901,6 +902,15 @@ class StructuredText(Generator):
                 + summary
                 + "\r\nEND:VEVENT\r\nEND:VCALENDAR"
             )
+        if self.shape == "vcard":
+            person = entity_frame("person", draw.locale, draw.seed)
+            picked = person.gather(entity_rows(draw, "person", "vcard", person.height))
+            return (
+                "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:" + picked["full_name"]
+                + "\r\nN:" + picked["last_name"] + ";" + picked["first_name"]
+                + ";;;\r\nEMAIL:" + picked["email"] + "\r\nUID:" + number
+                + "-" + word + "\r\nEND:VCARD"
+            )  # fmt: skip
         if self.shape == "acl":
             principal = draw.pick(
                 pl.Series(vocabulary_values("user_name", draw.locale, draw.seed)), "acl"
