@@ -431,6 +431,80 @@ def test_scan_passes_on_synthetic_places_and_catches_names_planted_among_them(tm
     assert "PERSON in 3 rows" in dirty.description
 
 
+@pytest.mark.parametrize(
+    ("name", "terms"),
+    [
+        ("p_brand", ["Ford", "Toyota", "Kia", "BMW", "Chevrolet", "Honda", "Tesla"]),
+        ("language", ["English", "French", "Russian", "Spanish", "German"]),
+        ("dictionary_language", ["English"]),  # every row the same term, also a surname
+    ],
+)
+def test_vocabulary_terms_named_like_people_are_no_person(tmp_path, name, terms):
+    """tpch p_brand (car makes: Ford) and roundcube language (English, French) failed the
+    scan: a column of DataGen's closed vocabularies' terms reads as those terms. A name
+    planted among them is a term of no vocabulary, and still counts."""
+    assert _scan_column(tmp_path / "clean", terms * 4, name).passed
+    dirty = _scan_column(tmp_path / "dirty", terms * 4 + ["Lopez, Maria"], name)
+    assert dirty.counts[f"{name}:PERSON"] == 1
+
+
+def test_streets_cut_to_their_width_are_places(tmp_path):
+    """benchbase_tpcc w_street_1 varchar(20): `4039 Jennifer Lane` cut to `4039 Jennifer`."""
+    streets = ["410 Brett Road", "7721 Andrew Circles", "4039 Jennifer", "151 Richardson"]
+    assert _scan_column(tmp_path / "clean", streets * 4, "w_street_1").passed
+    dirty = _scan_column(tmp_path / "dirty", streets * 4 + ["Maria Lopez"], "w_street_1")
+    assert dirty.counts["w_street_1:PERSON"] == 1
+
+
+ICALENDAR = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:794-free@example.com\r\n"
+    "DTSTART:20250710T160000Z\r\nSUMMARY:Free option\r\nEND:VEVENT\r\nEND:VCALENDAR"
+)
+
+
+def test_event_and_message_identifiers_are_no_email_address(tmp_path):
+    """calendarserver icalendar_text: an iCalendar UID (RFC 5545) or a Message-ID written as
+    an address names an event or a message; an attendee's address in the text still counts."""
+    ids = [ICALENDAR, "Message-ID: <20240101.1234@mail.example.org>"]
+    assert _scan_column(tmp_path / "clean", ids * 3, "icalendar_text").passed
+    leaked = ICALENDAR.replace("SUMMARY", "ATTENDEE:mailto:maria.lopez@example.com\r\nSUMMARY")
+    dirty = _scan_column(tmp_path / "dirty", ids * 3 + [leaked], "icalendar_text")
+    assert dirty.counts["icalendar_text:EMAIL_ADDRESS"] == 1
+
+
+def test_a_column_filled_with_e_mails_by_its_own_meaning_is_personal(tmp_path):
+    """roundcube identities.bcc / "reply-to" are `recipient_email`s, drawn as people's
+    e-mails: classified direct, so the scan expects them there (and pii modes apply)."""
+    from datagen_assets.dataset import load_dataset
+    from datagen_assets.generate.engine import engine_for
+    from datagen_assets.plan.plan import plan_dataset
+    from datagen_assets.settings import Settings
+
+    schema = tmp_path / "mail.postgres.sql"
+    schema.write_text(
+        'CREATE TABLE identities (id int PRIMARY KEY, bcc varchar(128), "reply-to" '
+        "varchar(128), signature text, original_title varchar(80));\n"
+        "CREATE TABLE artist_commentaries (id int PRIMARY KEY, original_title varchar(80));"
+    )
+    plan = plan_dataset(load_dataset(schema, None, Settings(rows=20)))
+    found = engine_for(plan).pii_categories
+    assert found[("identities", "bcc")] == found[("identities", "reply-to")] == "direct"
+    assert found[("identities", "signature")] == "none"
+    # danbooru: titles of an artist's commentaries are drawn as artists' names (people)
+    assert found[("artist_commentaries", "original_title")] == "direct"
+
+
+def test_a_list_cut_to_its_width_stays_a_list():
+    """postgrest sponsors.name varchar(20): `Craig, Wilson and Ruiz` was cut to `Craig,
+    Wilson`, which reads as a person's `Surname, Name`; it is `Craig and Wilson` now."""
+    from datagen_assets.generate.meanings.values import fit_words
+
+    assert fit_words("Craig, Wilson and Ruiz", 20) == "Craig and Wilson"
+    assert fit_words("Hall, Hall & Robinson", 14) == "Hall & Hall"
+    assert fit_words("Craig, Wilson and Ruiz", 12) == "Craig"
+    assert "PERSON" not in entities("Craig and Wilson")
+
+
 def test_versions_in_user_agents_are_no_ip_address(tmp_path):
     agents = [
         "Mozilla/5.0 (X11; Linux x86_64; rv:1.9.5.20) Gecko/2010-10-23 Firefox/3.6.13",

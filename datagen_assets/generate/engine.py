@@ -119,6 +119,26 @@ PERSONAL_MEANINGS = frozenset(
     {"first_name", "middle_name", "last_name", "full_name", "person_name", "display_name",
      "user_name", "email", "phone", "phone_int", "ip_address", "ipv6", "mac_address"}
 )  # fmt: skip
+# The same, read off the generator a meaning draws with (a meaning of its own, `bcc` as a
+# `recipient_email`, still writes people's e-mails): fields of the row's person that name or
+# reach them, and vocabularies of people's names (artists are people, bands aside).
+PERSONAL_FIELDS = frozenset(
+    {"first_name", "middle_name", "last_name", "full_name", "display_name", "user_name",
+     "email", "phone"}
+)  # fmt: skip
+PERSONAL_VOCABULARIES = frozenset({"first_name", "last_name", "full_name", "artist_name"})
+
+
+def fills_with_personal_data(meaning: str | None, generator: Generator | None) -> bool:
+    """Whether a column DataGen fills by this meaning, with this generator, holds values that
+    identify a person: the PII category it is classified `direct` by (see `pii_categories`)."""
+    from datagen_assets.generate.meanings.values import EntityField, Vocabulary
+
+    if meaning in PERSONAL_MEANINGS:
+        return True
+    if isinstance(generator, EntityField):
+        return generator.entity == "person" and generator.field in PERSONAL_FIELDS
+    return isinstance(generator, Vocabulary) and generator.vocabulary in PERSONAL_VOCABULARIES
 
 
 class Engine:
@@ -155,7 +175,8 @@ class Engine:
             if column_config and column_config.generator:
                 continue
             table = self.plan.table(table_key).table
-            if explain(table.column(name), table).meaning in PERSONAL_MEANINGS:
+            detection = explain(table.column(name), table)
+            if fills_with_personal_data(detection.meaning, detection.generator):
                 found[(table_key, name)] = "direct"  # it is filled with people's names...
         return found
 

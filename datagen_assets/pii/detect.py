@@ -18,7 +18,9 @@ shaped like generated place names (a state or country, `West Nathan`, `Nathanvil
 `Maria Lane`, `Lake Suzanne Branch`: see `analyzer.PlaceVocabulary`), a person's name found
 in a value of that shape is the place's name, not a person; a value of another shape
 (`John Smith` planted in a column of towns) still counts. Version numbers of software
-(`rv:1.9.5.20`, `Chrome/27.0.849.0` in a user agent) are not IP addresses.
+(`rv:1.9.5.20`, `Chrome/27.0.849.0` in a user agent) are not IP addresses. The same holds
+for the terms of DataGen's closed vocabularies (a column of car makes or languages: Ford,
+English) and for addresses led by a house number (`4039 Jennifer`, a street cut to its width).
 """
 
 from __future__ import annotations
@@ -107,10 +109,20 @@ def detect_in_distinct(
     if frame["_entities"].list.contains(PERSON).any():  # places matter only for names
         # A column of places: most of its values are shaped like generated places, or are
         # towns DataGen draws whose names are no person's (Springfield, not Madison).
+        # A term of a closed vocabulary (a car make, a language: Ford, English) reads as that
+        # term even when it is also a name, in a column of such terms.
         named = pl.col("_entities").list.contains(PERSON)
-        frame = frame.with_columns(_place_shaped(locale).alias("_shaped"), _known_place())
-        frame = frame.with_columns((pl.col("_shaped") | pl.col("_known")).alias("_place"))
-        unambiguous = frame.select((pl.col("_shaped") | pl.col("_known") & ~named).sum()).item()
+        frame = frame.with_columns(
+            _place_shaped(locale).alias("_shaped"),
+            _known_place(),
+            _known_place("terms", "_term"),
+        )
+        frame = frame.with_columns(
+            (pl.col("_shaped") | pl.col("_known") | pl.col("_term")).alias("_place")
+        )
+        unambiguous = frame.select(
+            (pl.col("_shaped") | pl.col("_term") | pl.col("_known") & ~named).sum()
+        ).item()
         place_column = unambiguous * 2 >= frame.height
     else:
         frame = frame.with_columns(pl.lit(False).alias("_place"))
@@ -180,8 +192,9 @@ def _analyse(
     return found
 
 
-def _known_place() -> pl.Expr:
-    """Whether a value is, as a whole (see `analyzer.place_key`), a place DataGen draws."""
+def _known_place(kind: str = "places", alias: str = "_known") -> pl.Expr:
+    """Whether a value is, as a whole (see `analyzer.place_key`), a place DataGen draws
+    (`reference_places`), or with kind "terms" a term of its closed vocabularies."""
     key = (
         pl.col(VALUE)
         .str.strip_chars()
@@ -189,14 +202,16 @@ def _known_place() -> pl.Expr:
         .str.replace(r"[\s_#-]*\d+$", "")
         .str.to_lowercase()
     )
-    return key.is_in(_reference_place_series().implode()).alias("_known")
+    return key.is_in(_reference_series(kind).implode()).alias(alias)
 
 
-@lru_cache(maxsize=1)
-def _reference_place_series() -> pl.Series:
-    """`reference_places()` as one sorted Series, built once (tens of thousands of strings:
-    a tenth of a second or more each time a column of names was scanned)."""
-    return pl.Series(sorted(reference_places()), dtype=pl.String)
+@lru_cache(maxsize=2)
+def _reference_series(kind: str) -> pl.Series:
+    """`reference_places()` ("places") or `reference_terms()` ("terms") as one sorted Series,
+    built once (tens of thousands of strings: a tenth of a second or more each time a column
+    of names was scanned)."""
+    known = reference_places() if kind == "places" else reference_terms()
+    return pl.Series(sorted(known), dtype=pl.String)
 
 
 @lru_cache(maxsize=1)
@@ -227,7 +242,39 @@ def reference_places() -> frozenset[str]:
     return frozenset(p.casefold() for p in places if p)
 
 
+@lru_cache(maxsize=1)
+def reference_terms() -> frozenset[str]:
+    """The values of DataGen's closed vocabularies, case-folded: those written out as lists
+    (car makes, language names, statuses, genres, composed titles), not those drawn from a
+    Faker pool, which hold people's names (first and last names, companies named after
+    people, artists). A brand or a language named like a person (Ford, English) is no person
+    in a column of such terms, as a town is none in a column of places (`detect_in_distinct`);
+    a name planted among them is a value of no vocabulary, and still counts."""
+    from datagen_assets.generate.meanings import vocabularies  # noqa: F401 - registers them
+    from datagen_assets.generate.meanings.values import (
+        VOCABULARIES,
+        _vocabulary,
+        reference_versions,
+    )
+
+    references = set(reference_versions())
+    terms: set[str] = set()
+    for name in VOCABULARIES:
+        try:
+            values, pools = _vocabulary(name, DEFAULT_LOCALE, 0)
+        except (ValueError, ImportError, KeyError):  # a vocabulary gone: the rest still holds
+            continue
+        if not set(pools) - references:  # drew no Faker pool: a closed list of terms
+            terms.update(v.casefold() for v in values)
+    return frozenset(terms)
+
+
 _CODE_PREFIX = re.compile(r"[A-Za-z]+[-_/#]?$")
+# Header fields whose value is an identifier written as an address (RFC 5322 Message-ID,
+# RFC 5545 UID: `UID:19970610T172345Z-AF23B2@example.com`): unique names, not mailboxes.
+_IDENTIFIER_FIELD = re.compile(
+    r"(?:^|[\r\n])(?:UID|Message-ID|Content-ID|In-Reply-To|References)[ \t]*[:=][ \t]*<?$", re.I
+)
 _VERSION_PREFIX = re.compile(r"(?:[A-Za-z][\w.\-]*/|\brv:|[A-Za-z][-_ ]?v)$")
 
 
@@ -235,9 +282,12 @@ def _inside_code(value: str, entity: str, start: int) -> bool:
     """Digits glued to a letter prefix (`SKU-80582694`, `INV2024001`) are an identifier, not
     a phone number: the phone recognizer would flag every long product or invoice code. A
     dotted number after a product name and a slash (`Chrome/27.0.849.0`), `rv:` or a `v` is a
-    software version, not an IP address (`http://10.0.0.1` still is one)."""
+    software version, not an IP address (`http://10.0.0.1` still is one). An address after
+    `UID:` or `Message-ID:` identifies an event or a message, not a mailbox."""
     if entity == "IP_ADDRESS":
         return _VERSION_PREFIX.search(value[:start]) is not None
+    if entity == "EMAIL_ADDRESS":
+        return _IDENTIFIER_FIELD.search(value[:start]) is not None
     return entity == "PHONE_NUMBER" and _CODE_PREFIX.search(value[:start]) is not None
 
 
@@ -256,6 +306,7 @@ def _place_shaped(locale: str) -> pl.Expr:
         tests.append(value.str.contains(rf"^(?:{alternatives(vocabulary.prefixes)})\s"))
     if vocabulary.suffixes:
         tests.append(value.str.contains(rf"\p{{L}}(?:{alternatives(vocabulary.suffixes)})\b"))
+    tests.append(value.str.contains(r"^\d{1,6}[a-z]?\s+\p{L}"))  # `4039 Jennifer`: a street
     if vocabulary.trailing_words:
         tests.append(value.str.contains(rf"\s(?:{alternatives(vocabulary.trailing_words)})\.?$"))
     return pl.any_horizontal(tests).fill_null(False)

@@ -116,13 +116,20 @@ _DANGLING = frozenset({"and", "of", "the", "&", "de", "du", "la", "for", "in", "
 
 
 def fit_words(value: str, length: int) -> str | None:
-    """`value` within `length` characters by dropping whole words from the end, or None."""
+    """`value` within `length` characters by dropping whole words from the end, or None.
+    A list cut before its conjunction stays a list: `Craig, Wilson and Ruiz` in 20 characters
+    is `Craig and Wilson`, not `Craig, Wilson`, which reads as a person's `Surname, Name`."""
     if len(value) <= length:
         return value
     words = value.split()
     while words and (len(" ".join(words)) > length or words[-1].lower() in _DANGLING):
         words.pop()
     kept = " ".join(words).rstrip(",;:-&/ ")
+    following = value.split()[len(words) : len(words) + 1]
+    if ", " in kept and following and following[0].lower() in ("and", "&"):
+        head, last = kept.rsplit(", ", 1)
+        joined = f"{head} {following[0]} {last}"
+        kept = joined if len(joined) <= length else kept
     return kept or None
 
 
