@@ -68,13 +68,19 @@ SWEEP_TIMEOUT = 120  # seconds a file may take at one row count before it counts
 
 
 def sweep_file(
-    path: str, counts: tuple[int, ...], key_tables: int | None = None, key_counts=()
+    path: str,
+    counts: tuple[int, ...],
+    key_tables: int | None = None,
+    key_counts=(),
+    asset_counts=(),
 ) -> list[str]:
     """Import one schema file once, then at each of `counts` rows a table (as DATAGEN_ROWS
     sets them) plan, pre-flight, generate and verify it; what went wrong, as lines naming
     the file and the count. CHECKs are verified on every table at every count, the key
     checks at `key_counts` on the `key_tables` tables whose keys are the most involved (all
-    when None). Runs in a worker process; a hang is reported after SWEEP_TIMEOUT."""
+    when None), and at `asset_counts` every asset check of every table, as a materialisation
+    runs them (`asset_check_failures`: any red one, warnings too). Runs in a worker process;
+    a hang is reported after SWEEP_TIMEOUT."""
     import signal
     import traceback
     from dataclasses import replace
@@ -107,6 +113,11 @@ def sweep_file(
                 lines = violations(plan, frames, keys=False)
                 if rows in key_counts:
                     lines += violations(plan, frames, True, _involved(plan, key_tables))
+                if rows in asset_counts:
+                    stage = "asset checks"
+                    with tempfile.TemporaryDirectory() as storage:
+                        checks = asset_check_failures(plan, storage, frames)
+                    lines += [f"asset check {line}" for line in checks]
                 lines += [  # (a table without columns has no rows in polars: nothing to write)
                     f"{k}: {frames[k].height} rows generated, {tp.rows} planned"
                     for k, tp in plan.tables.items()
@@ -137,3 +148,42 @@ def _involved(plan: DatasetPlan, limit: int | None) -> list[str]:
 
     chosen = set(sorted(tables, key=score, reverse=True)[:limit])
     return [key for key in tables if key in chosen]
+
+
+# ---------------------------------------------------------------------------- asset checks
+
+
+def asset_check_failures(
+    plan: DatasetPlan, storage_url: str, frames: dict[str, pl.DataFrame] | None = None
+) -> list[str]:
+    """Every asset check of every table, red ones (any severity) as lines: each table's
+    chunks written into `storage_url` where the IO manager puts them (one file per planned
+    chunk, cut from `frames` when given, else generated), then the very function the Dagster
+    checks call (`factory.table_check_results`: row counts, keys, NOT NULL, every CHECK, the
+    PII scan), on one DuckDB connection, without a Dagster run."""
+    import duckdb
+
+    from datagen_assets.orchestrate.factory import table_check_results
+    from datagen_assets.orchestrate.translator import DatasetTranslator
+    from datagen_assets.settings import Settings
+    from datagen_assets.write.storage import asset_path, chunk_name, write_parquet_atomic
+
+    translator, settings = DatasetTranslator(), Settings(storage_url=storage_url)
+    engine = engine_for(plan)
+    for key, table_plan in plan.tables.items():
+        folder = asset_path(storage_url, translator.get_asset_key(table_plan, plan).path)
+        for chunk in table_plan.partition_keys:
+            start, stop = table_plan.chunk_bounds(chunk)
+            frame = (
+                frames[key].slice(start, stop - start)
+                if frames is not None
+                else engine.generate(key, start, stop)
+            )
+            write_parquet_atomic(frame, folder / chunk_name(chunk))
+    found = []
+    with duckdb.connect() as con:
+        for key, table_plan in plan.tables.items():
+            for result in table_check_results(table_plan, plan, translator, settings, con=con):
+                if not result.passed:
+                    found.append(f"{key}: {result.severity} {result.name}: {result.description}")
+    return found
