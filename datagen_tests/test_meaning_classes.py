@@ -353,3 +353,22 @@ def test_documents_and_copies_named_by_their_suffix(tmp_path):
     assert all(set(v.split(",")) <= tags for v in frame["temporalkeyword04"])
     assert set(frame["bool_prop_1"]) <= {"Y", "N"}
     assert set(frames["op_log"]["property"]) <= set(vocabulary_values("config_key", "en_US", 0))
+
+
+def test_birth_dates_follow_an_age_distribution_and_table_prefixes_are_read_through(tmp_path):
+    """Birth dates were uniform 1945-2007 (a sample read as 'concentrated in 1946-54'); a
+    TPC-style `l_shipinstruct` read as prose; `job_class_name` drew job types."""
+    frames, _ = _frames(
+        tmp_path,
+        "CREATE TABLE employees (id INT PRIMARY KEY, birth_date DATE, birth_year INT,"
+        " l_shipinstruct CHAR(25), job_class_name VARCHAR(250));",
+        rows=2000,
+    )
+    frame = frames["employees"]
+    years = frame["birth_date"].dt.year()
+    assert years.is_between(1930, 2008).all() and 1975 <= years.median() <= 1995
+    assert ((years >= 1946) & (years <= 1954)).mean() < 0.12
+    assert frame["birth_year"].is_between(1930, 2008).all()
+    instructions = set(vocabulary_values("shipping_instruction", "en_US", 0))
+    assert set(frame["l_shipinstruct"]) <= instructions
+    assert frame["job_class_name"].str.contains(r"^[a-z]+(\.[a-z]+)+\.[A-Z]\w+$").all()

@@ -69,6 +69,12 @@ GENERIC_WORDS = frozenset(
 )
 
 
+# short leading words that are words, not a table's prefix letters (`l_`, `c_`, `ol_`)
+KEPT_SHORT = frozenset(
+    "id ip os tz no is of on at to by e x y z mi ui ux db fk pk ok up gl vm".split()
+)
+
+
 @dataclass(frozen=True)
 class Detection:
     """The meaning chosen for a column, why, and the generator it gives."""
@@ -287,6 +293,8 @@ def _name_score(meaning: Meaning, words: tuple[str, ...]) -> tuple[float, str, s
         variants.append((words[:-1], 0.5))  # icon64, address2 -> icon, address
     if len(words) > 1 and words[-1] in ("id", "key", "no", "number") and words[-2] != "id":
         variants.append((words[:-1], 2.0))  # posttypeid -> post type
+    if len(words) > 1 and len(words[0]) <= 2 and words[0].isalpha() and words[0] not in KEPT_SHORT:
+        variants.append((words[1:], 0.3))  # TPC-style table prefixes: l_shipinstruct, c_first
     for variant, cost in variants:
         for start in range(len(variant)):
             text = " ".join(variant[start:])

@@ -284,7 +284,8 @@ def document_for(column_name: str, table_name: str) -> tuple[str, tuple[str, ...
 
 def _root(column_name: str) -> str:
     words = [w for w in tokens(column_name) if w not in ("xml", "text", "doc", "data", "raw")]
-    return "-".join(words) or "document"
+    root = "-".join(w for w in words if w.isalnum()) or "document"
+    return root if root[0].isalpha() else f"x-{root}"  # an XML name starts with a letter
 
 
 def render(draw: Draw, shape: str = "json", length: int | None = None) -> pl.Series:

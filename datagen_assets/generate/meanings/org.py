@@ -143,7 +143,7 @@ add(
     "text",
     r"(\w+ )?(class( name)?|classname|implementation|handler|listener)",
     vocab("class_name"),
-    prior=-0.5,
+    prior=0,
 )
 add("event_name", ORG, "text", r"event( name| title)?", vocab("event_name"))
 add(

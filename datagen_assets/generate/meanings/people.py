@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from datagen_assets.generate.generators import Email, Normal, UniformDate
+from datagen_assets.generate.generators import Email, Normal
 from datagen_assets.generate.meanings.catalog import add, is_key, vocab
-from datagen_assets.generate.meanings.values import EntityField, IntegerChoice
+from datagen_assets.generate.meanings.values import BirthDate, EntityField, IntegerChoice
 
 PEOPLE = (
     r"\b(customer|client|user|person|employee|staff|member|contact|author|patient|student"
@@ -166,7 +166,7 @@ add(
     P,
     "when",
     r"(date of |day of )?birth( date| day)?|birth|born( on| at)?",
-    UniformDate("1945-01-01", "2007-12-31"),
+    BirthDate(),
 )
 add("age", P, "int", r"age|age years", IntegerChoice(18, 85))
 add(

@@ -9,6 +9,7 @@ from datagen_assets.generate.generators import Exponential, UniformDate
 from datagen_assets.generate.meanings.catalog import add, numeric, vocab
 from datagen_assets.generate.meanings.values import (
     Amount,
+    BirthDate,
     EpochTime,
     Instant,
     IntegerChoice,
@@ -96,7 +97,7 @@ add(
     T,
     "int text",
     r"(birth|born) year|year (of birth|born)|yob|born( in)?|birth",
-    IntegerChoice(1945, 2007),
+    BirthDate(),
 )
 add("month", T, "int", r"(\w+ )?month( number| of year)?|mon", IntegerChoice(1, 12))
 add("month_name", T, "text", r"(\w+ )?month( name)?", vocab("month_name"), lengths=(3, 12))

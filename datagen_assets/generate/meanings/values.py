@@ -961,3 +961,31 @@ class HtmlText(Generator):
                 .otherwise(short)
             ).to_series()  # fmt: skip
         return values
+
+
+@register
+@dataclass(frozen=True)
+class BirthDate(Generator):
+    """Dates of birth of people of a typical age (`mean_age`, `sd_age`, within [`min_age`,
+    `max_age`] years before the fixed reference day): most adults are 25-60, few 85 - not
+    uniform over six decades. Integer columns get the birth year."""
+
+    name: ClassVar[str] = "birth_date"
+    mean_age: float = 41.0
+    sd_age: float = 14.0
+    min_age: float = 18.0
+    max_age: float = 92.0
+
+    def generate(self, draw: Draw) -> pl.Series:
+        ages = np.clip(
+            self.mean_age + self.sd_age * rnd.normal(draw.key, draw.rows),
+            self.min_age,
+            self.max_age,
+        )
+        reference = (REF_INSTANT - EPOCH).days
+        days = (reference - ages * 365.25).astype(np.int32)
+        if draw.column.type.kind in (TypeKind.SMALLINT, TypeKind.INTEGER, TypeKind.BIGINT):
+            return pl.Series(days).cast(pl.Date).dt.year().cast(pl.Int64)
+        if draw.column.type.kind in (TypeKind.TEXT, TypeKind.VARCHAR, TypeKind.CHAR):
+            return pl.Series(days).cast(pl.Date).dt.year().cast(pl.String)
+        return pl.Series(days).cast(pl.Date)
