@@ -216,3 +216,65 @@ def test_an_instant_without_a_meaning_still_follows_its_start(tmp_path):
     plan = plan_dataset(load_dataset(tmp_path / "o.sql", None, Settings(rows=200)))
     frame = generate(plan, "cfg", 0, 200).drop_nulls()
     assert (frame["loader_stop"] >= frame["loader_start"]).all()
+
+
+# ---------------------------------------------------------------- geography outside the US
+
+ADDRESS = """CREATE TABLE customers (
+    id INT PRIMARY KEY, city VARCHAR(60), state VARCHAR(60), state_code VARCHAR(6),
+    postal_code VARCHAR(12), country_code CHAR(2), phone VARCHAR(30), phone_prefix VARCHAR(5)
+);"""
+POSTAL_FORMATS = {
+    "de_DE": r"^\d{5}$", "fr_FR": r"^\d{5}$", "es_ES": r"^\d{5}$", "it_IT": r"^\d{5}$",
+    "en_CA": r"^[A-Z]\d[A-Z] \d[A-Z]\d$", "en_AU": r"^\d{4}$",
+    "en_GB": r"^[A-Z]{1,2}\d{1,2} \d[A-Z]{2}$",
+}  # fmt: skip
+# cities whose region a reader knows (spellings as GeoNames writes them)
+REGIONS = {
+    "DE": {"Munich": "Bayern", "Nuremberg": "Bayern", "Berlin": "Berlin", "Hamburg": "Hamburg",
+           "Köln": "Nordrhein-Westfalen", "Stuttgart": "Baden-Württemberg",
+           "Dresden": "Sachsen"},
+    "FR": {"Paris": "Île-de-France", "Lyon": "Auvergne-Rhône-Alpes", "Toulouse": "Occitanie",
+           "Marseille": "Provence-Alpes-Côte-d’Azur", "Lille": "Hauts-de-France"},
+    "ES": {"Madrid": "Comunidad de Madrid", "Barcelona": "Catalunya", "Sevilla": "Andalucía",
+           "Valencia": "Comunidad Valenciana", "Bilbao": "País Vasco"},
+    "IT": {"Milan": "Lombardia", "Rome": "Lazio", "Naples": "Campania", "Turin": "Piemonte",
+           "Palermo": "Sicilia", "Florence": "Toscana"},
+    "CA": {"Toronto": "Ontario", "Montréal": "Quebec", "Vancouver": "British Columbia",
+           "Calgary": "Alberta", "Winnipeg": "Manitoba"},
+    "AU": {"Sydney": "New South Wales", "Melbourne": "Victoria", "Brisbane": "Queensland",
+           "Perth": "Western Australia", "Adelaide": "South Australia"},
+    "GB": {"London": "England", "Glasgow": "Scotland", "Edinburgh": "Scotland",
+           "Cardiff": "Wales", "Belfast": "Northern Ireland", "Manchester": "England"},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("locale", sorted(POSTAL_FORMATS))
+def test_an_address_abroad_agrees_with_itself(tmp_path, locale):
+    from datagen_assets.generate import geography
+
+    (tmp_path / "a.sql").write_text(ADDRESS)
+    (tmp_path / "a.yaml").write_text(f"rows: 400\nlocale: {locale}\nnull_fraction: 0\n")
+    plan = plan_dataset(load_dataset(tmp_path / "a.sql", tmp_path / "a.yaml", Settings()))
+    frame = generate(plan, "customers", 0, 400)
+    country = locale[-2:]
+    assert (frame["country_code"] == country).all()
+    assert (frame["phone_prefix"] == geography.calling_code(country)).all()
+    assert frame["postal_code"].str.contains(POSTAL_FORMATS[locale]).all()
+    known = 0
+    for row in frame.iter_rows(named=True):
+        region = next(  # the region's ISO code, from its name or abbreviation
+            code for (cc, code) in geography.POSTAL if cc == country
+            and geography.region(country, _admin1(country, code))[0] == row["state"]
+        )  # fmt: skip
+        assert row["postal_code"].startswith(geography.POSTAL[(country, region)]), row
+        if row["city"] in REGIONS[country]:
+            known += 1
+            assert row["state"] == REGIONS[country][row["city"]], row
+    assert known >= 5  # the big cities come up
+
+
+def _admin1(country: str, iso: str) -> str:
+    from datagen_assets.generate import geography
+
+    return next(a for a, code in geography.ADMIN1[country].items() if code == iso)

