@@ -372,3 +372,24 @@ def test_birth_dates_follow_an_age_distribution_and_table_prefixes_are_read_thro
     instructions = set(vocabulary_values("shipping_instruction", "en_US", 0))
     assert set(frame["l_shipinstruct"]) <= instructions
     assert frame["job_class_name"].str.contains(r"^[a-z]+(\.[a-z]+)+\.[A-Z]\w+$").all()
+
+
+def test_codes_dimensions_and_amounts_of_their_table(tmp_path):
+    """An airport's `code` was random letters, an image's height 6..34, an initial outlay
+    843, a bid 623.442, a warehouse's YTD 243; a group's display name a person's."""
+    frames, plan = _frames(
+        tmp_path,
+        "CREATE TABLE airport (id INT PRIMARY KEY, ap_code VARCHAR(3));"
+        "CREATE TABLE media_assets (id INT PRIMARY KEY, image_width INT, image_height INT);"
+        "CREATE TABLE facilities (id INT PRIMARY KEY, initialoutlay NUMERIC(12,2));"
+        "CREATE TABLE item_bid (id INT PRIMARY KEY, ib_bid NUMERIC(10,2));"
+        "CREATE TABLE warehouse (id INT PRIMARY KEY, w_ytd NUMERIC(12,2));"
+        "CREATE TABLE redundancy_group (id INT PRIMARY KEY, display_name TEXT);",
+    )
+    assert set(frames["airport"]["ap_code"]) <= set(vocabulary_values("airport_code", "en_US", 0))
+    assert frames["media_assets"]["image_height"].min() >= 64
+    assert frames["facilities"]["initialoutlay"].cast(pl.Float64).median() > 1_000
+    assert frames["item_bid"]["ib_bid"].cast(pl.Float64).median() < 1_000
+    assert frames["warehouse"]["w_ytd"].cast(pl.Float64).median() > 1_000
+    table = plan.table("redundancy_group").table
+    assert explain(table.column("display_name"), table).meaning != "display_name"

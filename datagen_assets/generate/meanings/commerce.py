@@ -393,3 +393,18 @@ add("vehicle_color", K, "text", r"(exterior |interior |paint )?colou?r( name)?",
     Choice(("White", "Black", "Gray", "Silver", "Blue", "Red", "Brown", "Green", "Beige"),
            (25, 22, 18, 12, 9, 8, 2, 2, 2)),
     tables=r"vehicle|car|auto|truck|fleet|dealership", needs_table=True, prior=2)  # fmt: skip
+add("image_dimension", K, "num",
+    r"(image |photo |picture |thumbnail |thumb |video |screen |media |icon |avatar |frame "
+    r"|canvas |viewport )?(width|height)( px| pixels| in pixels)?|(width|height) px",
+    Choice((64, 128, 240, 256, 320, 480, 512, 600, 720, 768, 800, 1024, 1080, 1200, 1280, 1920),
+           (1, 2, 1, 2, 2, 3, 2, 3, 3, 2, 4, 4, 3, 2, 3, 2)),
+    tables=r"image|photo|picture|media|asset|thumbnail|video|attachment|upload|icon|avatar"
+    r"|banner|screen|display|file", needs_table=True, prior=1)  # fmt: skip
+add("bid_price", K, "num", r"(max |maximum |min |minimum |current |winning |opening )?bid"
+    r"( amount| price)?|asking price|ask price|offer amount|offer price",
+    lambda column, table: priced(Amount(45, 1.0, 0.5, 50_000, 2), column, table))  # fmt: skip
+add("outlay", K, "num", r"(initial |capital )?outlay|capital expenditure|capex"
+    r"|investment( amount)?|purchase cost|acquisition cost",
+    Amount(8_000, 1.0, 50, 1e8, 2))  # fmt: skip
+add("year_to_date", K, "num", r"ytd|year to date|ytd (amount|payment|sales|total|balance)",
+    Amount(3_000, 1.2, 0, 1e8, 2))  # fmt: skip

@@ -256,6 +256,17 @@ add(
     vocab("airport_code"),
     lengths=(3, 4),
 )
+add(  # `code` of an airports table is its IATA code
+    "airport_code_of_table",
+    G,
+    "text",
+    r"code|iata( code)?|airport code",
+    vocab("airport_code"),
+    tables=r"\bairport\b",
+    needs_table=True,
+    lengths=(3, 4),
+    prior=2,
+)
 add(  # a flight's ends are airports (`origin CHAR(3)` in a flights table)
     "flight_endpoint",
     G,

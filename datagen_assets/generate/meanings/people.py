@@ -108,6 +108,8 @@ add(
     r"display name|screen name|public name|nick name|nickname|alias",
     person("display_name"),
     entity=("person", "display_name"),
+    tables=PEOPLE,
+    needs_table=True,
 )
 add("initials", P, "text", r"initials", person("initials"), entity=("person", "initials"))
 add(
