@@ -8,7 +8,14 @@ database, and every load sees the environment (`DATAGEN_*`) of the process that 
 
 from __future__ import annotations
 
+import logging
 from typing import Any
+
+# sqlglot logs a warning whenever it reads a statement as an opaque Command ("contains
+# unsupported syntax"), on any parse anywhere (the importer, the schema cache reading a CHECK
+# back, exports): what DataGen does not model is reported as a note with its file and line,
+# never as a raw log line on the user's terminal.
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
 
 def __getattr__(name: str) -> Any:

@@ -191,6 +191,8 @@ def _apply(node: exp.Expression, rules: CheckRules, columns: set[str]) -> bool:
         if listed is not None:  # `del = '1' OR del = '0'`: an IN list written out
             rules.domains[listed[0]] = listed[1]
             return True
+        if _widest_alternative(node, rules, columns):
+            return True
         _intervals(node, rules, columns)
         return False
     matcher = _matcher(node)
@@ -328,6 +330,39 @@ def like_to_regex(pattern: str) -> str:
     return "^" + "".join(out) + "$"
 
 
+# Characters a regex reads specially outside a bracket expression (ARE and Python alike).
+_REGEX_SPECIAL = frozenset(".^$|?*+()[]{}\\")
+
+
+def class_like_to_regex(pattern: str) -> str | None:
+    """A T-SQL/Sybase LIKE pattern as the anchored PostgreSQL (ARE) regex matching the same
+    strings: `%` any run, `_` any character, `[a-z0-9]` a character class, `[^...]` a negated
+    one (`[_]`, `[%]`, `[[]` are those characters); everything else literal. The regex is
+    also Python's, so generation draws from it. None for an unclosed `[`."""
+    out, index = ["^"], 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "[":
+            close = pattern.find("]", index + 2)
+            if close < 0:
+                return None
+            body = pattern[index + 1 : close]
+            negated = body.startswith("^") and len(body) > 1
+            members = body[1:] if negated else body
+            members = "".join("\\" + c if c in "\\[]" else c for c in members)
+            out.append(f"[{'^' if negated else ''}{members}]")
+            index = close + 1
+            continue
+        if char == "%":
+            out.append(".*")
+        elif char == "_":
+            out.append(".")
+        else:
+            out.append("\\" + char if char in _REGEX_SPECIAL else char)
+        index += 1
+    return "".join(out) + "$"
+
+
 def _comparison(
     op: str, left: exp.Expression, right: exp.Expression, rules: CheckRules, columns: set[str]
 ) -> bool:
@@ -400,6 +435,53 @@ def _intervals(node: exp.Or, rules: CheckRules, columns: set[str]) -> None:
         ranges.append(bound)
     if column is not None:
         rules.intervals[column] = tuple(ranges)
+
+
+def _widest_alternative(node: exp.Or, rules: CheckRules, columns: set[str]) -> bool:
+    """`c IN ('1389', '0736') OR c LIKE '99[0-9][0-9]'`, `c ~ 'a' OR c ~ 'b'`: every side a
+    value list or a pattern of one column, at least one a pattern. Values are drawn from the
+    side with the most distinct values (a list as a domain, a pattern as `patterns[c]`): each
+    satisfies the OR, and a key column keeps one fixed-length pattern to number its values."""
+    from datagen_assets.generate.regex import unique_space
+
+    column, best, best_size = None, None, -1
+    for side in _disjuncts(node):
+        side = _strip(side)
+        equal = _equality(side, columns)
+        if equal is not None:
+            name, choice, size = equal[0], ("domain", (equal[1],)), 1
+        elif isinstance(side, exp.In) and _column(side.this, columns):
+            values = _literals(side.expressions)
+            if values is None:
+                return False
+            name, choice, size = _column(side.this, columns), ("domain", values), len(values)
+        else:
+            matcher, name = _matcher(side), _column(side.this, columns)
+            ok, pattern = _literal(side.expression) if matcher else (False, None)
+            regex = matcher(pattern) if ok and isinstance(pattern, str) else None
+            if name is None or regex is None or not _generable(regex):
+                return False
+            try:
+                size = unique_space(regex, False)[1]
+            except ValueError:  # alternatives: no numbering, counted as one value
+                size = 1
+            choice = ("pattern", regex)
+        if column not in (None, name):
+            return False
+        column = name
+        if size > best_size:
+            best, best_size = choice, size
+    if (
+        column is None
+        or best is None
+        or not any(_matcher(_strip(side)) for side in _disjuncts(node))
+    ):
+        return False
+    if best[0] == "domain":
+        rules.domains[column] = best[1]
+    else:
+        rules.patterns[column] = best[1]
+    return True
 
 
 def _listed(node: exp.Or, columns: set[str]) -> tuple[str, tuple] | None:

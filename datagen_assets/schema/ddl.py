@@ -20,10 +20,8 @@ the way the database would, statement by statement:
 from __future__ import annotations
 
 import bisect
-import logging
 import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
@@ -34,6 +32,7 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import Token, TokenType
 
+from datagen_assets.schema.check_rules import class_like_to_regex
 from datagen_assets.schema.drafts import (
     _CLOSE,
     _NAME,
@@ -82,22 +81,6 @@ _T = TypeVar("_T")
 # ---------------------------------------------------------------------------------------------
 # Parsing helpers.
 # ---------------------------------------------------------------------------------------------
-
-
-class _Silence(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        return False
-
-
-@contextmanager
-def _quiet_sqlglot() -> Iterator[None]:
-    """sqlglot logs a warning when it falls back to a Command; we report those as notes."""
-    logger, silence = logging.getLogger("sqlglot"), _Silence()
-    logger.addFilter(silence)
-    try:
-        yield
-    finally:
-        logger.removeFilter(silence)
 
 
 @dataclass(frozen=True)
@@ -207,8 +190,7 @@ def _build_type(written: str) -> exp.DataType | None:
             return None
         return exp.DataType(this=exp.DataType.Type.ARRAY, expressions=[inner], nested=True)
     try:
-        with _quiet_sqlglot():
-            tree = sqlglot.parse_one(f"SELECT CAST(NULL AS {written})", read=DEFAULT_DIALECT)
+        tree = sqlglot.parse_one(f"SELECT CAST(NULL AS {written})", read=DEFAULT_DIALECT)
     except (ParseError, TokenError):
         return _named_type(written)
     cast = tree.expressions[0] if isinstance(tree, exp.Select) and tree.expressions else None
@@ -275,7 +257,21 @@ _CREATE_DOMAIN = re.compile(r"CREATE\s+DOMAIN\b", re.I)
 
 _DOMAIN = re.compile(rf"CREATE\s+DOMAIN\s+(?P<name>{_NAME}(?:\s*\.\s*{_NAME})?)\s+(?:AS\s+)?", re.I)
 
+# T-SQL alias types: `CREATE TYPE name FROM base [NULL | NOT NULL]`, and the older
+# `EXEC sp_addtype name, 'base' [, 'NULL' | 'NOT NULL' | 'NONULL' [, owner]]` (Sybase too).
+_ALIAS_TYPE = re.compile(rf"CREATE\s+TYPE\s+(?P<name>{_NAME}(?:\s*\.\s*{_NAME})?)\s+FROM\s+",
+                         re.I)  # fmt: skip
+_SP_ADDTYPE = re.compile(r"EXEC(?:UTE)?\s+(?:\S+\.)?sp_addtype\b\s*(?P<args>.*)", re.I | re.S)
+_PROC_ARGUMENT = re.compile(
+    r"\s*(?:@\w+\s*=\s*)?(N?'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|[^,]*?)\s*(?:,|;?\s*$)"
+)
+
 _UNNAMED = "_datagen_unnamed"
+# Constraints that may follow a column's bare UNIQUE (see `_name_bare_uniques`).
+_AFTER_BARE_UNIQUE = frozenset(
+    {"CHECK", "REFERENCES", "DEFAULT", "NOT", "NULL", "CONSTRAINT", "PRIMARY", "FOREIGN",
+     "IDENTITY", "COLLATE", "WITH"}
+)  # fmt: skip
 # Tables the engine owns, which a dump may list (sqlite3 .dump writes sqlite_sequence).
 _INTERNAL_TABLES = {"sqlite": re.compile(r"sqlite_", re.I)}
 _OR_REPLACE = r"(?:CREATE\s+(?:OR\s+(?:REPLACE|ALTER)\s+)?|DROP\s+|ALTER\s+|REFRESH\s+)"
@@ -458,9 +454,12 @@ class _Importer(Replay):
         """Tokenize and parse one statement; raises ParseError/TokenError."""
         tokens = self.sqlglot.tokenize(sql)
         sql, tokens = self._blank_ignored(sql, tokens)
-        with _quiet_sqlglot():
-            trees = self.sqlglot.parser().parse(tokens, sql)
+        if self.profile.bare_unique_takes_name:
+            sql, tokens = self._name_bare_uniques(sql, tokens)
+        trees = self.sqlglot.parser().parse(tokens, sql)
         tree = next((tree for tree in trees if tree is not None), None)
+        if tree is not None and self.profile.like_classes:
+            tree = tree.transform(_class_like, copy=False)
         return _Parsed(tree, sql, tokens, [token.start for token in tokens])
 
     def _blank_ignored(self, sql: str, tokens: list[Token]) -> tuple[str, list[Token]]:
@@ -505,6 +504,21 @@ class _Importer(Replay):
             chars[start:stop] = " " * (stop - start)
         blanked = "".join(chars)
         return blanked, self.sqlglot.tokenize(blanked)
+
+    def _name_bare_uniques(self, sql: str, tokens: list[Token]) -> tuple[str, list[Token]]:
+        """T-SQL's grammar in sqlglot reads the word after a column's `UNIQUE` as the index
+        name, so `c char(9) UNIQUE CHECK (...)` failed to parse: a placeholder name goes
+        there (same line; the name of a column-level UNIQUE is not used)."""
+        cuts = [
+            token.end + 1
+            for token, after in zip(tokens, tokens[1:], strict=False)
+            if token.text.upper() == "UNIQUE" and after.text.upper() in _AFTER_BARE_UNIQUE
+        ]
+        if not cuts:
+            return sql, tokens
+        for cut in reversed(cuts):
+            sql = f"{sql[:cut]} {_UNNAMED}{sql[cut:]}"
+        return sql, self.sqlglot.tokenize(sql)
 
     def _line(self, node: exp.Expression | None, statement: Statement) -> int:
         """The file line of a node: its first identifier's line within the statement."""
@@ -1134,10 +1148,15 @@ class _Importer(Replay):
             self._skip(statement, "comment on an unknown column")
 
     def _create_type(self, statement: Statement) -> None:
+        alias = _ALIAS_TYPE.match(statement.sql)
+        if alias is not None:
+            rest = statement.sql[alias.end() :].rstrip().rstrip(";")
+            self._define_user_type(statement, alias.group("name"), rest)
+            return
         tree = self._parse_quietly(statement.sql)
         declared = tree.expression if isinstance(tree, exp.Create) else None
         if not (isinstance(declared, exp.DataType) and declared.this == exp.DataType.Type.ENUM):
-            self._skip(statement, "only ENUM types are modelled")
+            self._skip(statement, "only ENUM, domain and alias types are modelled")
             return
         schema, name = self._table_name(tree.this)
         values = tuple(e.name for e in declared.expressions if isinstance(e, exp.Literal))
@@ -1147,15 +1166,37 @@ class _Importer(Replay):
     def _create_domain(self, statement: Statement) -> None:
         """CREATE DOMAIN d AS base ...: read the rest as a column definition of a probe table."""
         match = _DOMAIN.match(statement.sql)
-        rest = statement.sql[match.end() :] if match else ""
+        if match is None:
+            self._skip(statement, "unreadable domain")
+            return
+        self._define_user_type(statement, match.group("name"), statement.sql[match.end() :])
+
+    def _sp_addtype(self, statement: Statement) -> None:
+        """`EXEC sp_addtype name, 'varchar(6)', 'NOT NULL'`: an alias type, as CREATE TYPE
+        name FROM varchar(6) NOT NULL (a third argument NULL, NOT NULL or NONULL; none: NULL)."""
+        text = _SP_ADDTYPE.match(statement.sql).group("args").strip()
+        arguments = [_unquoted_argument(m.group(1)) for m in _PROC_ARGUMENT.finditer(text)]
+        arguments = [a for a in arguments if a is not None]
+        if len(arguments) < 2 or not arguments[0] or not arguments[1]:
+            self._skip(statement, "unreadable sp_addtype")
+            return
+        nullability = arguments[2].upper() if len(arguments) > 2 else "NULL"
+        rest = arguments[1] + (" NOT NULL" if nullability in ("NOT NULL", "NONULL") else "")
+        self._define_user_type(statement, arguments[0], rest)
+
+    def _define_user_type(self, statement: Statement, name_text: str, rest: str) -> None:
+        """A domain or alias type named `name_text` over `rest` (base type, then NOT NULL,
+        DEFAULT and CHECKs on VALUE), read as a column definition of a probe table: columns of
+        that type get the base type, its nullability, default and checks."""
         try:
             parsed = self._parse(f"CREATE TABLE _datagen_domain (value {rest})")
-            table = exp.to_table(match.group("name"), dialect=self.dialect) if match else None
+            table = exp.to_table(name_text, dialect=self.dialect)
         except (ParseError, TokenError):
             parsed = table = None
         create = parsed.tree if parsed else None
         if table is None or not isinstance(create, exp.Create):
-            self._skip(statement, "unreadable domain")
+            self._skip(statement, "unreadable domain" if _DOMAIN.match(statement.sql)
+                       else "unreadable alias type")  # fmt: skip
             return
         node = create.this.expressions[0]
         schema, name = self._table_name(table)
@@ -1353,6 +1394,35 @@ class _DomainDraft:
             self.checks.append(_check(kind.this, constraint.name or None))
         elif isinstance(kind, exp.DefaultColumnConstraint):
             self.default = kind.this.sql(dialect=importer.dialect)
+
+
+def _class_like(node: exp.Expression) -> exp.Expression:
+    """`c LIKE '[0-9][0-9]'` of a dialect whose LIKE has character classes (T-SQL, Sybase)
+    as `c ~ '^[0-9][0-9]$'`: the model's CHECKs are PostgreSQL, whose LIKE would read the
+    brackets literally (generation then wrote the pattern itself as the value). A pattern
+    without `[` means the same in both and stays a LIKE; so does one with an ESCAPE."""
+    pattern = node.expression if isinstance(node, exp.Like) else None
+    if not isinstance(pattern, exp.Literal) or not pattern.is_string or "[" not in pattern.this:
+        return node
+    if isinstance(node.parent, exp.Escape):
+        return node
+    regex = class_like_to_regex(pattern.this)
+    if regex is None:
+        return node
+    matched = exp.RegexpLike(this=node.this, expression=exp.Literal.string(regex))
+    return exp.Not(this=matched) if node.args.get("negate") else matched
+
+
+def _unquoted_argument(text: str) -> str | None:
+    """A procedure argument as its value: `'varchar(6)'`, `N'x'`, `"x"` or a bare word."""
+    text = text.strip()
+    if not text:
+        return None
+    if text[:2].upper() == "N'":
+        text = text[1:]
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1].replace(text[0] * 2, text[0]).strip()
+    return text
 
 
 def _merged(partitions: list[_PartitionDraft]) -> list[_PartitionDraft]:
@@ -1624,6 +1694,7 @@ _HANDLERS: tuple[tuple[re.Pattern[str], Callable[[_Importer, Statement], None]],
     (_COMMENT_ON, _Importer._comment),
     (_CREATE_TYPE, _Importer._create_type),
     (_CREATE_DOMAIN, _Importer._create_domain),
+    (_SP_ADDTYPE, _Importer._sp_addtype),
 )
 
 

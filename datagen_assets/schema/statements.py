@@ -86,6 +86,8 @@ class _Profile:
     trailing_words: frozenset[str] = frozenset()  # ignored only where an element ends
     identity_options: tuple[tuple[str, ...], ...] = ()  # ignored only after IDENTITY
     typeless_columns: bool = False  # SQLite accepts a column without a type
+    like_classes: bool = False  # LIKE '[0-9][A-Z]' has character classes (T-SQL, Sybase)
+    bare_unique_takes_name: bool = False  # sqlglot: the word after UNIQUE is a name (T-SQL)
 
 
 _PROFILES: dict[str, _Profile] = {
@@ -114,6 +116,8 @@ _PROFILES: dict[str, _Profile] = {
     ),
     "tsql": _Profile(
         default_schema="dbo",
+        like_classes=True,
+        bare_unique_takes_name=True,
         bracket_quotes=True,
         batch_separator=_GO,
         implicit_start=_TSQL_IMPLICIT_START,

@@ -1,0 +1,181 @@
+"""Vendor rules of the DDL import that real schemas broke, each with a small snippet of its
+own: T-SQL alias types, T-SQL LIKE character classes, tables an INSERT trigger fills, Oracle
+`IS JSON` in the PostgreSQL translation, and sqlglot's log lines kept off the terminal. Where
+validity is the question, the real database is the judge (see `native.py`)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from datagen_assets.dataset import load_dataset
+from datagen_assets.plan.plan import plan_dataset
+from datagen_assets.schema.check_rules import class_like_to_regex
+from datagen_assets.schema.ddl import parse_ddl
+from datagen_assets.schema.model import TypeKind
+from datagen_tests import native
+
+DATAGEN = str(Path(sys.executable).with_name("datagen"))
+
+
+def _plan(tmp_path: Path, ddl: str, dialect: str, rows: int = 60, name: str = "snippet"):
+    path = tmp_path / f"{name}.{dialect}.sql"
+    path.write_text(ddl)
+    config = tmp_path / f"{name}.yaml"
+    config.write_text(f"seed: 5\nrows: {rows}\nchunk_rows: 25\n")
+    return path, plan_dataset(load_dataset(path, config))
+
+
+def _failures(results: dict[str, str | None]) -> dict[str, str]:
+    return {stage: error for stage, error in results.items() if error is not None}
+
+
+# ---------------------------------------------------------------------------- alias types
+
+TSQL_ALIASES = """
+execute sp_addtype tid, 'varchar(6)', 'NOT NULL'
+execute sp_addtype @typename = memo, @phystype = N'varchar(40)'
+EXEC dbo.sp_addtype empid, "char(9)", NONULL
+GO
+CREATE TYPE [dbo].[code] FROM char(3) NOT NULL
+GO
+CREATE TABLE titles (
+  title_id tid PRIMARY KEY,
+  note memo,
+  emp empid UNIQUE,
+  shelf code,
+  maybe code NULL
+)
+GO
+"""
+
+
+def test_tsql_alias_types_resolve_to_their_base_type_and_nullability():
+    """sp_addtype and CREATE TYPE ... FROM: a column of an alias type has the base type, and
+    the type's NOT NULL unless the column says NULL; a key on it is made distinct."""
+    schema = parse_ddl(TSQL_ALIASES, "tsql")
+    columns = {c.name: c for c in schema.tables["titles"].columns}
+    title, note, emp = columns["title_id"], columns["note"], columns["emp"]
+    assert (title.type.kind, title.type.length, title.nullable) == (TypeKind.VARCHAR, 6, False)
+    assert (note.type.kind, note.type.length, note.nullable) == (TypeKind.VARCHAR, 40, True)
+    assert (emp.type.kind, emp.type.length, emp.nullable) == (TypeKind.CHAR, 9, False)
+    assert (columns["shelf"].type.kind, columns["shelf"].nullable) == (TypeKind.CHAR, False)
+    assert columns["maybe"].nullable  # the column's own NULL wins, as in SQL Server
+    assert not [n for n in schema.notes if "not supported" in n.message]
+
+
+def test_tsql_alias_type_keys_load_into_postgres_through_translation(tmp_path):
+    ddl = "CREATE TYPE tid FROM varchar(6) NOT NULL\nGO\nCREATE TABLE titles (title_id tid " \
+          "PRIMARY KEY, title varchar(80) NOT NULL)\nGO\n"  # fmt: skip
+    path, plan = _plan(tmp_path, ddl, "tsql", rows=200)
+    assert plan.table("titles").rows == 200
+    work = tmp_path / "work"
+    work.mkdir()
+    results = native.native_loads(path, plan, work)
+    assert results and not _failures(results)
+
+
+def test_tsql_bare_unique_before_another_constraint_keeps_both():
+    """sqlglot's T-SQL grammar took the word after a column's UNIQUE as a name, so `UNIQUE
+    CHECK (...)` or `UNIQUE REFERENCES t` failed the whole column."""
+    schema = parse_ddl(
+        "CREATE TABLE t (id int PRIMARY KEY, code char(3) NOT NULL UNIQUE CHECK (code <> 'x'),"
+        " parent int UNIQUE REFERENCES t (id), other int UNIQUE)",
+        "tsql",
+    )
+    table = schema.tables["t"]
+    assert table.uniques == (("code",), ("parent",), ("other",))
+    assert [c.sql for c in table.checks] == ["code <> 'x'"]
+    assert [fk.columns for fk in table.foreign_keys] == [("parent",)]
+
+
+# ---------------------------------------------------------------------------- LIKE classes
+
+TSQL_LIKE = """
+CREATE TABLE authors (
+  au_id varchar(11) CHECK (au_id like '[0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][0-9][0-9]')
+    PRIMARY KEY,
+  zip char(5) NULL CHECK (zip like '[0-9][0-9][0-9][0-9][0-9]'),
+  city varchar(20) CHECK (city LIKE 'S%'),
+  pub_id char(4) NOT NULL CHECK (pub_id in ('1389', '0736') OR pub_id like '99[0-9][0-9]'),
+  emp_id char(9) NOT NULL UNIQUE
+    CHECK (emp_id LIKE '[A-Z][A-Z][A-Z][1-9][0-9][0-9][0-9][0-9][FM]'
+           or emp_id LIKE '[A-Z]-[A-Z][1-9][0-9][0-9][0-9][0-9][FM]'),
+  grade char(1) CHECK (grade NOT LIKE '[^A-C]')
+)
+GO
+"""
+
+
+def test_like_classes_read_as_patterns():
+    assert class_like_to_regex("99[0-9][0-9]") == "^99[0-9][0-9]$"
+    assert class_like_to_regex("[^0-9]%_.") == "^[^0-9].*.\\.$"
+    assert class_like_to_regex("a[_][[]") == "^a[_][\\[]$"
+    assert class_like_to_regex("a[bc") is None
+    checks = [c.sql for c in parse_ddl(TSQL_LIKE, "tsql").tables["authors"].checks]
+    assert "zip ~ '^[0-9][0-9][0-9][0-9][0-9]$'" in checks
+    assert "city LIKE 'S%'" in checks  # no class: PostgreSQL's LIKE means the same
+    assert "NOT grade ~ '^[^A-C]$'" in checks
+    assert not [c for c in checks if "LIKE '[" in c]
+    plain = parse_ddl("CREATE TABLE t (z char(5) CHECK (z LIKE '[0-9]%'));", "postgres")
+    assert plain.tables["t"].checks[0].sql == "z LIKE '[0-9]%'"  # literal brackets there
+
+
+def test_like_class_checks_hold_in_postgres_by_construction(tmp_path):
+    """Values drawn from the classes (the key stays distinct), an OR of a list and a pattern
+    from its widest side; the translated DDL keeps each CHECK as a regex, which PostgreSQL
+    enforces on the loaded rows and on a row that breaks it."""
+    path, plan = _plan(tmp_path, TSQL_LIKE, "tsql", rows=300)
+    work = tmp_path / "work"
+    work.mkdir()
+    source = native.MemorySource(plan)
+    rows = next(iter(source.chunks(plan.table("authors"))))
+    assert rows["au_id"].str.contains(r"^\d{3}-\d{2}-\d{4}$").all()
+    assert rows["au_id"].n_unique() == rows.height
+    assert rows["pub_id"].str.contains(r"^99\d\d$|^1389$|^0736$").all()
+    assert (
+        rows["emp_id"].str.contains(r"^[A-Z]{3}[1-9]\d{4}[FM]$|^[A-Z]-[A-Z][1-9]\d{4}[FM]$").all()
+    )
+    dump = native._export(plan, source, "pgdump", work / "dump")
+    text = dump.read_text()
+    assert "~ '^[0-9][0-9][0-9][0-9][0-9]$'" in text and "LIKE '[" not in text
+    with native.postgres_database("like_classes") as url:
+        native.psql(url, dump)
+        assert native.postgres_counts(url, ['"authors"']) == {'"authors"': 300}
+        with psycopg.connect(url) as connection, pytest.raises(psycopg.errors.CheckViolation):
+            connection.execute(
+                "INSERT INTO authors VALUES ('123-45-6789', '1234x', 'Sx', '9901', "
+                "'ABC12345F', 'A')"
+            )
+    results = native.native_loads(path, plan, work)
+    assert results and not _failures(results)
+
+
+# ---------------------------------------------------------------------------- sqlglot logs
+
+
+def test_sqlglot_warnings_never_reach_the_terminal(tmp_path):
+    """A CHECK on a column named like a keyword (`Lock`) reads back as a sqlglot Command when
+    the schema cache verifies it: that is DataGen's business, not a raw log line."""
+    schemas = tmp_path / "schemas"
+    schemas.mkdir()
+    (schemas / "locks.sqlite.sql").write_text(
+        "CREATE TABLE schema_version (Lock CHAR(1) NOT NULL DEFAULT 'X' UNIQUE, "
+        "version INTEGER NOT NULL, CHECK (Lock = 'X'));\n"
+    )
+    done = subprocess.run(
+        [DATAGEN, "validate", "--schemas-dir", str(schemas)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**native.os.environ, "DATAGEN_CACHE_DIR": str(tmp_path / "cache")},
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "locks: 1 tables" in done.stdout
+    output = done.stdout + done.stderr
+    assert not re.search(r"unsupported syntax|Falling back", output), output
