@@ -407,3 +407,32 @@ def test_check_constraints_pass_on_good_rows_and_name_the_failing_ones(tmp_path)
     assert not label.passed and label.counts["failing_rows"] == 1
     assert "the engine's evaluation" in label.description
     assert label.samples == ("id=2, label='blue'",)
+
+
+def test_check_connections_are_memory_bounded_and_spill_outside_the_project(tmp_path):
+    """Checks group and join whole tables: their connection is bounded (DuckDB spills beyond
+    the limit instead of growing with the table), spills under the system's temporary folder
+    and prints no progress bar; a check on a table written over several chunks still holds."""
+    import tempfile
+
+    from datagen_assets.check.duckdb_sql import MEMORY_LIMIT, open_connection
+
+    con = open_connection()
+    settings = dict(
+        con.execute(
+            "SELECT name, value FROM duckdb_settings() WHERE name IN "
+            "('memory_limit', 'temp_directory', 'enable_progress_bar')"
+        ).fetchall()
+    )
+    value, unit = settings["memory_limit"].split()  # "244.1 MiB" for MEMORY_LIMIT = 256MB
+    assert unit == "MiB" and float(value) * 2**20 <= int(MEMORY_LIMIT.removesuffix("MB")) * 1e6
+    assert settings["temp_directory"].startswith(tempfile.gettempdir())
+    assert settings["enable_progress_bar"] == "false"
+    files = {}
+    for i in range(3):
+        path = tmp_path / f"{i:05d}.parquet"
+        pl.DataFrame({"id": range(i * 1000, (i + 1) * 1000)}).write_parquet(path)
+        files[f"{i:05d}"] = str(path)
+    result = check_primary_key(TableFiles("t", files), ("id",), con=con)
+    assert result.passed and result.counts["rows"] == 3000
+    con.close()

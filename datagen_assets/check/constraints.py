@@ -50,6 +50,8 @@ class TableFiles:
     table_key: str
     chunks: Mapping[str, str]
     missing: tuple[str, ...] = ()
+    # The written columns, read once for all the checks of this snapshot (see `_unreadable`).
+    _described: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def files(self) -> list[str]:
@@ -691,8 +693,11 @@ def _unreadable(con, files: TableFiles, columns: tuple[str, ...], role: str = "t
     """Why the check cannot run on these files (no chunk, missing columns), or ''."""
     if not files.chunks:
         return f"{role} {files.table_key} has no materialised chunk"
-    described = con.execute(f"DESCRIBE SELECT * FROM {parquet_source(files.files)}").fetchall()
-    present = {row[0] for row in described}
+    present = files._described.get("columns")
+    if present is None:  # one DESCRIBE per table snapshot, not one per check
+        query = f"DESCRIBE SELECT * FROM {parquet_source(files.files)}"
+        present = frozenset(row[0] for row in con.execute(query).fetchall())
+        files._described["columns"] = present
     absent = [c for c in columns if c not in present]
     if absent:
         return f"column(s) {', '.join(absent)} missing from the written {role} {files.table_key}"

@@ -5,9 +5,28 @@ literals. Used by the constraint checks, the quality report and the PII scan."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterable
 
 import duckdb
+
+# What a connection's operators may hold in memory before spilling to disk. A uniqueness or
+# foreign-key check groups or joins every row of a table: without a limit DuckDB's hash tables
+# grow with the table (10M keys: ~500-800 MB), so a run's peak memory grew with the scale.
+# With it the checks of any size fit in the same memory, spilling beyond (as fast, measured).
+MEMORY_LIMIT = "256MB"
+
+
+def open_connection() -> duckdb.DuckDBPyConnection:
+    """An in-process DuckDB connection bounded to `MEMORY_LIMIT`, spilling to a folder of the
+    system's temporary directory (DuckDB's default, `.tmp` in the working directory, would
+    litter the user's project; the folder goes when the connection closes), without the
+    progress bar DuckDB otherwise prints over the command's output on a long check."""
+    spill = os.path.join(tempfile.gettempdir(), f"datagen-duckdb-{os.getpid()}")
+    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": spill})
+    con.execute("SET enable_progress_bar = false")  # a session option, not a config one
+    return con
 
 
 class connect:  # noqa: N801 - used like a function: `with connect(files) as con:`
@@ -16,7 +35,7 @@ class connect:  # noqa: N801 - used like a function: `with connect(files) as con
 
     def __init__(self, files: Iterable[str], con: duckdb.DuckDBPyConnection | None = None):
         self.owned = con is None
-        self.con = con or duckdb.connect()
+        self.con = con or open_connection()
         register_filesystems(self.con, files)
 
     def __enter__(self) -> duckdb.DuckDBPyConnection:

@@ -430,10 +430,10 @@ def ancestors(plan: DatasetPlan, table: str) -> set[str]:
 
 
 def checks_connection():
-    """The step's one DuckDB connection, shared by every check it runs."""
-    import duckdb
+    """The step's one DuckDB connection, shared by every check it runs (memory-bounded)."""
+    from datagen_assets.check.duckdb_sql import open_connection
 
-    return duckdb.connect()
+    return open_connection()
 
 
 FINGERPRINT = "datagen/fingerprint"

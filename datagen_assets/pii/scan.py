@@ -31,7 +31,13 @@ import duckdb
 import polars as pl
 
 from datagen_assets.check.constraints import ERROR, CheckResult
-from datagen_assets.check.duckdb_sql import literal, parquet_source, quote, register_filesystems
+from datagen_assets.check.duckdb_sql import (
+    literal,
+    open_connection,
+    parquet_source,
+    quote,
+    register_filesystems,
+)
 from datagen_assets.generate.pools import DEFAULT_LOCALE
 from datagen_assets.pii.classify import NONE
 from datagen_assets.pii.modes import ENCRYPTED, HASHED, MASKED, REDACTED, SYNTHETIC
@@ -146,7 +152,7 @@ def scan_table(
     if not files:
         return _failed(f"{table_key}: no materialised chunk to scan for PII")
     owned = con is None
-    con = con or duckdb.connect()
+    con = con or open_connection()
     try:
         register_filesystems(con, files)
         text_columns = _text_columns(con, files)
