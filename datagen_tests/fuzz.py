@@ -197,7 +197,10 @@ def run_case(case: Case, folder: Path, sample_rows: int = 0) -> Outcome:
         return Outcome(case, "hang", f"no answer in {HANG_SECONDS} s")
     except RecursionError as error:
         return Outcome(case, "crash", f"RecursionError: {str(error)[:200]}")
-    except Exception as error:  # noqa: BLE001 - what the fuzzer is looking for
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as error:  # noqa: BLE001 - what the fuzzer is looking for (a polars
+        # panic is a BaseException: pyo3_runtime.PanicException)
         frames = traceback.extract_tb(error.__traceback__)
         where = next(
             (f"{Path(f.filename).name}:{f.lineno}" for f in reversed(frames)

@@ -91,3 +91,16 @@ def test_numeric_scale_above_precision_generates_in_range(tmp_path):
     frame = generate(plan, "t", 0, 300)
     values = [abs(v) for v in frame["n"].to_list()]
     assert max(values) <= Decimal("0.0000999") and len(set(values)) > 10
+
+
+def test_a_polars_panic_on_a_generated_column_is_no_crash(tmp_path):
+    # polars panics (a BaseException, not an Exception) casting a literal to NUMERIC(1000,
+    # 999) while checking whether it evaluates the generated column (fuzz seed 3, case 848)
+    ddl = (
+        "CREATE TABLE t (id INT PRIMARY KEY, a INT,\n"
+        "  g NUMERIC GENERATED ALWAYS AS (a - NUMERIC(1000, 999) '1') STORED);"
+    )
+    plan = _plan(tmp_path, ddl)
+    report = preflight(plan, sample_rows=20)
+    assert report.ok, report.problems
+    assert generate(plan, "t", 0, 20).height == 20

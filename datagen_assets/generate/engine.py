@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import polars as pl
+from polars.exceptions import PanicException
 
 from datagen_assets.dataset import ColumnConfig
 from datagen_assets.generate import copies, fanout, lifecycle, ordering
@@ -62,6 +63,10 @@ from datagen_assets.schema.model import (
     Table,
     TypeKind,
 )
+
+# polars SQL fails in many ways, some as a Rust panic (a cast to NUMERIC(1000, 999)), which
+# is a BaseException: every evaluation of SQL text by polars catches both.
+POLARS_SQL_ERRORS = (Exception, PanicException)
 
 
 @dataclass(frozen=True)
@@ -537,7 +542,7 @@ class Engine:
             names = [n for n in sql_columns(sql) if n in table.column_names]
             inputs = {n: polars_dtype(table.column(n).type) or pl.String for n in names}
             pl.DataFrame(schema=inputs).select(pl.sql_expr(sql))
-        except Exception as error:  # noqa: BLE001 - polars SQL has many failure types
+        except POLARS_SQL_ERRORS as error:
             self.notes.append(
                 Note(
                     f"{table.key}.{column.name}: polars cannot evaluate {sql} "
@@ -1106,7 +1111,7 @@ class _Frame:
         fixed = [self.final(c) for c in repair.fixed]  # read, never redrawn
         try:
             passed = _holds(frame.with_columns(fixed), repair.sql)
-        except Exception as error:  # noqa: BLE001 - polars SQL has many failure types
+        except POLARS_SQL_ERRORS as error:
             self.engine.notes.append(
                 Note(
                     f"{self.table.key}: CHECK {repair.sql} cannot be "
@@ -1632,7 +1637,7 @@ def _holds(frame: pl.DataFrame, sql: str) -> np.ndarray:
     DISTINCT FROM, regexp_...), the rest. Raises when neither can."""
     try:
         result = frame.select(pl.sql_expr(sql).fill_null(True)).to_series()
-    except Exception:  # noqa: BLE001 - polars SQL has many failure types
+    except POLARS_SQL_ERRORS:
         connection = _duckdb()
         connection.register("chunk", frame.with_row_index("__row").to_arrow())
         try:

@@ -18,6 +18,7 @@ import sys
 from collections.abc import Sequence
 
 import polars as pl
+from polars.exceptions import PanicException
 from upath import UPath
 
 from datagen_assets.write.storage import (
@@ -73,7 +74,7 @@ def preview(
             frame = frame.filter(condition)
         try:
             part = frame.head(remaining).collect()
-        except pl.exceptions.PolarsError as error:
+        except (pl.exceptions.PolarsError, PanicException) as error:
             raise ValueError(f"filter {where!r}: {str(error).splitlines()[0]}") from None
         found.append(part)
         remaining -= part.height
@@ -87,7 +88,7 @@ def _condition(where: str | None) -> pl.Expr | None:
         return None
     try:
         return pl.sql_expr(where)
-    except pl.exceptions.PolarsError as error:
+    except (pl.exceptions.PolarsError, PanicException) as error:
         raise ValueError(f"filter {where!r} is not a SQL expression: {error}") from None
 
 
