@@ -640,3 +640,36 @@ def test_datagen_load_reads_the_materialised_parquet_and_says_so(tmp_path):
     assert f"rows from the materialised Parquet in {storage}" in after
     names = Sqlite(tmp_path / "storage.sqlite").rows("SELECT name FROM departments")
     assert ("FROM-PARQUET",) in names
+
+
+# ---------------------------------------------------------------------------- MariaDB
+
+
+def test_a_mysql_insert_export_failing_midway_leaves_mariadb_as_it_was(tmp_path):
+    """DataGen has no MySQL load target: MySQL gets the INSERT export, one transaction, which
+    the mariadb client runs. Into tables that already hold rows, the third holding a key the
+    dataset also makes, it stops at that row and InnoDB rolls everything back."""
+    if not native.mariadb_available():
+        pytest.skip("MariaDB at 127.0.0.1:3306 is not reachable")
+    plan = _plan(tmp_path, THREE, THREE_CONFIG, name="three")
+    script = native._export(plan, EngineSource(plan), "sql", tmp_path / "out", "mysql")
+    ddl = tmp_path / "ddl.sql"
+    ddl.write_text(
+        THREE.replace("VARCHAR(80));", "VARCHAR(80)) ENGINE=InnoDB;")
+        + "CREATE TABLE keep (x INT) ENGINE=InnoDB;\nINSERT INTO keep VALUES (1), (2);\n"
+        + "INSERT INTO c (id, note) VALUES (90, 'mine');\n"
+    )
+    with native.mariadb_database("three_fail") as database:
+        native.mariadb(database, ddl)
+
+        def state():
+            return {
+                t: native.mariadb_query(database, f"SELECT * FROM `{t}` ORDER BY 1")
+                for t in ("a", "b", "c", "keep")
+            }
+
+        before = state()
+        with pytest.raises(native.ClientError, match="Duplicate entry '90'"):
+            native.mariadb(database, script)
+        assert state() == before
+        assert before["c"] == [["90", "NULL", "mine"]] and before["a"] == []
