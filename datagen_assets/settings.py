@@ -84,13 +84,19 @@ def _storage_problem(url: str) -> str | None:
     from fsspec.core import split_protocol
     from fsspec.registry import get_filesystem_class
 
-    protocol, _ = split_protocol(url)
+    protocol, path = split_protocol(url)
+    if protocol is None and "://" in url:  # `://x`: a URL without its scheme, no folder name
+        return f"{STORAGE_URL_VAR}={url!r}: unusable storage (no scheme before ://)"
     if protocol in (None, "file", "local"):
         return None
     try:
         get_filesystem_class(protocol)
     except (ValueError, ImportError) as error:
         return f"{STORAGE_URL_VAR}={url!r}: unusable storage ({error})"
+    if protocol != "memory" and not path.strip("/"):  # `s3://`: no bucket (host) named
+        return (
+            f"{STORAGE_URL_VAR}={url!r}: unusable storage (no bucket or host after {protocol}://)"
+        )
     return None
 
 

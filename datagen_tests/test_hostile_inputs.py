@@ -58,6 +58,8 @@ def test_a_hostile_input_is_one_located_problem(case, tmp_path, monkeypatch, cap
     ("var", "value", "expected"),
     [
         ("DATAGEN_STORAGE_URL", "nosuch://bucket/x", "unusable storage"),
+        ("DATAGEN_STORAGE_URL", "s3://", "no bucket or host after s3://"),
+        ("DATAGEN_STORAGE_URL", "://::", "no scheme before ://"),  # a folder named ':' once
         ("DATAGEN_SCALE", "inf", "must be a finite number"),
         ("DATAGEN_SCALE", "nan", "must be a finite number"),
     ],

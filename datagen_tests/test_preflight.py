@@ -185,6 +185,7 @@ REFUSED = {  # what PostgreSQL refuses at CREATE TABLE; no engine evaluates it e
     "regexp_replace(code, '(', '') = code": "invalid regular expression '('",
     "day BETWEEN '2020-02-30' AND '2021-01-01'": "'2020-02-30' is no date",
     "day > '2021-13-01'": "'2021-13-01' is no date",
+    "nope > 1 AND code <> ''": "names nope, which t has no column of",
 }
 
 
@@ -216,6 +217,9 @@ def test_a_check_the_database_refuses_is_a_problem_at_its_line(
         r"code ~ '^\y\d+\y$'",
         "day > 'epoch' AND day < 'infinity'",
         "day > '2020-02-29 23:59'",
+        "day <= current_date AND code <> user",  # niladic functions, no columns
+        r"code LIKE 'A\_%'",  # backslash escapes, as in PostgreSQL: codes start with A_
+        r"code NOT LIKE '%\%%'",
     ],
 )
 def test_checks_postgresql_accepts_are_not_reported_and_load(check, tmp_path, fresh_database):
@@ -253,3 +257,28 @@ def test_generators_the_config_sets_in_a_loop_are_a_problem(tmp_path):
     report = preflight(_plan(tmp_path, ddl, config), sample_rows=10)
     assert len(report.problems) == 1
     assert "depend on each other in a loop: a -> b -> a" in report.problems[0].message
+
+
+def test_generated_columns_computed_from_each_other_are_a_problem(tmp_path):
+    ddl = (
+        "CREATE TABLE t (id INT PRIMARY KEY, a INT GENERATED ALWAYS AS (b) STORED,\n"
+        "  b INT GENERATED ALWAYS AS (a) STORED, c INT GENERATED ALWAYS AS (c + 1) STORED);"
+    )
+    report = preflight(_plan(tmp_path, ddl, "rows: 10\n"), sample_rows=10)
+    loops = sorted(p.message.split(":")[1].split("(")[0].strip() for p in report.problems)
+    assert loops == ["a -> b -> a", "c -> c"], report.problems
+
+
+def test_a_like_with_an_escape_holds_in_the_run_s_checks(tmp_path, monkeypatch, capsys):
+    """DuckDB reads `LIKE 'A\\_%'` with a literal backslash; the asset check evaluates it as
+    PostgreSQL does, so the codes made to start with `A_` pass."""
+    from datagen_assets import cli
+    from datagen_tests.conftest import make_project
+
+    ddl = (
+        "CREATE TABLE t (id INT PRIMARY KEY, code VARCHAR(10) NOT NULL CHECK (code LIKE 'A\\_%'));"
+    )
+    make_project(tmp_path, monkeypatch, ddl, "rows: 40\n", name="like")
+    assert cli.main(["materialize", "like"]) == 0, capsys.readouterr().err
+    out = capsys.readouterr().out
+    assert "0 failed" in out, out

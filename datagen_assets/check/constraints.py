@@ -559,6 +559,10 @@ def check_expression(
 
 
 def _failing_rows_duckdb(con, files: TableFiles, sql: str, shown: list[str]):
+    from datagen_assets.generate.engine import _like_escaped
+
+    if "\\" in sql:  # LIKE 'A\\_%' escapes as in PostgreSQL, not literally as in DuckDB
+        sql = _like_escaped(sql) or sql
     source = parquet_source(files.files)
     broken = f"NOT coalesce(({sql}), true)"
     rows, failing = con.execute(

@@ -720,13 +720,18 @@ def _from_checks(column: Column, table: Table, rules: CheckRules) -> Generator |
 
 
 def _dependency_cycles(table: Table, recipes: dict, file: str) -> list[Problem]:
-    """Columns whose generators depend on each other (`a: offset of b`, `b: offset of a` in
-    the config): a problem naming them, not an endless recursion when rows are made."""
-    edges = {
-        name: [d for d in recipe.generator.dependencies(table) if d in recipes]
-        for name, recipe in recipes.items()
-        if recipe.generator is not None
-    }
+    """Columns whose generators or generated-column expressions depend on each other (`a:
+    offset of b`, `b: offset of a` in the config; `a GENERATED ALWAYS AS (b)` with b from
+    a): a problem naming them, not an endless recursion when rows are made."""
+    edges = {}
+    for name, recipe in recipes.items():
+        if recipe.source == "computed":  # a generated column reads the columns it names
+            needs = sql_columns(recipe.expression)
+        elif recipe.generator is not None:
+            needs = recipe.generator.dependencies(table)
+        else:
+            continue
+        edges[name] = [d for d in needs if d in recipes]
     state: dict[str, int] = {}  # 1 on the path, 2 done
     problems = []
     for root in edges:
@@ -743,8 +748,9 @@ def _dependency_cycles(table: Table, recipes: dict, file: str) -> list[Problem]:
                 loop = path[path.index(child) :] + [child]
                 problems.append(
                     Problem(
-                        f"generators depend on each other in a loop: {' -> '.join(loop)}; "
-                        "give one of these columns a generator of its own",
+                        f"values depend on each other in a loop: {' -> '.join(loop)} (a "
+                        "generator's or a generated column's inputs); give one of these "
+                        "columns a generator of its own",
                         file=file,
                         table=table.key,
                         column=child,
@@ -1635,9 +1641,13 @@ def _holds(frame: pl.DataFrame, sql: str) -> np.ndarray:
     """Rows where a CHECK holds; NULL counts as holding, as in SQL. Polars evaluates what it
     can; DuckDB, which reads far more of PostgreSQL's functions (array_length, extract, IS
     DISTINCT FROM, regexp_...), the rest. Raises when neither can."""
+    escaped = _like_escaped(sql) if "\\" in sql else None
     try:
+        if escaped is not None:  # only DuckDB reads LIKE ... ESCAPE
+            raise ValueError("LIKE with escapes")
         result = frame.select(pl.sql_expr(sql).fill_null(True)).to_series()
     except POLARS_SQL_ERRORS:
+        sql = escaped or sql
         connection = _duckdb()
         connection.register("chunk", frame.with_row_index("__row").to_arrow())
         try:
@@ -1648,6 +1658,36 @@ def _holds(frame: pl.DataFrame, sql: str) -> np.ndarray:
             connection.unregister("chunk")
         return next(iter(rows.values())).astype(bool)
     return result.to_numpy().astype(bool)
+
+
+@functools.lru_cache(maxsize=1024)
+def _like_escaped(sql: str) -> str | None:
+    """The CHECK in DuckDB's SQL with backslash as the escape of every LIKE that has none, as
+    PostgreSQL and MySQL read `LIKE 'A\\_%'` (polars and DuckDB take the backslash
+    literally); None when no LIKE pattern holds a backslash."""
+    import sqlglot
+    import sqlglot.expressions as exp
+
+    try:
+        tree = sqlglot.parse_one(sql, read="postgres")
+    except sqlglot.errors.SqlglotError:
+        return None
+    changed = False
+
+    def escape(node):
+        nonlocal changed
+        pattern = node.expression if isinstance(node, (exp.Like, exp.ILike)) else None
+        if (
+            isinstance(pattern, exp.Literal)
+            and "\\" in pattern.this
+            and not isinstance(node.parent, exp.Escape)
+        ):
+            changed = True
+            return exp.Escape(this=node.copy(), expression=exp.Literal.string("\\"))
+        return node
+
+    tree = tree.transform(escape)
+    return tree.sql(dialect="duckdb") if changed else None
 
 
 _DUCKDB = threading.local()

@@ -36,6 +36,11 @@ POSIX_CLASSES = {  # inside a bracket expression, as PostgreSQL reads them in th
     "print": r"\x20-\x7e", "graph": r"\x21-\x7e",
 }  # fmt: skip
 POSIX_CLASS = re.compile(r"\[:(" + "|".join(POSIX_CLASSES) + r"):\]")
+# names a CHECK may use that are no column: a domain's VALUE, Oracle's and SQL's niladic
+# functions written without parentheses
+PSEUDO_COLUMNS = {"value", "sysdate", "systimestamp", "user", "uid", "current_user",
+                  "session_user", "current_date", "current_time", "current_timestamp",
+                  "localtime", "localtimestamp", "current_schema", "rownum", "level"}  # fmt: skip
 DATE_KINDS = {TypeKind.DATE, TypeKind.TIMESTAMP, TypeKind.TIMESTAMPTZ}
 ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 
@@ -132,6 +137,18 @@ def _date_literals(check: Check, table: Table):
         for other in others:
             if isinstance(other, exp.Literal) and other.is_string:
                 yield other.this
+
+
+def unknown_columns(check: Check, table: Table) -> list[str]:
+    """Columns a table's CHECK names that the table lacks (PostgreSQL: column "x" does not
+    exist), compared as unquoted names fold; none for a qualified or domain name."""
+    own = {c.name.lower() for c in table.columns}
+    missing = []
+    for node in check.expression.find_all(exp.Column):
+        if node.table or node.name.lower() in own or node.name.lower() in PSEUDO_COLUMNS:
+            continue
+        missing.append(node.name)
+    return list(dict.fromkeys(missing))
 
 
 def literal_errors(check: Check, table: Table) -> list[str]:

@@ -29,7 +29,7 @@ from datagen_assets.generate.bounds import clip_to_bound
 from datagen_assets.generate.dtypes import INTEGER_BOUNDS, numeric_limit
 from datagen_assets.generate.engine import Engine, _holds, engine_for
 from datagen_assets.generate.generators import fold
-from datagen_assets.plan.check_literals import literal_errors
+from datagen_assets.plan.check_literals import literal_errors, unknown_columns
 from datagen_assets.plan.keys import CARRIER_KINDS, carrier_capacity, folded_columns
 from datagen_assets.plan.plan import DatasetPlan, TablePlan
 from datagen_assets.schema.model import Bound, Check, Problem, SchemaError, Table, TypeKind
@@ -117,9 +117,21 @@ def _at_check(problem: Problem, table: Table, schema_file, file: str) -> Problem
 
 
 def _refused_literals(table: Table, schema_file) -> list[Problem]:
-    """CHECKs the database refuses to create (an invalid regex, an impossible date): no
-    engine evaluates them, so the sample below could not find them."""
+    """CHECKs the database refuses to create (a column the table lacks, an invalid regex, an
+    impossible date): no engine evaluates them, so the sample below could not find them."""
     problems = []
+    for check in table.checks:
+        missing = unknown_columns(check, table)
+        if missing:
+            problems.append(
+                Problem(
+                    f"CHECK ({check.sql}) names {', '.join(missing)}, which {table.key} has "
+                    "no column of; the database refuses this CHECK: fix it",
+                    file=str(schema_file),
+                    line=check_line(schema_file, table.name, check),
+                    table=table.key,
+                )
+            )
     for check in _table_checks(table):
         for error in literal_errors(check, table):
             problems.append(

@@ -318,15 +318,24 @@ def similar_to_regex(pattern: str) -> str:
 
 def like_to_regex(pattern: str) -> str:
     """SQL LIKE -> a regex generation can satisfy: `%` is a short run of letters and digits,
-    `_` one of them, everything else literal."""
+    `_` one of them, `\\x` the character x (backslash is LIKE's default escape in PostgreSQL
+    and MySQL: `'A\\_%'` starts with `A_`), everything else literal."""
     out = []
+    escaped = False
     for char in pattern:
-        if char == "%":
+        if escaped:
+            out.append(re.escape(char))
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "%":
             out.append("[A-Za-z0-9]{0,6}")
         elif char == "_":
             out.append("[A-Za-z0-9]")
         else:
             out.append(re.escape(char))
+    if escaped:  # a trailing backslash: PostgreSQL refuses it, MySQL reads it as itself
+        out.append(re.escape("\\"))
     return "^" + "".join(out) + "$"
 
 
