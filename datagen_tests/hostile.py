@@ -221,9 +221,9 @@ def run_case(case: Case, root: Path) -> Outcome:
         "DATAGEN_SCHEMAS_DIR": str(schemas),
         "DATAGEN_STORAGE_URL": str(data),
         "DAGSTER_HOME": str(root / "home"),
-        "DATAGEN_ROWS": "50",
+        **({} if any(n.endswith(".yaml") for n in case.files) else {"DATAGEN_ROWS": "50"}),
         **case.env,
-    }
+    }  # a case's own YAML decides its rows (DATAGEN_ROWS would override them)
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:

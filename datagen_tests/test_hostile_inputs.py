@@ -106,3 +106,18 @@ def test_a_polars_panic_on_a_generated_column_is_no_crash(tmp_path):
     report = preflight(plan, sample_rows=20)
     assert report.ok, report.problems
     assert generate(plan, "t", 0, 20).height == 20
+
+
+def test_a_utf16_script_imports_and_a_binary_one_is_named(tmp_path, monkeypatch, capsys):
+    """SQL Server Management Studio saves scripts as UTF-16: they read as text. A binary
+    file said 'no CREATE TABLE statement found' as if it were an empty schema."""
+    project(
+        tmp_path,
+        monkeypatch,
+        {"u.sql": T.encode("utf-16"), "b.sql": PNG, "n.sql": T.replace("n INT", "n\x00 INT")},
+    )
+    assert cli.main(["validate"]) == 1
+    printed = capsys.readouterr()
+    assert "b.sql: not text (a NUL byte at offset 8)" in printed.err
+    assert "n.sql: not text" in printed.err
+    assert "u: 1 tables, 2 columns" in printed.out, printed.out

@@ -1719,5 +1719,25 @@ def load_ddl(path: str | Path, dialect: str | None = None) -> Schema:
     dialect; anything else is read as PostgreSQL.
     """
     path = Path(path)
-    text = path.read_text(encoding="utf-8-sig", errors="replace")
-    return parse_ddl(text, dialect or dialect_from_path(path), source=str(path))
+    return parse_ddl(read_ddl_text(path), dialect or dialect_from_path(path), source=str(path))
+
+
+def read_ddl_text(path: Path) -> str:
+    """A DDL file's text: UTF-8 (a BOM skipped, undecodable bytes replaced: a dump's latin-1
+    comment must not stop it), or UTF-16 when it starts with that BOM (SQL Server Management
+    Studio saves scripts so). A binary file (NUL bytes) is one problem naming it, not an
+    empty schema."""
+    raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16", errors="replace")
+    if b"\x00" in raw[:8192]:
+        offset = raw.index(b"\x00")
+        raise SchemaError(
+            [
+                Problem(
+                    f"not text (a NUL byte at offset {offset}): is this the right file?",
+                    file=str(path),
+                )
+            ]
+        )
+    return raw.decode("utf-8-sig", errors="replace")
