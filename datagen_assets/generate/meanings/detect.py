@@ -243,11 +243,7 @@ def _scores(column: Column, table: Table) -> list[tuple[float, Meaning, list[str
     )
     comment = " ".join(tokens(column.comment)) if column.comment else ""
     results = []
-    for meaning in _candidates(column.type.kind):
-        named = _name_score(meaning, words)
-        if named is None:
-            continue
-        score, how, group = named
+    for meaning, (score, how, group) in _named(column.type.kind, words):
         evidence = [how]
         table_match = meaning.tables is not None and meaning.tables.search(table_words)
         if meaning.needs_table and not table_match:
@@ -281,6 +277,15 @@ def _scores(column: Column, table: Table) -> list[tuple[float, Meaning, list[str
 @lru_cache(maxsize=64)
 def _candidates(kind: TypeKind) -> tuple[Meaning, ...]:
     return tuple(m for m in MEANINGS.values() if kind in m.kinds)
+
+
+@lru_cache(maxsize=32768)
+def _named(kind: TypeKind, words: tuple[str, ...]) -> tuple[tuple[Meaning, tuple], ...]:
+    """The meanings of a type that the words name, with their `_name_score`: the same names
+    (`id`, `name`, `created_at`) recur in table after table, and scoring every meaning's
+    pattern against a name was most of the time definitions take to load."""
+    named = ((meaning, _name_score(meaning, words)) for meaning in _candidates(kind))
+    return tuple((meaning, found) for meaning, found in named if found is not None)
 
 
 def _name_score(meaning: Meaning, words: tuple[str, ...]) -> tuple[float, str, str] | None:
