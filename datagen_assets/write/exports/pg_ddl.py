@@ -252,6 +252,8 @@ def check_sql(table: Table, check: Check) -> str:
         return node
 
     def rewrite(node: exp.Expression) -> exp.Expression:
+        if _is_json_test(node):
+            return _json_test(node, by_folded)
         if isinstance(node, exp.Column) and not node.table:
             column = by_folded.get(node.name.casefold())
             if column is not None:
@@ -280,6 +282,53 @@ def check_sql(table: Table, check: Check) -> str:
         return check.sql
 
 
+# Kinds whose PostgreSQL column holds text that a `::json` cast tests.
+_JSON_TEXT_KINDS = frozenset({K.TEXT, K.VARCHAR, K.CHAR, K.UNKNOWN})
+
+
+def _is_json_test(node: exp.Expression) -> bool:
+    return isinstance(node, exp.Is) and isinstance(node.expression, exp.JSON)
+
+
+def _json_column(node: exp.Expression, by_folded: dict[str, Column]) -> Column | None:
+    target = node.this
+    while isinstance(target, exp.Paren):
+        target = target.this
+    if isinstance(target, exp.Column) and not target.table:
+        return by_folded.get(target.name.casefold())
+    return None
+
+
+def _json_test(node: exp.Expression, by_folded: dict[str, Column]) -> exp.Expression:
+    """`c IS JSON` (SQL:2016, Oracle; PostgreSQL only from 16) for PostgreSQL 15: TRUE on a
+    json/jsonb column, on a text column a cast that rejects any other text (NULL passes, as
+    with IS JSON). Other columns are left to `json_check_left_out`."""
+    column = _json_column(node, by_folded)
+    if column is None or node.args.get("negate"):
+        return node
+    if column.type.kind == K.JSON:
+        return exp.true()
+    name = quote(column.name)
+    return sqlglot.parse_one(f"({name}::json IS NOT NULL OR {name} IS NULL)", read=PG)
+
+
+def json_check_left_out(table: Table, check: Check) -> str | None:
+    """Why a CHECK has no PostgreSQL form, or None: an `IS JSON` test on a column that is
+    neither JSON nor text (Oracle's `blob CHECK (doc IS JSON)` becomes bytea, whose bytes no
+    PostgreSQL 15 expression reads as JSON), or on an expression, or negated."""
+    by_folded = {c.name.casefold(): c for c in table.columns}
+    for node in check.expression.find_all(exp.Is):
+        if not _is_json_test(node):
+            continue
+        column = _json_column(node, by_folded)
+        if column is None or node.args.get("negate"):
+            return "PostgreSQL 15 has no IS JSON test"
+        if column.type.kind != K.JSON and column.type.kind not in _JSON_TEXT_KINDS:
+            kind = canonical_type(column.type)
+            return f"PostgreSQL 15 has no IS JSON test on {kind} ({column.name})"
+    return None
+
+
 def constraint_statements(tables: Sequence[Table]) -> list[str]:
     """Keys and uniques, then checks, then foreign keys (which need the keys they reference).
     A foreign key to a table outside the set is left out with a comment."""
@@ -295,6 +344,10 @@ def constraint_statements(tables: Sequence[Table]) -> list[str]:
         # would be taken twice in a table with two such columns
         column_checks = [replace(ch, name=None) for c in table.columns for ch in c.domain_checks]
         for check in (*table.checks, *column_checks):
+            left_out = json_check_left_out(table, check)
+            if left_out is not None:
+                checks.append(f"-- {table.key}: CHECK ({check.sql}) left out: {left_out}")
+                continue
             named = f" CONSTRAINT {quote(check.name)}" if check.name else ""
             checks.append(f"{alter}{named} CHECK ({check_sql(table, check)});")
         for fk in table.foreign_keys:
