@@ -4,6 +4,8 @@ PostgreSQL, which judges keys and CHECKs; the coherence itself is asked of it in
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 import psycopg
 import pytest
@@ -278,3 +280,20 @@ def _admin1(country: str, iso: str) -> str:
     from datagen_assets.generate import geography
 
     return next(a for a, code in geography.ADMIN1[country].items() if code == iso)
+
+
+def test_what_has_happened_is_not_in_the_future(tmp_path):
+    ddl = """CREATE TABLE docs (id INT PRIMARY KEY, created_at TIMESTAMPTZ NOT NULL,
+        updated_at TIMESTAMPTZ, deleted_at TIMESTAMP, ends_at TIMESTAMP, due_date DATE,
+        closed_on DATE, opened_on DATE NOT NULL);"""
+    (tmp_path / "f.sql").write_text(ddl)
+    plan = plan_dataset(load_dataset(tmp_path / "f.sql", None, Settings(rows=2000)))
+    frame = generate(plan, "docs", 0, 2000)
+    now = dt.datetime(2026, 1, 1)
+    assert (frame["updated_at"].dt.replace_time_zone(None) <= now).all()
+    assert (frame["deleted_at"] <= now).all() and (frame["closed_on"] <= now.date()).all()
+    assert (frame["deleted_at"] >= frame["updated_at"].dt.replace_time_zone(None)).all()
+    assert (frame["closed_on"] >= frame["opened_on"]).all()
+    assert frame["deleted_at"].dt.truncate("1s").equals(frame["deleted_at"])  # whole seconds
+    assert frame["deleted_at"].n_unique() > 1500  # not piled up on one instant
+    assert (frame["ends_at"] > now).any()  # a plan may lie ahead

@@ -633,7 +633,8 @@ class Offset(Generator):
     """`column` of the same row (or, with `via`, of the parent row that FK column references)
     plus a random amount in [min, max] (seconds for dates and timestamps, units otherwise):
     updated_at >= created_at, an order after its customer signed up, CHECK (a > b). With
-    `strict`, the amount is at least one unit of the column (a day for dates)."""
+    `strict`, the amount is at least one unit of the column (a day for dates); with `until`,
+    an instant past it is drawn again between its base and it (a past event: not after now)."""
 
     name: ClassVar[str] = "offset"
     column: str = "created_at"
@@ -641,12 +642,23 @@ class Offset(Generator):
     max: float = 90 * 86400.0
     strict: bool = False
     via: str | None = None  # an FK column: offset from the referenced parent row's `column`
+    until: Any = None  # an instant it never passes unless its base does (a past event: now)
 
     def dependencies(self, table: Table) -> tuple[str, ...]:
         return () if self.via else (self.column,)
 
     def generate(self, draw: Draw) -> pl.Series:
-        base = draw.parent_values(self.via, self.column) if self.via else draw.same_row(self.column)
+        values = self._offset(draw)
+        if self.until is None or not values.dtype.is_temporal():
+            return values
+        share = rnd.uniform(draw.stream("until"), draw.rows)
+        return _capped(values, self._base(draw), instant(self.until), share)
+
+    def _base(self, draw: Draw) -> pl.Series:
+        return draw.parent_values(self.via, self.column) if self.via else draw.same_row(self.column)
+
+    def _offset(self, draw: Draw) -> pl.Series:
+        base = self._base(draw)
         if base.dtype == pl.Date:
             low, high = math.ceil(self.min / 86400), max(math.floor(self.max / 86400), 1)
             days = rnd.integers(draw.key, draw.rows, max(low, int(self.strict)), high)
@@ -664,6 +676,27 @@ class Offset(Generator):
         if self.strict:
             amount = np.maximum(amount, 0.01)
         return base.cast(pl.Float64) + pl.Series(np.round(amount, 2))
+
+
+def _capped(values: pl.Series, base: pl.Series, until: dt.datetime, share: np.ndarray) -> pl.Series:
+    """Values no later than `until`: one past it is drawn again between its base and
+    `until` (at `share` of the way), one whose base already is past it is its base. What
+    came after a past instant happened before now, and still not before its base."""
+    dtype = values.dtype
+    if dtype == pl.Date:
+        cap, step = (until.date() - EPOCH.date()).days, 1
+    else:
+        step = {"ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}[dtype.time_unit]  # 1 s
+        cap = _micros(until) * step // 1_000_000
+    missing = values.is_null() | base.is_null()
+    mine = values.to_physical().fill_null(0).to_numpy().astype(np.int64)
+    floor = base.cast(dtype).to_physical().fill_null(0).to_numpy().astype(np.int64)
+    whole = np.maximum(cap - floor, 0) // step  # whole seconds (days) left before `until`
+    redrawn = floor + np.floor(share * whole).astype(np.int64) * step
+    bounded = np.where(mine > cap, np.where(floor >= cap, floor, redrawn), mine)
+    physical = values.to_physical().dtype
+    out = pl.Series(values.name, bounded).cast(physical).cast(dtype)
+    return out.zip_with(~missing, values).alias(values.name)  # NULL where it was
 
 
 # ---------------------------------------------------------------- text

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from datagen_assets.generate.generators import REF_INSTANT, Offset
 from datagen_assets.generate.meanings.tokens import tokens
 from datagen_assets.schema.model import Column, Table, TypeKind
 
@@ -228,6 +229,8 @@ WORD_GAPS: dict[str, tuple[float, float]] = {
     "valid to": (30 * DAY, 3 * 365 * DAY),
     "valid until": (30 * DAY, 3 * 365 * DAY),
 }
+# lanes of what has already happened: never after now (`generators.REF_INSTANT`)
+PAST_LANES = frozenset({"updated", "event", "outcome", "removed"})
 # qualifier of what happened -> qualifiers of the plan it follows, a delay later
 ACTUAL = {"actual": frozenset({"scheduled", "planned", "expected", "estimated", "target"})}
 DELAYS = {"ts": (0, 3 * 3600), "date": (0, 3 * DAY), "int": (0, 3 * 3600)}
@@ -307,6 +310,17 @@ def _follow_lanes(
             low, high = gap(column)
             return best[2], low, high
     return None
+
+
+def offset_after(column: Column, table: Table) -> Offset | None:
+    """The generator of an instant that follows another of its row (`ordering`): an offset
+    from it, capped at now for what has already happened (an update, a delivery)."""
+    found = ordering(column, table)
+    if found is None:
+        return None
+    partner, low, high = found
+    past = lane(tokens(column.name))[0] in PAST_LANES and family(column) != "int"
+    return Offset(column=partner, min=low, max=high, until=REF_INSTANT if past else None)
 
 
 def _plan_of(

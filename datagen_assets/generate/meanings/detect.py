@@ -27,11 +27,11 @@ from typing import ClassVar
 
 import polars as pl
 
-from datagen_assets.generate.generators import ByType, Choice, Generator, Offset, register
+from datagen_assets.generate.generators import ByType, Choice, Generator, register
 from datagen_assets.generate.meanings.catalog import FAMILIES, MEANINGS, Meaning
 from datagen_assets.generate.meanings.tokens import table_tokens, tokens
 from datagen_assets.generate.meanings.values import BytesByMeaning, EntityField, JsonByMeaning
-from datagen_assets.generate.ordering import ordering
+from datagen_assets.generate.ordering import offset_after
 from datagen_assets.schema.model import Column, ColumnType, Table, TypeKind
 
 THRESHOLD = 6.0
@@ -137,14 +137,13 @@ def explain(column: Column, table: Table) -> Detection:
         if flag is not None and (best is None or best[1].domain != "flags"):
             return flag
     if best is None and kind in FAMILIES["when"]:  # no meaning, yet an order (`loader_stop`)
-        follows = ordering(column, table)
+        follows = offset_after(column, table)
         if follows is not None:
-            partner, low, high = follows
             return Detection(
                 None,
                 scored[0][0] if scored else 0,
-                (f"after {partner} of the same row (implied order)",),
-                Offset(column=partner, min=low, max=high),
+                (f"after {follows.column} of the same row (implied order)",),
+                follows,
                 alternatives,
             )
     if best is None:
@@ -158,17 +157,10 @@ def explain(column: Column, table: Table) -> Detection:
     score, meaning, evidence, group = best
     evidence = list(evidence)
     if kind in FAMILIES["when"] or kind in FAMILIES["int"] and meaning.name == "epoch_seconds":
-        follows = ordering(column, table)
+        follows = offset_after(column, table)
         if follows is not None:
-            partner, low, high = follows
-            evidence.append(f"after {partner} of the same row (implied order)")
-            return Detection(
-                meaning.name,
-                score,
-                tuple(evidence),
-                Offset(column=partner, min=low, max=high),
-                alternatives,
-            )
+            evidence.append(f"after {follows.column} of the same row (implied order)")
+            return Detection(meaning.name, score, tuple(evidence), follows, alternatives)
     generator = None
     if meaning.entity is not None:
         kin = _kin(column, table, meaning, group)
