@@ -27,7 +27,10 @@ database's reason, in one message. Tables load in units, parents first: a table 
 tables of an FK cycle together (they need each other). A table DataGen creates gets its keys,
 uniques, checks and foreign keys after its rows, at the end of its unit: building indexes once
 is several times faster than maintaining them row by row. Existing tables keep their own
-constraints; within an FK cycle they are set DEFERRED (effective if declared DEFERRABLE).
+constraints; within an FK cycle they are set DEFERRED (effective if declared DEFERRABLE), a
+nullable key is COPYed NULL and set by an UPDATE once the cycle is in, and a cycle through a NOT
+NULL key declared without DEFERRABLE (checked at the end of each statement) is COPYed into
+temporary copies and moved into its tables by one statement (`_pg_insert_together`).
 Their application triggers are off while rows load (DISABLE TRIGGER USER, user-defined
 constraint triggers included; the internal triggers of foreign keys stay), as the PostgreSQL
 INSERT export does.
@@ -48,7 +51,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import polars as pl
@@ -482,13 +485,14 @@ def _load_postgres(plan, source, dsn, mode, selected, report, echo) -> None:
     with connection:
         oids = {key: _pg_oid(connection, table) for key, table in tables.items()}
         present = {key: _pg_columns(connection, oid) for key, oid in oids.items()}
-        units = [list(tables)] if mode == TRUNCATE_THEN_INSERT else load_units(plan, selected)
-        fill = _filled_later(tables, units, oids)
+        units = load_units(plan, selected)
         problems = inspection_problems(mode, tables, present, names)
-        problems += _pg_blocking_fks(connection, units, oids, names, fill)
         if problems:
             raise TargetError(report.target, problems)
         created = {key for key in tables if oids[key] is None}
+        fill = _filled_later(tables, units, oids)
+        together = _pg_together(connection, units, oids, fill)
+        fill = {key: value for key, value in fill.items() if key not in together}
         # A created table's FK may reference a table loaded now or already in the target.
         parents = dict(tables)
         for key in created:
@@ -506,9 +510,6 @@ def _load_postgres(plan, source, dsn, mode, selected, report, echo) -> None:
 
         @contextmanager
         def unit_scope(unit):
-            if mode == TRUNCATE_THEN_INSERT:
-                listed = sql.SQL(", ").join(sql.SQL(names[key]) for key in unit)
-                connection.execute(sql.SQL("TRUNCATE {}").format(listed))
             new = [tables[key] for key in unit if key in created]
             for statement in _pg_create(connection, new, schema.dialect):
                 connection.execute(statement)
@@ -516,6 +517,7 @@ def _load_postgres(plan, source, dsn, mode, selected, report, echo) -> None:
             for name in existing:  # application triggers off, constraints on (to_sql)
                 connection.execute(f"ALTER TABLE {name} DISABLE TRIGGER USER")
             yield
+            insert_together([key for key in unit if key in staged])
             finish_unit(unit)
             # deferred key checks run now (ALTER refuses pending events), then defer again
             connection.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -526,6 +528,9 @@ def _load_postgres(plan, source, dsn, mode, selected, report, echo) -> None:
         @contextmanager
         def whole():
             with connection.transaction():
+                if mode == TRUNCATE_THEN_INSERT:  # at once: the tables reference each other
+                    listed = sql.SQL(", ").join(sql.SQL(names[key]) for key in tables)
+                    connection.execute(sql.SQL("TRUNCATE {}").format(listed))
                 connection.execute("SET CONSTRAINTS ALL DEFERRED")  # those DEFERRABLE
                 yield
 
@@ -551,11 +556,32 @@ def _load_postgres(plan, source, dsn, mode, selected, report, echo) -> None:
                     connection.execute(statement)
 
         generated: dict[str, set[str]] = {}
+        staged: dict[str, tuple[str, ...]] = {}  # key -> columns of its temporary copy
+        corrections: dict[str, int] = {}  # key -> staged rows the target already held
+        staging = {key: _staging(index) for index, key in enumerate(tables)}
+
+        def insert_together(keys: list[str]) -> None:
+            """The staged rows of an FK cycle into their tables, in one statement."""
+            if not keys:
+                return
+            counts = _pg_insert_together(
+                connection, [(tables[k], staging[k], staged.pop(k)) for k in keys],
+                skip_existing=mode == CREATE_IF_MISSING,
+            )  # fmt: skip
+            for key, (offered, inserted) in zip(keys, counts, strict=True):
+                if offered != inserted:
+                    report.skipped += offered - inserted
+                    corrections[key] = offered - inserted
 
         def write_rows(key, frame) -> int:
             if key not in generated:  # the table exists now: created by this load, or before
                 generated[key] = _pg_generated(connection, _pg_oid(connection, tables[key]))
             frame = frame.drop(generated[key])
+            if key in together:  # an FK cycle into existing tables, through NOT NULL keys
+                if key not in staged:
+                    staged[key] = tuple(frame.columns)
+                    _pg_stage(connection, tables[key], staging[key], frame.columns)
+                return copy_frame(connection, staging[key], frame)
             if key in fill:  # an FK cycle into existing tables: these keys are set after
                 row_key, columns = fill[key]
                 pending.setdefault(key, []).append(frame.select(*row_key, *columns))
@@ -567,6 +593,12 @@ def _load_postgres(plan, source, dsn, mode, selected, report, echo) -> None:
             return copy_frame(connection, tables[key], frame)
 
         _run_units(plan, source, mode, dsn, units, created, write_rows, report, echo, backend)
+        report.tables[:] = [  # rows of a cycle that the target already held were skipped
+            replace(load, rows=load.rows - corrections[load.table])
+            if load.table in corrections
+            else load
+            for load in report.tables
+        ]
 
 
 def _pg_locatable(connection, error: BaseException) -> bool:
@@ -698,37 +730,95 @@ def _pg_fill(connection, table: Table, row_key, columns, frames) -> None:
     connection.execute("DROP TABLE _datagen_fill")
 
 
-def _pg_blocking_fks(connection, units, oids, names, fill) -> list[str]:
-    """Foreign keys of existing tables that no load order satisfies: checked per statement
-    (not DEFERRABLE) and pointing at a table loaded later in the same transaction (an FK
-    cycle) through columns that cannot be filled later (NOT NULL, or a table without a key).
-    A self-reference never blocks: a row's parent is an earlier row (generate/engine.py), so
-    it is in an earlier chunk or earlier in the same COPY, checked at the statement's end."""
-    problems = []
+def _pg_together(connection, units, oids, fill) -> set[str]:
+    """Existing tables of an FK cycle that go in through one statement (`_pg_insert_together`):
+    every existing table of a unit where one has a foreign key checked per statement (not
+    DEFERRABLE) to a table loaded later in the unit, through columns that cannot be filled
+    later (`fill`: nullable, in a table with a key). PostgreSQL checks such a key at the end
+    of each statement, so the cycle's rows must arrive in the same one. A self-reference
+    never needs it: a row's parent is an earlier row (generate/engine.py), in an earlier chunk
+    or earlier in the same COPY."""
+    together: set[str] = set()
     for unit in units:
-        for position, key in enumerate(unit):
-            if oids[key] is None:
-                continue
-            later = [oids[k] for k in unit[position + 1 :] if oids[k] is not None]
+        existing = [key for key in unit if oids[key] is not None]
+        for position, key in enumerate(existing):
+            later = [oids[k] for k in existing[position + 1 :]]
             if not later:
                 continue
             rows = connection.execute(
-                "SELECT conname, confrelid::regclass::text, "
-                "array(SELECT attname FROM pg_attribute WHERE attrelid = conrelid "
+                "SELECT array(SELECT attname FROM pg_attribute WHERE attrelid = conrelid "
                 "AND attnum = ANY(conkey)) FROM pg_constraint WHERE conrelid = "
-                "%s AND contype = 'f' AND NOT condeferrable AND confrelid = ANY(%s) "
-                "ORDER BY conname",
+                "%s AND contype = 'f' AND NOT condeferrable AND confrelid = ANY(%s)",
                 [oids[key], later],
             ).fetchall()
             filled = set(fill.get(key, ((), []))[1])
-            problems.extend(
-                f"table {names[key]}: foreign key {name} to {parent} is not DEFERRABLE, but "
-                f"{names[key]} loads before {parent} (an FK cycle through NOT NULL columns "
-                "or a table without a key); declare it DEFERRABLE or load into new tables"
-                for name, parent, columns in rows
-                if not set(columns) <= filled
+            if any(not set(columns) <= filled for (columns,) in rows):
+                together.update(existing)
+                break
+    return together
+
+
+def _staging(index: int) -> Table:
+    """The temporary copy the rows of an FK cycle's table are COPYed into first."""
+    return Table(name=f"_datagen_cycle_{index}", schema="pg_temp", columns=())
+
+
+def _pg_stage(connection, table: Table, staging: Table, columns: Sequence[str]) -> None:
+    """Create `staging`, the temporary copy of `table` (its column types, no constraints),
+    dropped at the end of the transaction at the latest."""
+    from psycopg import sql
+
+    from datagen_assets.write.postgres import qualified_name
+
+    connection.execute(
+        sql.SQL("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA").format(
+            qualified_name(staging),
+            sql.SQL(", ").join(map(sql.Identifier, columns)),
+            qualified_name(table),
+        )
+    )
+
+
+def _pg_insert_together(
+    connection, staged: list[tuple[Table, Table, tuple[str, ...]]], skip_existing: bool
+) -> list[tuple[int, int]]:
+    """Move the staged rows (table, its temporary copy, columns) into their tables with ONE
+    statement of data-modifying CTEs, so keys declared without DEFERRABLE, checked at the end
+    of the statement, see every row of the cycle; with `skip_existing` a row whose key the
+    table holds is skipped (ON CONFLICT DO NOTHING). Returns (rows staged, rows inserted) per
+    table; the copies are dropped."""
+    from psycopg import sql
+
+    from datagen_assets.write.postgres import qualified_name
+
+    parts, counts = [], []
+    for index, (table, staging, names) in enumerate(staged):
+        listed = sql.SQL(", ").join(map(sql.Identifier, names))
+        alias = sql.Identifier(f"cycle_{index}")
+        parts.append(
+            sql.SQL(
+                "{a} AS (INSERT INTO {t} ({c}) OVERRIDING SYSTEM VALUE SELECT {c} FROM {s}"
+                "{conflict} RETURNING 1)"
+            ).format(
+                a=alias,
+                t=qualified_name(table),
+                c=listed,
+                s=qualified_name(staging),
+                conflict=sql.SQL(" ON CONFLICT DO NOTHING" if skip_existing else ""),
             )
-    return problems
+        )
+        counts.append(
+            sql.SQL("(SELECT count(*) FROM {s}), (SELECT count(*) FROM {a})").format(
+                s=qualified_name(staging), a=alias
+            )
+        )
+    statement = sql.SQL("WITH {} SELECT {}").format(
+        sql.SQL(", ").join(parts), sql.SQL(", ").join(counts)
+    )
+    row = connection.execute(statement).fetchone()
+    for _, staging, _ in staged:
+        connection.execute(sql.SQL("DROP TABLE {}").format(qualified_name(staging)))
+    return [(row[2 * i], row[2 * i + 1]) for i in range(len(staged))]
 
 
 def _pg_constraints(tables: list[Table], parents: dict[str, Table], unit: set[str]) -> list[str]:

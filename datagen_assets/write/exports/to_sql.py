@@ -33,9 +33,15 @@ reference is handled per dialect:
 - SQLite: `PRAGMA defer_foreign_keys = ON`, checked at COMMIT;
 - PostgreSQL and T-SQL: the forward key columns are inserted NULL and set by UPDATEs keyed by
   the primary (or a non-null unique) key once every table is in, so constraints declared
-  without DEFERRABLE hold at every statement. A forward key that cannot be filled later (NOT
-  NULL, or a table without such a key) is inserted as is, under `SET CONSTRAINTS ALL DEFERRED`
-  (PostgreSQL), which a DEFERRABLE constraint needs.
+  without DEFERRABLE hold at every statement.
+- PostgreSQL, a forward key that cannot be filled later (NOT NULL, or a table without such a
+  key; pagila store <-> staff): `SET CONSTRAINTS ALL DEFERRED` does nothing for a key declared
+  without DEFERRABLE, but PostgreSQL checks such a key at the end of each statement. The
+  tables from the one holding the key to the last one it references (`one_statement_spans`)
+  are inserted into temporary copies first, then moved by a single statement of
+  data-modifying CTEs (`WITH a AS (INSERT INTO store SELECT ...) INSERT INTO staff SELECT
+  ...`), so every key holds when it is checked; no superuser rights needed. T-SQL has no such
+  statement: those keys stay as they are (see the notes of the export).
 """
 
 from __future__ import annotations
@@ -154,10 +160,16 @@ def rendered(frame: pl.DataFrame, lit: Literals) -> pl.DataFrame:
 
 
 def insert_text(
-    frame: pl.DataFrame, table: Table, dialect: str, batch_rows: int, nulled: Sequence[str] = ()
+    frame: pl.DataFrame,
+    table: Table,
+    dialect: str,
+    batch_rows: int,
+    nulled: Sequence[str] = (),
+    into: str | None = None,
 ) -> str:
     """Multi-row INSERT statements for one chunk; the `nulled` columns are written NULL (an FK
-    filled later by `update_text`)."""
+    filled later by `update_text`); `into` (quoted) names a temporary copy to insert into
+    instead of the table."""
     if frame.height == 0:
         return ""
     texts = rendered(frame, literals(dialect))
@@ -169,8 +181,9 @@ def insert_text(
         parts.append(pl.col(name))
     parts.append(")")
     columns = ", ".join(quote_column(n, dialect) for n in frame.columns)
-    overriding = " OVERRIDING SYSTEM VALUE" if dialect == "postgres" and _identity(table) else ""
-    header = f"INSERT INTO {quote_table(table, dialect)} ({columns}){overriding} VALUES\n"
+    identity = dialect == "postgres" and _identity(table) and into is None
+    overriding = " OVERRIDING SYSTEM VALUE" if identity else ""
+    header = f"INSERT INTO {into or quote_table(table, dialect)} ({columns}){overriding} VALUES\n"
     tuples = texts.select(
         pl.concat_str([pl.lit(p) if isinstance(p, str) else p for p in parts]).alias("row")
     ).with_row_index()
@@ -226,6 +239,57 @@ def filled_later(table: Table, fks: Sequence[ForeignKey]) -> tuple[tuple[str, ..
     return key, list(dict.fromkeys(columns))
 
 
+def blocking_references(tables: Sequence[Table]) -> dict[str, set[str]]:
+    """Per table, the tables after it that its forward keys reference through columns no
+    UPDATE can fill later (`filled_later`): those rows must go in with the referenced ones."""
+    forward = forward_references(tables)
+    by_key = {t.key: t for t in tables}
+    blocking = {}
+    for key, fks in forward.items():
+        _, later = filled_later(by_key[key], fks)
+        parents = {fk.ref_table for fk in fks if not set(fk.columns) <= set(later)}
+        if parents:
+            blocking[key] = parents
+    return blocking
+
+
+def one_statement_spans(order: Sequence[str], blocking: dict[str, set[str]]) -> list[range]:
+    """The runs of `order` (table keys in load order) to insert in one statement: from each
+    table with `blocking` references to the last table it references, overlapping runs
+    merged. Every table inside a run goes in with it, since a table between the two may
+    reference the first (which is only in once the statement runs) and be referenced by the
+    last. Runs are increasing and disjoint."""
+    position = {key: index for index, key in enumerate(order)}
+    runs = sorted(
+        (position[key], max(position[p] for p in parents))
+        for key, parents in blocking.items()
+        if key in position and parents & position.keys()
+    )
+    merged: list[list[int]] = []
+    for first, last in runs:
+        if merged and first <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], last)
+        else:
+            merged.append([first, last])
+    return [range(first, last + 1) for first, last in merged]
+
+
+def together_statement(tables: Sequence[Table], sources: Sequence[str], columns) -> str:
+    """One PostgreSQL statement inserting each table's rows from its temporary copy (`sources`,
+    already quoted), as data-modifying CTEs: keys declared without DEFERRABLE are checked at
+    the end of the statement, once every table of the cycle holds its rows."""
+    parts = []
+    for table, source, names in zip(tables, sources, columns, strict=True):
+        listed = ", ".join(quote_column(n, "postgres") for n in names)
+        overriding = " OVERRIDING SYSTEM VALUE" if _identity(table) else ""
+        parts.append(
+            f"INSERT INTO {quote_table(table, 'postgres')} ({listed}){overriding} "
+            f"SELECT {listed} FROM {source}"
+        )
+    ctes = ",\n".join(f'"cycle_{index}" AS ({part})' for index, part in enumerate(parts[:-1]))
+    return f"WITH {ctes}\n{parts[-1]};\n"
+
+
 def _identity(table: Table) -> bool:
     return any(c.autoincrement for c in table.columns)
 
@@ -258,11 +322,12 @@ def write(tables: Sequence[TableChunks], out: BinaryIO, options: ExportOptions) 
     later: dict[str, tuple[tuple[str, ...], list[str]]] = {}
     if dialect in ("postgres", "tsql"):
         later = {t.key: filled_later(t.table, forward[t.key]) for t in tables if t.key in forward}
-        if dialect == "postgres" and any(
-            set(c for fk in forward[key] for c in fk.columns) - set(cols)
-            for key, (_, cols) in later.items()
-        ):
-            out.write(b"SET CONSTRAINTS ALL DEFERRED; -- an FK cycle through NOT NULL keys\n")
+    spans: list[range] = []
+    if dialect == "postgres":
+        blocking = blocking_references([t.table for t in tables])
+        spans = one_statement_spans([t.key for t in tables], blocking)
+    staged = {index: f'pg_temp."_datagen_cycle_{index}"' for span in spans for index in span}
+    span_end = {span[-1]: span for span in spans}
     updates: list[str] = []
     if dialect == "postgres":  # as pg_dump --disable-triggers, keeping constraint triggers
         out.write(b"-- application triggers stay off while the rows load; keys, checks and\n")
@@ -270,23 +335,39 @@ def write(tables: Sequence[TableChunks], out: BinaryIO, options: ExportOptions) 
         for table in tables:
             name = quote_table(table.table, dialect)
             out.write(f"ALTER TABLE {name} DISABLE TRIGGER USER;\n".encode())
-    for table in tables:
+    for position, table in enumerate(tables):
         name = quote_table(table.table, dialect)
         identity_insert = dialect == "tsql" and _identity(table.table)
         out.write(f"\n-- {table.key}\n".encode())
         if identity_insert:  # explicit values into an IDENTITY column need this in T-SQL
             out.write(f"SET IDENTITY_INSERT {name} ON;\n".encode())
         stored = table.table.stored_columns  # the database computes generated columns
+        into = staged.get(position)
+        if into:  # an FK cycle through NOT NULL keys: a temporary copy, moved in one statement
+            listed = ", ".join(quote_column(c, dialect) for c in stored)
+            out.write(
+                f"CREATE TEMPORARY TABLE {into} ON COMMIT DROP AS "
+                f"SELECT {listed} FROM {name} WITH NO DATA;\n".encode()
+            )
         key, nulled = later.get(table.key, ((), []))
         for chunk in table:
             chunk = chunk.select(stored)
-            text = insert_text(chunk, table.table, dialect, options.batch_rows, nulled)
+            text = insert_text(chunk, table.table, dialect, options.batch_rows, nulled, into)
             out.write(text.encode())
             if nulled:
                 updates.append(update_text(chunk, table.table, dialect, key, nulled))
         if identity_insert:
             out.write(f"SET IDENTITY_INSERT {name} OFF;\n".encode())
-        if dialect == "postgres":
+        if position in span_end:
+            span = [tables[i].table for i in span_end[position]]
+            out.write(b"\n-- the FK cycle's rows, in one statement: its keys hold at its end\n")
+            sources = [staged[i] for i in span_end[position]]
+            columns = [t.stored_columns for t in span]
+            out.write(together_statement(span, sources, columns).encode())
+            out.write("".join(f"DROP TABLE {source};\n" for source in sources).encode())
+            for member in span:
+                out.write("".join(s + "\n" for s in pg_ddl.setval_statements(member)).encode())
+        elif dialect == "postgres" and into is None:
             out.write("".join(s + "\n" for s in pg_ddl.setval_statements(table.table)).encode())
     if any(updates):
         out.write(b"\n-- foreign keys of an FK cycle, set once every table is in\n")
