@@ -393,3 +393,21 @@ def test_codes_dimensions_and_amounts_of_their_table(tmp_path):
     assert frames["warehouse"]["w_ytd"].cast(pl.Float64).median() > 1_000
     table = plan.table("redundancy_group").table
     assert explain(table.column("display_name"), table).meaning != "display_name"
+
+
+def test_workflow_columns_follow_their_table(tmp_path):
+    """A leave request's status was a task's (in progress), its reason an order's (Damaged in
+    transit); a commission fraction 0.36-0.99; a user's date_joined always at midnight."""
+    frames, _ = _frames(
+        tmp_path,
+        "CREATE TABLE leave_requests (id INT PRIMARY KEY, status VARCHAR(15), reason TEXT);"
+        "CREATE TABLE employees (id INT PRIMARY KEY, commission_pct NUMERIC(2,2),"
+        " date_joined DATE);"
+        "CREATE TABLE auth_user (id INT PRIMARY KEY, date_joined TIMESTAMPTZ);",
+    )
+    leave = frames["leave_requests"]
+    assert set(leave["status"]) <= {"approved", "pending", "rejected", "cancelled"}
+    assert set(leave["reason"]) <= set(vocabulary_values("leave_reason", "en_US", 0))
+    assert frames["employees"]["commission_pct"].cast(pl.Float64).median() < 0.25
+    joined = frames["auth_user"]["date_joined"]
+    assert (joined.dt.hour() != 0).mean() > 0.5  # an instant, not a day

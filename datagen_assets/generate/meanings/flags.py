@@ -300,3 +300,22 @@ add("air_pressure", X, "num",
     Normal(1013, 9, 940, 1060, 1))  # fmt: skip
 add("co2_ppm", X, "num", r"co2( ppm| level| concentration)?|carbon dioxide",
     Normal(650, 220, 400, 2500, 0))  # fmt: skip
+
+# approval workflows: a request, claim or leave is pending, approved or rejected (a task's
+# open/in progress/done reads wrong there)
+add("approval_status", X, "text", r"(\w+ )?(status|state|approval status|approval)",
+    Choice(("approved", "pending", "rejected", "cancelled"), (60, 22, 12, 6)),
+    tables=r"\b(leave|absence|request|application|approval|claim|expense|timesheet"
+    r"|reimbursement|time off|vacation|booking request|refund request|access request)\b",
+    needs_table=True, prior=1.5)  # fmt: skip
+
+
+def _fraction(column) -> bool:
+    """NUMERIC(2,2)-like: a column that holds only fractions below one."""
+    scale, precision = column.type.scale, column.type.precision
+    return scale is not None and precision is not None and scale >= precision
+
+
+add("commission_rate", X, "num", r"commission( pct| percent| percentage| rate)?",
+    lambda c, t: Normal(0.12, 0.06, 0, 0.4, 2) if _fraction(c) else Normal(12, 6, 0, 40, 1),
+    prior=1)  # fmt: skip

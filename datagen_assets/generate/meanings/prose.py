@@ -45,8 +45,30 @@ add(
     R,
     "text",
     r"(\w+ )?(reason|cause|justification|purpose|motive)( text| description)?",
-    vocab("reason", 0.6),
+    lambda c, t: vocab(_reasons_of(t), 0.6)(c, t),
 )
+
+
+# reasons by what the table records: a leave request's are no order's ("Damaged in transit")
+REASONS_OF = (
+    (r"leave|absence|vacation|time off|timeoff|holiday|pto", "leave_reason"),
+    (r"ban|block|suspen|report|flag|moderat|abuse", "moderation_reason"),
+    (r"cancel|refund|return|order|payment|subscription|churn", "reason"),
+)
+
+
+def _reasons_of(table) -> str:
+    import re
+
+    from datagen_assets.generate.meanings.tokens import table_tokens
+
+    words = " ".join(table_tokens(table.name))
+    for pattern, name in REASONS_OF:
+        if re.search(pattern, words):
+            return name
+    return "reason"
+
+
 add(
     "error_message",
     R,

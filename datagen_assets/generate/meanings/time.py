@@ -5,8 +5,11 @@ between instants of one row (created <= updated <= deleted, starts < ends) is de
 
 from __future__ import annotations
 
+import re
+
 from datagen_assets.generate.generators import Exponential, UniformDate
 from datagen_assets.generate.meanings.catalog import add, numeric, vocab
+from datagen_assets.generate.meanings.tokens import table_tokens
 from datagen_assets.generate.meanings.values import (
     Amount,
     BirthDate,
@@ -74,9 +77,20 @@ add(
     "hire_date",
     T,
     "when",
-    r"(hire|hired|employment|join|joining|start) date|hired( on| at)?"
-    r"|date (hired|joined)",
+    r"(hire|hired|employment|joining) date|hired( on| at)?|date hired",
     UniformDate("2005-01-01", "2025-12-31"),
+)
+add(  # an employee joins on a day; a user joins (signs up) at an instant
+    "join_date",
+    T,
+    "when",
+    r"(join|joined|start) date|date joined|joined( on| at)?",
+    lambda c, t: (
+        UniformDate("2005-01-01", "2025-12-31")
+        if re.search(r"employee|staff|worker|personnel|hr\b", " ".join(table_tokens(t.name)))
+        or c.type.kind.name == "DATE"
+        else Instant("2019-01-01", "2026-01-01", "daily")
+    ),
 )
 add(
     "epoch_seconds",

@@ -1156,3 +1156,15 @@ Shelly Plug S|Sonoff TH16|Aqara Temperature Sensor|Philips Hue Bridge|Ecobee Sma
 Bosch BME680|Cisco Catalyst 9200|Ubiquiti UniFi AP AC Lite|HP LaserJet Pro M404n
 Dell PowerEdge R740|Axis M3106-L|Netatmo Weather Station|Tuya Smart Plug|Fitbit Charge 5""",
 )
+
+
+words_vocabulary(
+    "leave_reason",
+    """Vacation|Medical appointment|Illness|Family emergency|Personal matters|Childcare
+Moving house|Bereavement|Wedding|Training course|Jury duty|Parental leave""",
+)
+words_vocabulary(
+    "moderation_reason",
+    """Spam|Harassment|Inappropriate content|Impersonation|Copyright violation|Hate speech
+Scam or fraud|Off-topic|Repeated violations|Requested by user""",
+)
