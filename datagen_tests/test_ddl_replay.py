@@ -566,12 +566,12 @@ DROP VIEW v;
         3: "skipped (a routine",
         4: "skipped (a trigger: it does not run on generated rows",
         5: "skipped (a rule",
-        6: "skipped (an index that constrains no value",
         7: "skipped (a data statement: DataGen writes its own rows",
         8: "skipped (privileges",
         9: "skipped (a view: DataGen makes rows for tables",
     }
     assert all(note.file == "t.sql" for note in schema.notes)
+    assert [ix.name for ix in schema.table("t").indexes] == ["t_idx"]  # kept for exports
 
 
 def test_drop_of_a_parent_table_takes_the_tables_that_inherit_from_it() -> None:

@@ -498,13 +498,18 @@ def test_datasets_load_into_postgres_with_all_constraints(path, fresh_database):
         name = pg_ddl.table_name(table_plan.table)
         assert target.rows(f"SELECT count(*) FROM {name}") == [(table_plan.rows,)], key
     tables = [t.table for t in plan.tables.values()]
-    wanted = [s for s in pg_ddl.constraint_statements(tables) if not s.startswith("--")]
+    statements = pg_ddl.constraint_statements(tables)
+    wanted = [s for s in statements if not s.startswith(("--", "CREATE INDEX"))]
     names = ", ".join(f"'{pg_ddl.table_name(t)}'::regclass" for t in tables)
     constraints = target.rows(
         f"SELECT count(*) FROM pg_constraint WHERE conrelid IN ({names}) "
         "AND contype IN ('p', 'u', 'f', 'c')"
     )
     assert constraints == [(len(wanted),)]
+    indexes = target.rows(  # the schema's non-unique indexes too
+        f"SELECT count(*) FROM pg_index WHERE indrelid IN ({names}) AND NOT indisunique"
+    )
+    assert indexes == [(sum(s.startswith("CREATE INDEX") for s in statements),)]
 
 
 @pytest.mark.parametrize(

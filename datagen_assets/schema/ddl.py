@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
@@ -54,6 +54,7 @@ from datagen_assets.schema.model import (
     Column,
     ColumnType,
     ForeignKey,
+    Index,
     Note,
     Problem,
     Schema,
@@ -248,6 +249,8 @@ _CREATE_TABLE = re.compile(
 _ALTER_TABLE = re.compile(r"ALTER\s+TABLE\b", re.I)
 
 _UNIQUE_INDEX = re.compile(r"CREATE\s+UNIQUE\s+(?:(?:CLUSTERED|NONCLUSTERED)\s+)?INDEX\b", re.I)
+
+_INDEX = re.compile(r"CREATE\s+(?:(?:CLUSTERED|NONCLUSTERED)\s+)?INDEX\b", re.I)
 
 _COMMENT_ON = re.compile(r"COMMENT\s+ON\b", re.I)
 
@@ -855,7 +858,12 @@ class _Importer(Replay):
             self._add_check(draft, _check(node.this, name))
         elif isinstance(node, exp.ExcludeColumnConstraint) and self._exclude(draft, node):
             pass
-        elif not isinstance(node, exp.IndexColumnConstraint):  # a plain index constrains nothing
+        elif isinstance(node, exp.IndexColumnConstraint):  # MySQL KEY/INDEX: constrains nothing
+            if not node.args.get("kind"):  # FULLTEXT and SPATIAL have no PostgreSQL equivalent
+                index = self._index_draft(node.expressions, None, None, (), node.name, line)
+                if index is not None:
+                    draft.indexes.append(index)
+        else:
             self._note(f"table {draft.key}: ignored {_summary(node.sql(self.dialect), 60)}", line)
 
     def _exclude(self, draft: _TableDraft, node: exp.ExcludeColumnConstraint) -> bool:
@@ -1125,6 +1133,74 @@ class _Importer(Replay):
             _IndexDraft(columns, parts_sql, folded, predicate, statement.line, name)
         )
 
+    def _index(self, statement: Statement) -> None:
+        """A non-unique index: it constrains no value, so generation ignores it, but exports
+        and loads recreate it (see `_index_draft` for what is kept). Read by sqlglot as
+        written: the importer's own parse blanks ASC/DESC, which an index keeps."""
+        try:
+            tree = sqlglot.parse_one(statement.sql, read=self.dialect)
+        except (ParseError, TokenError):
+            tree = None
+        index = tree.this if isinstance(tree, exp.Create) else None
+        if not isinstance(index, exp.Index) or index.args.get("table") is None:
+            self._skip(statement, "an index DataGen cannot read; it constrains no value")
+            return
+        table = self._find_table(*self._table_name(index.args["table"]))
+        if table is None:
+            self._skip(statement, "index on an unknown table")
+            return
+        params = index.args.get("params") or exp.IndexParameters()
+        where = params.args.get("where")
+        draft = self._index_draft(
+            params.args.get("columns") or [],
+            where.this if isinstance(where, exp.Where) else where,
+            params.args.get("using"),
+            params.args.get("include") or (),
+            index.name or None,
+            statement.line,
+        )
+        if draft is None:
+            self._skip(statement, "an index over expressions of another dialect: left out of "
+                       "exports; it constrains no value")  # fmt: skip
+            return
+        table.indexes.append(draft)
+
+    def _index_draft(
+        self,
+        keyed: Sequence[exp.Expression],
+        predicate: exp.Expression | None,
+        using: exp.Expression | None,
+        include: Sequence[exp.Expression],
+        name: str | None,
+        line: int,
+    ) -> _IndexDraft | None:
+        """A non-unique index as exports recreate it. A PostgreSQL schema's index is kept as
+        written: any key parts (expressions, order, operator class), method, INCLUDE and
+        predicate. Of another dialect only plain columns (a MySQL prefix `name(10)` is the
+        whole column) and no predicate: its expressions and options need not mean the same
+        in PostgreSQL. None when nothing is kept."""
+        postgres = self.dialect == DEFAULT_DIALECT
+        parts, columns = [], []
+        for node in keyed:
+            if self.dialect == "mysql":
+                node = node.transform(_mysql_prefix)
+            if not postgres:
+                while isinstance(node, (exp.Ordered, exp.Paren, exp.ColumnPrefix)):
+                    node = node.this
+                if isinstance(node, exp.Column) and not node.table:
+                    node = node.this
+                if not isinstance(node, exp.Identifier):
+                    return None
+                columns.append(self._ident(node))
+            columns += [self._ident(c.this) for c in node.find_all(exp.Column) if not c.table]
+            parts.append(_index_element(node) if postgres else node)
+        if not parts or (predicate is not None and not postgres):
+            return None
+        method = using.name.lower() if postgres and using is not None else None
+        kept = tuple(self._ident(i) for i in include) if postgres else ()
+        return _IndexDraft(tuple(dict.fromkeys(columns)), tuple(parts), (), predicate, line,
+                           name or None, method, kept)  # fmt: skip
+
     def _comment(self, statement: Statement) -> None:
         tree = self._parse_quietly(statement.sql)
         kind = str(tree.args.get("kind") or "").upper() if isinstance(tree, exp.Comment) else ""
@@ -1297,6 +1373,27 @@ class _Importer(Replay):
             columns = self._canonical(table, index.columns, label, index.line, table.key)
             if columns:
                 table.resolved_indexes.append(self._resolve_index(table, index, columns))
+        for index in table.indexes:
+            found = [self._find_column(table, c) for c in (*index.columns, *index.include)]
+            if None in found:
+                missing = [
+                    c for c, f in zip((*index.columns, *index.include), found, strict=True) if not f
+                ]
+                self._note(f"index {index.name or '(unnamed)'} on {table.key} names unknown "
+                           f"column(s) {', '.join(missing)}: left out", index.line)  # fmt: skip
+                continue
+            resolved = self._resolve_index(table, replace(index, folded=()), ())
+            table.resolved_plain.append(
+                Index(
+                    tuple(f for f in found[: len(index.columns)] if f),
+                    resolved.parts,
+                    index.method,
+                    tuple(f for f in found[len(index.columns) :] if f),
+                    resolved.where,
+                    # other dialects name indexes per table: a PostgreSQL schema may clash
+                    index.name if self.dialect == DEFAULT_DIALECT else None,
+                )
+            )
 
     def _resolve_index(
         self, table: _TableDraft, index: _IndexDraft, columns: tuple[str, ...]
@@ -1312,8 +1409,8 @@ class _Importer(Replay):
         parts = tuple(
             _postgres_sql(part.copy().transform(canonical))
             if not isinstance(part, exp.Identifier)
-            else _postgres_sql(exp.column(column, quoted=True))
-            for part, column in zip(index.parts, columns, strict=True)
+            else _postgres_sql(exp.column(self._find_column(table, self._ident(part)), quoted=True))
+            for part in index.parts
         )
         where = None
         if index.where is not None:
@@ -1528,6 +1625,20 @@ def _text_cast(node: exp.Expression) -> bool:
     return isinstance(to, exp.DataType) and to.this in _TEXT_TYPES and not to.expressions
 
 
+def _index_element(node: exp.Expression) -> exp.Expression:
+    """A key part of CREATE INDEX as PostgreSQL reads it: a column, or an expression in
+    parentheses (`(lower(email)) text_pattern_ops DESC`), with its operator class and order."""
+    node = node.copy()
+    holder = node.this if isinstance(node, exp.Ordered) else node
+    target = holder.this if isinstance(holder, exp.Opclass) else holder
+    if not isinstance(target, (exp.Column, exp.Paren)):
+        wrapped = exp.Paren(this=target.copy())
+        if target is node:
+            return wrapped
+        target.replace(wrapped)
+    return node
+
+
 def _postgres_sql(expression: exp.Expression) -> str:
     return expression.sql(dialect="postgres")
 
@@ -1583,6 +1694,7 @@ def _freeze(table: _TableDraft, foreign_keys: tuple[ForeignKey, ...]) -> Table:
             comment=c.comment,
             domain_checks=c.domain_checks,
             computed=c.computed,
+            identity=c.identity if c.autoincrement else None,
         )
         for c in table.columns.values()
     )
@@ -1597,6 +1709,7 @@ def _freeze(table: _TableDraft, foreign_keys: tuple[ForeignKey, ...]) -> Table:
         comment=table.comment,
         unique_indexes=tuple(table.resolved_indexes),
         exclusions=tuple(table.exclusions),
+        indexes=tuple(table.resolved_plain),
     )
 
 
@@ -1639,6 +1752,7 @@ def _cc_identity(site: _Site) -> None:
         _cc_computed(site)
     else:
         site.column.autoincrement, site.column.nullable = True, False
+        site.column.identity = "ALWAYS" if site.kind.this is True else "BY DEFAULT"
 
 
 def _cc_computed(site: _Site) -> None:
@@ -1691,6 +1805,7 @@ _HANDLERS: tuple[tuple[re.Pattern[str], Callable[[_Importer, Statement], None]],
     (_ALTER_TABLE, _Importer._alter_table),
     *REPLAY_HANDLERS,
     (_UNIQUE_INDEX, _Importer._unique_index),
+    (_INDEX, _Importer._index),
     (_COMMENT_ON, _Importer._comment),
     (_CREATE_TYPE, _Importer._create_type),
     (_CREATE_DOMAIN, _Importer._create_domain),

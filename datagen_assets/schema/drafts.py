@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import sqlglot.expressions as exp
 from sqlglot.tokens import TokenType
 
-from datagen_assets.schema.model import Check, ColumnType, UniqueIndex
+from datagen_assets.schema.model import Check, ColumnType, Index, UniqueIndex
 
 # ---------------------------------------------------------------------------------------------
 # Drafts: mutable while statements apply, frozen into the model at the end.
@@ -31,6 +31,7 @@ class _ColumnDraft:
     comment: str | None = None
     domain_checks: tuple[Check, ...] = ()
     computed: str | None = None
+    identity: str | None = None  # ALWAYS | BY DEFAULT
 
 
 @dataclass
@@ -49,7 +50,9 @@ class _KeyDraft:
 @dataclass
 class _IndexDraft:
     """A unique index on lower()/upper()/trim() of columns, or partial: its key parts as
-    parsed (each on one column, names as written) and its predicate."""
+    parsed (each on one column, names as written) and its predicate. Also a non-unique
+    index (`_TableDraft.indexes`), whose parts are any expressions over `columns`, with its
+    access method and INCLUDE columns."""
 
     columns: tuple[str, ...]
     parts: tuple[exp.Expression, ...]
@@ -57,6 +60,8 @@ class _IndexDraft:
     where: exp.Expression | None
     line: int
     name: str | None = None
+    method: str | None = None
+    include: tuple[str, ...] = ()
 
     def named(self, name: str) -> bool:
         return name == self.name
@@ -104,6 +109,8 @@ class _TableDraft:
     checks: list[Check] = field(default_factory=list)
     comment: str | None = None
     resolved_indexes: list[UniqueIndex] = field(default_factory=list)
+    indexes: list[_IndexDraft] = field(default_factory=list)  # non-unique
+    resolved_plain: list[Index] = field(default_factory=list)
     exclusions: list[str] = field(default_factory=list)
     partitioned_by: exp.Expression | None = None  # PARTITION BY RANGE|LIST|HASH (key)
     partitions: list[_PartitionDraft] = field(default_factory=list)

@@ -95,7 +95,10 @@ def type_name(column_type: ColumnType) -> str:
 
 @dataclass(frozen=True)
 class Column:
-    """One column. `autoincrement` covers serial, identity and sequence defaults. `computed`
+    """One column. `autoincrement` covers serial, identity and sequence defaults; `identity`
+    says which identity was declared (`ALWAYS` or `BY DEFAULT` for `GENERATED ... AS
+    IDENTITY`, T-SQL's IDENTITY(1,1) is `BY DEFAULT`), None for a serial type (its
+    `type.sql` says which) or a sequence default (`default` is the nextval call). `computed`
     is the expression of a generated column (`GENERATED ALWAYS AS (expr)`, MySQL's
     `AS (expr)`, T-SQL's computed columns) as PostgreSQL SQL: the database computes the value,
     so DataGen evaluates the same expression and leaves it out of what it loads or inserts."""
@@ -108,6 +111,7 @@ class Column:
     comment: str | None = None
     domain_checks: tuple[Check, ...] = ()
     computed: str | None = None
+    identity: str | None = None
 
 
 @dataclass(frozen=True)
@@ -235,6 +239,22 @@ class UniqueIndex:
 
 
 @dataclass(frozen=True)
+class Index:
+    """A non-unique index as declared (`CREATE INDEX`, MySQL's `KEY` in CREATE TABLE). It
+    constrains no value, so generation never reads it; exports and loads recreate it, so the
+    database keeps the access paths the schema declared. `parts` (key parts with their order
+    and operator class), `where` and `include` are PostgreSQL SQL with quoted column names,
+    `method` the access method as written (`gin`), `columns` the table columns it reads."""
+
+    columns: tuple[str, ...]
+    parts: tuple[str, ...]
+    method: str | None = None
+    include: tuple[str, ...] = ()
+    where: str | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
 class Table:
     """A table. `key` is how the rest of DataGen names it: `schema.name`, or `name`.
 
@@ -253,6 +273,7 @@ class Table:
     # range columns an EXCLUDE constraint keeps from overlapping (`EXCLUDE USING gist (room
     # WITH =, during WITH &&)`): generated pairwise disjoint over all rows, the stronger rule
     exclusions: tuple[str, ...] = ()
+    indexes: tuple[Index, ...] = ()  # non-unique: for exports and loads only
 
     def __hash__(self) -> int:
         """The fields' hash, computed once: tables key per-column caches (meaning scores), and

@@ -328,6 +328,8 @@ class Replay:
                 copy.default = None
                 copy.autoincrement = copy.autoincrement and "IDENTITY" in options and \
                     column.default is None  # fmt: skip
+            if "IDENTITY" not in options:
+                copy.identity = None
             if "GENERATED" not in options:
                 copy.computed = None
             if "COMMENTS" not in options:
@@ -341,6 +343,7 @@ class Replay:
                 draft.primary_key = replace(source.primary_key, name=None, auto_name=None)
             draft.uniques += [replace(u, name=None, auto_name=None) for u in source.uniques]
             draft.unique_indexes += [replace(i, name=None) for i in source.unique_indexes]
+            draft.indexes += [replace(i, name=None) for i in source.indexes]
             draft.exclusions += [c for c in source.exclusions if c not in draft.exclusions]
 
     def _merge_inherited(
@@ -596,6 +599,8 @@ class Replay:
         if name is not None:
             table.columns[name].autoincrement = True
             table.columns[name].nullable = False
+            always = re.match(r"ALWAYS\b", match.group("how"), re.I) is not None
+            table.columns[name].identity = "ALWAYS" if always else "BY DEFAULT"
 
     def _act_default_for(self, table: _TableDraft, match: re.Match[str], line: int) -> None:
         name = self._column_from_text(table, match.group("column"), line)
@@ -658,8 +663,9 @@ class Replay:
             table.primary_key.columns = renamed(table.primary_key.columns)
         for key in table.uniques:
             key.columns = renamed(key.columns)
-        for index in table.unique_indexes:
+        for index in (*table.unique_indexes, *table.indexes):
             index.columns = renamed(index.columns)
+            index.include = renamed(index.include)
             index.parts = tuple(
                 exp.to_identifier(new, quoted=True)
                 if isinstance(part, exp.Identifier) and self._same(self._ident(part), name)
@@ -710,6 +716,7 @@ class Replay:
             table.primary_key = None
         table.uniques = [k for k in table.uniques if not uses(k.columns)]
         table.unique_indexes = [i for i in table.unique_indexes if not uses(i.columns)]
+        table.indexes = [i for i in table.indexes if not uses((*i.columns, *i.include))]
         table.foreign_keys = [fk for fk in table.foreign_keys if not uses(fk.columns)]
         kept = [c for c in table.checks if not any(self._same(n, name) for n in c.columns)]
         table.checks = kept
@@ -731,7 +738,7 @@ class Replay:
         if table.primary_key is not None:
             found.append(("primary", table.primary_key))
         found += [("unique", key) for key in table.uniques]
-        found += [("index", index) for index in table.unique_indexes]
+        found += [("index", index) for index in (*table.unique_indexes, *table.indexes)]
         found += [("foreign", fk) for fk in table.foreign_keys]
         return found
 
@@ -764,10 +771,11 @@ class Replay:
                     self._drop_references(table, key.columns, line)
                 table.uniques.remove(key)
                 return True
-        for index in table.unique_indexes:
-            if matches(index):
-                table.unique_indexes.remove(index)
-                return True
+        for indexes in (table.unique_indexes, table.indexes):
+            for index in indexes:
+                if matches(index):
+                    indexes.remove(index)
+                    return True
         for fk in table.foreign_keys:
             if matches(fk):
                 table.foreign_keys.remove(fk)
@@ -868,6 +876,10 @@ class Replay:
                     table.unique_indexes.remove(index)
                     if cascade and index.where is None:
                         self._drop_references(table, index.columns, line)
+                    return
+            for index in table.indexes:
+                if index.named(name):
+                    table.indexes.remove(index)
                     return
 
     def _name_list(self, text: str) -> list[tuple[str | None, str]]:
@@ -1010,7 +1022,7 @@ _ALTER_PATTERNS: tuple[tuple[re.Pattern[str], Callable], ...] = tuple(
         (rf"MODIFY\s+(?:COLUMN\s+)?(?P<body>{_N}\s+(?:NOT\s+)?NULL\b.*|{_N}\s+DEFAULT\s+.+)",
          Replay._act_modify_list),
         (r"MODIFY\s+(?P<body>.*)", Replay._act_modify_oracle),
-        (rf"ALTER\s+(?:COLUMN\s+)?(?P<column>{_N})\s+ADD\s+GENERATED\s+(?:ALWAYS|BY\s+DEFAULT)"
+        (rf"ALTER\s+(?:COLUMN\s+)?(?P<column>{_N})\s+ADD\s+GENERATED\s+(?P<how>ALWAYS|BY\s+DEFAULT)"
          r"\s+AS\s+IDENTITY\b.*", Replay._act_identity),
         (rf"ADD\s+(?:CONSTRAINT\s+{_N}\s+)?DEFAULT\s+(?P<expression>.+?)\s+FOR\s+(?P<column>{_N})",
          Replay._act_default_for),

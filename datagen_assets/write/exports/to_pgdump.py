@@ -2,10 +2,11 @@
 database, in one transaction (a failed load leaves nothing behind).
 
 Layout, as pg_dump orders it: settings, schemas and enum types, tables, each table's data as a
-`COPY ... FROM stdin;` block in COPY's text format, then keys, uniques, checks and foreign keys,
-then sequences moved past the loaded keys. The data is rendered like `copy_frame` renders it
-(`to_copy_text` for intervals, bytea and arrays) and then escaped for the text format:
-backslash, tab, newline and carriage return as `\\\\`, `\\t`, `\\n`, `\\r`; NULL as `\\N`.
+`COPY ... FROM stdin;` block in COPY's text format, then keys, uniques, indexes, checks and
+foreign keys, then sequences moved past the loaded keys. The data is rendered like
+`copy_frame` renders it (`to_copy_text` for intervals, bytea and arrays) and then escaped
+for the text format: backslash, tab, newline and carriage return as `\\\\`, `\\t`, `\\n`, `\\r`;
+NULL as `\\N`.
 """
 
 from __future__ import annotations
