@@ -133,3 +133,39 @@ def test_dg_dev_serves_the_project(project):
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=60)
+
+
+def test_several_components_in_one_project_load_once_each(project):
+    """Two defs.yaml folders declaring different datasets share the location-wide jobs and
+    resources; a third declaring a dataset name again is a failing asset saying where both
+    declarations are, not a duplicate-key crash of the whole code location."""
+    root, _, data = project
+    defs = root / "dgshop" / "defs"
+    (defs / "crm").mkdir()
+    (defs / "crm" / "crm.sql").write_text("CREATE TABLE contacts (id INT PRIMARY KEY, note TEXT);")
+    (defs / "crm" / "crm.yaml").write_text("rows: 12\n")
+    (defs / "crm" / "defs.yaml").write_text(
+        "type: datagen_assets.orchestrate.component.DataGenDataset\n"
+        "attributes:\n  schema_file: crm.sql\n"
+    )
+    (defs / "again").mkdir()
+    shutil.copy(defs / "shop" / "shop.sql", defs / "again" / "shop.sql")
+    (defs / "again" / "defs.yaml").write_text(
+        "type: datagen_assets.orchestrate.component.DataGenDataset\n"
+        "attributes:\n  schema_file: shop.sql\n"
+    )
+    checked = dg(project, "check", "defs")
+    assert checked.returncode == 0, checked.stdout[-3000:] + checked.stderr[-3000:]
+    listed = dg(project, "list", "defs", "--json")
+    assert listed.returncode == 0, listed.stderr[-3000:]
+    found = json.loads(listed.stdout)
+    assets = {a["asset_key"]: a for a in found["assets"]}
+    assert {"crm/contacts", "shop/orders", "broken/invalid_dataset"} <= set(assets)
+    duplicate = assets["shop/duplicate_declaration"]["description"]
+    assert "declared again by" in duplicate and str(defs / "shop" / "defs.yaml") in duplicate
+    assert str(defs / "again" / "defs.yaml") in duplicate  # the one loaded (first in order)
+    jobs = [j["name"] for j in found["jobs"]]
+    assert jobs.count("datagen_request_job") == 1 and {"crm_job", "shop_job"} <= set(jobs)
+    launched = dg(project, "launch", "--assets", "crm/contacts", "--partition", "00000")
+    assert launched.returncode == 0, launched.stdout[-2000:] + launched.stderr[-2000:]
+    assert pl.read_parquet(data / "crm" / "contacts" / "00000.parquet").height == 12

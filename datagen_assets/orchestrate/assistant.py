@@ -53,13 +53,14 @@ class AnnotateConfig(Config):
 
 
 def build_annotate_job(plans: Sequence[DatasetPlan]):
-    """`annotate_schemas`: one request per changed dataset; token usage and cost recorded."""
-    by_name = {plan.name: plan for plan in plans}
+    """`annotate_schemas`: one request per changed dataset; token usage and cost recorded.
+    `plans` is read when the job runs: the components of a dg project add to one list."""
 
     @op(name="annotate_datasets", out=Out(Nothing))  # metadata only: no IO manager involved
     def annotate_op(context: OpExecutionContext, config: AnnotateConfig, claude: ClaudeAssistant):
         from datagen_assets.ai.assistant import annotate_file
 
+        by_name = {plan.name: plan for plan in plans}
         settings = claude.config()
         unknown = sorted(set(config.datasets) - set(by_name))
         if unknown:

@@ -15,8 +15,13 @@ so the assets, checks, jobs and resources are the same; `dg list defs`, `dg chec
 isolated as with the module path: a failing `<dataset>/invalid_dataset` asset names its
 problems and the others load.
 
-Declare every dataset of a code location in one component: the factory adds code-location-wide
-definitions (the request job, CaseGeni sensors, the annotate job, resources) once per call.
+Several components may declare datasets in one project (one defs.yaml per folder): the
+code-location-wide definitions (the request job, CaseGeni sensors, the annotate job over every
+dataset, resources, executor) come once, from the first component loaded, and every component
+must then write to the same storage. A dataset name declared twice (two defs.yaml, or twice in
+one) loads once, from its first declaration; each other declaration is a failing
+`<dataset>/duplicate_declaration` asset saying where both are, rather than a load that fails
+on a duplicate asset key.
 """
 
 from pathlib import Path
@@ -48,16 +53,41 @@ class DataGenDataset(dg.Component, dg.Model, dg.Resolvable):
     )
 
     def build_defs(self, context: dg.ComponentLoadContext) -> dg.Definitions:
-        return build_component_defs(self, Path(context.path))
+        return build_component_defs(self, Path(context.path), _project(context))
 
 
-def build_component_defs(component: DataGenDataset, folder: Path) -> dg.Definitions:
+class _Project:
+    """What the components of one load of a dg project share (kept on its component tree):
+    the factory's location-wide definitions, where each dataset was declared, the storage."""
+
+    def __init__(self) -> None:
+        from datagen_assets.orchestrate.factory import LocationWide
+
+        self.location = LocationWide()
+        self.declared: dict[str, list[str]] = {}  # dataset -> where it was declared
+        self.storage_url: str | None = None
+
+
+def _project(context: dg.ComponentLoadContext) -> _Project:
+    tree = getattr(context, "component_tree", None)
+    shared = getattr(tree, "_datagen_project", None)
+    if shared is None:
+        shared = _Project()
+        if tree is not None:
+            object.__setattr__(tree, "_datagen_project", shared)
+    return shared
+
+
+def build_component_defs(
+    component: DataGenDataset, folder: Path, project: _Project | None = None
+) -> dg.Definitions:
     """The definitions of the component's datasets through the module path's factory."""
     from dataclasses import replace
 
     from datagen_assets.orchestrate.factory import broken_dataset_asset, definitions_for_plans
     from datagen_assets.workspace import Workspace, load_workspace
 
+    project = project or _Project()
     settings = Settings.from_env()
     if component.storage_url:
         settings = replace(settings, storage_url=component.storage_url)
@@ -78,9 +108,53 @@ def build_component_defs(component: DataGenDataset, folder: Path) -> dg.Definiti
         )
     for entry in files:
         _load_one(workspace, folder, entry)
-    defs = definitions_for_plans(workspace.plans, settings)
-    broken = [broken_dataset_asset(name, error) for name, error in workspace.failures.items()]
+    if project.storage_url not in (None, settings.storage_url):
+        raise dg.DagsterInvalidDefinitionError(
+            f"DataGenDataset in {folder / 'defs.yaml'}: storage_url {settings.storage_url!r} "
+            f"differs from {project.storage_url!r} of another DataGenDataset of this project; "
+            "one code location writes to one storage"
+        )
+    project.storage_url = settings.storage_url
+    where = str(folder / "defs.yaml")
+    plans, duplicates = [], []
+    for plan in workspace.plans:
+        seen = project.declared.setdefault(plan.name, [])
+        seen.append(f"{where} ({plan.dataset.schema_path.name})")
+        if len(seen) == 1:
+            plans.append(plan)
+        else:
+            duplicates.append(_duplicate_asset(plan.name, seen))
+    broken = []
+    for name, error in workspace.failures.items():
+        seen = project.declared.setdefault(name, [])
+        seen.append(where)
+        first = len(seen) == 1
+        broken.append(broken_dataset_asset(name, error) if first else _duplicate_asset(name, seen))
+    defs = definitions_for_plans(plans, settings, location=project.location)
+    broken += duplicates
     return dg.Definitions.merge(defs, dg.Definitions(assets=broken)) if broken else defs
+
+
+def _duplicate_asset(name: str, declared: list[str]) -> dg.AssetsDefinition:
+    """A failing stand-in for a dataset name declared again: where it was loaded from, where
+    it is declared again, and what to do."""
+    suffix = "" if len(declared) == 2 else f"_{len(declared)}"
+    message = (
+        f"dataset {name!r} is declared again by {declared[-1]}; the declaration loaded is "
+        f"the first, {declared[0]}. A dataset's name is its schema file's name up to the "
+        "first dot: rename one schema file or remove one declaration."
+    )
+
+    @dg.asset(
+        key=dg.AssetKey([name, f"duplicate_declaration{suffix}"]),
+        group_name=name,
+        description=message,
+        kinds={"datagen"},
+    )
+    def _duplicate() -> None:
+        raise dg.Failure(description=message, allow_retries=False)
+
+    return _duplicate
 
 
 def _load_one(workspace, folder: Path, entry: DatasetFiles) -> None:

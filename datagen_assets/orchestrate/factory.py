@@ -31,7 +31,7 @@ import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 from dagster import (
@@ -63,9 +63,11 @@ from datagen_assets.generate.fingerprint import explain_change, table_fingerprin
 from datagen_assets.orchestrate.assistant import RESOURCE_KEY as ASSISTANT_KEY
 from datagen_assets.orchestrate.assistant import ClaudeAssistant, build_annotate_job
 from datagen_assets.orchestrate.executors import executor_from_env
-from datagen_assets.orchestrate.operations import build_operations
 from datagen_assets.orchestrate.outputs import build_output_definitions
 from datagen_assets.orchestrate.quality import build_quality_assets
+from datagen_assets.orchestrate.requests import build_request_definitions
+from datagen_assets.orchestrate.schedules import build_schedules
+from datagen_assets.orchestrate.snapshots import build_snapshot_jobs
 from datagen_assets.orchestrate.translator import DatasetTranslator, pii_categories, table_files
 from datagen_assets.plan.plan import DatasetPlan, TablePlan
 from datagen_assets.schema.model import STRING_KINDS, SchemaError
@@ -122,37 +124,69 @@ def broken_dataset_asset(name: str, error: SchemaError) -> AssetsDefinition:
     return _invalid
 
 
+@dataclass
+class LocationWide:
+    """What a code location defines once however many calls declare datasets in it (a dg
+    project with several DataGenDataset components): the request job and its sensors, the
+    annotate job over every dataset declared so far, the resources and the executor. The
+    first call builds them and returns them; later calls reuse the same objects (their
+    schedules run the same request job) and return none of them again, so merging the
+    components' definitions finds each name once."""
+
+    plans: list = field(default_factory=list)
+    request_job: object = None
+    sensors: list = field(default_factory=list)
+    annotate_job: object = None
+    resources: dict = field(default_factory=dict)
+    executor: object = None
+
+
 def definitions_for_plans(
     plans: Sequence[DatasetPlan],
     settings: Settings,
     translator: DatasetTranslator | None = None,
+    location: LocationWide | None = None,
 ) -> Definitions:
-    """Definitions for already loaded plans (the CLI plans once and reuses them)."""
+    """Definitions for already loaded plans (the CLI plans once and reuses them). With
+    `location`, the location-wide definitions are added only by the first call sharing it."""
     translator = translator or DatasetTranslator()
+    location = location if location is not None else LocationWide()
+    first = location.request_job is None
+    location.plans.extend(plans)
+    if first:
+        location.request_job, location.sensors = build_request_definitions(settings)
+        # Claude over schema metadata (orchestrate/assistant): reads the list when it runs
+        location.annotate_job = build_annotate_job(location.plans)
+        location.resources = {
+            "io_manager": ParquetIOManagerFactory(storage_url=settings.storage_url),
+            ASSISTANT_KEY: ClaudeAssistant(),
+        }
+        location.executor = executor_from_env()
     assets: list[AssetsDefinition] = []
     jobs: list = []  # define_asset_job's type is not exported by dagster
     for plan in plans:
         assets.append(build_preflight_asset(plan, translator))
         assets.extend(build_dataset_assets(plan, translator, settings))
         jobs.extend(build_dataset_jobs(plan, translator))
-    # Request job, CaseGeni sensors and refresh schedules (orchestrate/operations.py).
-    operations = build_operations(plans, settings)
+    # Refresh schedules and snapshot jobs per dataset (orchestrate/schedules.py, snapshots.py).
+    schedules = build_schedules([plan.dataset for plan in plans], settings, location.request_job)
+    jobs.extend(build_snapshot_jobs(plans, settings))  # never connect: DSNs are read at run time
     # Export and database-load assets downstream of the tables (orchestrate/outputs.py).
     outputs = build_output_definitions(plans, settings, translator)
+    for key, resource in outputs.resources.items():  # one object per key in the location
+        location.resources.setdefault(key, resource)
     # A quality report per dataset, downstream of its tables (orchestrate/quality.py).
     quality = build_quality_assets(plans, settings, translator)
-    annotate = build_annotate_job(plans)  # Claude over schema metadata (orchestrate/assistant)
+    shared = [location.request_job, location.annotate_job] if first else []
     return Definitions(
         assets=[*assets, *outputs.assets, *quality],
-        jobs=[*jobs, *operations.jobs, *outputs.jobs, annotate],
-        sensors=operations.sensors,
-        schedules=operations.schedules,
-        resources={
-            "io_manager": ParquetIOManagerFactory(storage_url=settings.storage_url),
-            **outputs.resources,
-            ASSISTANT_KEY: ClaudeAssistant(),
-        },
-        executor=executor_from_env(),
+        jobs=[*jobs, *outputs.jobs, *shared],
+        sensors=location.sensors if first else [],
+        schedules=schedules,
+        resources=dict(location.resources)
+        if first
+        else {k: location.resources[k] for k in outputs.resources},
+        executor=location.executor if first else None,
     )
 
 
