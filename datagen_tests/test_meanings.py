@@ -225,3 +225,46 @@ def test_type_columns_with_a_known_vocabulary_use_it(tmp_path):
         "BLOB",
     }
     assert set(frame["security_type"].drop_nulls()) <= {"none", "wep", "wpa", "wpa2", "wpa3"}
+
+
+def test_unseen_app_columns_read_as_a_tester_reads_them(tmp_path):
+    """Found on real schemas outside the corpus (SQLite notes, a kanban app, a film rental
+    store, a chat server): dates kept in TEXT got sentences, `date_modified_to` an e-mail,
+    `is_synced` and `priority_start` epoch seconds, a note's `prefix` CIDR blocks, a film's
+    `rental_duration` its running time, `web_address` a street, `membership` prose."""
+    (tmp_path / "u.sql").write_text(
+        """
+        CREATE TABLE notes (id INTEGER PRIMARY KEY, date_created TEXT NOT NULL,
+            date_modified TEXT NOT NULL, is_synced INTEGER NOT NULL DEFAULT 0, prefix TEXT,
+            birth_date TEXT);
+        CREATE TABLE projects (id INTEGER PRIMARY KEY, start_date VARCHAR(10) NOT NULL,
+            end_date VARCHAR(10) NOT NULL, priority_start INTEGER NOT NULL,
+            date_modified_to TEXT);
+        CREATE TABLE film (film_id SMALLINT PRIMARY KEY, rental_duration SMALLINT NOT NULL);
+        CREATE TABLE stores (id INT PRIMARY KEY, web_address VARCHAR(100));
+        CREATE TABLE subnets (id INT PRIMARY KEY, prefix VARCHAR(43));
+        CREATE TABLE room_memberships (id INT PRIMARY KEY, membership TEXT NOT NULL);
+        """
+    )
+    plan = plan_dataset(load_dataset(tmp_path / "u.sql", None, Settings(rows=200)))
+    notes = generate(plan, "notes", 0, 200)
+    iso = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
+    assert notes["date_created"].str.contains(iso).all()
+    assert (notes["date_modified"] >= notes["date_created"]).all()  # ISO text sorts as time
+    assert set(notes["is_synced"]) <= {0, 1}
+    assert not notes["prefix"].drop_nulls().str.contains("/").any()  # text, not a network
+    births = notes["birth_date"].drop_nulls()
+    assert births.str.contains(r"^\d{4}-\d{2}-\d{2}$").all() and births.min() < "2008"
+    projects = generate(plan, "projects", 0, 200)
+    assert projects["start_date"].str.contains(r"^\d{4}-\d{2}-\d{2}$").all()
+    assert (projects["end_date"] >= projects["start_date"]).all()
+    assert projects["priority_start"].max() < 1_000_000  # no epoch seconds
+    assert projects["date_modified_to"].drop_nulls().str.contains(r"^\d{4}-").all()
+    assert generate(plan, "film", 0, 200)["rental_duration"].max() <= 30  # days
+    assert (
+        generate(plan, "stores", 0, 200)["web_address"].drop_nulls().str.starts_with("http").all()
+    )
+    subnets = generate(plan, "subnets", 0, 200)["prefix"].drop_nulls()
+    assert subnets.str.contains(r"^\d+\.\d+\.\d+\.\d+/\d+$").all()
+    members = set(generate(plan, "room_memberships", 0, 200)["membership"])
+    assert members <= set(vocabulary_values("membership_state", "en_US", 0))

@@ -667,6 +667,22 @@ class Offset(Generator):
             low = max(math.ceil(self.min), int(self.strict))
             seconds = rnd.integers(draw.key, draw.rows, low, max(math.floor(self.max), low))
             return base + pl.Series(seconds * 1_000_000).cast(pl.Duration("us"))
+        if base.dtype == pl.String:  # ISO text instants (`instant_text`), written back alike
+            parsed = base.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False).fill_null(
+                base.str.to_date("%Y-%m-%d", strict=False).cast(pl.Datetime("us"))
+            )
+            low = max(math.ceil(self.min), int(self.strict) * 86400)
+            seconds = rnd.integers(draw.key, draw.rows, low, max(math.floor(self.max), low))
+            later = parsed + pl.Series(seconds * 1_000_000).cast(pl.Duration("us"))
+            short = (draw.column.type.length or 19) < 19
+            return pl.Series(
+                np.where(
+                    (base.str.len_chars() <= 10).fill_null(True).to_numpy() | short,
+                    later.dt.strftime("%Y-%m-%d").to_numpy(),
+                    later.dt.strftime("%Y-%m-%d %H:%M:%S").to_numpy(),
+                ),
+                dtype=pl.String,
+            ).set(later.is_null(), None)
         if base.dtype.is_integer():
             low = max(math.ceil(self.min), int(self.strict))
             return base + pl.Series(

@@ -236,6 +236,8 @@ ACTUAL = {"actual": frozenset({"scheduled", "planned", "expected", "estimated", 
 DELAYS = {"ts": (0, 3 * 3600), "date": (0, 3 * DAY), "int": (0, 3 * 3600)}
 _TS = frozenset({TypeKind.TIMESTAMP, TypeKind.TIMESTAMPTZ})
 _INT = frozenset({TypeKind.SMALLINT, TypeKind.INTEGER, TypeKind.BIGINT})
+_TEXT = frozenset({TypeKind.TEXT, TypeKind.VARCHAR, TypeKind.CHAR})
+_TEXT_TIME_WORDS = frozenset({"date", "time", "datetime", "timestamp", "at", "on", "dt", "ts"})
 
 
 def lane(words: tuple[str, ...]) -> tuple[str | None, str, tuple[str, ...]]:
@@ -260,6 +262,9 @@ def family(column: Column) -> str | None:
         return "date"
     if kind in _INT:
         return "int" if lane(tokens(column.name))[0] is not None else None
+    if kind in _TEXT and (column.type.length or 19) >= 10:  # ISO text instants (SQLite)
+        words = set(tokens(column.name))
+        return "text" if words & _TEXT_TIME_WORDS and lane(tokens(column.name))[0] else None
     return None
 
 
@@ -270,7 +275,9 @@ def gap(column: Column) -> tuple[float, float] | None:
     kind = family(column)
     if found is None or kind is None:
         return None
-    low, high = WORD_GAPS.get(word) or GAPS.get((found, "ts" if kind == "int" else kind), (0, 0))
+    low, high = WORD_GAPS.get(word) or GAPS.get(
+        (found, "ts" if kind in ("int", "text") else kind), (0, 0)
+    )
     if kind == "int" and ("ms" in column.name.lower() or "millis" in column.name.lower()):
         return low * 1000, high * 1000
     return low, high

@@ -53,6 +53,7 @@ class Meaning:
     needs_table: bool = False
     lengths: tuple[int, int] | None = None  # typical text lengths: outside them, a penalty
     neighbours: re.Pattern | None = None  # words other columns of the table use
+    unless: re.Pattern | None = None  # words of the whole name that rule it out
     entity: tuple[str, str] | None = None  # (entity, field) drawn coherently with its kin
     prior: float = 0.0
     doc: str = ""
@@ -77,6 +78,7 @@ def add(
     needs_table: bool = False,
     lengths: tuple[int, int] | None = None,
     neighbours: str | None = None,
+    unless: str | None = None,
     entity: tuple[str, str] | None = None,
     prior: float = 0.0,
     doc: str = "",
@@ -94,6 +96,7 @@ def add(
         needs_table=needs_table,
         lengths=lengths,
         neighbours=_compile(neighbours),
+        unless=_compile(unless),
         entity=entity,
         prior=prior,
         doc=doc,

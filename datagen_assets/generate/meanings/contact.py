@@ -27,7 +27,7 @@ add(
     "website",
     C,
     "text",
-    r"(\w+ )?(website|homepage|home page|web site|site url|site)",
+    r"(\w+ )?(website|homepage|home page|web site|site url|site)( address| url| link| page)?",
     lambda c, t: EntityField("company", "website"),
     entity=("company", "website"),
 )

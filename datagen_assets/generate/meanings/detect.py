@@ -65,6 +65,8 @@ GENERIC_WORDS = frozenset(
         "count",
         "total",
         "amount",
+        "duration",
+        "length",
     }
 )
 
@@ -156,8 +158,17 @@ def explain(column: Column, table: Table) -> Detection:
         )
     score, meaning, evidence, group = best
     evidence = list(evidence)
-    if kind in FAMILIES["when"] or kind in FAMILIES["int"] and meaning.name == "epoch_seconds":
+    if (
+        kind in FAMILIES["when"]
+        or kind in FAMILIES["int"]
+        and meaning.name == "epoch_seconds"
+        or meaning.name == "instant_text"
+    ):
         follows = offset_after(column, table)
+        if follows is not None and meaning.name == "instant_text":
+            partner = next(c for c in table.columns if c.name == follows.column)
+            if explain(partner, table).meaning != "instant_text":
+                follows = None  # a text it cannot read as an instant
         if follows is not None:
             evidence.append(f"after {follows.column} of the same row (implied order)")
             return Detection(meaning.name, score, tuple(evidence), follows, alternatives)
@@ -276,7 +287,12 @@ def _named(kind: TypeKind, words: tuple[str, ...]) -> tuple[tuple[Meaning, tuple
     """The meanings of a type that the words name, with their `_name_score`: the same names
     (`id`, `name`, `created_at`) recur in table after table, and scoring every meaning's
     pattern against a name was most of the time definitions take to load."""
-    named = ((meaning, _name_score(meaning, words)) for meaning in _candidates(kind))
+    text = " ".join(words)
+    named = (
+        (meaning, _name_score(meaning, words))
+        for meaning in _candidates(kind)
+        if meaning.unless is None or not meaning.unless.search(text)
+    )
     return tuple((meaning, found) for meaning, found in named if found is not None)
 
 

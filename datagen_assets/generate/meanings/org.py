@@ -120,6 +120,13 @@ add(
     prior=1.5,
 )
 add("industry", ORG, "text", r"industry|sector|vertical|line of business", vocab("industry", 0.5))
+add(
+    "membership_state",
+    ORG,
+    "text",
+    r"membership( state| status)?|member (state|status)",
+    vocab("membership_state", 1),
+)
 add("role", ORG, "text", r"role( name)?|user role|access level|group name", vocab("role", 1))
 add(
     "role_of_table",

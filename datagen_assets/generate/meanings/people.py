@@ -166,7 +166,7 @@ add(
 add(
     "birth_date",
     P,
-    "when",
+    "when text",
     r"(date of |day of )?birth( date| day)?|birth|born( on| at)?",
     BirthDate(),
 )

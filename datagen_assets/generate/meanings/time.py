@@ -9,12 +9,13 @@ import re
 
 from datagen_assets.generate.generators import Exponential, UniformDate
 from datagen_assets.generate.meanings.catalog import add, numeric, vocab
-from datagen_assets.generate.meanings.tokens import table_tokens
+from datagen_assets.generate.meanings.tokens import table_tokens, tokens
 from datagen_assets.generate.meanings.values import (
     Amount,
     BirthDate,
     EpochTime,
     Instant,
+    InstantText,
     IntegerChoice,
     TimeOfDay,
 )
@@ -92,19 +93,46 @@ add(  # an employee joins on a day; a user joins (signs up) at an instant
         else Instant("2019-01-01", "2026-01-01", "daily")
     ),
 )
+# a name that begins as a flag does (`is_synced`) or counts something (`priority_start`,
+# `line_end`) is no instant, whatever event word it holds
+NOT_AN_INSTANT = (
+    r"^(is|has|was|can|should|allow|enable|use|needs?|show|auto) "
+    r"|\b(priority|level|rank|score|position|pos|order|index|idx|count|number|size|page|line"
+    r"|offset|sequence|seq|version|row|column|col|byte|char|step|week|day|month|year|hour"
+    r"|minute)\b"
+)
 add(
     "epoch_seconds",
     T,
     "int",
-    rf"(\w+ )*({EVENT_WORDS}|expires|expiry|deadline|until|since|from|to|start|end)"
+    rf"(\w+ )*({EVENT_WORDS}|expires|expiry|deadline|until|since|from|to|start|end|due)"
     r"( (at|on|date|time|timestamp|ts|epoch|unix|utc))*|epoch|unix time|unix timestamp"
     r"|(\w+ )?(mtime|ctime|atime|crtime)|heartbeat|(next|last) (check|run|poll|sync|heartbeat)"
     r"|last state change|last (seen|activity|login)",
     lambda c, t: EpochTime(
         unit="ms" if "millis" in c.name.lower() or c.name.lower().endswith("_ms") else "s"
     ),
+    unless=NOT_AN_INSTANT,
     prior=-0.5,
 )
+add(  # SQLite and many apps keep instants as text: ISO 8601, as long as the column allows
+    "instant_text",
+    T,
+    "text",
+    r"(?!(\w+ )*(zone|format|unit|type|style|pattern|mask|kind|spent|window|slot|limit|range"
+    r"|stamp id)( |$))(utc )?(\w+ )*(date|datetime|timestamp|time|dt|ts)( \w+){0,3}"
+    rf"|(\w+ )*({EVENT_WORDS}) (at|on)( utc)?",
+    lambda c, t: InstantText("2021-01-01", "2026-01-01", "midnight" if _date_only(c) else "daily"),
+    lengths=(8, 64),
+    prior=-0.5,
+)
+
+
+def _date_only(column) -> bool:
+    """A text instant whose name ends as a date does (`start_date`, `dob`), not a time."""
+    return tokens(column.name)[-1:] in (("date",), ("day",), ("birthday",))
+
+
 add("year", T, "int text", r"(\w+ )?(year|yr)|year of \w+", IntegerChoice(1990, 2025), prior=-1)
 add(
     "birth_year",

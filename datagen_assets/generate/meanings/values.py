@@ -547,6 +547,29 @@ class Instant(Generator):
         return values.dt.replace_time_zone("UTC") if kind == TypeKind.TIMESTAMPTZ else values
 
 
+@register
+@dataclass(frozen=True)
+class InstantText(Generator):
+    """`instant` kept as ISO 8601 text (SQLite, apps storing dates in strings): a date
+    (`2024-03-01`) with the `midnight` profile or where the column holds fewer than 19
+    characters, else a date and time (`2024-03-01 14:05:09`); never cut."""
+
+    name: ClassVar[str] = "instant_text"
+    min: Any = "2021-01-01"
+    max: Any = REF_INSTANT
+    profile: str = "daily"
+
+    def generate(self, draw: Draw) -> pl.Series:
+        micros = Instant(self.min, self.max, self.profile).micros(draw)
+        length = draw.column.type.length
+        date_only = self.profile == "midnight" or (length is not None and length < 19)
+        values = pl.Series(micros).cast(pl.Datetime("us"))
+        text = values.dt.strftime("%Y-%m-%d" if date_only else "%Y-%m-%d %H:%M:%S")
+        if length is not None and length < 10:  # CHAR(8): the compact form
+            text = values.dt.strftime("%Y%m%d")
+        return text
+
+
 # share of a day's activity by hour (00..23): little at night, peaks around 11 and 15
 _DAILY = np.array(
     [
@@ -987,5 +1010,8 @@ class BirthDate(Generator):
         if draw.column.type.kind in (TypeKind.SMALLINT, TypeKind.INTEGER, TypeKind.BIGINT):
             return pl.Series(days).cast(pl.Date).dt.year().cast(pl.Int64)
         if draw.column.type.kind in (TypeKind.TEXT, TypeKind.VARCHAR, TypeKind.CHAR):
-            return pl.Series(days).cast(pl.Date).dt.year().cast(pl.String)
+            dates = pl.Series(days).cast(pl.Date)
+            if "year" in draw.column.name.lower() or (draw.column.type.length or 10) < 10:
+                return dates.dt.year().cast(pl.String)
+            return dates.dt.strftime("%Y-%m-%d")  # a date kept as ISO text (SQLite)
         return pl.Series(days).cast(pl.Date)

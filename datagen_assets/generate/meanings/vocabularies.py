@@ -671,6 +671,7 @@ words_vocabulary(
 Doctorate|Some college|Vocational""",
 )
 words_vocabulary("relationship", "spouse|parent|child|sibling|friend|partner|colleague|other")
+words_vocabulary("membership_state", "member|invited|pending|left|banned|removed")
 words_vocabulary("role", "user|admin|editor|viewer|owner|moderator|guest|manager|support")
 words_vocabulary(
     "permission",

@@ -66,8 +66,18 @@ add(
     "cidr",
     W,
     "text inet",
-    r"cidr|subnet|network( address)?|ip range|prefix",
+    r"cidr|subnet|network( address)?|ip range|(ip|network|route|v4|v6) prefix",
     Pattern(r"10\.[1-9]?[0-9]\.(0\.0/16|[1-9]?[0-9]\.0/24)"),
+    lengths=(9, 43),
+)
+add(  # a bare `prefix` is a network's only in a network table (a note's prefix is text)
+    "network_prefix",
+    W,
+    "text inet",
+    r"prefix",
+    Pattern(r"10\.[1-9]?[0-9]\.(0\.0/16|[1-9]?[0-9]\.0/24)"),
+    tables=r"network|subnet|route|prefix|vlan|ipam|interface|peer|pool|bgp",
+    needs_table=True,
     lengths=(9, 43),
 )
 add(
