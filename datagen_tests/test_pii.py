@@ -448,6 +448,22 @@ def test_vocabulary_terms_named_like_people_are_no_person(tmp_path, name, terms)
     assert dirty.counts[f"{name}:PERSON"] == 1
 
 
+def test_terms_of_datagens_closed_vocabularies_hold_no_personal_data(tmp_path):
+    """camunda act_id_info.value_ / icingadb output: config values and check outputs DataGen
+    writes include `admin@example.com` and `Host unreachable (10.0.3.17)`; in a column of
+    such terms they are DataGen's own. An address planted among them still counts."""
+    from datagen_assets.generate.meanings.values import vocabulary_values
+
+    configs = list(vocabulary_values("config_value", "en_US", 0))
+    outputs = list(vocabulary_values("check_output", "en_US", 0))
+    assert "admin@example.com" in configs and any("10.0.3.17" in o for o in outputs)
+    assert _scan_column(tmp_path / "configs", configs * 2, "value").passed
+    assert _scan_column(tmp_path / "outputs", outputs * 2, "output").passed
+    planted = configs * 2 + ["maria.lopez@example.com", "from 192.168.14.7"]
+    dirty = _scan_column(tmp_path / "dirty", planted, "value")
+    assert dirty.counts["value:EMAIL_ADDRESS"] == 1 and dirty.counts["value:IP_ADDRESS"] == 1
+
+
 def test_streets_cut_to_their_width_are_places(tmp_path):
     """benchbase_tpcc w_street_1 varchar(20): `4039 Jennifer Lane` cut to `4039 Jennifer`."""
     streets = ["410 Brett Road", "7721 Andrew Circles", "4039 Jennifer", "151 Richardson"]
@@ -492,6 +508,28 @@ def test_a_column_filled_with_e_mails_by_its_own_meaning_is_personal(tmp_path):
     assert found[("identities", "signature")] == "none"
     # danbooru: titles of an artist's commentaries are drawn as artists' names (people)
     assert found[("artist_commentaries", "original_title")] == "direct"
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "category"),
+    [
+        ("vcard", "text", "direct"),  # roundcube contacts.vcard: a person's contact card
+        ("vcard_text", "text", "direct"),
+        ("contact_data", "jsonb", "direct"),  # airlines_demo tickets: e-mail and phone
+        ("contacts", "text", "direct"),  # ory_hydra hydra_client.contacts
+        ("sess", "json", "quasi"),  # graphile_starter sessions: user id, IP address
+        ("session_data", "text", "quasi"),
+        ("contact_id", "integer", "none"),
+        ("session_id", "text", "none"),
+    ],
+)
+def test_contact_cards_details_and_sessions_are_personal(name, kind, category):
+    from datagen_assets.pii.classify import classify_column
+    from datagen_assets.schema.ddl import parse_ddl
+
+    schema = parse_ddl(f"CREATE TABLE t (id int PRIMARY KEY, {name} {kind});", "postgres")
+    table = schema.tables["t"]
+    assert classify_column(table.column(name), table).category == category
 
 
 def test_a_list_cut_to_its_width_stays_a_list():

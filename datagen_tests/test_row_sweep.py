@@ -18,9 +18,7 @@ from datagen_tests.conftest import shared_schemas
 from datagen_tests.verify import sweep_file
 
 ROW_COUNTS = (1, 7, 50)
-ASSET_COUNTS = ()  # counts at which every asset check runs on every table (50: see below)
-KEY_COUNTS = (50,)  # counts at which key constraints are checked with DuckDB ...
-KEY_TABLES = 4  # ... on this many tables per file, those whose keys are the most involved
+ASSET_COUNTS = (50,)  # counts at which every asset check runs on every table
 
 
 def _files() -> list[str]:
@@ -36,8 +34,7 @@ def test_every_schema_generates_valid_rows_at_small_counts():
     context = multiprocessing.get_context("spawn")  # no fork of a process running polars
     with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
         futures = [
-            pool.submit(sweep_file, path, ROW_COUNTS, KEY_TABLES, KEY_COUNTS, ASSET_COUNTS)
-            for path in files
+            pool.submit(sweep_file, path, ROW_COUNTS, asset_counts=ASSET_COUNTS) for path in files
         ]
         failures = [line for future in futures for line in future.result()]
     assert not failures, f"{len(failures)} failure(s):\n" + "\n".join(failures)

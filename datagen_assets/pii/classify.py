@@ -116,6 +116,11 @@ RULES: tuple[Rule, ...] = (
     Rule(P + r"(license_?plate|plate_?number|vin)", DIRECT, DIGITS, kinds=TEXTUAL),
     Rule(P + r"((street_?|home_?|postal_?|mailing_?|billing_?|shipping_?)?address(_?line)?_?\d?"
          r"|street(_?address)?|addr\d?)", DIRECT, TEXT, kinds=TEXTUAL),
+    # A contact card or a person's contact details (e-mail, phone), as text or JSON.
+    Rule(P + r"(v_?card|vcf)(_?(text|data))?|" + P + r"contacts?(_?(data|info|details))?",
+         DIRECT, TEXT, kinds=TEXTUAL | {TypeKind.JSON}),
+    # A web session's stored data: whose it is and from where (user id, IP address).
+    Rule(r"sess|session_?data", QUASI, TEXT, kinds=TEXTUAL | {TypeKind.JSON}),
     Rule(P + r"(latitude|longitude|lat|lng|lon|geo_?location|coordinates|geom)", QUASI, TEXT,
          kinds=ANY),
     Rule(r"birth_?date|date_?of_?birth|dob|birthday|birth_?year|year_?of_?birth", QUASI,

@@ -105,6 +105,15 @@ def detect_in_distinct(
         pl.col(VALUE).hash(seed=0).alias("_h"),
         _candidates(locale, score_threshold, wanted).alias("_entities"),
     )
+    # A column of the terms of DataGen's closed vocabularies (config values, check outputs,
+    # car makes): a value that is such a term as a whole is DataGen's own, whatever it holds
+    # (`admin@example.com`, `Host unreachable (10.0.3.17)`); another value still counts.
+    term_column = False
+    if frame["_entities"].list.len().sum():
+        frame = frame.with_columns(_known_place("terms", "_term"))
+        term_column = int(frame["_term"].sum()) * 2 >= frame.height
+    else:
+        frame = frame.with_columns(pl.lit(False).alias("_term"))
     place_column = False
     if frame["_entities"].list.contains(PERSON).any():  # places matter only for names
         # A column of places: most of its values are shaped like generated places, or are
@@ -112,11 +121,7 @@ def detect_in_distinct(
         # A term of a closed vocabulary (a car make, a language: Ford, English) reads as that
         # term even when it is also a name, in a column of such terms.
         named = pl.col("_entities").list.contains(PERSON)
-        frame = frame.with_columns(
-            _place_shaped(locale).alias("_shaped"),
-            _known_place(),
-            _known_place("terms", "_term"),
-        )
+        frame = frame.with_columns(_place_shaped(locale).alias("_shaped"), _known_place())
         frame = frame.with_columns(
             (pl.col("_shaped") | pl.col("_known") | pl.col("_term")).alias("_place")
         )
@@ -146,9 +151,11 @@ def detect_in_distinct(
     entity_rows: Counter[str] = Counter()
     entity_values: Counter[str] = Counter()
     calls = 0
-    for value, count, types, place in candidates.select(
-        VALUE, COUNT, "_entities", "_place"
+    for value, count, types, place, term in candidates.select(
+        VALUE, COUNT, "_entities", "_place", "_term"
     ).iter_rows():
+        if term and term_column:
+            continue  # a term of DataGen's vocabularies, in a column of them
         found = set(_analyse(value, tuple(types), locale, score_threshold))
         calls += types != [PERSON] or installed_ner_model() is not None
         if place and place_column:
@@ -195,14 +202,10 @@ def _analyse(
 def _known_place(kind: str = "places", alias: str = "_known") -> pl.Expr:
     """Whether a value is, as a whole (see `analyzer.place_key`), a place DataGen draws
     (`reference_places`), or with kind "terms" a term of its closed vocabularies."""
-    key = (
-        pl.col(VALUE)
-        .str.strip_chars()
-        .str.replace_all(r"\s+", " ")
-        .str.replace(r"[\s_#-]*\d+$", "")
-        .str.to_lowercase()
-    )
-    return key.is_in(_reference_series(kind).implode()).alias(alias)
+    whole = pl.col(VALUE).str.strip_chars().str.replace_all(r"\s+", " ").str.to_lowercase()
+    key = whole.str.replace(r"[\s_#-]*\d+$", "")
+    known = _reference_series(kind).implode()
+    return (key.is_in(known) | whole.is_in(known)).alias(alias)  # `8080` is a term itself
 
 
 @lru_cache(maxsize=2)
