@@ -15,8 +15,9 @@ Shape, and why (Dagster 1.13):
   on each partition's materialization.
 - Checks are check specs of the same multi-asset, whole-table (uniqueness and foreign keys are
   properties of all chunks together; partitioned check specs are still a preview in 1.13). The
-  step evaluates the selected ones right after the tables they read are written, on one DuckDB
-  connection; a failed blocking check stops its table's descendants. Selecting checks alone
+  step evaluates the selected ones right after the tables they read are written, on a
+  memory-bounded DuckDB connection a table (closed after: its buffers never add to the next
+  table's generation); a failed blocking check stops its table's descendants. Selecting checks alone
   re-runs them without regenerating anything. They read only chunks that exist. PII scans
   (never blocking) come last, Presidio prepared meanwhile on a worker thread.
 - Jobs: `<dataset>_job` over the dataset's tables (one per chunk group if a plan has several).
@@ -24,6 +25,7 @@ Shape, and why (Dagster 1.13):
 - Executor: in-process (a process per step costs seconds on a small box).
 """
 
+import contextlib
 import hashlib
 import logging
 import re
@@ -295,7 +297,7 @@ def build_tables_asset(
     a dbt project one `multi_asset`: each table is still its own asset (key, lineage, metadata,
     partitions, checks in the UI), but a run executes one step that generates the selected
     tables in FK order, hands each one's chunks to the IO manager and then evaluates the
-    selected checks over what it just wrote, on one DuckDB connection. Any subset works: one
+    selected checks over what it just wrote, in DuckDB. Any subset works: one
     table, its checks alone (nothing regenerated), or everything."""
     specs = {
         key: translator.get_asset_spec(plan.table(key), plan).with_io_manager_key("io_manager")
@@ -378,10 +380,9 @@ class TablesStep:
                     if PII_SCAN in checks[table]:
                         scans.append(table)
                     names = [name for name in checks[table] if name != PII_SCAN]
-                    if names:
-                        if con is None:
-                            con = checks_connection()
-                        yield from self.checks(table, names, con, stopped)
+                    if names:  # a connection a table: closing it gives back DuckDB's memory
+                        with contextlib.closing(checks_connection()) as table_con:
+                            yield from self.checks(table, names, table_con, stopped)
             if warm is not None:
                 warm.join()
             for table in scans:
@@ -464,7 +465,7 @@ def ancestors(plan: DatasetPlan, table: str) -> set[str]:
 
 
 def checks_connection():
-    """The step's one DuckDB connection, shared by every check it runs (memory-bounded)."""
+    """A DuckDB connection for the step's checks (memory-bounded: `check.duckdb_sql`)."""
     from datagen_assets.check.duckdb_sql import open_connection
 
     return open_connection()
