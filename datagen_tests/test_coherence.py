@@ -297,3 +297,30 @@ def test_what_has_happened_is_not_in_the_future(tmp_path):
     assert frame["deleted_at"].dt.truncate("1s").equals(frame["deleted_at"])  # whole seconds
     assert frame["deleted_at"].n_unique() > 1500  # not piled up on one instant
     assert (frame["ends_at"] > now).any()  # a plan may lie ahead
+
+
+PARENTS = """
+CREATE TABLE customers (id INT PRIMARY KEY, created_at TIMESTAMPTZ NOT NULL);
+CREATE TABLE orders (
+    id INT PRIMARY KEY, customer_id INT NOT NULL REFERENCES customers (id),
+    order_date DATE NOT NULL, created_at TIMESTAMPTZ
+);
+CREATE TABLE order_items (
+    id INT PRIMARY KEY, order_id INT REFERENCES orders (id), created_at TIMESTAMP
+);
+"""
+
+
+def test_a_child_is_made_after_its_parent(tmp_path, fresh_database):
+    url = _loaded(tmp_path, fresh_database, "parents", PARENTS, rows=600)
+    orders = "SELECT count(*) FROM orders o JOIN customers c ON c.id = o.customer_id WHERE "
+    assert _count(url, orders + "o.created_at < c.created_at") == 0
+    assert _count(url, orders + "o.order_date < c.created_at::date") == 0  # a date after an instant
+    items = "SELECT count(*) FROM order_items i JOIN orders o ON o.id = i.order_id WHERE "
+    assert _count(url, items + "i.created_at < o.created_at AT TIME ZONE 'UTC'") == 0
+    assert _count(url, "SELECT count(*) FROM order_items WHERE created_at > '2026-01-01'") == 0
+    (tmp_path / "p.sql").write_text(PARENTS)
+    plan = plan_dataset(load_dataset(tmp_path / "p.sql", None, Settings(rows=600)))
+    whole = generate(plan, "order_items", 0, 600)
+    parts = [generate(plan, "order_items", a, b) for a, b in ((0, 11), (11, 600))]
+    assert whole.equals(pl.concat(parts))

@@ -431,6 +431,8 @@ class Engine:
                         rules.intervals[column.name],
                         rules.bounds.get(column.name),
                     )
+                if not override.generator and not isinstance(generator, Offset):
+                    generator = self._after_parent(table, column, generator)
             recipes[column.name] = ColumnRecipe(
                 column=column,
                 source=source[0] if source else "generator",
@@ -517,6 +519,23 @@ class Engine:
                     )
                 )
         return recipes
+
+    def _after_parent(self, table: Table, column: Column, generator: Generator) -> Generator:
+        """A child's creation instant no earlier than its parent's (`ordering.after_parent`),
+        through a parent generated before it; not a column a CHECK names."""
+        if any(column.name in check.columns for check in table.checks):
+            return generator
+        order = list(self.plan.tables)
+
+        def earlier(key: str) -> Table | None:
+            if key not in self.plan.tables or order.index(key) >= order.index(table.key):
+                return None
+            return self._table(key)
+
+        found = ordering.after_parent(column, table, earlier)
+        if found is None:
+            return generator
+        return ordering.AfterParent(inner=generator, via=found[0], column=found[1])
 
     def _copied(self, table: Table, column: Column) -> Generator | None:
         """A plain column that repeats its parent's reference (`copies.column_copy`) looks

@@ -652,7 +652,7 @@ class Offset(Generator):
         if self.until is None or not values.dtype.is_temporal():
             return values
         share = rnd.uniform(draw.stream("until"), draw.rows)
-        return _capped(values, self._base(draw), instant(self.until), share)
+        return capped(values, self._base(draw), instant(self.until), share)
 
     def _base(self, draw: Draw) -> pl.Series:
         return draw.parent_values(self.via, self.column) if self.via else draw.same_row(self.column)
@@ -694,7 +694,7 @@ class Offset(Generator):
         return base.cast(pl.Float64) + pl.Series(np.round(amount, 2))
 
 
-def _capped(values: pl.Series, base: pl.Series, until: dt.datetime, share: np.ndarray) -> pl.Series:
+def capped(values: pl.Series, base: pl.Series, until: dt.datetime, share: np.ndarray) -> pl.Series:
     """Values no later than `until`: one past it is drawn again between its base and
     `until` (at `share` of the way), one whose base already is past it is its base. What
     came after a past instant happened before now, and still not before its base."""

@@ -12,9 +12,14 @@ qualifiers (`scheduled_arrival`, `actual_departure`) are not ordered against eac
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ClassVar
 
-from datagen_assets.generate.generators import REF_INSTANT, Offset
+import polars as pl
+
+from datagen_assets.generate import random as rnd
+from datagen_assets.generate.generators import REF_INSTANT, Draw, Generator, Offset, capped
 from datagen_assets.generate.meanings.tokens import tokens
 from datagen_assets.schema.model import Column, Table, TypeKind
 
@@ -50,6 +55,10 @@ WORDS: dict[str, str] = {
             "issue",
             "create",
             "creation",
+            "order",
+            "purchase",
+            "sale",
+            "transaction",
             "ordered",
             "placed",
             "submitted",
@@ -349,3 +358,82 @@ def _plan_of(
                 low, high = DELAYS[kind]
                 return other.name, low, high
     return None
+
+
+# ---------------------------------------------------------------- a child after its parent
+
+PARENT_GAP = 180 * DAY  # a child made after its parent: within half a year of it
+
+
+def after_parent(
+    column: Column, table: Table, parent: Callable[[str], Table | None]
+) -> tuple[str, str] | None:
+    """(FK column, the parent's creation instant) that a child's creation instant follows
+    (an order made after its customer signed up), or None. `parent(key)` gives a parent
+    table that is generated before this one (None for the others: no cycles)."""
+    mine = lane(tokens(column.name))[0]
+    kind = family(column)
+    if mine != "created" or kind not in ("ts", "date"):
+        return None
+    fks = sorted(
+        table.foreign_keys, key=lambda fk: any(table.column(c).nullable for c in fk.columns)
+    )
+    for fk in fks:
+        found = parent(fk.ref_table) if fk.ref_table != table.key else None
+        if found is None:
+            continue
+        made = [
+            other
+            for other in found.columns
+            if lane(tokens(other.name))[0] == "created"
+            and not lane(tokens(other.name))[2]
+            and family(other) in ("ts", "date")
+        ]  # an order's date after its customer's sign-up instant too
+        if made:
+            same = [other for other in made if family(other) == kind]
+            return fk.columns[0], (same or made)[0].name
+    return None
+
+
+@dataclass(frozen=True)
+class AfterParent(Generator):
+    """The column's own values, except where they fall before the parent row's `column`
+    (reached through FK column `via`): there, a moment after it (within `max` seconds, and
+    not after now)."""
+
+    name: ClassVar[str] = "after_parent"
+    inner: Generator = None  # type: ignore[assignment]
+    via: str = ""
+    column: str = ""
+    max: float = PARENT_GAP
+
+    def dependencies(self, table: Table) -> tuple[str, ...]:
+        return self.inner.dependencies(table)
+
+    def generate(self, draw: Draw) -> pl.Series:
+        own = self.inner.generate(draw)
+        theirs = _naive(draw.parent_values(self.via, self.column))
+        own_naive = _naive(own)
+        if not own_naive.dtype.is_temporal() or theirs.dtype.is_temporal() is False:
+            return own
+        theirs = theirs.cast(own_naive.dtype)
+        step = 1 if own_naive.dtype == pl.Date else 1_000_000
+        days = own_naive.dtype == pl.Date
+        span = int(self.max // DAY) if days else int(self.max)
+        later = theirs.to_physical() + pl.Series(
+            rnd.integers(draw.stream("after"), draw.rows, 0, max(span, 1)) * step
+        )
+        early = (own_naive < theirs).fill_null(False)
+        made = own_naive.to_physical().zip_with(~early, later).cast(own_naive.dtype)
+        made = capped(made, theirs, REF_INSTANT, rnd.uniform(draw.stream("now"), draw.rows))
+        if own.dtype != own_naive.dtype:  # back to the zone the values came in
+            made = made.dt.replace_time_zone("UTC").dt.convert_time_zone(own.dtype.time_zone)
+        return made.alias(own.name)
+
+
+def _naive(values: pl.Series) -> pl.Series:
+    if isinstance(values.dtype, pl.Datetime) and values.dtype.time_zone is not None:
+        return values.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+    if isinstance(values.dtype, pl.Datetime) and values.dtype.time_unit != "us":
+        return values.cast(pl.Datetime("us"))
+    return values
