@@ -138,9 +138,15 @@ class Dataset:
     locations: Locations = field(default_factory=Locations)  # where each key is in the YAML
 
     def located(self, problem: Problem) -> Problem:
-        """`problem` at the line and column of the config entry it is about, when it names
-        the config file and a table (or column) the config has an entry for: the engine and
-        the pre-flight know the table and column, the config model knows where they are."""
+        """`problem` where it is declared. One about a CHECK or a key (`CHECK ...`,
+        `UNIQUE (a, b) can hold only ...`) at the SQL file:line:column of that constraint,
+        naming the config line of the table's `rows` when the count came from there; any
+        other at the line and column of the config entry it is about, when it names the
+        config file and a table (or column) the config has an entry for: the engine and the
+        pre-flight know the table and column, the config model knows where they are."""
+        constraint = self._at_constraint(problem)
+        if constraint is not None:
+            return constraint
         if (
             problem.line is not None
             or self.config_path is None
@@ -156,6 +162,39 @@ class Dataset:
                 line, column = self.locations.of_key(*path)
                 return replace(problem, line=line, column_no=column)
         return problem
+
+    def _at_constraint(self, problem: Problem) -> Problem | None:
+        from datagen_assets.schema.source_lines import check_position, key_position
+
+        table = self.schema.tables.get(problem.table or "")
+        if table is None or problem.column_no is not None:
+            return None
+        position = None
+        key = re.match(r"UNIQUE \(([^)]*)\)", problem.message)
+        if key:
+            columns = tuple(c.strip() for c in key.group(1).split(","))
+            position = key_position(self.schema_path, table.name, columns)
+        elif problem.message.startswith(("CHECK", "no value of the CHECK")):
+            checks = [*table.checks, *(c for col in table.columns for c in col.domain_checks)]
+            named = [c for c in checks if f"CHECK ({c.sql})" in problem.message]
+            about = [c for c in checks if problem.column in c.columns]
+            found = (named or about or [None])[0]
+            position = found and check_position(self.schema_path, table.name, found)
+        if not position:
+            return None
+        message = problem.message
+        if key and self.config_path is not None and problem.file == str(self.config_path):
+            for name, entry in self.document.tables.items():
+                if entry.rows is not None and _resolve_table(self.schema, name) == table.key:
+                    line, column = self.locations.of_value("tables", name, "rows")
+                    message += f" (rows: {self.config_path}:{line}:{column})"
+        return replace(
+            problem,
+            message=message,
+            file=str(self.schema_path),
+            line=position[0],
+            column_no=position[1],
+        )
 
 
 def dataset_name(schema_path: Path) -> str:
@@ -523,6 +562,20 @@ def _check_exports(raw: dict, schema: Schema, where: Locations) -> list[Problem]
     return parse_exports(entries, set(schema.tables), where)[1]
 
 
+# What users of other tools (Faker, Mockaroo, sdgen, SQL types) call DataGen's generators, for
+# "did you mean": `integer` finds `uniform_int`, `regex` finds `pattern`.
+GENERATOR_ALIASES = {
+    "integer": "uniform_int", "int": "uniform_int", "number": "uniform_int",
+    "random_int": "uniform_int", "range": "uniform_int", "float": "uniform_float",
+    "decimal": "uniform_float", "double": "uniform_float", "date": "uniform_date",
+    "timestamp": "uniform_timestamp", "datetime": "uniform_timestamp", "enum": "choice",
+    "one_of": "choice", "random_element": "choice", "regex": "pattern", "constant": "const",
+    "fixed": "const", "name": "full_name", "text": "words", "lorem": "words",
+    "sentence": "words", "bool": "boolean", "serial": "sequence", "counter": "sequence",
+    "autoincrement": "sequence", "foreign_key": "fk", "reference": "fk",
+}  # fmt: skip
+
+
 def _generator(name: str, where: Locations, path: tuple, table: str, column: str) -> list[Problem]:
     from datagen_assets.generate.generators import CATALOG
 
@@ -535,7 +588,8 @@ def _generator(name: str, where: Locations, path: tuple, table: str, column: str
     )
     return [
         where.problem(
-            f"unknown generator {name!r}{did_you_mean(name, CATALOG)} (see docs/generators.md)",
+            f"unknown generator {name!r}{did_you_mean(name, CATALOG, GENERATOR_ALIASES)} "
+            "(see docs/generators.md)",
             *at,
             table=table,
             column=column,

@@ -7,7 +7,7 @@ the same way, wherever the name was typed: a YAML config or the command line.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 
 class UnknownName(ValueError):
@@ -25,9 +25,16 @@ def close_matches(name: str, candidates: Iterable[str], n: int = 3) -> list[str]
     return [by_folded[f] for f in found]
 
 
-def did_you_mean(name: str, candidates: Iterable[str]) -> str:
-    """` (did you mean 'orders'?)`, or "" when nothing is close."""
+def did_you_mean(
+    name: str, candidates: Iterable[str], aliases: Mapping[str, str] | None = None
+) -> str:
+    """` (did you mean 'orders'?)`, or "" when nothing is close. `aliases` maps names users
+    write for a thing to the name it has here (`integer` -> `uniform_int`): when nothing is
+    close, a near miss of an alias suggests its target."""
     found = close_matches(name, candidates)
+    for alias in [] if found else close_matches(name, aliases or {}):
+        if aliases[alias] not in found:
+            found.append(aliases[alias])
     if not found:
         return ""
     return f" (did you mean {' or '.join(repr(f) for f in found)}?)"

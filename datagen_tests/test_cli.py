@@ -173,3 +173,54 @@ def test_dev_starts_the_ui_on_the_cli_instance_without_the_folder_warning(projec
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=60)
+
+
+LOCATED_DDL = """CREATE TABLE codes (
+    id INT PRIMARY KEY,
+    code CHAR(1) NOT NULL,
+    flag BOOLEAN NOT NULL,
+    n INT NOT NULL CHECK (n > 10 AND n < 5),
+    CONSTRAINT one UNIQUE (code)
+);
+CREATE UNIQUE INDEX flag_once ON codes (flag);
+"""
+
+
+def test_constraint_problems_point_at_the_sql_and_config_ones_at_the_yaml(tmp_path, monkeypatch):
+    """A CHECK no row can satisfy and a UNIQUE too small for the rows asked are reported at
+    the SQL file:line:column declaring them (naming the YAML line the row count came from);
+    a mistyped key, table, column, generator or parameter at its YAML line:column with the
+    name it was probably meant to be."""
+    config = "tables:\n  codes:\n    rows: 100\n"
+    schemas = make_project(tmp_path, monkeypatch, LOCATED_DDL, config, name="cap")
+    sql, yaml_file = schemas / "cap.sql", schemas / "cap.yaml"
+    done = run("validate", "--schemas-dir", str(schemas))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    out = done.stdout + done.stderr
+    assert f"{sql}:5:20 codes.n: CHECK ranges contradict each other" in out
+    assert f"{sql}:6:20 codes.code: UNIQUE (code) can hold only 36 distinct values" in out
+    assert f"{sql}:8:1 codes.flag: UNIQUE (flag) can hold only 2 distinct values" in out
+    assert f"(rows: {yaml_file}:3:11)" in out
+    yaml_file.write_text(
+        "rwos: 5\ntables:\n  codez: {rows: 3}\n  codes:\n    colums: {}\n    columns:\n"
+        "      cod: {generator: choice, values: [a]}\n      flag: {generator: integr}\n"
+    )
+    done = run("validate", "--schemas-dir", str(schemas))
+    out = done.stdout + done.stderr
+    for expected in (
+        f"{yaml_file}:1:1: unknown key 'rwos' (did you mean 'rows'?)",
+        f"{yaml_file}:3:3 codez: no such table in {sql} (did you mean 'codes'?)",
+        f"{yaml_file}:5:5 codes: unknown key 'colums' (did you mean 'columns'?)",
+        f"{yaml_file}:7:7 codes.cod: no such column (did you mean 'code'?)",
+        f"{yaml_file}:8:25 codes.flag: unknown generator 'integr' (did you mean 'uniform_int'",
+    ):
+        assert expected in out, (expected, out)
+    # parameters are checked once the names are right (the generators are built then)
+    yaml_file.write_text(
+        "tables:\n  codes:\n    columns:\n      id: {generator: uniform_int, mni: 3}\n"
+    )
+    done = run("validate", "--schemas-dir", str(schemas))
+    assert (
+        f"{yaml_file}:4:7 codes.id: generator 'uniform_int' has no parameter(s) mni (did you "
+        "mean 'min'?)"
+    ) in done.stdout + done.stderr

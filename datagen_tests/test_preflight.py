@@ -203,7 +203,7 @@ def test_a_check_the_database_refuses_is_a_problem_at_its_line(
     for argv in (["validate"], ["plan", "refused"]):
         assert cli.main(argv) == 1, argv
         err = capsys.readouterr().err
-        assert "refused.sql:5 t" in err and REFUSED[check] in err, err
+        assert "refused.sql:5:3 t" in err and REFUSED[check] in err, err
         assert "the database refuses this CHECK" in err and "Traceback" not in err
 
 
