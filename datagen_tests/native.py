@@ -325,6 +325,8 @@ def native_loads(path: Path, plan, work: Path, quick: bool = False) -> dict[str,
     source = MemorySource(plan)
     tables = [tp.table for tp in plan.tables.values()]
     wanted_pg = {pg_ddl.table_name(t): plan.table(t.key).rows for t in tables}
+    # in the file's own engine an INSERT trigger fills some tables: their rows are its own
+    own = [t for t in tables if not t.filled_by]
     results: dict[str, str | None] = {}
 
     chosen = QUICK_STAGES.get(dialect, ("pgdump", "pg target create")) if quick else None
@@ -367,7 +369,7 @@ def native_loads(path: Path, plan, work: Path, quick: bool = False) -> dict[str,
             with mariadb_database(path.stem) as database:
                 mariadb(database, path)
                 mariadb(database, script)
-                wanted = {t.name: plan.table(t.key).rows for t in tables}
+                wanted = {t.name: plan.table(t.key).rows for t in own}
                 return _expect(mariadb_counts(database, list(wanted)), wanted) or _orphans(
                     mariadb_orphans(database)
                 )
@@ -380,14 +382,14 @@ def native_loads(path: Path, plan, work: Path, quick: bool = False) -> dict[str,
             db = work / "insert.sqlite3"
             sqlite(db, path)
             sqlite(db, script)
-            wanted = {t.name: plan.table(t.key).rows for t in tables}
+            wanted = {t.name: plan.table(t.key).rows for t in own}
             return _expect(sqlite_counts(db, list(wanted)), wanted) or _orphans(sqlite_orphans(db))
 
         def lite_target():
             db = work / "target.sqlite3"
             sqlite(db, path)
             load_dataset(plan, source, str(db), APPEND_ONLY)
-            wanted = {sqlite_table_name(t): plan.table(t.key).rows for t in tables}
+            wanted = {sqlite_table_name(t): plan.table(t.key).rows for t in own}
             return _expect(sqlite_counts(db, list(wanted)), wanted) or _orphans(sqlite_orphans(db))
 
         stage("sqlite3 insert", lite_insert)

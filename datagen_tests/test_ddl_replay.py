@@ -564,7 +564,7 @@ DROP VIEW v;
     assert kinds == {
         2: "skipped (a view: DataGen makes rows for tables",
         3: "skipped (a routine",
-        4: "skipped (a trigger: it does not run on generated rows",
+        4: "skipped (a trigger: generated rows do not go through it; a table it fills has a note",
         5: "skipped (a rule",
         7: "skipped (a data statement: DataGen writes its own rows",
         8: "skipped (privileges",

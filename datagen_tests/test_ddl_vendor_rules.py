@@ -213,3 +213,116 @@ def test_oracle_is_json_checks_load_into_postgres_15(tmp_path):
             connection.execute("INSERT INTO products (product_id, notes) VALUES (-1, 'no {')")
     results = native.native_loads(path, plan, work)
     assert results and not _failures(results)
+
+
+# ---------------------------------------------------------------------------- INSERT triggers
+
+MYSQL_TRIGGER = """
+CREATE TABLE film (film_id INT PRIMARY KEY, title VARCHAR(255) NOT NULL);
+CREATE TABLE film_text (film_id INT PRIMARY KEY, title VARCHAR(255));
+CREATE TABLE review (
+  id INT PRIMARY KEY,
+  film_id INT NOT NULL,
+  FOREIGN KEY (film_id) REFERENCES film_text (film_id)
+);
+DELIMITER ;;
+CREATE TRIGGER `ins_film` AFTER INSERT ON `film` FOR EACH ROW BEGIN
+    INSERT INTO film_text (film_id, title) VALUES (new.film_id, new.title);
+  END;;
+CREATE TRIGGER upd_film AFTER UPDATE ON film FOR EACH ROW BEGIN
+    UPDATE film_text SET title = new.title WHERE film_id = old.film_id;
+  END;;
+DELIMITER ;
+"""
+SQLITE_TRIGGER = """
+CREATE TABLE film (film_id INTEGER PRIMARY KEY, title TEXT NOT NULL);
+CREATE TABLE film_text (film_id INTEGER PRIMARY KEY, title TEXT);
+CREATE TABLE review (id INTEGER PRIMARY KEY, film_id INTEGER NOT NULL
+  REFERENCES film_text (film_id));
+CREATE TRIGGER ins_film AFTER INSERT ON film BEGIN
+  INSERT INTO film_text VALUES (NEW.film_id, NEW.title);
+END;
+"""
+
+
+def test_a_table_an_insert_trigger_fills_gets_no_generated_rows():
+    schema = parse_ddl(MYSQL_TRIGGER, "mysql", source="sakila.mysql.sql")
+    text = schema.tables["film_text"]
+    assert text.filled_by == "trigger ins_film on film (sakila.mysql.sql:10)"
+    assert schema.tables["film"].filled_by is None  # UPDATE triggers fill nothing on load
+    # its child draws from the film ids the trigger copies into film_text
+    (fk,) = schema.tables["review"].foreign_keys
+    assert (fk.ref_table, fk.ref_columns) == ("film", ("film_id",))
+    notes = " ".join(n.message for n in schema.notes)
+    assert "film_text: no rows generated, trigger ins_film on film" in notes
+
+
+def test_trigger_targets_by_dialect():
+    """T-SQL triggers name their table first; a child referencing a column the trigger does
+    not copy keeps the table generated (with a note); PostgreSQL loads keep triggers off, so
+    a table its trigger functions fill is generated there."""
+    tsql = parse_ddl(
+        "CREATE TABLE a (id int PRIMARY KEY, code char(3) NOT NULL UNIQUE)\nGO\n"
+        "CREATE TABLE audit (id int PRIMARY KEY, code char(3) UNIQUE, at datetime)\nGO\n"
+        "CREATE TABLE note (id int PRIMARY KEY, code char(3) REFERENCES audit (code))\nGO\n"
+        "CREATE TRIGGER a_ins ON dbo.a AFTER INSERT, UPDATE AS\nBEGIN\n"
+        "  INSERT INTO audit (id, at) SELECT id, getdate() FROM inserted\nEND\nGO\n",
+        "tsql",
+    )
+    assert tsql.tables["audit"].filled_by is None
+    assert "note references columns the trigger does not copy" in " ".join(
+        n.message for n in tsql.notes
+    )
+    postgres = parse_ddl(
+        "CREATE TABLE a (id int PRIMARY KEY);\nCREATE TABLE a_log (id int);\n"
+        "CREATE FUNCTION log_a() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n"
+        "  INSERT INTO a_log VALUES (NEW.id); RETURN NEW;\nEND $$;\n"
+        "CREATE TRIGGER a_ins AFTER INSERT OR UPDATE ON a FOR EACH ROW EXECUTE FUNCTION log_a();\n",
+        "postgres",
+    )
+    assert postgres.tables["a_log"].filled_by is None
+    assert "a_log is also filled by trigger a_ins on a" in " ".join(
+        n.message for n in postgres.notes
+    )
+
+
+def test_trigger_filled_tables_load_into_mariadb(tmp_path, mariadb):
+    """The export leaves film_text to the trigger: every film row gives it one, and review's
+    foreign keys find them."""
+    path, plan = _plan(tmp_path, MYSQL_TRIGGER, "mysql", rows=50)
+    assert plan.table("film_text").rows == 0
+    work = tmp_path / "work"
+    work.mkdir()
+    script = native._export(plan, native.MemorySource(plan), "sql", work / "insert", "mysql")
+    with native.mariadb_database("triggers") as database:
+        native.mariadb(database, path)
+        native.mariadb(database, script)
+        counts = native.mariadb_counts(database, ["film", "film_text", "review"])
+        assert counts == {"film": 50, "film_text": 50, "review": 50}
+        assert not native.mariadb_orphans(database)
+    results = native.native_loads(path, plan, work)
+    assert results and not _failures(results)
+
+
+def test_trigger_filled_tables_load_into_sqlite(tmp_path):
+    path, plan = _plan(tmp_path, SQLITE_TRIGGER, "sqlite", rows=50)
+    assert plan.table("film_text").rows == 0
+    work = tmp_path / "work"
+    work.mkdir()
+    script = native._export(plan, native.MemorySource(plan), "sql", work / "insert", "sqlite")
+    db = work / "check.sqlite3"
+    native.sqlite(db, path)
+    native.sqlite(db, script)
+    counts = native.sqlite_counts(db, ["film", "film_text", "review"])
+    assert counts == {"film": 50, "film_text": 50, "review": 50}
+    assert not native.sqlite_orphans(db)
+    results = native.native_loads(path, plan, work)
+    assert results and not _failures(results)
+
+
+@pytest.fixture(scope="module")
+def mariadb():
+    if not native.mariadb_available():
+        if native.os.environ.get("CI"):
+            pytest.fail("MariaDB at 127.0.0.1:3306 is required under CI")
+        pytest.skip("MariaDB at 127.0.0.1:3306 is not reachable")

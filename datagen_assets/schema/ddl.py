@@ -74,6 +74,14 @@ from datagen_assets.schema.statements import (
     dialect_from_path,
     split_statements,
 )
+from datagen_assets.schema.triggers import (
+    CREATE_TRIGGER,
+    InsertTrigger,
+    TriggerInsert,
+    function_name,
+    inserts_of,
+    read_trigger,
+)
 from datagen_assets.schema.types import UserType, map_type
 
 _T = TypeVar("_T")
@@ -289,7 +297,7 @@ _SKIPPED: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"(?:FUNCTION|PROCEDURE|PROC|PACKAGE(?:\s+BODY)?|AGGREGATE|OPERATOR|CAST)\b",
          "a routine"),
         (rf"{_OR_REPLACE}(?:DEFINER\s*=\s*\S+\s+)?(?:CONSTRAINT\s+|EVENT\s+)?TRIGGER\b",
-         "a trigger: it does not run on generated rows"),
+         "a trigger: generated rows do not go through it; a table it fills has a note"),
         (rf"{_OR_REPLACE}RULE\b", "a rule"),
         (r"(?:CREATE|DROP|ALTER)\s+(?:DATABASE|SCHEMA)\b", "a database statement: DataGen "
          "loads into the database you name"),
@@ -331,6 +339,10 @@ class _Importer(Replay):
         # Empty: the dialect's default schema, written as no schema at all.
         self.search_path: tuple[str, ...] = ()
         self.schemas: set[str] = set()
+        # CREATE FUNCTION texts by folded name (PostgreSQL trigger functions), and the INSERT
+        # triggers read so far with their lines (see `_trigger_fills`)
+        self.functions: dict[str, str] = {}
+        self.insert_triggers: list[tuple[InsertTrigger, int]] = []
 
     # -- entry points ------------------------------------------------------------------------
 
@@ -359,6 +371,9 @@ class _Importer(Replay):
         self.notes.append(Note(message, self.source, line))
 
     def _skip(self, statement: Statement, why: str | None = None) -> None:
+        name = function_name(statement.sql)
+        if name is not None:
+            self.functions[self._name_text(name.rsplit(".", 1)[-1]).casefold()] = statement.sql
         if why is None:
             why = next((kind for pattern, kind in _SKIPPED if pattern.match(statement.sql)),
                        "not a table definition")  # fmt: skip
@@ -1290,6 +1305,84 @@ class _Importer(Replay):
         )
         self.user_types.append((schema, name, user_type))
 
+    def _trigger(self, statement: Statement) -> None:
+        """A CREATE TRIGGER: an INSERT trigger is kept for `_trigger_fills`; any is a note."""
+        trigger = read_trigger(statement.sql)
+        if trigger is not None and trigger.function is not None:
+            name = self._name_text(trigger.function.rsplit(".", 1)[-1]).casefold()
+            body = self.functions.get(name, "")
+            trigger = replace(trigger, inserts=inserts_of(body))
+        if trigger is not None and trigger.inserts:
+            self.insert_triggers.append((trigger, statement.line))
+        self._skip(statement)
+
+    def _trigger_fills(self) -> None:
+        """Tables an INSERT trigger of another table fills: the database writes their rows
+        when the source's rows load, so DataGen makes none (a note names the trigger). Where
+        loads keep triggers off (PostgreSQL: DISABLE TRIGGER USER) DataGen still makes them.
+
+        A child of such a table still needs parents: when the trigger copies the source row's
+        columns into every column the child references (`VALUES (NEW.film_id, ...)`), its
+        foreign key is drawn from those source columns, which the trigger's rows hold; else
+        DataGen makes the table's rows after all, and a note says the trigger adds its own."""
+        for trigger, line in self.insert_triggers:
+            source = self._table_from_text(trigger.table)
+            for insert in trigger.inserts:
+                target = self._table_from_text(insert.target)
+                if source is None or target is None or target is source or target.filled_by:
+                    continue
+                where = f"trigger {self._name_text(trigger.name)} on {source.key} " \
+                        f"({self.source or 'line'}:{line})"  # fmt: skip
+                if self.dialect == "postgres":
+                    self._note(f"{target.key} is also filled by {where}; PostgreSQL loads "
+                               "keep application triggers off, so DataGen makes its rows",
+                               line)  # fmt: skip
+                    continue
+                target.filled_by = where
+                if self._children_follow(target, source, insert, line):
+                    self._note(f"{target.key}: no rows generated, {where} fills it when "
+                               f"{source.key}'s rows load", line)  # fmt: skip
+                else:
+                    target.filled_by = None
+
+    def _children_follow(
+        self, target: _TableDraft, source: _TableDraft, insert: TriggerInsert, line: int
+    ) -> bool:
+        """Point the foreign keys onto `target` at the `source` columns the trigger copies
+        into the referenced ones; False (nothing changed) when some are not copies."""
+        columns = insert.columns or tuple(target.columns)
+        copies: dict[str, str] = {}
+        if insert.copied is not None and len(insert.copied) == len(columns):
+            for written, copied in zip(columns, insert.copied, strict=True):
+                name = self._find_column(target, written)
+                origin = self._find_column(source, copied) if copied else None
+                if name is not None and origin is not None:
+                    copies[name] = origin
+        children = []
+        for child in self.tables.values():
+            for fk in child.foreign_keys:
+                if self._fk_parent(child, fk) is not target:
+                    continue
+                keyed = target.primary_key.columns if target.primary_key else ()
+                referenced = [self._find_column(target, c) for c in fk.ref_columns or keyed]
+                if not referenced or any(c not in copies for c in referenced):
+                    self._note(f"{target.key}: generated although {target.filled_by} fills it: "
+                               f"{child.key} references columns the trigger does not copy; "
+                               "loads that run the trigger add its rows too", line)  # fmt: skip
+                    return False
+                children.append((child, fk, tuple(copies[c] for c in referenced)))
+        for child, fk, origin in children:
+            fk.target, fk.ref_schema, fk.ref_name, fk.ref_columns = (
+                source,
+                source.schema,
+                source.name,
+                origin,
+            )
+            self._note(f"{child.key}: its foreign key onto {target.key} is drawn from "
+                       f"{source.key}({', '.join(origin)}), which {target.filled_by} copies "
+                       f"into {target.key}", line)  # fmt: skip
+        return True
+
     # -- resolution and validation -----------------------------------------------------------
 
     def _finish(self) -> Schema:
@@ -1298,6 +1391,7 @@ class _Importer(Replay):
         for table in self.tables.values():
             self._resolve_keys(table)
             self._partition_bounds(table)
+        self._trigger_fills()
         resolved = {key: self._resolve_foreign_keys(table) for key, table in self.tables.items()}
         if self.problems:
             raise SchemaError(sorted(self.problems, key=lambda problem: problem.line or 0))
@@ -1430,8 +1524,7 @@ class _Importer(Replay):
         """Check one FK against its parent; the parent's keys are canonical by now."""
         label = f"FOREIGN KEY {fk.name}" if fk.name else "FOREIGN KEY"
         columns = self._canonical(table, fk.columns, label, fk.line, table.key)
-        parent = fk.target if fk.target is not None and fk.target.key in self.tables else None
-        parent = parent or self._find_table(fk.ref_schema, fk.ref_name, table.schema, fk.path)
+        parent = self._fk_parent(table, fk)
         if parent is None:
             ref = f"{fk.ref_schema}.{fk.ref_name}" if fk.ref_schema else fk.ref_name
             self._problem(f"{label} references unknown table {ref}", fk.line, table.key)
@@ -1457,6 +1550,13 @@ class _Importer(Replay):
             )
             return ForeignKey(columns, parent.key, ref_columns, fk.name, ref_unique=False)
         return ForeignKey(columns, parent.key, ref_columns, fk.name)
+
+    def _fk_parent(self, table: _TableDraft, fk: _ForeignKeyDraft) -> _TableDraft | None:
+        """The table a foreign key references: the one it named when declared, if it still
+        exists, else its name looked up now (it may have been created later)."""
+        if fk.target is not None and fk.target.key in self.tables:
+            return fk.target
+        return self._find_table(fk.ref_schema, fk.ref_name, table.schema, fk.path)
 
     def _referenced_columns(
         self, table: _TableDraft, fk: _ForeignKeyDraft, parent: _TableDraft, label: str
@@ -1710,6 +1810,7 @@ def _freeze(table: _TableDraft, foreign_keys: tuple[ForeignKey, ...]) -> Table:
         unique_indexes=tuple(table.resolved_indexes),
         exclusions=tuple(table.exclusions),
         indexes=tuple(table.resolved_plain),
+        filled_by=table.filled_by,
     )
 
 
@@ -1810,6 +1911,7 @@ _HANDLERS: tuple[tuple[re.Pattern[str], Callable[[_Importer, Statement], None]],
     (_CREATE_TYPE, _Importer._create_type),
     (_CREATE_DOMAIN, _Importer._create_domain),
     (_SP_ADDTYPE, _Importer._sp_addtype),
+    (CREATE_TRIGGER, _Importer._trigger),
 )
 
 

@@ -117,6 +117,7 @@ class _TableDraft:
     check_names: dict[int, str] = field(default_factory=dict)  # id(check) -> name given
     inherited: set[str] = field(default_factory=set)  # columns from INHERITS parents
     parents: list[_TableDraft] = field(default_factory=list)  # INHERITS
+    filled_by: str | None = None  # the INSERT trigger that fills it (schema.triggers)
 
     @property
     def key(self) -> str:

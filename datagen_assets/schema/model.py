@@ -274,6 +274,10 @@ class Table:
     # WITH =, during WITH &&)`): generated pairwise disjoint over all rows, the stronger rule
     exclusions: tuple[str, ...] = ()
     indexes: tuple[Index, ...] = ()  # non-unique: for exports and loads only
+    # the INSERT trigger that fills the table in the database (`trigger ins_film on film
+    # (file:line)`, see schema/triggers.py): DataGen makes no rows for it, loads leave it to
+    # the trigger
+    filled_by: str | None = None
 
     def __hash__(self) -> int:
         """The fields' hash, computed once: tables key per-column caches (meaning scores), and
