@@ -6,7 +6,8 @@ so `jq` or any log shipper reads it. A record says which `event` (`materialize` 
 run, `export`, `load`), the `dataset`, the `tables` with their rows and content hashes
 (`generate/fingerprint.py`), what was `read` and what was `written` (a storage folder, an
 export folder, a database target), the time, the host and user, and the Dagster run id when
-there is one. Targets are redacted before they get here (no password ever reaches the file),
+there is one. A load also says its `outcome`: `loaded`, or `rolled back` with the `error` (it
+wrote nothing: the target is as it was). Targets are redacted before they get here (no password ever reaches the file),
 and `redact_url` strips any user:password@ that slips through. Materialisations also carry
 their record as `datagen/audit` metadata in the Dagster run (`write/parquet_io.py`).
 

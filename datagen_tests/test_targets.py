@@ -330,7 +330,7 @@ def _prepare(backend, statements: list[str]) -> None:
         backend.rows(statement)
 
 
-def test_a_table_failing_midway_leaves_the_target_as_it_was(backend, tmp_path):
+def test_a_table_failing_midway_leaves_the_target_as_it_was(backend, tmp_path, monkeypatch):
     """create_if_missing into a target holding a table of its own and a table c of the
     dataset whose CHECK refuses one row: a and b (created, loaded) and c (rows added) all
     roll back with it; the message names the table, the row (index, key, values) and the
@@ -347,6 +347,7 @@ def test_a_table_failing_midway_leaves_the_target_as_it_was(backend, tmp_path):
         ],
     )
     before = _state(backend)
+    monkeypatch.setenv("DATAGEN_AUDIT_FILE", str(tmp_path / "audit.jsonl"))
     with pytest.raises(LoadError) as raised:
         load_dataset(plan, EngineSource(plan), backend.url)
     message = str(raised.value)
@@ -356,6 +357,11 @@ def test_a_table_failing_midway_leaves_the_target_as_it_was(backend, tmp_path):
     assert f"table c, row index {index} (id=57): b_id=" in message, message
     assert "no_57" in message and "\n" not in message
     assert "Traceback" not in message and "CONTEXT" not in message
+    from datagen_assets.audit import read_records  # the attempt is in the audit trail
+
+    (attempt,) = read_records(tmp_path / "audit.jsonl")
+    assert attempt["event"] == "load" and attempt["outcome"] == "rolled back"
+    assert attempt["rows"] == 0 and "row index" in attempt["error"]
 
 
 def test_a_conflicting_row_already_in_the_target_is_named(backend, tmp_path):

@@ -320,20 +320,26 @@ def load_dataset(
     report.source = getattr(source, "description", type(source).__name__)
     began = time.perf_counter()
     loader = _load_postgres if kind == POSTGRESQL else _load_sqlite
+    from datagen_assets.audit import record  # the audit trail (every load, what it read)
+
+    read = source.describe() if hasattr(source, "describe") else type(source).__name__
     try:
         loader(plan, source, target, mode, selected, report, echo or (lambda _: None))
     except LoadError as error:
-        raise LoadError(mask(str(error), target)) from error.__cause__
+        failure = LoadError(mask(str(error), target))
+        # a load that failed while writing is recorded too: it wrote nothing (rolled back)
+        record("load", plan.name, tables={}, read=read, written=report.target, mode=mode,
+               outcome="rolled back", error=str(failure))  # fmt: skip
+        raise failure from error.__cause__
     report.seconds = time.perf_counter() - began
-    from datagen_assets.audit import record  # the audit trail (every load, what it read)
-
     record(
         "load",
         plan.name,
         tables={t.table: {"rows": t.rows} for t in report.tables},
-        read=source.describe() if hasattr(source, "describe") else type(source).__name__,
+        read=read,
         written=report.target,
         mode=mode,
+        outcome="loaded",
     )
     return report
 
