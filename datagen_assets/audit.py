@@ -7,9 +7,10 @@ run, `export`, `load`), the `dataset`, the `tables` with their rows and content 
 (`generate/fingerprint.py`), what was `read` and what was `written` (a storage folder, an
 export folder, a database target), the time, the host and user, and the Dagster run id when
 there is one. A load also says its `outcome`: `loaded`, or `rolled back` with the `error` (it
-wrote nothing: the target is as it was). Targets are redacted before they get here (no password ever reaches the file),
-and `redact_url` strips any user:password@ that slips through. Materialisations also carry
-their record as `datagen/audit` metadata in the Dagster run (`write/parquet_io.py`).
+wrote nothing: the target is as it was). Targets are redacted before they get here (no
+password ever reaches the file), and `redact_url` strips any user:password@ that slips through.
+Materialisations also carry their record as `datagen/audit` metadata in the Dagster run
+(`write/parquet_io.py`).
 
 Appending is one `write` of one line on a file opened with O_APPEND, so concurrent writers
 (run workers, the CLI) never interleave within a line. An audit that cannot be written (a
