@@ -411,3 +411,18 @@ def test_workflow_columns_follow_their_table(tmp_path):
     assert frames["employees"]["commission_pct"].cast(pl.Float64).median() < 0.25
     joined = frames["auth_user"]["date_joined"]
     assert (joined.dt.hour() != 0).mean() > 0.5  # an instant, not a day
+
+
+def test_custom_fields_and_telemetry_payloads_hold_their_keys(tmp_path):
+    """`custom_fields` and a telemetry `payload` were the generic {"source", "version"}."""
+    frames, _ = _frames(
+        tmp_path,
+        "CREATE TABLE tickets (id INT PRIMARY KEY, custom_fields JSONB);"
+        "CREATE TABLE telemetry (id INT PRIMARY KEY, payload JSONB, data BYTEA);",
+        rows=50,
+    )
+    assert all("department" in json.loads(v) for v in frames["tickets"]["custom_fields"])
+    for column in ("payload", "data"):
+        for value in frames["telemetry"][column]:
+            reading = json.loads(value)
+            assert {"temperature", "humidity"} <= set(reading) and -30 < reading["temperature"] < 60

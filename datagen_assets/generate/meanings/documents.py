@@ -57,6 +57,12 @@ DOCUMENTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         ("code", "message", "retryable"),
     ),
     (
+        "custom_fields",
+        r"(\w+ )?(custom fields?|custom data|custom attributes|extra fields|user fields|extras?"
+        r"|additional (info|data|fields))",
+        ("department", "region", "reference", "priority"),
+    ),
+    (
         "state",
         r"(\w+ )?(context|state|status|progress|checkpoint|execution|pause info|info)",
         ("step", "status", "attempt", "updated_at"),
@@ -261,7 +267,30 @@ VALUES: dict[str, tuple[Maker, bool]] = {
     "created_by": (_vocab("user_name"), True),
     "version": (_choice("1", "1", "2", "3"), False),
     "tags": (_tags, False),
+    "department": (_vocab("department"), True),
+    "region": (_choice("NA", "EMEA", "APAC", "LATAM", "NA", "EMEA"), True),
+    "reference": (lambda d, s: "REF-" + _int(10000, 99999)(d, s), True),
+    "priority": (_vocab("priority"), True),
+    "temperature": (
+        lambda d, s: pl.Series(np.round(21 + 4 * rnd.normal(d.stream("doc", s), d.rows), 1)).cast(
+            pl.String
+        ),
+        False,
+    ),
+    "humidity": (
+        lambda d, s: pl.Series(
+            np.round(np.clip(45 + 12 * rnd.normal(d.stream("doc", s), d.rows), 5, 99), 1)
+        ).cast(pl.String),
+        False,
+    ),
+    "battery": (_int(5, 100), False),
+    "rssi": (_int(-95, -40), False),
 }
+
+# a document of a table that records readings (telemetry, sensors) holds readings, whatever
+# its column is called (`payload`, `data`)
+READINGS = (r"\b(telemetry|sensor|reading|measurement|sample|metric|iot|device data)\b",
+            ("temperature", "humidity", "battery", "rssi"))  # fmt: skip
 
 
 @lru_cache(maxsize=4096)
@@ -272,10 +301,15 @@ def document_for(column_name: str, table_name: str) -> tuple[str, tuple[str, ...
         w for w in tokens(column_name) if w not in ("json", "jsonb", "xml", "text", "doc", "raw")
     ]
     text = " ".join(words)
+    table = " ".join(table_tokens(table_name))
+    if re.search(READINGS[0], table) and re.fullmatch(
+        r"((\w+ )?(payload|data|body|content|values|readings?|measurements?|sample|record))?",
+        text,
+    ):
+        return "readings", READINGS[1]
     for name, pattern, keys in DOCUMENTS[:-1]:
         if re.fullmatch(pattern, text) or re.search(rf"\b({pattern})$", text):
             return name, keys
-    table = " ".join(table_tokens(table_name))
     for name, pattern, keys in DOCUMENTS[:-2]:
         if re.search(rf"\b({pattern})$", table):
             return name, keys
