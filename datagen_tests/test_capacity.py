@@ -159,3 +159,40 @@ def test_huge_lengths_are_counted_without_computing_their_power(tmp_path):
     frame = _frames(plan)["t"]
     assert frame.height == 50 and all(frame[c].n_unique() == 50 for c in frame.columns)
     assert frame["b"].str.len_chars().max() <= 64
+
+
+COMPOSITE_OVER_A_SMALL_DOMAIN = """
+CREATE TABLE car_brands (name varchar(64) PRIMARY KEY);
+CREATE TABLE car_models (
+    name varchar(64) NOT NULL,
+    year int NOT NULL CHECK (year IN (1981, 1997, 2001, 2013, 2021)),
+    brand varchar(64) REFERENCES car_brands (name),
+    PRIMARY KEY (name, year)
+);
+CREATE TABLE car_model_sales (
+    day varchar(64) NOT NULL,
+    model_name varchar(64),
+    model_year int,
+    PRIMARY KEY (day, model_name, model_year),
+    FOREIGN KEY (model_name, model_year) REFERENCES car_models (name, year)
+);
+"""
+
+
+def test_a_composite_key_is_carried_by_its_widest_column(tmp_path):
+    """postgrest car_models: PRIMARY KEY (name, year) was carried by the integer `year`, whose
+    CHECK (a partition's values) holds five, so the table was capped at 5 rows; `name` holds
+    them all. Loaded into PostgreSQL with every constraint."""
+    from datagen_tests import native
+
+    plan = _plan(tmp_path, COMPOSITE_OVER_A_SMALL_DOMAIN, dialect="postgres")
+    assert plan.table("car_models").rows == 300
+    assert not [n for n in plan.table("car_models").notes if "capped" in n.message]
+    frames = _frames(plan)
+    models = frames["car_models"]
+    assert models.select("name", "year").n_unique() == 300
+    assert set(models["year"]) <= {1981, 1997, 2001, 2013, 2021}
+    path = tmp_path / "cap.postgres.sql"
+    work = tmp_path / "work"
+    results = native.native_loads(path, plan, work, quick=True)
+    assert results and not [v for v in results.values() if v is not None], results

@@ -224,7 +224,19 @@ def plan_keys(
         free = [
             c for c in key_columns if c not in used and c not in assigned and c not in fk_columns
         ]
-        carrier = _pick_carrier(table, free)
+        folded_here = folded_columns(table, tuple(key_columns), dialect)
+
+        def capacity(name: str, folded_here=folded_here) -> int | None:
+            if name in configured:
+                return None  # the engine counts the configured generator
+            return default_capacity(
+                table.column(name), rules, name in folded_here or name in rules.cases
+            )
+
+        parents = math.prod(
+            max(parent_rows.get(table.foreign_keys[i].ref_table, 0), 0) for i in fks
+        )
+        carrier = _pick_carrier(table, free, capacity, -(-rows // max(parents, 1)))
         entangled = _entangled(table, key_columns, fks)
         if entangled and carrier is not None:
             # an FK of the key sharing columns with one outside it (`nid` of networks and of
@@ -383,18 +395,32 @@ def _folded_through_parents(table: Table, group: KeyGroup, folded: frozenset[str
     return [Note(message)]
 
 
-def _pick_carrier(table: Table, free: list[str]) -> str | None:
-    """Prefer an integer, then a string, then anything in CARRIER_KINDS."""
+def _pick_carrier(table: Table, free: list[str], capacity=None, need: int = 0) -> str | None:
+    """Prefer an integer, then a string, then anything in CARRIER_KINDS; but when that one
+    holds fewer than `need` values (`capacity(column)`, None: unbounded) and another holds
+    more, the one holding the most: PRIMARY KEY (name, year) with `year` in five partition
+    values is carried by `name`, not capped at five rows."""
     candidates = [
         c
         for c in free
         if table.column(c).type.kind in CARRIER_KINDS and not table.column(c).type.array
     ]
+    chosen = candidates[0] if candidates else None
     for preferred in (
         {TypeKind.SMALLINT, TypeKind.INTEGER, TypeKind.BIGINT},
         {TypeKind.TEXT, TypeKind.VARCHAR, TypeKind.CHAR},
     ):
-        for c in candidates:
-            if table.column(c).type.kind in preferred:
-                return c
-    return candidates[0] if candidates else None
+        found = [c for c in candidates if table.column(c).type.kind in preferred]
+        if found:
+            chosen = found[0]
+            break
+    if chosen is None or capacity is None:
+        return chosen
+    held = {c: capacity(c) for c in candidates}
+    if held[chosen] is None or held[chosen] >= need:
+        return chosen
+
+    def size(name: str) -> float:
+        return math.inf if held[name] is None else held[name]
+
+    return max(candidates, key=lambda c: (size(c), -candidates.index(c)))
