@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from datagen_assets.plan.plan import DatasetPlan
+from datagen_assets.published_schemas import KINDS
 from datagen_assets.schema.model import SchemaError
 from datagen_assets.settings import Settings
 from datagen_assets.suggest import UnknownName, did_you_mean
@@ -753,9 +754,9 @@ def cmd_dev(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_config_schema(args: argparse.Namespace, settings: Settings) -> int:
-    from datagen_assets.config_model import config_json_schema_text
+    from datagen_assets.published_schemas import json_schema_text
 
-    text = config_json_schema_text()
+    text = json_schema_text(args.kind)
     if args.out is None:
         sys.stdout.write(text)
     else:
@@ -984,10 +985,17 @@ def build_parser() -> argparse.ArgumentParser:
     dev.add_argument("--port", type=_count, default=3000, help="port of the UI (3000)")
     config_schema = command(
         "config-schema",
-        "print the JSON Schema of the dataset YAML (for editors; docs/dataset.schema.json)",
-        "Print (or write with --out) the JSON Schema of a dataset's YAML config. Point an "
-        "editor at it with a first line\n\n  # yaml-language-server: $schema=PATH\n\nas "
-        "`datagen new` writes.",
+        "print the JSON Schema of a YAML file DataGen reads (for editors; docs/*.schema.json)",
+        "Print (or write with --out) the JSON Schema of a dataset's YAML config, or of the "
+        "annotations or profile file. Point an editor at it with a first line\n\n"
+        "  # yaml-language-server: $schema=PATH\n\nas every YAML file DataGen writes has.",
+    )
+    config_schema.add_argument(
+        "kind",
+        nargs="?",
+        default="dataset",
+        choices=list(KINDS),
+        help="which file: dataset (default), annotations or profile",
     )
     config_schema.add_argument("--out", type=Path, help="write it here instead of stdout")
     return parser

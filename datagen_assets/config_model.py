@@ -10,7 +10,7 @@ the file.
 
 `config_json_schema()` is the JSON Schema of the file (`datagen config-schema`, committed as
 `docs/dataset.schema.json`), so editors complete and check it: YAML files DataGen writes start
-with `# yaml-language-server: $schema=...` (`schema_modeline`).
+with `# yaml-language-server: $schema=...` (`published_schemas.modeline`).
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from datagen_assets.suggest import did_you_mean
 from datagen_assets.yaml_text import load_yaml
 
 SCHEMA_ID = "https://datagen.dev/schemas/dataset.schema.json"
-SCHEMA_FILE = "dataset.schema.json"
 PII_MODES = ("synthetic", "masked", "redacted", "hashed", "encrypted")
 PII_CATEGORIES = ("none", "direct", "quasi", "sensitive")
 ENV_VAR_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
@@ -451,9 +450,3 @@ def config_json_schema() -> dict[str, Any]:
 
 def config_json_schema_text() -> str:
     return json.dumps(config_json_schema(), indent=2, sort_keys=True) + "\n"
-
-
-def schema_modeline(schema_location: str) -> str:
-    """The first line of a YAML file DataGen writes: editors with the YAML language server
-    (VS Code's YAML extension, JetBrains, Neovim) complete and check the file against it."""
-    return f"# yaml-language-server: $schema={schema_location}\n"

@@ -10,6 +10,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import jsonschema
 import polars as pl
 import pytest
 import yaml
@@ -221,6 +222,11 @@ def test_annotations_file_is_written_atomically_keyed_and_reused(api, shop_files
 
     document = yaml.safe_load(path.read_text())
     assert document["metadata_sha256"] == first.metadata_sha256
+    # editors complete and check it: the first line points at its schema, written beside it
+    modeline = path.read_text().splitlines()[0]
+    assert modeline == "# yaml-language-server: $schema=.datagen/annotations.schema.json"
+    schema = json.loads((path.parent / ".datagen" / "annotations.schema.json").read_text())
+    jsonschema.Draft202012Validator(schema).validate(document)
     assert document["model"] == "claude-sonnet-4-6"
     assert document["usage"] == {
         "input_tokens": 2400,

@@ -13,6 +13,7 @@ import yaml
 from datagen_assets import cli
 from datagen_assets.config_model import config_json_schema, config_json_schema_text
 from datagen_assets.dataset import load_dataset
+from datagen_assets.published_schemas import KINDS
 from datagen_assets.schema.model import SchemaError
 from datagen_assets.templates import list_templates, template_text
 
@@ -104,6 +105,13 @@ def test_committed_json_schema_is_the_model_and_every_shipped_yaml_validates(cap
     assert committed == config_json_schema_text(), (
         "run: datagen config-schema --out docs/dataset.schema.json"
     )
+    for kind in KINDS:  # the annotations and profile files are published the same way
+        assert cli.main(["config-schema", kind]) == 0
+        text = capsys.readouterr().out
+        assert (REPO / "docs" / f"{kind}.schema.json").read_text() == text, (
+            f"run: datagen config-schema {kind} --out docs/{kind}.schema.json"
+        )
+        jsonschema.Draft202012Validator.check_schema(json.loads(text))
     assert cli.main(["config-schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
     jsonschema.Draft202012Validator.check_schema(schema)

@@ -10,6 +10,7 @@ privacy rule, and the command line.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -17,6 +18,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+import jsonschema
 import psycopg
 import pytest
 import yaml
@@ -378,13 +380,19 @@ def test_write_snapshot_is_atomic_and_writes_the_profile(fresh_database, tmp_pat
 
     assert written == [out, tmp_path / "out" / "people.profile.yaml"]
     assert profile_path(out) == written[1]
-    assert sorted(p.name for p in out.parent.iterdir()) == sorted(p.name for p in written)
+    listed = sorted(p.name for p in out.parent.iterdir() if p.name != ".datagen")
+    assert listed == sorted(p.name for p in written)
     umask = os.umask(0)
     os.umask(umask)
     assert out.stat().st_mode & 0o777 == 0o640  # replaced, not recreated with mkstemp's 0600
     assert written[1].stat().st_mode & 0o777 == 0o666 & ~umask
     assert load_ddl(out).table("members").column("id").autoincrement
     assert yaml.safe_load(written[1].read_text())["tables"]["members"]["rows"] == 100
+    # editors complete and check it: the first line points at its schema, written beside it
+    first = written[1].read_text().splitlines()[0]
+    assert first == "# yaml-language-server: $schema=.datagen/profile.schema.json"
+    schema = json.loads((out.parent / ".datagen" / "profile.schema.json").read_text())
+    jsonschema.Draft202012Validator(schema).validate(yaml.safe_load(written[1].read_text()))
 
 
 def test_command_line_never_shows_the_password(fresh_database, tmp_path, capsys):

@@ -226,11 +226,50 @@ def build_document(
 
 def write_annotations(path: Path, document: Mapping[str, Any]) -> None:
     """Write atomically: a temporary file in the same folder, then `os.replace`, so a reader
-    sees the old file or the new one, never half of one."""
+    sees the old file or the new one, never half of one. The first line points editors at
+    the file's JSON Schema (`file_json_schema`)."""
+    from datagen_assets.published_schemas import modeline
+
     text = HEADER.format(schema=document.get("schema", "<schema>")) + yaml.safe_dump(
         dict(document), sort_keys=False, allow_unicode=True, width=100
     )
-    write_atomically(path, text)
+    write_atomically(path, modeline("annotations", path) + text)
+
+
+def file_json_schema() -> dict[str, Any]:
+    """The JSON Schema of an annotations file (`build_document`'s shape; each column entry is
+    an answer's `ColumnAnnotation` without its table and column, which are the keys above
+    it), published for editors (`datagen config-schema annotations`)."""
+    entry = ColumnAnnotation.model_json_schema()
+    definitions = entry.pop("$defs", {})
+    for key in ("table", "column"):
+        entry["properties"].pop(key, None)
+    entry["required"] = [r for r in entry.get("required", []) if r not in ("table", "column")]
+    entry.pop("title", None)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "DataGen column annotations (<name>.annotations.yaml)",
+        "description": "Claude's suggestions from schema metadata, reviewed and committed; "
+        "generation reads only this file, and ignores it once metadata_sha256 is stale.",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["version", "columns"],
+        "properties": {
+            "version": {"const": FILE_VERSION},
+            "schema": {"type": "string", "description": "the schema file annotated"},
+            "metadata_sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+            "prompt_version": {"type": "integer"},
+            "model": {"type": "string"},
+            "created_at": {"type": "string", "format": "date-time"},
+            "usage": {"type": "object"},
+            "columns": {
+                "type": "object",
+                "description": "table -> column -> annotation",
+                "additionalProperties": {"type": "object", "additionalProperties": entry},
+            },
+        },
+        "$defs": definitions,
+    }
 
 
 def read_document(path: Path) -> dict[str, Any] | None:

@@ -708,6 +708,64 @@ def profile_postgres(
         }
 
 
+def profile_json_schema() -> dict[str, Any]:
+    """The JSON Schema of the profile YAML (`profile_postgres`'s document), published for
+    editors (`datagen config-schema profile`, docs/profile.schema.json)."""
+    scalar = {"type": ["string", "number", "boolean", "null"]}
+    column = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "null_fraction": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
+            "distinct": {"type": "integer", "minimum": 0},
+            "min": scalar,
+            "max": scalar,
+            "min_length": {"type": ["integer", "null"]},
+            "max_length": {"type": ["integer", "null"]},
+            "personal": {"const": True, "description": "values withheld"},
+            "top_values": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["value", "count"],
+                    "properties": {"value": scalar, "count": {"type": "integer"}},
+                },
+            },
+        },
+    }
+    table = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["rows", "columns"],
+        "properties": {
+            "rows": {"type": "integer", "minimum": 0},
+            "columns": {"type": "object", "additionalProperties": column},
+        },
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "DataGen snapshot profile (<name>.profile.yaml)",
+        "description": "Row counts and column statistics of a live PostgreSQL database, "
+        "written by `datagen introspect --profile`; personal columns hold counts only.",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["tables"],
+        "properties": {
+            "source": {
+                "type": "object",
+                "properties": {
+                    "host": {"type": ["string", "null"]},
+                    "port": {"type": ["integer", "null"]},
+                    "database": {"type": ["string", "null"]},
+                },
+            },
+            "taken": {"type": "string", "format": "date-time"},
+            "tables": {"type": "object", "additionalProperties": table},
+        },
+    }
+
+
 def profile_path(snapshot_path: str | Path) -> Path:
     """`schemas/shop.postgres.sql` -> `schemas/shop.profile.yaml`."""
     path = Path(snapshot_path)
@@ -732,8 +790,10 @@ def write_snapshot(
     written = [out]
     if profile:
         statistics = profile_postgres(dsn, schemas, tables)
+        from datagen_assets.published_schemas import modeline
+
         text = yaml.safe_dump(statistics, sort_keys=False, allow_unicode=True)
-        write_atomically(profile_path(out), text)
+        write_atomically(profile_path(out), modeline("profile", profile_path(out)) + text)
         written.append(profile_path(out))
     return written
 

@@ -13,10 +13,9 @@ import re
 from importlib.resources import files
 from pathlib import Path
 
-from datagen_assets.config_model import SCHEMA_FILE, config_json_schema_text, schema_modeline
+from datagen_assets.published_schemas import modeline
 
 SUFFIXES = (".sql", ".yaml")
-CONFIG_SCHEMA_FOLDER = ".datagen"
 DATASET_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")  # as `dataset.DATASET_NAME`
 
 
@@ -69,24 +68,12 @@ def write_template(
             f"{', '.join(str(p) for p in existing)} already exist(s); use force to overwrite"
         )
     schemas_dir.mkdir(parents=True, exist_ok=True)
-    schema_file = write_config_schema(schemas_dir)
     for target, suffix in zip(targets, SUFFIXES, strict=True):
         text = template_text(name, suffix)
         if suffix == ".yaml":  # editors complete and check it against the config's JSON Schema
-            text = schema_modeline(schema_file.relative_to(schemas_dir).as_posix()) + text
+            text = modeline("dataset", target) + text
         target.write_text(text, encoding="utf-8")
     return targets
-
-
-def write_config_schema(schemas_dir: Path) -> Path:
-    """`<schemas>/.datagen/dataset.schema.json`, the JSON Schema the configs DataGen writes
-    point editors at (a folder, so the schemas folder holds no extra `.json` dataset)."""
-    path = Path(schemas_dir) / CONFIG_SCHEMA_FOLDER / SCHEMA_FILE
-    text = config_json_schema_text()
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return path
 
 
 def _check_template(name: str) -> None:
