@@ -426,3 +426,24 @@ def test_custom_fields_and_telemetry_payloads_hold_their_keys(tmp_path):
         for value in frames["telemetry"][column]:
             reading = json.loads(value)
             assert {"temperature", "humidity"} <= set(reading) and -30 < reading["temperature"] < 60
+
+
+def test_names_of_abstract_things_are_not_places(tmp_path):
+    """`Old Square Term`, `Old Bridge Service`: a place name before any table's noun. Places
+    keep it (`Riverside Clinic`); a service's name is a service name, a term's a tag, an
+    abstract thing's a qualifier and its noun (`Internal Zone`)."""
+    frames, _ = _frames(
+        tmp_path,
+        "CREATE TABLE clinics (id INT PRIMARY KEY, name VARCHAR(60));"
+        "CREATE TABLE services (id INT PRIMARY KEY, label VARCHAR(60));"
+        "CREATE TABLE terms (id INT PRIMARY KEY, name VARCHAR(60));"
+        "CREATE TABLE zone (id INT PRIMARY KEY, name VARCHAR(60) NOT NULL UNIQUE);",
+        rows=80,
+    )
+    assert frames["clinics"]["name"].str.ends_with(" Clinic").all()
+    assert set(frames["services"]["label"]) <= set(vocabulary_values("service_name", "en_US", 0))
+    assert set(frames["terms"]["name"]) <= set(vocabulary_values("tag", "en_US", 0))
+    zones = frames["zone"]["name"]
+    assert zones.n_unique() == len(zones)
+    places = set(vocabulary_values("place_name", "en_US", 0))
+    assert not any(z.split()[0] in places for z in zones)

@@ -31,14 +31,42 @@ def _named_after_table(column, table):
     if not words:
         return Vocabulary("generic_label")
     noun = words[-1].capitalize()
+    if noun.lower() in NOUN_VOCABULARIES:  # a service's name is a service name
+        return Vocabulary(NOUN_VOCABULARIES[noun.lower()])
     name = f"named_{noun.lower()}"
     if name not in VOCABULARIES:
-        vocabulary(name)(
-            lambda locale, seed, noun=noun: [
-                f"{place} {noun}" for place in fitting("place_name", locale, seed, None)
-            ]
-        )
+        if re.fullmatch(PLACE_NOUNS, noun.lower()):  # Riverside Clinic, Oak Park Branch
+            vocabulary(name)(
+                lambda locale, seed, noun=noun: [
+                    f"{place} {noun}" for place in fitting("place_name", locale, seed, None)
+                ]
+            )
+        else:  # an abstract thing is named by what kind it is: Internal Policy, Core Zone
+            vocabulary(name)(lambda locale, seed, noun=noun: [f"{q} {noun}" for q in QUALIFIERS])
     return Vocabulary(name)
+
+
+# nouns of things that stand somewhere (named after a place); other things are named by
+# a qualifier, and a few by a vocabulary of their own
+PLACE_NOUNS = (
+    r"clinic|branch|store|shop|office|warehouse|school|hospital|park|hotel|venue|site|campus"
+    r"|library|station|depot|gym|restaurant|cafe|theater|theatre|cinema|museum|building"
+    r"|facility|location|center|centre|plant|factory|farm|airport|port|pharmacy|bank|church"
+    r"|court|field|stadium|mall|market|district|village|town|estate|garden|lodge|resort"
+    r"|studio|lab|laboratory|kitchen|bakery|salon|dealership|outlet|terminal|harbor|marina"
+)
+QUALIFIERS = (
+    "Default", "Standard", "Primary", "Secondary", "Internal", "External", "Legacy", "Core",
+    "Main", "Backup", "Public", "Private", "Shared", "Production", "Staging", "Regional",
+    "Global", "Local", "Basic", "Premium", "Archive", "Custom", "Temporary", "Manual",
+)  # fmt: skip
+NOUN_VOCABULARIES = {
+    "service": "service_name", "term": "tag", "tag": "tag", "topic": "tag", "keyword": "tag",
+    "skill": "skill", "genre": "genre", "industry": "industry", "department": "department",
+    "language": "language_name", "currency": "currency_name", "color": "color",
+    "colour": "color", "role": "role", "permission": "permission_label", "metric": "metric_name",
+    "interface": "interface_name", "browser": "browser", "platform": "platform",
+}  # fmt: skip
 
 
 ORG = "org"
