@@ -69,6 +69,12 @@ def test_tsql_alias_types_resolve_to_their_base_type_and_nullability():
     assert not [n for n in schema.notes if "not supported" in n.message]
 
 
+def test_sybase_files_read_as_tsql():
+    from datagen_assets.schema.statements import canonical_dialect, dialect_from_path
+
+    assert dialect_from_path("pubs2.sybase.sql") == canonical_dialect("sybase") == "tsql"
+
+
 def test_tsql_alias_type_keys_load_into_postgres_through_translation(tmp_path):
     ddl = "CREATE TYPE tid FROM varchar(6) NOT NULL\nGO\nCREATE TABLE titles (title_id tid " \
           "PRIMARY KEY, title varchar(80) NOT NULL)\nGO\n"  # fmt: skip

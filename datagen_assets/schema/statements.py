@@ -188,6 +188,7 @@ _ALIASES = {
     "psql": "postgres",
     "mssql": "tsql",
     "sqlserver": "tsql",
+    "sybase": "tsql",  # Sybase ASE: T-SQL's ancestor (GO batches, sp_addtype, LIKE '[0-9]')
     "mariadb": "mysql",
     "sqlite3": "sqlite",
     "plsql": "oracle",
