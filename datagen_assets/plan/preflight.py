@@ -10,7 +10,8 @@ engine finds when it compiles the dataset's generators (a unique `choice` or `pa
 fewer distinct values than rows among them). All are reported together.
 
 With a sample (`sample_rows` > 0, what `datagen validate`, `plan` and `materialize` use), the
-pre-flight also generates the first rows of every table exactly as the run draws them and
+pre-flight also generates rows of every table (all of a small one; windows from the first row to
+the last of a larger one) exactly as the run draws them and
 evaluates every CHECK over them, so whatever generation does not hold by construction (a CHECK
 no rule or repair satisfies, `CHECK (floor * 2 = 7)`) is reported with the file and line that
 declare it, before a run writes a single table. A generator the config names whose values a
@@ -365,15 +366,35 @@ def _bound_problem(bound: Bound, column_type) -> str | None:
 def _estimate(
     engine: Engine, table_plan: TablePlan, sample_rows: int
 ) -> tuple[TableEstimate, pl.DataFrame]:
-    """The table's estimate and its sample: the first rows of its first chunk, drawn by the
-    run's own code path (values depend only on the row index, so they are the run's rows)."""
+    """The table's estimate and its sample, drawn by the run's own code path (values depend
+    only on the row index, so they are the run's rows): the whole table when it is no larger
+    than `sample_rows`, else windows spread from its first row to its last, so a row only the
+    end of the table holds (a key past a CHECK's bound, a repair that fails on row 2,917)
+    is seen before the run, not only the first rows."""
     rows = min(sample_rows, table_plan.rows)
     if rows == 0:
         return TableEstimate(0, 0, 0.0), pl.DataFrame()
     started = time.perf_counter()
-    sample = engine.generate(table_plan.key, 0, rows)
+    frames = [
+        engine.generate(table_plan.key, start, stop)
+        for start, stop in sample_windows(table_plan.rows, rows)
+    ]
+    sample = frames[0] if len(frames) == 1 else pl.concat(frames, how="vertical_relaxed")
     seconds = time.perf_counter() - started
     factor = table_plan.rows / rows
     size = int(sample.estimated_size() * factor)
     estimate = TableEstimate(table_plan.rows, size, seconds * factor)
     return estimate, sample
+
+
+SAMPLE_WINDOWS = 4
+
+
+def sample_windows(total: int, rows: int, windows: int = SAMPLE_WINDOWS) -> list[tuple[int, int]]:
+    """`rows` row indexes of a `total`-row table as (start, stop) windows: all of it when it
+    fits, else `windows` equal windows, the first at row 0 and the last ending at the last."""
+    if total <= rows:
+        return [(0, total)]
+    size = max(1, rows // windows)
+    starts = sorted({(total - size) * i // (windows - 1) for i in range(windows)})
+    return [(start, start + size) for start in starts]
