@@ -158,6 +158,7 @@ class Engine:
         self._whole_columns: dict[tuple[str, str], pl.Series] = {}
         self.fanouts: dict[tuple[str, int], ForeignKeyFanOut] = {}  # (table, FK index)
         self.repairs: dict[str, list[Repair]] = {}  # untranslated CHECKs, per table
+        self._table_order = {key: i for i, key in enumerate(plan.tables)}  # parents first
         self.recipes = {key: self._compile(tp, problems) for key, tp in plan.tables.items()}
         if problems:
             raise SchemaError(problems)
@@ -525,10 +526,10 @@ class Engine:
         through a parent generated before it; not a column a CHECK names."""
         if any(column.name in check.columns for check in table.checks):
             return generator
-        order = list(self.plan.tables)
+        order = self._table_order
 
         def earlier(key: str) -> Table | None:
-            if key not in self.plan.tables or order.index(key) >= order.index(table.key):
+            if order.get(key, len(order)) >= order[table.key]:
                 return None
             return self._table(key)
 
