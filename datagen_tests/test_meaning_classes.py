@@ -447,3 +447,25 @@ def test_names_of_abstract_things_are_not_places(tmp_path):
     assert zones.n_unique() == len(zones)
     places = set(vocabulary_values("place_name", "en_US", 0))
     assert not any(z.split()[0] in places for z in zones)
+
+
+def test_zones_and_groups_by_their_table(tmp_path):
+    """A monitoring host's `zone_name` was a web domain, a redundancy group's display name
+    a user role; a DNS zone stays a domain, a user group's name a role."""
+    _, plan = _frames(
+        tmp_path,
+        "CREATE TABLE host (id INT PRIMARY KEY, zone_name VARCHAR(255));"
+        "CREATE TABLE dns_records (id INT PRIMARY KEY, zone VARCHAR(255));"
+        "CREATE TABLE redundancy_group (id INT PRIMARY KEY, display_name TEXT);"
+        "CREATE TABLE auth_group (id INT PRIMARY KEY, name VARCHAR(80));",
+        rows=10,
+    )
+
+    def meaning(table, column):
+        found = plan.table(table).table
+        return explain(found.column(column), found).meaning
+
+    assert meaning("host", "zone_name") not in ("domain", "dns_zone", "timezone")
+    assert meaning("dns_records", "zone") == "dns_zone"
+    assert meaning("redundancy_group", "display_name") != "role_of_table"
+    assert meaning("auth_group", "name") == "role_of_table"

@@ -193,7 +193,7 @@ add(
     "timezone",
     G,
     "text",
-    r"time ?zone( name| id)?|timezone|tz( name)?|zone",
+    r"time ?zone( name| id)?|timezone|tz( name)?|(time|tz|olson|iana) zone",
     lambda c, t: EntityField("address", "timezone"),
     entity=("address", "timezone"),
     lengths=(3, 64),

@@ -161,8 +161,8 @@ add(
     ORG,
     "text",
     r"name|title|code",
-    vocab("role", 0.5),
-    tables=r"\brole\b|group",
+    vocab("role", 0.5),  # a role's or a user group's name, not a redundancy group's
+    tables=r"\brole\b|^((\w+ )?(user|auth|security|access|permission|id) )?group$|^group$",
     needs_table=True,
     prior=1.5,
 )

@@ -33,8 +33,18 @@ add(
     "domain",
     W,
     "text",
-    r"(\w+ )?(domain( name)?|fqdn|zone( name)?)",
+    r"(\w+ )?(domain( name)?|fqdn)",
     vocab("domain"),
+    lengths=(4, 255),
+)
+add(  # a DNS zone is a domain; a monitoring or cluster zone is not (icinga `master`)
+    "dns_zone",
+    W,
+    "text",
+    r"(\w+ )?zone( name)?",
+    vocab("domain"),
+    tables=r"\b(dns|record|rr|domain|resolver|nameserver|bind|powerdns)\b",
+    needs_table=True,
     lengths=(4, 255),
 )
 add(
