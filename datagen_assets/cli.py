@@ -811,7 +811,9 @@ def _table_option(parser: argparse.ArgumentParser, help_text: str) -> None:
     parser.add_argument("--tables", action="append", dest="table", help=argparse.SUPPRESS)
 
 
-def _source_options(parser: argparse.ArgumentParser) -> None:
+def _source_options(parser: argparse.ArgumentParser, engine_default: str) -> None:
+    """--from-storage / --from-engine, the same for every command reading rows; which is
+    the default depends on the command (`engine_default` says when the engine is)."""
     source = parser.add_mutually_exclusive_group()
     source.add_argument(
         "--from-storage",
@@ -821,7 +823,9 @@ def _source_options(parser: argparse.ArgumentParser) -> None:
         help="read the materialised Parquet chunks (of --storage unless a URL is given)",
     )
     source.add_argument(
-        "--from-engine", action="store_true", help="generate the rows on the fly (the default)"
+        "--from-engine",
+        action="store_true",
+        help=f"generate the rows on the fly ({engine_default})",
     )
 
 
@@ -915,7 +919,7 @@ def build_parser() -> argparse.ArgumentParser:
         "so a rerun is harmless; truncate_then_insert reloads; append_only adds rows",
     )
     _table_option(load, "only this table (repeatable, or comma-separated; default: all)")
-    _source_options(load)
+    _source_options(load, "the default when storage lacks a chunk of the plan")
 
     preview = command(
         "preview",
@@ -1025,7 +1029,7 @@ def _export_options(export: argparse.ArgumentParser) -> None:
     export.add_argument("--batch-rows", type=_count, default=500, help="rows per INSERT (sql; 500)")
     _table_option(export, "only this table (repeatable, or comma-separated; default: all)")
     export.add_argument("-n", "--rows", type=_count, help="keep only the first rows of each table")
-    _source_options(export)
+    _source_options(export, "the default")
 
 
 def _count(text: str) -> int:

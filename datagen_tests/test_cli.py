@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import polars as pl
+import psycopg
 import pytest
 
 from datagen_assets import cli
@@ -224,3 +225,32 @@ def test_constraint_problems_point_at_the_sql_and_config_ones_at_the_yaml(tmp_pa
         f"{yaml_file}:4:7 codes.id: generator 'uniform_int' has no parameter(s) mni (did you "
         "mean 'min'?)"
     ) in done.stdout + done.stderr
+
+
+def test_postgres_load_reads_what_was_materialised_and_a_rerun_is_harmless(
+    project, tmp_path, fresh_database
+):
+    """As the README says: `datagen load` reads the materialised Parquet (and says so),
+    create_if_missing run twice skips the rows already there, --from-storage over missing
+    chunks is an error naming --from-engine; a smaller run leaves only its own chunks."""
+    url = fresh_database("cli_load")
+    assert run("materialize", "shop").returncode == 0
+    first = run("load", "shop", "--target", url)
+    assert first.returncode == 0, first.stderr
+    assert f"rows from the materialised Parquet in {tmp_path / 'data'}" in first.stdout
+    again = run("load", "shop", "--target", url)
+    assert again.returncode == 0, again.stderr
+    assert "40 row(s) already in the target were skipped (create_if_missing)" in again.stdout
+    with psycopg.connect(url) as connection:
+        assert connection.execute("SELECT count(*) FROM orders").fetchone() == (20,)
+    (project / "shop.yaml").write_text("rows: 20\nseed: 7\nchunk_rows: 8\n")
+    assert run("materialize", "shop").returncode == 0
+    (project / "shop.yaml").write_text("rows: 5\nseed: 7\nchunk_rows: 8\n")
+    assert run("materialize", "shop").returncode == 0
+    assert sorted(p.name for p in (tmp_path / "data" / "shop" / "orders").iterdir()) == [
+        "00000.parquet"
+    ]  # the three chunks of the bigger run are gone
+    (project / "shop.yaml").write_text("rows: 20\nseed: 7\nchunk_rows: 8\n")
+    missing = run("load", "shop", "--target", url, "--from-storage")
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr
+    assert "missing in" in missing.stderr and "--from-engine" in missing.stderr

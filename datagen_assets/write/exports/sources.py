@@ -76,7 +76,7 @@ class StorageSource:
             folder = table_path(self.storage_url, self.dataset, table.key)
             raise FileNotFoundError(
                 f"table {table.key}: chunk(s) {', '.join(missing)} missing in {folder}; "
-                "materialize the dataset first or export with --from-engine"
+                "materialize the dataset first, or read the rows with --from-engine"
             )
         return [UPath(found[key]) for key in keys]
 
