@@ -183,3 +183,33 @@ def test_a_case_over_null_tests_of_several_columns_holds_by_construction(tmp_pat
     path = tmp_path / f"checks.{dialect}.sql"
     results = native.native_loads(path, plan, tmp_path / "work", quick=True)
     assert results and not [v for v in results.values() if v is not None], results
+
+
+KEY_ALTERNATIVES = """CREATE TABLE t (
+    id int PRIMARY KEY,
+    code varchar(8) NOT NULL UNIQUE CHECK (code ~ '^(AB|CD)-[0-9]{3}$'),
+    tag text NOT NULL UNIQUE CHECK (tag ~ '^(red|green|blue)_[a-z]{2}$'),
+    nick text CHECK (length(nick) BETWEEN 3 AND 5),
+    label varchar(40) CHECK (char_length(label) <= 6)
+);"""
+
+
+def test_unique_patterns_with_alternatives_and_length_ranges_hold(tmp_path):
+    """A UNIQUE column whose CHECK regex has `|` alternatives was refused ("alternatives
+    could spell one value twice"): literal alternatives of one length are one slot of whole
+    strings now (AB or CD), otherwise one alternative is used. `length(c) BETWEEN 3 AND 5`
+    failed after its redraws: values are cut to the CHECK's most characters. Loaded into
+    PostgreSQL, the judge."""
+    from datagen_tests import native
+
+    plan = _plan(tmp_path, KEY_ALTERNATIVES, 2000)
+    table = plan.table("t")
+    assert table.rows == 26 * 26  # `tag` holds red_aa .. red_zz
+    frames = generate_all(plan)
+    assert violations(plan, frames) == []
+    codes = frames["t"]["code"]
+    assert codes.n_unique() == table.rows and set(codes.str.slice(0, 2)) == {"AB", "CD"}
+    assert frames["t"]["label"].str.len_chars().max() <= 6
+    path = tmp_path / "checks.postgres.sql"
+    results = native.native_loads(path, plan, tmp_path / "work", quick=True)
+    assert results and not [v for v in results.values() if v is not None], results

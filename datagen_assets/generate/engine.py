@@ -93,6 +93,7 @@ class ColumnRecipe:
     # (columns, allowed): a CHECK over NULL tests of these columns; each row takes one of the
     # allowed NULL patterns (True: NULL), the same draw for every member
     null_pattern: tuple[tuple[str, ...], tuple[tuple[bool, ...], ...]] | None = None
+    max_length: int | None = None  # a CHECK's `length(c) <= n`: cut to it (not a key's own)
     # the status (or flag) column saying whether the event this column records happened:
     # NULL (an amount: 0) where it has not, set where it has (`lifecycle`)
     follows: lifecycle.Follows | None = None
@@ -449,6 +450,12 @@ class Engine:
                 null_with=tuple(sorted(rules.null_with.get(column.name, ()))),
                 case=rules.cases.get(column.name),
                 folded=folded,
+                max_length=None  # a cut would break a key, a pattern or a listed value
+                if source is not None
+                and source[0] == "group"
+                or column.name in rules.patterns
+                or column.name in rules.domains
+                else rules.max_lengths.get(column.name),
             )
         _follow_statuses(table, rules, recipes, table_config)
         _couple_ordered_nulls(table, rules, recipes)
@@ -1618,6 +1625,12 @@ def _conform(values: pl.Series, recipe: ColumnRecipe) -> pl.Series:
         and not within(values.str.len_bytes(), 0, column_type.length)
     ):
         values = values.str.slice(0, column_type.length)  # bytes >= characters: cut only then
+    if (
+        recipe.max_length is not None
+        and values.dtype == pl.String
+        and not within(values.str.len_chars(), 0, recipe.max_length)
+    ):
+        values = values.str.slice(0, recipe.max_length)
     if (
         kind == TypeKind.BYTES
         and column_type.length

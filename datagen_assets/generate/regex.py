@@ -205,9 +205,16 @@ FIXED_REPEAT = 8  # characters a `+`/`*` repeat spells in unique values (within 
 
 def unique_space(pattern: str, folded: bool) -> tuple[int, int]:
     """(characters per value, how many distinct values) of the pattern at fixed length
-    (see `FIXED_REPEAT`); raises ValueError when the pattern has alternatives."""
+    (see `FIXED_REPEAT`, and `_flatten` for alternatives)."""
     slots = _slots(pattern, folded)
-    return len(slots), _capacity([len(groups) for groups in slots])
+    width = sum(len(_first(groups)) for groups in slots)
+    return width, _capacity([len(groups) for groups in slots])
+
+
+def _first(groups: tuple) -> str:
+    """One option of a slot: a character, or the string of an alternative."""
+    first = groups[0]
+    return first[0] if isinstance(first, tuple) else first[:1]
 
 
 def generate_unique(pattern: str, key: int, index: np.ndarray, folded: bool) -> pl.Series:
@@ -219,19 +226,37 @@ def generate_unique(pattern: str, key: int, index: np.ndarray, folded: bool) -> 
     capacity = _capacity(radix)
     number = rnd.permute(rnd.stream_key(key, "number"), index, capacity)
     budget = 1
-    codes = np.empty((len(index), len(slots)), dtype=np.uint32)
-    for position, groups in enumerate(slots):
-        size = radix[position]
+    digits = []
+    for position, size in enumerate(radix):
         if size > 1 and budget * size <= capacity:  # a digit of the numbering
             digit = number % size
             number = number // size
             budget *= size
         else:  # beyond the numbering (or a constant): drawn freely, never needed to differ
             digit = rnd.indexes(rnd.stream_key(key, "free", position), index, size)
-        codes[:, position] = _variant(groups, digit, rnd.stream_key(key, "case", position), index)
+        digits.append(digit)
     if not slots:
         return pl.Series([""] * len(index), dtype=pl.String)
-    return pl.Series(codes.view(f"<U{len(slots)}").ravel(), dtype=pl.String)
+    if all(not isinstance(g, tuple) for groups in slots for g in groups):  # one char a slot
+        codes = np.empty((len(index), len(slots)), dtype=np.uint32)
+        for position, groups in enumerate(slots):
+            stream = rnd.stream_key(key, "case", position)
+            codes[:, position] = _variant(groups, digits[position], stream, index)
+        return pl.Series(codes.view(f"<U{len(slots)}").ravel(), dtype=pl.String)
+    parts = []  # an alternative spans several characters: one string column a slot
+    for position, groups in enumerate(slots):
+        stream = rnd.stream_key(key, "case", position)
+        if isinstance(groups[0], tuple):  # alternatives, grouped by their folded spelling
+            options = np.array([o for g in groups for o in g], dtype=object)
+            sizes = np.array([len(g) for g in groups], dtype=np.int64)
+            starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+            digit = digits[position]
+            offset = (rnd.mix(stream, index) % sizes[digit].astype(np.uint64)).astype(np.int64)
+            parts.append(pl.Series(options[starts[digit] + offset], dtype=pl.String))
+        else:
+            codes = _variant(groups, digits[position], stream, index)
+            parts.append(pl.Series(codes.view("<U1"), dtype=pl.String))
+    return pl.select(pl.concat_str(parts)).to_series().alias("")
 
 
 def _capacity(radix: list[int]) -> int:
@@ -258,10 +283,16 @@ def _slots(pattern: str, folded: bool) -> list[tuple[str, ...]]:
     white-space group is reduced to one character, and left out of a slot that varies."""
     from datagen_assets.generate.generators import fold
 
-    chars: list[str] = []
+    chars: list = []
     _flatten(sre_parse.parse(pattern), chars, pattern)
     slots = []
     for options in chars:
+        if isinstance(options, tuple):  # alternatives: strings of one length
+            by_fold: dict[str, list[str]] = {}
+            for option in options:
+                by_fold.setdefault(fold(option) if folded else option, []).append(option)
+            slots.append(tuple(tuple(g) for g in by_fold.values()))
+            continue
         if not folded:
             slots.append(tuple(options))
             continue
@@ -274,7 +305,7 @@ def _slots(pattern: str, folded: bool) -> list[tuple[str, ...]]:
     return slots
 
 
-def _flatten(nodes, out: list[str], pattern: str) -> None:
+def _flatten(nodes, out: list, pattern: str) -> None:
     """The characters each position of a fixed-length pattern may take, in order."""
     for op, value in nodes:
         if op == sre.LITERAL:
@@ -296,8 +327,36 @@ def _flatten(nodes, out: list[str], pattern: str) -> None:
             low, high = value[0], value[1]
             for _ in range(max(low, min(high, FIXED_REPEAT))):
                 _flatten(value[2], out, pattern)
+        elif op == sre.BRANCH:
+            _branch(value[1], out, pattern)
         elif op != sre.AT:
             raise ValueError(
-                f"pattern {pattern!r} cannot enumerate distinct values: alternatives could "
-                "spell one value twice; use a pattern without `|`, such as [A-Z]{3}[0-9]{4}"
+                f"pattern {pattern!r} cannot enumerate distinct values: {op} is not read "
+                "for keys; use a pattern such as [A-Z]{3}[0-9]{4}"
             )
+
+
+def _branch(alternatives, out: list, pattern: str) -> None:
+    """Alternatives in a key's pattern, at one length as a repeat is: the literal ones of
+    the length most of them share make one slot of whole strings (`(AB|CD)-[0-9]{3}`: AB or
+    CD, then three digits), so distinct numbers still spell distinct values of one length;
+    otherwise the alternative with the most values is used alone. Every value matches."""
+    flattened = []
+    for alternative in alternatives:
+        positions: list = []
+        _flatten(alternative, positions, pattern)
+        flattened.append(positions)
+    literal = ["".join(p) for p in flattened if all(isinstance(c, str) and len(c) == 1 for c in p)]
+    if literal:
+        lengths = [len(w) for w in literal]
+        width = max(set(lengths), key=lambda n: (lengths.count(n), -lengths.index(n)))
+        words = tuple(dict.fromkeys(w for w in literal if len(w) == width))
+        if len(words) > 1 or len(literal) == len(flattened):
+            if width:
+                out.append(words)
+            return
+
+    def size(positions: list) -> int:
+        return _capacity([len(c) for c in positions])
+
+    out.extend(max(flattened, key=size))

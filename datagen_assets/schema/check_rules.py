@@ -151,6 +151,9 @@ def _apply(node: exp.Expression, rules: CheckRules, columns: set[str]) -> bool:
             rules.domains[column] = values
             return True
         return False
+    if isinstance(node, exp.Between) and _measured(node.this) is not None:
+        _max_length(node.this, "<=", node.args["high"], rules, columns)
+        return False  # the lower end is left to the repair loop
     if isinstance(node, exp.Between):
         column = _column(node.this, columns)
         (ok_low, low), (ok_high, high) = _literal(node.args["low"]), _literal(node.args["high"])
@@ -166,7 +169,13 @@ def _apply(node: exp.Expression, rules: CheckRules, columns: set[str]) -> bool:
             rules.differ.append((left, right))  # (still checked by the repair loop)
         return False
     if type(node) in _OPS:
-        return _comparison(_OPS[type(node)], node.this, node.expression, rules, columns)
+        op, left, right = _OPS[type(node)], node.this, node.expression
+        if _measured(left) is not None or _measured(right) is not None:
+            if _measured(left) is None:
+                left, right, op = right, left, _FLIP[op]
+            _max_length(left, op, right, rules, columns)
+            return False  # `length(c) <= 24`: cut to it; the repair loop checks the rest
+        return _comparison(op, left, right, rules, columns)
     if (
         isinstance(node, exp.Is)
         and isinstance(node.expression, exp.Null)
@@ -289,6 +298,19 @@ def _measured(node: exp.Expression) -> exp.Expression | None:
 
 
 BYTE_LENGTHS = ("octet_length", "lengthb")
+
+
+def _max_length(
+    measured: exp.Expression, op: str, limit: exp.Expression, rules: CheckRules, columns: set[str]
+) -> None:
+    """`length(c) <= n` / `< n`: at most n (n - 1) characters in c, kept in `max_lengths`."""
+    column = _column(_measured(measured), columns)
+    ok, value = _literal(limit)
+    if column is None or not ok or not isinstance(value, int) or op not in ("<", "<="):
+        return
+    most = value - (op == "<")
+    if most >= 0:
+        rules.max_lengths[column] = min(rules.max_lengths.get(column, most), most)
 
 
 def similar_to_regex(pattern: str) -> str:

@@ -210,6 +210,10 @@ class CheckRules:
     null_patterns: list[tuple[tuple[str, ...], tuple[tuple[bool, ...], ...], Check]] = field(
         default_factory=list
     )
+    # column -> most characters a CHECK allows (`length(c) <= 24`, `BETWEEN 3 AND 5`): values
+    # are cut to it as to a VARCHAR's length; the CHECK itself stays in `untranslated`, which
+    # holds its lower end
+    max_lengths: dict[str, int] = field(default_factory=dict)
     untranslated: list[Check] = field(default_factory=list)
 
 
