@@ -213,3 +213,78 @@ def test_unique_patterns_with_alternatives_and_length_ranges_hold(tmp_path):
     path = tmp_path / "checks.postgres.sql"
     results = native.native_loads(path, plan, tmp_path / "work", quick=True)
     assert results and not [v for v in results.values() if v is not None], results
+
+
+PG_DUMP_DOCUMENTS = """
+CREATE TYPE worker_state AS ENUM ('running', 'stalled', 'landed', 'retiring');
+CREATE TABLE jobs (
+    id integer PRIMARY KEY,
+    args jsonb DEFAULT '{}'::jsonb NOT NULL,
+    meta jsonb,
+    queues text[] NOT NULL,
+    tags text[],
+    state worker_state NOT NULL,
+    CONSTRAINT valid_args CHECK ((jsonb_typeof(args) = 'array'::text)),
+    CONSTRAINT valid_meta CHECK ((jsonb_typeof(meta) = ANY (ARRAY['object'::text]))),
+    CONSTRAINT valid_queues CHECK (((array_ndims(queues) = 1)
+        AND (array_length(queues, 1) IS NOT NULL))),
+    CONSTRAINT few_tags CHECK ((cardinality(tags) >= 2) AND (cardinality(tags) <= 4)),
+    CONSTRAINT live CHECK (((state <> 'stalled'::worker_state)
+        AND (state <> 'landed'::worker_state)))
+);
+"""
+
+
+def test_pg_dump_json_type_and_array_size_checks_hold_and_load(tmp_path):
+    """zync (pg_dump): `jsonb_typeof(args) = 'array'::text` failed on every row (objects were
+    made) and `array_ndims(q) = 1 AND array_length(q, 1) IS NOT NULL` on the empty arrays,
+    while the checks reported them passed: DuckDB reads array_length([]) as 0, not NULL, and
+    knows no jsonb_typeof. Both hold by construction now, the casts pg_dump writes read
+    through, and PostgreSQL (original DDL, INSERT export, targets) is the judge."""
+    from datagen_tests import native
+
+    plan = _plan(tmp_path, PG_DUMP_DOCUMENTS, 200)
+    rules = plan.table("jobs").table.check_rules
+    assert [c.name for c in rules.untranslated] == ["live"]  # redrawn, evaluated by DuckDB
+    assert rules.json_kinds == {"args": "array"} and {"args", "meta"} <= rules.json
+    sizes = {c: (b.low, b.high) for c, b in rules.array_sizes.items()}
+    assert sizes == {"queues": (1, None), "tags": (2, 4)}
+    plan, frames = _valid(tmp_path, PG_DUMP_DOCUMENTS, 200)
+    jobs = frames["jobs"]
+    assert jobs["args"].str.starts_with("[").all()
+    assert jobs["meta"].drop_nulls().str.starts_with("{").all()
+    assert jobs["queues"].list.len().min() >= 1
+    lengths = jobs["tags"].drop_nulls().list.len()
+    assert lengths.min() == 2 and lengths.max() == 4
+    assert set(jobs["state"]) <= {"running", "retiring"}
+    results = native.native_loads(tmp_path / "checks.postgres.sql", plan, tmp_path / "work")
+    assert {"psql insert", "pg target", "pgdump", "pg target create"} <= set(results)
+    assert not [v for v in results.values() if v is not None], results
+
+
+def test_checks_are_evaluated_as_postgresql_reads_them_or_reported_unverified(tmp_path):
+    """The asset check and the pre-flight read a CHECK as PostgreSQL does (array_length of an
+    empty array is NULL, jsonb_typeof's type names, casts to the schema's own types); one
+    that neither DuckDB nor polars reads is a WARN 'not verified', never a pass."""
+    import polars as pl
+
+    from datagen_assets.check.constraints import WARN, TableFiles, check_expression, holds
+
+    frame = pl.DataFrame(
+        {"q": [[], ["a"], ["a", "b"]], "doc": ["[]", "{}", '"x"'], "s": ["on", "off", "on"]}
+    )
+    assert holds(frame, "array_length(q, 1) IS NOT NULL").tolist() == [False, True, True]
+    assert holds(frame, "array_ndims(q) = 1").tolist() == [True, True, True]  # NULL passes
+    assert holds(frame, "cardinality(q) < 2").tolist() == [True, True, False]
+    typed = "jsonb_typeof(doc) = CAST('array' AS TEXT)"
+    assert holds(frame, typed).tolist() == [True, False, False]
+    assert holds(frame, "json_typeof(doc) = 'string'").tolist() == [False, False, True]
+    assert holds(frame, "s <> CAST('off' AS switch_state)").tolist() == [True, False, True]
+    path = tmp_path / "t.parquet"
+    frame.write_parquet(path)
+    files = TableFiles("t", {"00000": str(path)})
+    failed = check_expression(files, "array_length(q, 1) IS NOT NULL", ("q",))
+    assert (failed.passed, failed.counts["failing_rows"]) == (False, 1)
+    unknown = check_expression(files, "pg_column_size(doc) < 99", ("doc",))
+    assert not unknown.passed and unknown.severity == WARN
+    assert "not verified" in unknown.description

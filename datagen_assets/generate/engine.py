@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -47,6 +48,7 @@ from datagen_assets.generate.generators import (
     on_distinct,
     sql_columns,
 )
+from datagen_assets.generate.meanings.values import JsonByMeaning
 from datagen_assets.generate.semantic import detect, domain_weights, explain
 from datagen_assets.pii.classify import categories, override_problems
 from datagen_assets.pii.modes import apply_pii_mode, mode_problem, read_key, seed_key
@@ -422,7 +424,7 @@ class Engine:
                 )
                 if generator is None:  # a problem was recorded
                     continue
-                if isinstance(generator, ByType):
+                if generator == ByType():  # not one a CHECK set (an array's size)
                     generator = self._suggested(table, column) or generator
                 if not override.generator and column.name in rules.bounds:
                     generator = fit_to_bound(generator, column, rules.bounds[column.name])
@@ -484,6 +486,7 @@ class Engine:
         # chosen (IN list, pattern, a > b): such CHECKs are enforced by the repair loop too.
         # (Ranges need no repair: clipping holds them whatever the generator.)
         chosen = {*rules.domains, *rules.patterns, *rules.json, *rules.cases, *rules.derived}
+        chosen |= set(rules.array_sizes)
         chosen |= {c for pair in rules.ordered for c in pair[:2]}
         configured = {
             name
@@ -731,7 +734,11 @@ def _from_checks(column: Column, table: Table, rules: CheckRules) -> Generator |
     if column.name in rules.patterns:
         return Pattern(rules.patterns[column.name])
     if column.name in rules.json:
+        if rules.json_kinds.get(column.name) == "array":  # jsonb_typeof(c) = 'array'
+            return JsonByMeaning("array")
         return JsonDocument()
+    if column.name in rules.array_sizes and column.type.array:  # array_length(c, 1) > 0
+        return ByType(*array_sizes(rules.array_sizes[column.name]))
     for greater, smaller, strict in rules.ordered:
         if greater == column.name and not _ordered_above(smaller, column.name, rules):
             temporal = column.type.kind in (
@@ -744,6 +751,13 @@ def _from_checks(column: Column, table: Table, rules: CheckRules) -> Generator |
             low, high = (0, typical[1]) if typical else (0, 7 * 86400 if temporal else 100)
             return Offset(column=smaller, min=low, max=high, strict=strict)
     return None
+
+
+def array_sizes(bound: Bound) -> tuple[int, int | None]:
+    """The inclusive (fewest, most) elements an array may have under a CHECK's size bound."""
+    low = 0 if bound.low is None else int(bound.low) + bool(bound.low_strict)
+    high = None if bound.high is None else int(bound.high) - bool(bound.high_strict)
+    return max(low, 0), high
 
 
 def _dependency_cycles(table: Table, recipes: dict, file: str) -> list[Problem]:
@@ -1673,14 +1687,15 @@ def _merged_repairs(repairs: list[Repair]) -> list[Repair]:
 def _holds(frame: pl.DataFrame, sql: str) -> np.ndarray:
     """Rows where a CHECK holds; NULL counts as holding, as in SQL. Polars evaluates what it
     can; DuckDB, which reads far more of PostgreSQL's functions (array_length, extract, IS
-    DISTINCT FROM, regexp_...), the rest. Raises when neither can."""
-    escaped = _like_escaped(sql) if "\\" in sql else None
+    DISTINCT FROM, regexp_...), the rest, and every CHECK whose DuckDB spelling differs
+    (`duckdb_check_sql`). Raises when neither can."""
+    rewritten = duckdb_check_sql(sql)
     try:
-        if escaped is not None:  # only DuckDB reads LIKE ... ESCAPE
-            raise ValueError("LIKE with escapes")
+        if rewritten is not None:  # read as PostgreSQL reads it: only DuckDB's spelling does
+            raise ValueError("PostgreSQL semantics")
         result = frame.select(pl.sql_expr(sql).fill_null(True)).to_series()
     except POLARS_SQL_ERRORS:
-        sql = escaped or sql
+        sql = rewritten or sql
         connection = _duckdb()
         connection.register("chunk", frame.with_row_index("__row").to_arrow())
         try:
@@ -1693,11 +1708,41 @@ def _holds(frame: pl.DataFrame, sql: str) -> np.ndarray:
     return result.to_numpy().astype(bool)
 
 
+# PostgreSQL functions DuckDB lacks or reads otherwise, as DuckDB expressions over their
+# arguments ({0}, {1}) that give PostgreSQL's result on the values DataGen makes: arrays of
+# one dimension (array_length of an empty array is NULL in PostgreSQL, 0 in DuckDB) and
+# JSON documents held as text (jsonb_typeof's names).
+POSTGRES_IN_DUCKDB = {
+    "array_length": "CASE WHEN {1} = 1 THEN nullif(len({0}), 0) END",
+    "array_upper": "CASE WHEN {1} = 1 THEN nullif(len({0}), 0) END",
+    "array_lower": "CASE WHEN {1} = 1 AND len({0}) > 0 THEN 1 END",
+    "array_ndims": "CASE WHEN len({0}) > 0 THEN 1 END",
+    "cardinality": "len({0})",
+    "jsonb_typeof": "lower(replace(replace(replace(replace(replace(json_type(CAST({0} AS JSON)),"
+    " 'VARCHAR', 'string'), 'UBIGINT', 'number'), 'BIGINT', 'number'), 'DOUBLE', 'number'),"
+    " 'HUGEINT', 'number'))",
+    "jsonb_array_length": "json_array_length(CAST({0} AS JSON))",
+}
+POSTGRES_IN_DUCKDB["json_typeof"] = POSTGRES_IN_DUCKDB["jsonb_typeof"]
+POSTGRES_IN_DUCKDB["json_array_length"] = POSTGRES_IN_DUCKDB["jsonb_array_length"]
+
+
+REGEX_OPERATORS_IN_DUCKDB = {"~": "RegexpLike", "~*": "RegexpILike"}  # OPERATOR(public.~)
+_DUCKDB_TRIGGERS = (*POSTGRES_IN_DUCKDB, "cast(", "::", "operator(")
+
+
 @functools.lru_cache(maxsize=1024)
-def _like_escaped(sql: str) -> str | None:
-    """The CHECK in DuckDB's SQL with backslash as the escape of every LIKE that has none, as
-    PostgreSQL and MySQL read `LIKE 'A\\_%'` (polars and DuckDB take the backslash
-    literally); None when no LIKE pattern holds a backslash."""
+def duckdb_check_sql(sql: str) -> str | None:
+    """The CHECK (PostgreSQL text) in DuckDB's SQL where DuckDB would read it otherwise than
+    PostgreSQL, or not at all: `POSTGRES_IN_DUCKDB`'s functions; backslash as the escape of
+    every LIKE that has none, as PostgreSQL and MySQL read `LIKE 'A\\_%'` (polars and DuckDB
+    take the backslash literally); casts to a type of the schema's own (an enum, a domain,
+    citext: `state <> 'stalled'::worker_state`, as pg_dump writes it) dropped, since such a
+    cast only names a value of the type it is compared with, which DuckDB holds as text;
+    `OPERATOR(public.~)` (citext's) as `~`. None when the text reads the same in both."""
+    lowered = sql.lower()
+    if "\\" not in sql and not any(name in lowered for name in _DUCKDB_TRIGGERS):
+        return None
     import sqlglot
     import sqlglot.expressions as exp
 
@@ -1707,8 +1752,18 @@ def _like_escaped(sql: str) -> str | None:
         return None
     changed = False
 
-    def escape(node):
+    def rewrite(node):
         nonlocal changed
+        if isinstance(node, exp.Cast) and _user_type(node.to):
+            changed = True
+            return node.this.copy()
+        if isinstance(node, exp.Operator):
+            operator = str(node.args.get("operator") or "").rsplit(".", 1)[-1]
+            if operator in REGEX_OPERATORS_IN_DUCKDB:
+                changed = True
+                kind = getattr(exp, REGEX_OPERATORS_IN_DUCKDB[operator])
+                this = node.this.copy().transform(rewrite)
+                return kind(this=this, expression=node.expression.copy().transform(rewrite))
         pattern = node.expression if isinstance(node, (exp.Like, exp.ILike)) else None
         if (
             isinstance(pattern, exp.Literal)
@@ -1717,10 +1772,33 @@ def _like_escaped(sql: str) -> str | None:
         ):
             changed = True
             return exp.Escape(this=node.copy(), expression=exp.Literal.string("\\"))
-        return node
+        if isinstance(node, exp.ArraySize):  # sqlglot's array_length(a, dimension)
+            name, args = "array_length", [node.this, node.expression or exp.Literal.number(1)]
+        elif isinstance(node, exp.Anonymous) and node.name.lower() in POSTGRES_IN_DUCKDB:
+            name, args = node.name.lower(), list(node.expressions)
+        else:
+            return node
+        template = POSTGRES_IN_DUCKDB[name]
+        needed = 1 + max(int(i) for i in re.findall(r"\{(\d)\}", template))
+        if len(args) != needed:
+            return node
+        changed = True
+        text = template.format(*(f"({arg.sql(dialect='duckdb')})" for arg in args))
+        return exp.Paren(this=sqlglot.parse_one(text, read="duckdb"))
 
-    tree = tree.transform(escape)
+    tree = tree.transform(rewrite)
     return tree.sql(dialect="duckdb") if changed else None
+
+
+def _user_type(datatype) -> bool:
+    """A type the schema defines (sqlglot's USERDEFINED), or an array of one."""
+    import sqlglot.expressions as exp
+
+    if not isinstance(datatype, exp.DataType):
+        return False
+    if datatype.this == exp.DataType.Type.ARRAY and datatype.expressions:
+        return _user_type(datatype.expressions[0])
+    return datatype.this == exp.DataType.Type.USERDEFINED
 
 
 _DUCKDB = threading.local()

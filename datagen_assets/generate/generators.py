@@ -1082,10 +1082,13 @@ class SumOfChildren(Generator):
 @dataclass(frozen=True)
 class ByType(Generator):
     """The fallback for a column no rule or config names: plausible values of its type,
-    within its length, precision and bounds. Not in the catalog: it is the default."""
+    within its length, precision and bounds. Not in the catalog: it is the default. An array
+    has `min_elements`..`max_elements` elements (a CHECK on its size sets them)."""
 
     name: ClassVar[str] = "by_type"
     unique_capable: ClassVar[bool] = True
+    min_elements: int = 0
+    max_elements: int | None = None  # None: ARRAY_MAX, or min_elements if more
 
     def unique_capacity(self, column: Column, folded: bool) -> int | None:
         return by_type_capacity(column)
@@ -1096,22 +1099,27 @@ class ByType(Generator):
             return unique_by_type(draw)
         maker = _BY_KIND.get(kind, _text)
         if draw.column.type.array:
-            return _array(draw, maker)
+            most = max(ARRAY_MAX, self.min_elements) if self.max_elements is None else None
+            return _array(draw, maker, self.min_elements, most or self.max_elements)
         return maker(draw)
 
 
 ARRAY_MAX = 3
 
 
-def _array(draw: Draw, maker: Callable[[Draw], pl.Series]) -> pl.Series:
-    """0..ARRAY_MAX elements per row, each drawn like a scalar of the element type."""
+def _array(draw: Draw, maker: Callable[[Draw], pl.Series], low: int = 0, high: int = ARRAY_MAX):
+    """low..high elements per row (0..ARRAY_MAX unless a CHECK says), each drawn like a scalar
+    of the element type."""
+    if not 0 <= low <= high:
+        raise ValueError(f"arrays of {low} to {high} elements: no size fits")
+    drawn = max(high, 1)  # one at least, so even empty arrays have the element type
     elements = []
-    for i in range(ARRAY_MAX):
+    for i in range(drawn):
         elements.append(maker(_with_key(draw, "element", i)).alias(f"e{i}"))
-    count = rnd.integers(draw.stream("length"), draw.rows, 0, ARRAY_MAX)
+    count = rnd.integers(draw.stream("length"), draw.rows, low, high)
     frame = pl.DataFrame(elements + [pl.Series("n", count)])
     return frame.select(
-        pl.concat_list([f"e{i}" for i in range(ARRAY_MAX)]).list.head(pl.col("n"))
+        pl.concat_list([f"e{i}" for i in range(drawn)]).list.head(pl.col("n"))
     ).to_series()
 
 

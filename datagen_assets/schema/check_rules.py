@@ -17,16 +17,22 @@ A CHECK is split into its AND-ed parts; each part that matches a known shape bec
 | `c = a + b` (other columns)             | `derived[c]`: computed from the row         |
 | `c < 0 OR c BETWEEN 5 AND 9`            | `intervals[c]`: drawn inside one range      |
 | `c IS JSON`                             | `json`: c holds JSON documents              |
+| `jsonb_typeof(c) = 'array'` (or IN)     | `json_kinds[c]`: documents of that type     |
+| `array_length(c, 1) IS NOT NULL`,       | `array_sizes[c]`: arrays of that many       |
+| `cardinality(c) <= 5`, `array_ndims(c)` | elements (DataGen's arrays have one         |
+| `= 1`, `array_upper(c, 1) BETWEEN ...`  | dimension: `array_ndims(c) = 1` holds)      |
 | `a IS NULL OR (...)`                    | the parts of (...) hold; a is NULL wherever |
 |                                         | a column (...) needs non-NULL is NULL       |
 | any CASE/IF/AND/OR/NOT/= of NULL tests  | `null_patterns`: each row takes one of the  |
 | (`CASE WHEN a IS NULL THEN b IS NOT     | NULL patterns of its columns that the CHECK |
 | NULL ELSE b IS NULL END`)               | lets through                                |
 
-Every AND-ed part is applied, so a CHECK with one unknown part still has its known parts
-made by construction. Anything else is kept in `untranslated`: the engine evaluates it on
-each chunk and redraws the failing rows deterministically (see `Engine`), and reports what
-it cannot evaluate.
+Casts are read through (`'array'::text`, `(status)::text`, `ARRAY[...]::text[]`): pg_dump and
+psql write every literal and column compared with its type, and the comparison means the same
+without them. Every AND-ed part is applied, so a CHECK with one unknown part still has its
+known parts made by construction. Anything else is kept in `untranslated`: the engine
+evaluates it on each chunk and redraws the failing rows deterministically (see `Engine`), and
+reports what it cannot evaluate.
 """
 
 from __future__ import annotations
@@ -127,6 +133,9 @@ def _literals(nodes: list[exp.Expression]) -> tuple | None:
 def _apply(node: exp.Expression, rules: CheckRules, columns: set[str]) -> bool:
     """Record the rule for one AND-ed part; False when its shape is not known."""
     node = _strip(node)
+    sized = _array_size(node, rules, columns)
+    if sized is not None:  # `array_length(c, 1) IS NOT NULL`, `array_ndims(c) = 1`
+        return sized
     same = _same_nulls(node, columns)
     if same is not None:  # `(code IS NULL) = (email IS NULL)`
         rules.null_same.append(same)
@@ -138,6 +147,9 @@ def _apply(node: exp.Expression, rules: CheckRules, columns: set[str]) -> bool:
         rules.one_of.append(group)
         return True
     if isinstance(node, exp.In):
+        kind = _json_kind(node, rules, columns)
+        if kind is not None:
+            return kind
         column, values = _column(node.this, columns), _literals(node.expressions)
         if column and values:
             rules.domains[column] = values
@@ -145,6 +157,11 @@ def _apply(node: exp.Expression, rules: CheckRules, columns: set[str]) -> bool:
         return False
     if isinstance(node, exp.EQ) and isinstance(_strip(node.expression), exp.Any):
         array = _strip(_strip(node.expression).this)
+        if isinstance(array, exp.Array):  # `jsonb_typeof(c) = ANY (ARRAY['object'::text])`
+            listed = exp.In(this=node.this, expressions=list(array.expressions))
+            kind = _json_kind(listed, rules, columns)
+            if kind is not None:
+                return kind
         column = _column(node.this, columns)
         values = _literals(array.expressions) if isinstance(array, exp.Array) else None
         if column and values:
@@ -225,12 +242,9 @@ def _apply(node: exp.Expression, rules: CheckRules, columns: set[str]) -> bool:
         if equal is not None:  # `version = 1`: a domain of one value
             rules.domains[equal[0]] = (equal[1],)
             return True
-        typed = _strip(node.this)
-        if isinstance(typed, exp.Anonymous) and typed.name.lower() in JSON_TYPEOF:
-            column, (ok, kind) = _column(typed.expressions[0], columns), _literal(node.expression)
-            if column and ok and kind == "object":  # the JSON documents made are objects
-                rules.json.add(column)
-                return True
+        kind = _json_kind(node, rules, columns)
+        if kind is not None:
+            return kind
         for measured, other in ((node.this, node.expression), (node.expression, node.this)):
             column = _column(_measured(measured), columns) if _measured(measured) else None
             ok, size = _literal(other)
@@ -438,6 +452,8 @@ def _null_or(node: exp.Or, rules: CheckRules, columns: set[str]) -> bool:
             rules.patterns.update(scratch.patterns)  # `v IS NULL OR octet_length(v) = 20`
             rules.cases.update(scratch.cases)
             rules.json |= scratch.json
+            rules.json_kinds.update(scratch.json_kinds)
+            rules.array_sizes.update(scratch.array_sizes)
             needed = scratch.not_null - {column}
             needed |= {c for pair in scratch.ordered for c in pair[:2]} - {column}
             rules.null_with.setdefault(column, set()).update(needed)
@@ -456,7 +472,8 @@ def _intervals(node: exp.Or, rules: CheckRules, columns: set[str]) -> None:
             scratch.bounds[equal[0]] = Bound(low=equal[1], high=equal[1])
         elif not all(_apply(part, scratch, columns) for part in _conjuncts(side)):
             return
-        other = (scratch.domains, scratch.ordered, scratch.patterns, scratch.cases, scratch.json)
+        other = (scratch.domains, scratch.ordered, scratch.patterns, scratch.cases, scratch.json,
+                 scratch.array_sizes)  # fmt: skip
         if len(scratch.bounds) != 1 or any(other):
             return
         ((name, bound),) = scratch.bounds.items()
@@ -567,6 +584,107 @@ def _derived(node: exp.EQ, rules: CheckRules, columns: set[str]) -> None:
 
 
 JSON_TYPEOF = ("jsonb_typeof", "json_typeof")
+JSON_KINDS_MADE = ("object", "array")  # top-level JSON types generation makes, preferred first
+
+
+def _json_kind(node: exp.Expression, rules: CheckRules, columns: set[str]) -> bool | None:
+    """`jsonb_typeof(c) = 'array'` or `json_typeof(c) IN ('object', 'array')`: c holds JSON
+    documents of a type generation makes (`json`, and `json_kinds` unless an object); False
+    for other types (string, number: the repair loop), None for other shapes."""
+    typed = _strip(node.this)
+    if not (isinstance(typed, exp.Anonymous) and typed.name.lower() in JSON_TYPEOF):
+        return None
+    column = _column(typed.expressions[0], columns) if typed.expressions else None
+    listed = node.expressions if isinstance(node, exp.In) else [node.expression]
+    kinds = _literals(listed)
+    made = [kind for kind in JSON_KINDS_MADE if kinds and kind in kinds]
+    if not column or not made:
+        return False
+    rules.json.add(column)
+    if made[0] != "object":
+        rules.json_kinds[column] = made[0]
+    return True
+
+
+# Functions of an array's size: what they return for a non-empty 1-D array, and whether an
+# empty array gives NULL (array_length) or 0 (cardinality).
+ARRAY_SIZES = {
+    "array_length": ("length", True),
+    "array_upper": ("length", True),  # PostgreSQL arrays start at 1: the upper bound is the size
+    "cardinality": ("length", False),
+    "array_ndims": ("dimensions", True),
+}
+
+
+def _sized(node: exp.Expression, columns: set[str]) -> tuple[str, str, bool] | None:
+    """What an array-size call reads: (column, 'length' | 'dimensions', NULL when empty);
+    None for anything else, or another dimension than the first (arrays made have one)."""
+    node = _strip(node)
+    if isinstance(node, exp.ArraySize):  # sqlglot's array_length(c, dim)
+        name, operand, dimension = "array_length", node.this, node.expression
+    elif isinstance(node, exp.Anonymous) and node.name.lower() in ARRAY_SIZES and node.expressions:
+        name, operand = node.name.lower(), node.expressions[0]
+        dimension = node.expressions[1] if len(node.expressions) > 1 else None
+    else:
+        return None
+    column = _column(operand, columns)
+    if column is None:
+        return None
+    if name in ("array_length", "array_upper"):
+        ok, value = _literal(dimension) if dimension is not None else (False, None)
+        if not ok or value != 1:
+            return None
+    measure, null_when_empty = ARRAY_SIZES[name]
+    return column, measure, null_when_empty
+
+
+def _array_size(node: exp.Expression, rules: CheckRules, columns: set[str]) -> bool | None:
+    """`array_length(c, 1) IS NOT NULL` (not empty), `cardinality(c) <= 5`, `array_length(c,
+    1) BETWEEN 1 AND 3`, `array_ndims(c) = 1`: the number of elements of c's arrays, in
+    `array_sizes`. A size bound is applied to every array, empty ones included, which is
+    stricter than `array_length`'s NULL for an empty array and so holds either way. The
+    arrays made have one dimension: `array_ndims(c) = 1` holds of every one (NULL when
+    empty). None when the part is not about an array's size; False when it is in a shape
+    not translated."""
+    operand = node.this if isinstance(node, (exp.Is, exp.Between, exp.EQ, *_OPS)) else None
+    sized = _sized(operand, columns) if operand is not None else None
+    if sized is None and isinstance(node, (exp.EQ, *_OPS)):  # `1 = array_ndims(c)`
+        flipped = _sized(node.expression, columns)
+        if flipped is not None:
+            op = "=" if isinstance(node, exp.EQ) else _FLIP[_OPS[type(node)]]
+            return _size_rule(flipped, op, _literal(node.this), rules)
+        return None
+    if sized is None:
+        return None
+    if isinstance(node, exp.Is):
+        if not isinstance(node.expression, exp.Null):
+            return False
+        column, _, null_when_empty = sized
+        if not node.args.get("negate"):
+            return False  # IS NULL: an empty array (or NULL) in every row
+        if null_when_empty:
+            rules.array_sizes.setdefault(column, Bound()).tighten(">=", 1)
+        return True
+    if isinstance(node, exp.Between):
+        low, high = _literal(node.args["low"]), _literal(node.args["high"])
+        return _size_rule(sized, ">=", low, rules) and _size_rule(sized, "<=", high, rules)
+    op = "=" if isinstance(node, exp.EQ) else _OPS[type(node)]
+    return _size_rule(sized, op, _literal(node.expression), rules)
+
+
+def _size_rule(sized, op: str, literal: tuple[bool, Any], rules: CheckRules) -> bool:
+    """`size op n` as a bound on the number of elements (see `_array_size`)."""
+    column, measure, _ = sized
+    ok, value = literal
+    if not ok or not isinstance(value, int) or isinstance(value, bool):
+        return False
+    if measure == "dimensions":  # every array made has one: true, or never true
+        return {"=": value == 1, ">": value < 1, ">=": value <= 1, "<": value > 1,
+                "<=": value >= 1}[op]  # fmt: skip
+    bound = rules.array_sizes.setdefault(column, Bound())
+    for part in (">=", "<=") if op == "=" else (op,):
+        bound.tighten(part, value)
+    return True
 
 
 def _one_of(node: exp.Expression, columns: set[str]) -> tuple[tuple[str, ...], bool] | None:

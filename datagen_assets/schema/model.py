@@ -195,6 +195,11 @@ class CheckRules:
     patterns: dict[str, str] = field(default_factory=dict)  # column -> regex to match
     cases: dict[str, str] = field(default_factory=dict)  # column -> "lower" | "upper"
     json: set[str] = field(default_factory=set)
+    # column -> the JSON type its documents must have at the top (`jsonb_typeof(c) = 'array'`),
+    # when not an object (the documents `json` columns get)
+    json_kinds: dict[str, str] = field(default_factory=dict)
+    # array column -> how many elements (`array_length(c, 1) IS NOT NULL`, `cardinality(c) <= 5`)
+    array_sizes: dict[str, Bound] = field(default_factory=dict)
     # column -> ranges of `a OR b OR ...` over it (`n < 10 OR n >= 100`): a hint for drawing
     # values; the CHECK itself stays in `untranslated`, enforced by the engine's repair loop
     intervals: dict[str, tuple[Bound, ...]] = field(default_factory=dict)
