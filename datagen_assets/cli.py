@@ -660,7 +660,7 @@ def cmd_preview(args: argparse.Namespace, settings: Settings) -> int:
     table_plan = plan.table(key)
     storage = args.from_storage if isinstance(args.from_storage, str) else settings.storage_url
     frame = preview(storage, plan.name, key, args.rows, args.where, table_plan.partition_keys)
-    columns = [c.strip() for value in args.columns or () for c in value.split(",") if c.strip()]
+    columns = _columns(args)
     condition = f" where {args.where}" if args.where else ""
     print(f"{plan.name}/{key}: first {frame.height} row(s){condition}")
     print(render(frame, columns=columns or None, vertical=args.vertical))
@@ -676,8 +676,16 @@ def cmd_explain(args: argparse.Namespace, settings: Settings) -> int:
     plan = _one_plan(settings, _dataset_arg(args))
     engine = engine_for(plan)
     for key in _tables(plan, args) or list(plan.tables):
+        columns = _columns(args)
+        unknown = [c for c in columns if c not in plan.table(key).table.column_names]
+        if unknown and len(_tables(plan, args) or plan.tables) == 1:
+            names = plan.table(key).table.column_names
+            raise UsageError(
+                f"no column {unknown[0]!r} in {key}{did_you_mean(unknown[0], names)} "
+                f"(columns: {', '.join(names)})"
+            )
         print(f"{plan.name}/{key}:")
-        for line in explain_table(engine, key, args.column):
+        for line in explain_table(engine, key, columns or None):
             print(line)
     return EXIT_OK
 
@@ -811,6 +819,24 @@ def _table_option(parser: argparse.ArgumentParser, help_text: str) -> None:
     parser.add_argument("--tables", action="append", dest="table", help=argparse.SUPPRESS)
 
 
+def _column_option(parser: argparse.ArgumentParser) -> None:
+    """--column, as --table: repeatable or comma-separated (--columns is the same option)."""
+    parser.add_argument(
+        "--column",
+        "--columns",
+        action="append",
+        dest="column",
+        metavar="COLUMN",
+        help="only these columns (repeatable, or comma-separated; default: all)",
+    )
+
+
+def _columns(args: argparse.Namespace) -> list[str]:
+    """The `--column` selection, in order, each once."""
+    wanted = [c.strip() for value in args.column or () for c in value.split(",") if c.strip()]
+    return list(dict.fromkeys(wanted))
+
+
 def _source_options(parser: argparse.ArgumentParser, engine_default: str) -> None:
     """--from-storage / --from-engine, the same for every command reading rows; which is
     the default depends on the command (`engine_default` says when the engine is)."""
@@ -933,9 +959,7 @@ def build_parser() -> argparse.ArgumentParser:
     _table_option(preview, "the table (key or bare name)")
     preview.add_argument("-n", "--rows", type=_count, default=10, help="rows to show (10)")
     preview.add_argument("--where", help="SQL filter, e.g. \"total > 100 AND status = 'paid'\"")
-    preview.add_argument(
-        "--columns", action="append", metavar="COLS", help="only these columns (comma-separated)"
-    )
+    _column_option(preview)
     layout = preview.add_mutually_exclusive_group()
     layout.add_argument(
         "--vertical",
@@ -949,7 +973,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain = command("explain", "show how each column of a dataset is generated")
     _dataset(explain)
     _table_option(explain, "only this table (repeatable)")
-    explain.add_argument("--column", action="append", metavar="COLUMN", help="only this column")
+    _column_option(explain)
 
     annotate = command(
         "annotate",

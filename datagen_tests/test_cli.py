@@ -66,6 +66,16 @@ def test_every_command_has_help_and_one_error_style(project, capsys):
     assert "no target" in capsys.readouterr().err
     assert cli.main(["preview", "shop", "--table", "orders"]) == cli.EXIT_FAILED
     assert "materialize it first" in capsys.readouterr().err
+    # columns are chosen as tables are: --column, repeatable or comma-separated, everywhere
+    for name in ("preview", "explain"):
+        cli.main([name, "--help"])
+        assert "--column COLUMN" in capsys.readouterr().out, name
+    assert cli.main(["explain", "shop", "--table", "orders", "--column", "id,totl"]) == 2
+    err = capsys.readouterr().err
+    assert "no column 'totl' in orders (did you mean 'total'?)" in err
+    assert cli.main(["explain", "shop", "--table", "orders", "--columns", "total"]) == 0
+    out = capsys.readouterr().out
+    assert "  total (" in out and "  id (" not in out
 
 
 def test_real_command_ends_cleanly_on_a_closed_pipe_and_never_prints_tracebacks(project):
