@@ -469,3 +469,17 @@ def test_zones_and_groups_by_their_table(tmp_path):
     assert meaning("dns_records", "zone") == "dns_zone"
     assert meaning("redundancy_group", "display_name") != "role_of_table"
     assert meaning("auth_group", "name") == "role_of_table"
+
+
+def test_digital_goods_prices_and_whole_quantities(tmp_path):
+    """A music track's unit price was 24-138 (a $30 product's); a DECIMAL quantity 5.24."""
+    frames, _ = _frames(
+        tmp_path,
+        "CREATE TABLE track (id INT PRIMARY KEY, unit_price NUMERIC(10,2));"
+        "CREATE TABLE lineitem (id INT PRIMARY KEY, l_quantity DECIMAL(15,2));"
+        "CREATE TABLE products (id INT PRIMARY KEY, units_on_order SMALLINT);",
+    )
+    assert frames["track"]["unit_price"].cast(pl.Float64).median() < 3
+    quantities = frames["lineitem"]["l_quantity"].cast(pl.Float64)
+    assert (quantities % 1 == 0).all() and quantities.min() >= 1
+    assert frames["products"]["units_on_order"].max() <= 180

@@ -137,7 +137,8 @@ add(
     K,
     "num",
     r"(\w+ )?(quantity|qty|units|count ordered|pieces|amount ordered)",
-    numeric(IntegerChoice(1, 20, 1.3), Amount(3, 0.8, 1, 500, 2)),
+    # whole units also in a DECIMAL column (TPC-H l_quantity), as counted things are
+    numeric(IntegerChoice(1, 20, 1.3), Amount(4, 0.8, 1, 500, 0)),
 )
 add(
     "stock",
@@ -322,7 +323,8 @@ PRICE_SCALES: tuple[tuple[str, float, float], ...] = (
     (r"\b(subscription|plan|membership|license|licence|seat)\b", 29, 0.8),
     (r"\b(project|contract|deal|opportunity|grant|tender|purchase order)\b", 25_000, 1.1),
     (r"\b(course|tuition|training|workshop|seminar)\b", 350, 0.7),
-    (r"\b(invoice|bill)\b", 1_200, 1.1),
+    (r"\b(track|song|episode|download|ebook|app)\b", 1.29, 0.3),
+    (r"\b(album|book|dvd|game|vinyl)\b", 14, 0.5),
     (r"\b(meal|menu|dish|drink|restaurant|coffee|food)\b", 12, 0.5),
 )  # fmt: skip
 _PRICE_SCALES = tuple((re.compile(p), m, s) for p, m, s in PRICE_SCALES)
@@ -384,7 +386,8 @@ add("car_model", K, "text", r"model( name)?", vocab("car_model", 0.6),
     tables=r"vehicle|car|auto|truck|fleet|dealership", needs_table=True, prior=2)  # fmt: skip
 add("units_available", K, "num",
     r"(\w+ )?(seats|rooms|units|spots|slots|tickets|copies|items|stock|beds) (available|left"
-    r"|remaining|sold|booked|free|taken)|available (seats|rooms|units|spots|slots|tickets|copies)",
+    r"|remaining|sold|booked|free|taken)|available (seats|rooms|units|spots|slots|tickets|copies)"
+    r"|units (in stock|on order)|(\w+ )?on order|reorder (level|point|quantity)",
     IntegerChoice(0, 180, 0.5), prior=1)  # fmt: skip
 add("flight_number", K, "text", r"flight( number| code| designator)?",
     Pattern(regex="(AA|UA|DL|BA|LH|AF|WN|B6|AS|KL|EK|QF)[1-9][0-9]{1,3}"),
