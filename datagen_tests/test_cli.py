@@ -235,6 +235,18 @@ def test_constraint_problems_point_at_the_sql_and_config_ones_at_the_yaml(tmp_pa
         f"{yaml_file}:4:7 codes.id: generator 'uniform_int' has no parameter(s) mni (did you "
         "mean 'min'?)"
     ) in done.stdout + done.stderr
+    yaml_file.write_text(
+        "exports:\n  - {format: sql, dialect: mysl}\n  - {format: csv, compresion: gzip}\n"
+        "  - {profile: fixture}\n"
+    )
+    done = run("validate", "--schemas-dir", str(schemas))
+    for expected in (
+        f"{yaml_file}:2:28: exports entry 1: unknown dialect 'mysl' (did you mean 'mysql'?)",
+        f"{yaml_file}:3:19: exports entry 2: unknown key 'compresion' (did you mean "
+        "'compression'?)",
+        f"{yaml_file}:4:15: exports entry 3: unknown profile 'fixture' (did you mean 'fixtures'?)",
+    ):
+        assert expected in done.stdout + done.stderr, (expected, done.stdout + done.stderr)
 
 
 def test_postgres_load_reads_what_was_materialised_and_a_rerun_is_harmless(

@@ -67,7 +67,7 @@ def test_every_problem_has_line_column_and_a_suggestion(tmp_path):
         "10:7 orders.customr_id: no such column (did you mean 'customer_id'?)",
         "13:14 customers.email: unknown generator 'emial' (did you mean 'email'?) "
         "(see docs/generators.md)",
-        "14:16: exports entry 2: unknown format 'cvs' (did you mean 'csv'?) (formats: csv, "
+        "14:25: exports entry 2: unknown format 'cvs' (did you mean 'csv'?) (formats: csv, "
         "json, jsonl, parquet, xlsx, sql, pgdump; profiles: fixtures, loadtest)",
     ]
 

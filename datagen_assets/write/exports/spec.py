@@ -68,14 +68,17 @@ def parse_exports(
 
 
 def _located(locations: Locations, index: int):
-    return lambda message: locations.problem(message, "exports", index)
+    def at(message: str, *key: str, on_key: bool = False) -> Problem:
+        return locations.problem(message, "exports", index, *key, key=on_key)
+
+    return at
 
 
 def _parse_entry(entry, table_keys, where, at, problems) -> ExportSpec | None:
     count = len(problems)
 
-    def problem(message: str) -> None:
-        problems.append(at(f"{where}: {message}"))
+    def problem(message: str, *key: str, on_key: bool = False) -> None:  # at `key`'s value
+        problems.append(at(f"{where}: {message}", *key, on_key=on_key))
 
     if isinstance(entry, str):
         entry = {"profile": entry} if entry in PROFILES else {"format": entry}
@@ -83,7 +86,9 @@ def _parse_entry(entry, table_keys, where, at, problems) -> ExportSpec | None:
         problem("must be a format name, a profile name or a mapping")
         return None
     for key in sorted(set(entry) - ENTRY_KEYS, key=str):
-        problem(f"unknown key {key!r} (allowed: {', '.join(sorted(ENTRY_KEYS))})")
+        hint = did_you_mean(str(key), ENTRY_KEYS)
+        allowed = ", ".join(sorted(ENTRY_KEYS))
+        problem(f"unknown key {key!r}{hint} (allowed: {allowed})", key, on_key=True)
     fmt, profile = entry.get("format"), entry.get("profile")
     options: dict[str, Any] = {}
     if (fmt is None) == (profile is None):
@@ -91,7 +96,10 @@ def _parse_entry(entry, table_keys, where, at, problems) -> ExportSpec | None:
     elif profile is not None:
         chosen = PROFILES.get(profile)
         if chosen is None:
-            problem(f"unknown profile {profile!r} (choose from {', '.join(PROFILES)})")
+            hint = did_you_mean(str(profile), PROFILES)
+            problem(
+                f"unknown profile {profile!r}{hint} (choose from {', '.join(PROFILES)})", "profile"
+            )
         else:
             fmt = chosen.format
             options = {
@@ -103,16 +111,23 @@ def _parse_entry(entry, table_keys, where, at, problems) -> ExportSpec | None:
         formats = ", ".join(FORMATS)
         profiles = ", ".join(PROFILES)
         hint = did_you_mean(str(fmt), [*FORMATS, *PROFILES])
-        problem(f"unknown format {fmt!r}{hint} (formats: {formats}; profiles: {profiles})")
+        problem(
+            f"unknown format {fmt!r}{hint} (formats: {formats}; profiles: {profiles})", "format"
+        )
     compression = entry.get("compression", options.get("compression"))
     if compression is not None and compression not in COMPRESSIONS:
-        problem(f"unknown compression {compression!r} (choose from {', '.join(COMPRESSIONS)})")
+        hint = did_you_mean(str(compression), COMPRESSIONS)
+        choices = ", ".join(COMPRESSIONS)
+        problem(f"unknown compression {compression!r}{hint} (choose from {choices})", "compression")
     dialect = entry.get("dialect")
     if dialect is not None:
         if fmt in FORMATS and not FORMATS[fmt].dialects:
-            problem(f"a dialect applies to the sql format only, not {fmt}")
+            problem(f"a dialect applies to the sql format only, not {fmt}", "dialect")
         elif dialect not in DIALECTS:
-            problem(f"unknown dialect {dialect!r} (choose from {', '.join(DIALECTS)})")
+            hint = did_you_mean(str(dialect), DIALECTS)
+            problem(
+                f"unknown dialect {dialect!r}{hint} (choose from {', '.join(DIALECTS)})", "dialect"
+            )
     rows = entry.get("rows", options.get("rows"))
     batch_rows = entry.get("batch_rows", 500)
     for key, number in (("rows", rows), ("batch_rows", batch_rows)):
