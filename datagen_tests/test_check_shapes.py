@@ -288,3 +288,25 @@ def test_checks_are_evaluated_as_postgresql_reads_them_or_reported_unverified(tm
     unknown = check_expression(files, "pg_column_size(doc) < 99", ("doc",))
     assert not unknown.passed and unknown.severity == WARN
     assert "not verified" in unknown.description
+
+
+FORBIDDEN_CHARACTERS = r"""CREATE TABLE t (
+    id int PRIMARY KEY,
+    full_name text NOT NULL CHECK (full_name !~ '\s'),
+    city text CHECK (city !~ '[^A-Za-z]+'),
+    note text CHECK (note NOT LIKE '%;%'),
+    title text CHECK (title !~ '^\s*$')
+);"""
+
+
+def test_negated_patterns_of_forbidden_characters_hold_by_construction(tmp_path):
+    r"""`c !~ '\s'` over names (all with a space) and `c !~ '[^A-Za-z]+'` ran out of redraws:
+    the characters a negated one-character pattern forbids are removed from the values."""
+    plan = _plan(tmp_path, FORBIDDEN_CHARACTERS, 500)
+    rules = plan.table("t").table.check_rules
+    assert rules.forbidden == {"full_name": [r"\s"], "city": ["[^A-Za-z]+"], "note": [";"]}
+    frames = generate_all(plan)
+    assert violations(plan, frames) == []
+    t = frames["t"]
+    assert not t["full_name"].str.contains(r"\s").any()
+    assert t["city"].drop_nulls().str.contains("^[A-Za-z]*$").all()

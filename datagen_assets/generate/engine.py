@@ -96,6 +96,7 @@ class ColumnRecipe:
     # allowed NULL patterns (True: NULL), the same draw for every member
     null_pattern: tuple[tuple[str, ...], tuple[tuple[bool, ...], ...]] | None = None
     max_length: int | None = None  # a CHECK's `length(c) <= n`: cut to it (not a key's own)
+    forbidden: tuple[str, ...] = ()  # regexes of characters a CHECK forbids: removed
     # the status (or flag) column saying whether the event this column records happened:
     # NULL (an amount: 0) where it has not, set where it has (`lifecycle`)
     follows: lifecycle.Follows | None = None
@@ -458,6 +459,9 @@ class Engine:
                 or column.name in rules.patterns
                 or column.name in rules.domains
                 else rules.max_lengths.get(column.name),
+                forbidden=()
+                if source is not None and source[0] == "group" or column.name in rules.patterns
+                else tuple(rules.forbidden.get(column.name, ())),
             )
         _follow_statuses(table, rules, recipes, table_config)
         _couple_ordered_nulls(table, rules, recipes)
@@ -1639,6 +1643,9 @@ def _conform(values: pl.Series, recipe: ColumnRecipe) -> pl.Series:
         and not within(values.str.len_bytes(), 0, column_type.length)
     ):
         values = values.str.slice(0, column_type.length)  # bytes >= characters: cut only then
+    if recipe.forbidden and values.dtype == pl.String:  # CHECK (c !~ '\s'): none of them
+        for pattern in recipe.forbidden:
+            values = values.str.replace_all(pattern, "")
     if (
         recipe.max_length is not None
         and values.dtype == pl.String

@@ -203,6 +203,10 @@ def _apply(node: exp.Expression, rules: CheckRules, columns: set[str]) -> bool:
             rules.not_null.add(column)
             return True
         return False
+    negated = _forbidden(node, columns)
+    if negated is not None:  # `c !~ '\s'`: no white space, removed from the values
+        rules.forbidden.setdefault(negated[0], []).append(negated[1])
+        return False  # the repair loop still verifies it
     if isinstance(node, exp.Not) and isinstance(_strip(node.this), exp.Is):
         inner = _strip(node.this)
         column = _column(inner.this, columns)
@@ -265,6 +269,38 @@ def _apply(node: exp.Expression, rules: CheckRules, columns: set[str]) -> bool:
             rules.json.add(column)
             return True
     return False
+
+
+def _forbidden(node: exp.Expression, columns: set[str]) -> tuple[str, str] | None:
+    r"""`NOT c ~ 'x'` (`c !~ 'x'`) or `c NOT LIKE '%x%'` where x matches single characters
+    (a class, an escape like \s, a literal character, maybe repeated), as (c, a regex of the
+    characters c may not hold): removing them from a value makes it satisfy the CHECK."""
+    from datagen_assets.generate.regex import sre, sre_parse
+
+    pattern = None
+    if isinstance(node, exp.Not) and isinstance(_strip(node.this), exp.RegexpLike):
+        inner = _strip(node.this)
+        column, (ok, text) = _column(inner.this, columns), _literal(inner.expression)
+        pattern = text if column and ok and isinstance(text, str) else None
+    elif isinstance(node, exp.Like) and node.args.get("negate"):
+        column, (ok, text) = _column(node.this, columns), _literal(node.expression)
+        inner_text = text[1:-1] if ok and isinstance(text, str) and len(text) == 3 else ""
+        if column and text == f"%{inner_text}%" and inner_text not in ("%", "_", "\\", ""):
+            pattern = re.escape(inner_text)
+    if pattern is None:
+        return None
+    try:
+        nodes = list(sre_parse.parse(pattern))
+    except (re.error, ValueError, TypeError):
+        return None
+    if len(nodes) != 1:
+        return None
+    op, value = nodes[0]
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and value[0] >= 1 and len(value[2]) == 1:
+        op, value = list(value[2])[0]  # `[^a-z]+`: a run of them, removed all the same
+    if op not in (sre.LITERAL, sre.IN, sre.NOT_LITERAL):
+        return None
+    return column, pattern
 
 
 REGEX_OPERATORS = {"~", "~*"}  # PostgreSQL's regex match, also as OPERATOR(public.~)

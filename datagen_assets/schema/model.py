@@ -219,6 +219,9 @@ class CheckRules:
     # are cut to it as to a VARCHAR's length; the CHECK itself stays in `untranslated`, which
     # holds its lower end
     max_lengths: dict[str, int] = field(default_factory=dict)
+    # column -> regexes of characters a CHECK forbids (`c !~ '\s'`, `c NOT LIKE '%;%'`): they
+    # are removed from the values; the CHECK stays in `untranslated`, which verifies the rest
+    forbidden: dict[str, list[str]] = field(default_factory=dict)
     untranslated: list[Check] = field(default_factory=list)
 
 
