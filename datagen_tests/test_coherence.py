@@ -324,3 +324,20 @@ def test_a_child_is_made_after_its_parent(tmp_path, fresh_database):
     whole = generate(plan, "order_items", 0, 600)
     parts = [generate(plan, "order_items", a, b) for a, b in ((0, 11), (11, 600))]
     assert whole.equals(pl.concat(parts))
+
+
+def test_a_copy_of_a_copy_agrees_all_the_way(tmp_path, fresh_database):
+    ddl = """
+    CREATE TABLE teams (id INT PRIMARY KEY);
+    CREATE TABLE pipelines (id INT PRIMARY KEY, team_id INT NOT NULL REFERENCES teams (id));
+    CREATE TABLE jobs (id INT PRIMARY KEY, pipeline_id INT NOT NULL REFERENCES pipelines (id));
+    CREATE TABLE builds (
+        id INT PRIMARY KEY, job_id INT NOT NULL REFERENCES jobs (id),
+        pipeline_id INT NOT NULL REFERENCES pipelines (id),
+        team_id INT NOT NULL REFERENCES teams (id)
+    );"""
+    url = _loaded(tmp_path, fresh_database, "chains", ddl, rows=300)
+    join = """SELECT count(*) FROM builds b JOIN jobs j ON j.id = b.job_id
+              JOIN pipelines p ON p.id = b.pipeline_id WHERE """
+    assert _count(url, join + "b.pipeline_id <> j.pipeline_id") == 0
+    assert _count(url, join + "b.team_id <> p.team_id") == 0

@@ -65,7 +65,9 @@ def fk_copies(
     """FK index of the child -> (FK index it reaches the parent by, the parent's FK index)
     for the child FKs that copy their parent's reference. `free(i)` says whether FK i is
     the child's own to decide (not part of a key, not shaped by the config, not in a
-    CHECK). The FK reached through is one the child samples itself, never a copied one."""
+    CHECK). The FK reached through is one the child samples itself where there is one, else
+    one it copies in turn (`builds.team_id` is its pipeline's, whose pipeline is its job's),
+    never in a loop."""
     if _keeps_past(table):
         return {}
     fks = table.foreign_keys
@@ -84,11 +86,18 @@ def fk_copies(
             ):
                 parent = tables(via.ref_table)
                 candidates.setdefault(j, []).append((i, parent.foreign_keys.index(theirs)))
-    return {
-        j: roots[0]
+    chosen = {  # through a parent the child samples itself where one is, else a copied one
+        j: ([c for c in found if c[0] not in candidates] or found)[0]
         for j, found in candidates.items()
-        if (roots := [c for c in found if c[0] not in candidates])
     }
+    for j in list(chosen):  # a chain of copies that comes back to itself samples instead
+        seen, at = {j}, chosen[j][0]
+        while at in chosen and at not in seen:
+            seen.add(at)
+            at = chosen[at][0]
+        if at in seen:
+            chosen.pop(j)
+    return chosen
 
 
 def column_copy(table: Table, name: str, tables: Callable[[str], Table]) -> tuple[str, str] | None:
