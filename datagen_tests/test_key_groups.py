@@ -4,6 +4,8 @@ real schema whose generated rows broke a key; verified with DataGen's own checke
 
 from __future__ import annotations
 
+import datetime as dt
+
 from datagen_assets.dataset import load_dataset
 from datagen_assets.plan.plan import plan_dataset
 from datagen_assets.settings import Settings
@@ -141,3 +143,64 @@ def test_a_check_keeping_two_foreign_keys_of_a_key_apart_holds(tmp_path):
     small = _plan(tmp_path, FEEDBACK, rows=7)  # 7 items x 7 users x 6 other users
     assert small.table("useracct_feedback").rows == 7
     assert violations(small, generate_all(small)) == []
+
+
+COMPOSITE = """
+CREATE TABLE inventory (inventory_id INT PRIMARY KEY);
+CREATE TABLE customer (customer_id INT PRIMARY KEY);
+CREATE TABLE rental (
+    rental_id INT PRIMARY KEY,
+    rental_date TIMESTAMP NOT NULL,
+    inventory_id INT NOT NULL REFERENCES inventory,
+    customer_id INT NOT NULL REFERENCES customer,
+    UNIQUE (rental_date, inventory_id, customer_id)
+);
+CREATE TABLE services (id INT PRIMARY KEY);
+CREATE TABLE clients (
+    id INT PRIMARY KEY,
+    client_id VARCHAR(255) NOT NULL,
+    service_id INT NOT NULL REFERENCES services,
+    UNIQUE (client_id, service_id)
+);
+CREATE TABLE projects (id INT PRIMARY KEY);
+CREATE TABLE columns (
+    id INT PRIMARY KEY,
+    title VARCHAR(191) NOT NULL,
+    project_id INT NOT NULL REFERENCES projects,
+    UNIQUE (title, project_id)
+);
+CREATE TABLE lanes (
+    id INT PRIMARY KEY,
+    code CHAR(1) NOT NULL,
+    project_id INT NOT NULL REFERENCES projects,
+    UNIQUE (code, project_id)
+);
+"""
+
+
+def test_a_composite_key_varies_every_column_and_stays_distinct(tmp_path):
+    """Holdout (pagila rental, zync clients, kanboard columns): where the parents of a key
+    already hold every row, the carrier's digit was 0 on every row, so every title was the
+    same, every client_id shared an 18-character prefix. The carrier's index now mixes in
+    the parents' number: each column varies, the tuples stay distinct and within the
+    carrier's capacity (a CHAR(1) code: 36), every partition the same, and
+    PostgreSQL loads it."""
+    from datagen_assets.generate.engine import engine_for
+    from datagen_tests import native
+
+    plan = _plan(tmp_path, COMPOSITE)
+    frames = generate_all(plan)
+    assert violations(plan, frames) == []
+    rental, clients, columns = frames["rental"], frames["clients"], frames["columns"]
+    assert rental["rental_date"].n_unique() == 300
+    assert rental["rental_date"].max() - rental["rental_date"].min() > dt.timedelta(days=365)
+    assert clients["client_id"].n_unique() == 300
+    assert clients["client_id"].str.slice(0, 8).n_unique() > 250  # no shared prefix
+    assert columns["title"].n_unique() > 250
+    assert 20 < frames["lanes"]["code"].n_unique() <= 36
+    engine = engine_for(plan)
+    for key in ("rental", "clients", "columns", "lanes"):
+        assert engine.generate(key, 120, 250).equals(frames[key].slice(120, 130))
+    results = native.native_loads(tmp_path / "keys.postgres.sql", plan, tmp_path / "work")
+    assert {"psql insert", "pg target"} <= set(results)
+    assert not [v for v in results.values() if v is not None], results

@@ -52,7 +52,7 @@ from datagen_assets.generate.meanings.values import JsonByMeaning
 from datagen_assets.generate.semantic import detect, domain_weights, explain
 from datagen_assets.pii.classify import categories, override_problems
 from datagen_assets.pii.modes import apply_pii_mode, mode_problem, read_key, seed_key
-from datagen_assets.plan.keys import KeyGroup, key_generator
+from datagen_assets.plan.keys import KeyGroup, carrier_capacity, key_generator
 from datagen_assets.plan.plan import DatasetPlan, TablePlan
 from datagen_assets.schema.model import (
     Bound,
@@ -163,6 +163,7 @@ class Engine:
         self.fanouts: dict[tuple[str, int], ForeignKeyFanOut] = {}  # (table, FK index)
         self.repairs: dict[str, list[Repair]] = {}  # untranslated CHECKs, per table
         self._table_order = {key: i for i, key in enumerate(plan.tables)}  # parents first
+        self._blocks: dict[tuple[str, int], int] = {}  # (table, key group) -> carrier_blocks
         self.recipes = {key: self._compile(tp, problems) for key, tp in plan.tables.items()}
         if problems:
             raise SchemaError(problems)
@@ -559,6 +560,31 @@ class Engine:
             return None
         found = copies.column_copy(table, column.name, self._table)
         return Lookup(via=found[0], column=found[1]) if found else None
+
+    def carrier_blocks(self, table_plan: TablePlan, group_index: int, recipes) -> int:
+        """How many runs of the carrier's radix its indexes spread over (see
+        `_Frame._carrier_index`): the table's rows over the radix, within the carrier's
+        capacity (its generator's, its type's within its CHECK range); 1 keeps the digit."""
+        cached = self._blocks.get((table_plan.table.key, group_index))
+        if cached is not None:
+            return cached
+        group = table_plan.keys.groups[group_index]
+        radix = max(group.radix[-1], 1)
+        blocks = max(table_plan.rows // radix, 1)
+        recipe = recipes.get(group.carrier) if group.carrier else None
+        if recipe is None or recipe.generator is None:
+            blocks = 1
+        else:
+            capacities = [carrier_capacity(recipe.column, recipe.bound)]
+            try:
+                capacities.append(recipe.generator.unique_capacity(recipe.column, group.folded))
+            except ValueError:
+                capacities.append(radix)
+            for capacity in capacities:
+                if capacity is not None:
+                    blocks = min(blocks, max(capacity // radix, 1))
+        self._blocks[(table_plan.table.key, group_index)] = blocks
+        return blocks
 
     def _redrawable(self, table: Table, recipe: ColumnRecipe) -> bool:
         """Whether a repair may redraw the column: not a unique key (other rows' values were
@@ -1321,7 +1347,8 @@ class _Frame:
             group = self.table_plan.keys.groups[recipe.index]
             if recipe.column.name != group.carrier:
                 return self._group_fk_column(recipe.index, recipe.column.name)
-            index = self._group_digits(recipe.index)[-1]
+            digit = self._group_digits(recipe.index)[-1]
+            index = self._carrier_index(recipe.index)
             if recipe.bound is not None and isinstance(recipe.generator, ByType):
                 bounded = unique_in_bound(index, recipe.column, recipe.bound, self.table_plan.rows)
                 if bounded is not None:  # a CHECK range on a unique number, date or instant
@@ -1332,7 +1359,7 @@ class _Frame:
                 and isinstance(recipe.generator, ByType)
                 and recipe.column.type.kind in lifecycle.INSTANT_KINDS
             ):
-                return self._spread_instants(recipe.index, index)
+                return self._spread_instants(recipe.index, digit)
             return self._generate(recipe, index)
         return self._generate(recipe, None)
 
@@ -1402,6 +1429,27 @@ class _Frame:
                 digits[j] = digits[j] + (digits[j] >= digits[i])
             self._groups[group_index] = digits
         return self._groups[group_index]
+
+    def _carrier_index(self, group_index: int) -> np.ndarray:
+        """The index the carrier renders as its value. Only the carrier's digit d must differ
+        between rows whose FK components agree; alone it is tiny where the parents hold most
+        of the tuples (`UNIQUE (rental_date, inventory_id, customer_id)`: d = 0 on every row,
+        so every rental_date was the same instant, every `UNIQUE (title, project_id)` title
+        the same). So it is d + R * (F mod k), F the FK components' number and R the
+        carrier's radix: still distinct among rows of one F (d differs), spread over about
+        the table's rows (k = rows // R), and below the carrier's capacity (k <= capacity
+        // R), which its values are distinct up to."""
+        group: KeyGroup = self.table_plan.keys.groups[group_index]
+        digits = self._group_digits(group_index)
+        blocks = self.engine.carrier_blocks(self.table_plan, group_index, self.recipes)
+        if not group.fks or blocks <= 1:
+            return digits[-1]
+        number = np.zeros(len(self.rows), dtype=np.int64)
+        scale = 1
+        for digit, radix in zip(digits[:-1], group.radix[:-1], strict=True):
+            number = (number + (digit % blocks) * scale) % blocks
+            scale = scale * radix % blocks
+        return digits[-1] + group.radix[-1] * number
 
     def _is_sequential(self, group: KeyGroup) -> bool:
         """A primary key made only of an integer column counts 1..n in row order, as a
