@@ -268,3 +268,19 @@ def test_unseen_app_columns_read_as_a_tester_reads_them(tmp_path):
     assert subnets.str.contains(r"^\d+\.\d+\.\d+\.\d+/\d+$").all()
     members = set(generate(plan, "room_memberships", 0, 200)["membership"])
     assert members <= set(vocabulary_values("membership_state", "en_US", 0))
+
+
+def test_words_too_long_for_a_narrow_column_become_codes_not_cuts(tmp_path):
+    """A VARCHAR(5) `state` of an application table drew approved/pending cut to
+    `appro`/`pendi`; a VARCHAR(4) status `inac`: now values that fit, else codes."""
+    (tmp_path / "c.sql").write_text(
+        "CREATE TABLE application_state (id TEXT PRIMARY KEY, state VARCHAR(5));"
+        "CREATE TABLE t (id INT PRIMARY KEY, status VARCHAR(4), kind VARCHAR(3));"
+    )
+    plan = plan_dataset(load_dataset(tmp_path / "c.sql", None, Settings(rows=200)))
+    states = set(generate(plan, "application_state", 0, 200)["state"].drop_nulls())
+    assert states and all(v.isupper() and len(v) <= 3 for v in states), states
+    frame = generate(plan, "t", 0, 200)
+    for column in ("status", "kind"):
+        values = set(frame[column].drop_nulls())
+        assert all(v.isupper() or len(v) <= 3 for v in values), (column, values)

@@ -30,7 +30,12 @@ import polars as pl
 from datagen_assets.generate.generators import ByType, Choice, Generator, register
 from datagen_assets.generate.meanings.catalog import FAMILIES, MEANINGS, Meaning
 from datagen_assets.generate.meanings.tokens import table_tokens, tokens
-from datagen_assets.generate.meanings.values import BytesByMeaning, EntityField, JsonByMeaning
+from datagen_assets.generate.meanings.values import (
+    BytesByMeaning,
+    EntityField,
+    JsonByMeaning,
+    code_of,
+)
 from datagen_assets.generate.ordering import offset_after
 from datagen_assets.schema.model import Column, ColumnType, Table, TypeKind
 
@@ -181,7 +186,27 @@ def explain(column: Column, table: Table) -> Detection:
             generator = _entity_generator(column, table, meaning, group)
     if generator is None:
         generator = meaning.make(column, table)
+    generator = _fitting_choice(generator, column)
     return Detection(meaning.name, round(score, 1), tuple(evidence), generator, alternatives)
+
+
+def _fitting_choice(generator: Generator, column: Column) -> Generator:
+    """A meaning's fixed words in a column too narrow for some: those that fit, or, when
+    none does, their codes (`APP`, `PEN`), never words cut mid-way (`appro`, `pendi`)."""
+    length = column.type.length if column.type.kind in FAMILIES["text"] else None
+    values = getattr(generator, "values", None)
+    if not isinstance(generator, Choice) or not length or not values:
+        return generator
+    if not all(isinstance(v, str) for v in values) or all(len(v) <= length for v in values):
+        return generator
+    weights = generator.weights or (1.0,) * len(values)
+    fits = [(v, w) for v, w in zip(values, weights, strict=True) if len(v) <= length]
+    if not fits:
+        fits = [(code_of(v, length), w) for v, w in zip(values, weights, strict=True)]
+    merged: dict[str, float] = {}
+    for value, weight in fits:
+        merged[value] = merged.get(value, 0.0) + weight
+    return Choice(tuple(merged), tuple(merged.values()))
 
 
 # fields only a home-country address has: without any of them beside a city and a

@@ -21,6 +21,7 @@ import datetime as dt
 import math
 import os
 import random as pyrandom
+import re
 import struct
 import zlib
 from collections.abc import Callable
@@ -115,6 +116,15 @@ def replay_pools(used: dict[str, str]) -> None:
 _DANGLING = frozenset({"and", "of", "the", "&", "de", "du", "la", "for", "in", "on", "a", "-"})
 
 
+def code_of(value: str, length: int) -> str:
+    """A value as the short upper-case code a narrow column keeps when no value of its kind
+    fits (`on hold` -> `OH`, `approved` in VARCHAR(5) -> `APP`), not a word cut mid-way."""
+    words = re.findall(r"[A-Za-z0-9]+", value) or [value]
+    if 1 < len(words) <= length:
+        return "".join(w[0] for w in words).upper()
+    return words[0][: min(length, 3)].upper()
+
+
 def fit_words(value: str, length: int) -> str | None:
     """`value` within `length` characters by dropping whole words from the end, or None.
     A list cut before its conjunction stays a list: `Craig, Wilson and Ruiz` in 20 characters
@@ -149,7 +159,9 @@ def _fitting(name: str, locale: str, seed: int, length: int | None, folded: bool
         if len(whole) < 8:
             shortened = (fit_words(v, length) for v in values if len(v) > length)
             whole += [v for v in shortened if v and len(v) >= min(3, length)]
-        values = tuple(dict.fromkeys(whole)) or tuple(dict.fromkeys(v[:length] for v in values))
+        values = tuple(dict.fromkeys(whole)) or tuple(
+            dict.fromkeys(code_of(v, length) for v in values)
+        )
     if folded:
         seen: set[str] = set()
         distinct = []
