@@ -86,10 +86,11 @@ CREATE TABLE switches (id INT PRIMARY KEY, state BOOLEAN NOT NULL UNIQUE);
 def test_unique_columns_over_small_domains_are_capped_and_distinct(tmp_path):
     plan = _plan(tmp_path, SMALL_DOMAINS)
     counts = {key: tp.rows for key, tp in plan.tables.items()}
-    # tinyint, unsigned tinyint, CHAR(1) compared case-insensitively, enum, boolean
-    assert counts == {"sites": 256, "positive": 256, "seq": 36, "moods": 3, "switches": 2}
+    # tinyint AUTO_INCREMENT (counts from 1: MySQL takes 0 as "the next value"), unsigned
+    # tinyint, CHAR(1) compared case-insensitively, enum, boolean
+    assert counts == {"sites": 127, "positive": 256, "seq": 36, "moods": 3, "switches": 2}
     frames = _frames(plan)
-    assert frames["sites"]["id"].n_unique() == 256 and frames["sites"]["id"].min() >= -128
+    assert frames["sites"]["id"].n_unique() == 127 and frames["sites"]["id"].min() >= 1
     assert frames["positive"]["id"].min() >= 0 and frames["positive"]["id"].max() <= 255
     assert frames["seq"]["unique_key"].str.to_lowercase().n_unique() == 36
     assert sorted(frames["moods"]["mood"]) == ["happy", "ok", "sad"]

@@ -402,3 +402,24 @@ def test_application_triggers_stay_off_while_postgres_rows_load(tmp_path):
     text = next((tmp_path / "work" / "pg_insert").glob("*.postgres.sql")).read_text()
     assert 'ALTER TABLE "app"."users" DISABLE TRIGGER USER;' in text
     assert 'ALTER TABLE "app"."users" ENABLE TRIGGER USER;' in text
+
+
+MYSQL_TINY_AUTO_INCREMENT = """
+CREATE TABLE sites (
+  id tinyint(4) NOT NULL auto_increment,
+  galleries_url varchar(255) NOT NULL default '',
+  PRIMARY KEY (id),
+  UNIQUE KEY sites_ui1 (galleries_url)
+) ENGINE=MyISAM;
+"""
+
+
+def test_a_tinyint_auto_increment_counts_from_one(tmp_path, mariadb):
+    """piwigo sites at 300 rows: the tinyint AUTO_INCREMENT key was drawn over -128..127, and
+    MariaDB took the inserted 0 as "the next value", a duplicate of 1. It counts from 1 now,
+    capped at the 127 rows it holds."""
+    path, plan = _plan(tmp_path, MYSQL_TINY_AUTO_INCREMENT, "mysql", rows=300)
+    assert plan.table("sites").rows == 127
+    work = tmp_path / "work"
+    work.mkdir()
+    assert not _failures(native.native_loads(path, plan, work)), ALL_LOADED

@@ -42,7 +42,7 @@ from typing import Any
 
 import sqlglot.expressions as exp
 
-from datagen_assets.schema.model import Bound, Check, CheckRules, Table
+from datagen_assets.schema.model import Bound, Check, CheckRules, Table, TypeKind
 
 _FLIP = {">": "<", ">=": "<=", "<": ">", "<=": ">="}
 _OPS = {exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<="}
@@ -65,7 +65,18 @@ def translate_checks(table: Table) -> CheckRules:
             rules.null_patterns.append((*patterns, check))
         else:
             rules.untranslated.append(check)
+    for column in table.columns:  # AUTO_INCREMENT, SERIAL, IDENTITY count from 1
+        if column.autoincrement and column.type.kind in _COUNTING:
+            bound = rules.bounds.setdefault(column.name, Bound())
+            if bound.low is None or bound.low < 1:  # (a tinyint's range reads -128..127)
+                bound.tighten(">=", 1)
     return rules
+
+
+# An auto-incremented integer is positive: MySQL takes an inserted 0 as "the next value"
+# (mysqldump sets NO_AUTO_VALUE_ON_ZERO for that), so a tinyint AUTO_INCREMENT drawn over
+# -128..127 loaded 0 as a duplicate of 1 (piwigo); it holds 127 rows, not 256.
+_COUNTING = frozenset({TypeKind.SMALLINT, TypeKind.INTEGER, TypeKind.BIGINT})
 
 
 def _on_column(check: Check, column: str) -> Check:
