@@ -194,7 +194,7 @@ add(
     "shipping_method",
     K,
     "text",
-    r"shipping (method|type|mode|service)|delivery (method|type)",
+    r"(shipping|ship) (method|type|mode|service)|delivery (method|type)|transport mode",
     vocab("shipping_method", 0.8),
 )
 add(

@@ -293,6 +293,14 @@ def _scores(column: Column, table: Table) -> list[tuple[float, Meaning, list[str
             if near:
                 score += 2
                 evidence.append(f"beside a {near.group(0)} column")
+        if (
+            group
+            and meaning.entity
+            and meaning.entity[0] == "address"
+            and _address_kin(table, column.name, group)
+        ):  # `billing_state` beside `billing_city`: the billing address's state
+            score += 3
+            evidence.append(f"beside other {group} address columns")
         if comment and meaning.names.search(comment):
             score += 2
             evidence.append("comment agrees")
@@ -348,6 +356,20 @@ def _name_score(meaning: Meaning, words: tuple[str, ...]) -> tuple[float, str, s
                     best = (score, how, group)
                 break
     return best
+
+
+ADDRESS_WORDS = frozenset({"city", "zip", "postal", "postcode", "street", "address", "country"})
+
+
+@lru_cache(maxsize=32768)
+def _address_kin(table: Table, name: str, group: str) -> bool:
+    """Whether another column of the table names a part of the `group` address."""
+    prefix = tuple(group.split())
+    for other in table.columns:
+        words = tokens(other.name)
+        if other.name != name and words[: len(prefix)] == prefix and ADDRESS_WORDS & set(words):
+            return True
+    return False
 
 
 def _kin(column: Column, table: Table, meaning: Meaning, group: str) -> list[str]:

@@ -197,6 +197,7 @@ add(
     lambda c, t: EntityField("address", "timezone"),
     entity=("address", "timezone"),
     lengths=(3, 64),
+    prior=1,  # `time_zone_id` names a zone, not an opaque id
 )
 add(
     "gmt_offset",

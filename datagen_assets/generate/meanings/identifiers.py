@@ -104,4 +104,4 @@ def _id_text(column, table):
     return Pattern(f"[0-9a-f]{{{min(length, 16)}}}")
 
 
-add("id_text", ID, "text", r"(\w+ )*(id|uid|guid|identifier|key id)", _id_text, prior=0.5)
+add("id_text", ID, "text", r"(\w+ )*(id|uid|uuid|guid|identifier|key id|idx)", _id_text, prior=0.5)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datagen_assets.generate.generators import Normal
+from datagen_assets.generate.generators import Choice, Normal
 from datagen_assets.generate.meanings.catalog import add, numeric, vocab
 from datagen_assets.generate.meanings.values import Amount, CheckDigits, IntegerChoice
 
@@ -140,9 +140,30 @@ add(
     "file_bytes",
     M,
     "num",
-    r"(file )?(bytes|size( bytes)?|size in bytes|file size|filesize|byte size)",
+    r"(file )?(bytes|size bytes|size in bytes|file size|filesize|byte size)",
     Amount(4_500_000, 1.3, 100, 2e9, 0),
 )
+add(  # a bare `size` counts bytes only where files are kept (a part's size is its own)
+    "stored_size",
+    M,
+    "num",
+    r"size",
+    Amount(4_500_000, 1.3, 100, 2e9, 0),
+    tables=r"file|attachment|upload|blob|image|document|media|object|asset|backup|photo"
+    r"|video|package|artifact|log|disk|volume|bucket|storage|download|snapshot",
+    needs_table=True,
+)
+add(
+    "image_format",
+    M,
+    "text",
+    r"(image |file |picture )?(format|type|extension|ext)",
+    Choice(("jpeg", "png", "webp", "gif", "svg"), (6, 5, 2, 1, 0.5)),
+    tables=r"image|photo|picture|thumbnail|avatar|media|gallery|icon",
+    needs_table=True,
+    lengths=(3, 64),
+)
+add("item_size", M, "int", r"size", IntegerChoice(1, 50), prior=-1.5)
 add(
     "release_year",
     M,

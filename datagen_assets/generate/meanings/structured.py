@@ -64,6 +64,39 @@ add(
     "text",
     r"(\w+ )?(security|encryption|wifi security) (type|mode)",
     Choice(("none", "wep", "wpa", "wpa2", "wpa3"), (2, 0.5, 1, 6, 2)),
+    tables=r"wifi|wireless|wlan|ssid|access point|hotspot|router|network",
+    needs_table=True,
+)
+add(  # a cluster's or a service's security: how it authenticates
+    "auth_security_type",
+    S,
+    "text",
+    r"(\w+ )?security (type|mode)",
+    Choice(("NONE", "KERBEROS", "LDAP", "SSL"), (4, 5, 2, 2)),
+    prior=0.5,
+)
+add(
+    "cron_expression",
+    S,
+    "text",
+    r"(\w+ )?(cron( expression| expr| schedule| string| spec)?|schedule expression)",
+    Choice(
+        (
+            "0 * * * *",
+            "*/15 * * * *",
+            "0 0 * * *",
+            "30 2 * * 1",
+            "0 9 * * 1-5",
+            "*/5 * * * *",
+            "0 0 1 * *",
+            "0 6,18 * * *",
+            "15 3 * * 0",
+            "0 12 * * 1-5",
+        ),
+        (5, 4, 6, 2, 3, 3, 2, 1, 1, 1),
+    ),  # fmt: skip
+    lengths=(9, 255),
+    prior=1,
 )
 
 # text whose name says it keeps a serialized object: a JSON document where there is room
