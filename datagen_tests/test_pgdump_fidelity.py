@@ -206,3 +206,24 @@ def test_indexes_follow_the_script(ddl, kept):
     assert len(table.indexes) == kept
     if kept and "RENAME" in ddl:
         assert table.indexes[0].parts == ('"z"',) and table.indexes[0].columns == ("z",)
+
+
+def test_an_index_the_fresh_database_cannot_build_never_fails_the_load(tmp_path, fresh_database):
+    """Corpus dumps stopped on an index over the schema's own overload (`public.lower(text[])`,
+    danbooru), a gin index mixing a char column with jsonb_path_ops (temporal) and a table of
+    no columns (`COPY t () FROM stdin`, postgrest): valid rows must load without them."""
+    ddl = """
+        CREATE TABLE pages (id int PRIMARY KEY, names text[], ns char(4), doc jsonb);
+        CREATE INDEX pages_names ON pages USING gin ((array_to_tsvector(public.lower(names))));
+        CREATE INDEX pages_doc ON pages USING gin (ns, doc jsonb_path_ops);
+        CREATE INDEX pages_ns ON pages (ns);
+        CREATE TABLE private_table ();
+    """
+    sql = _table_sql(ddl, "postgres")
+    url = fresh_database("index_guard")
+    (tmp_path / "t.sql").write_text(sql + "\nINSERT INTO pages VALUES (1, '{a}', 'x', '{}');\n")
+    _psql(url, tmp_path / "t.sql")
+    with psycopg.connect(url) as connection:
+        names = {r[0] for r in connection.execute("SELECT indexname FROM pg_indexes")}
+        assert "pages_ns" in names and "pages_doc" not in names
+        assert connection.execute("SELECT count(*) FROM pages").fetchone() == (1,)

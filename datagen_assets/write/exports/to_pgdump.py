@@ -52,6 +52,8 @@ def write(tables: Sequence[TableChunks], out: BinaryIO, options: ExportOptions) 
     out.write(("\n".join(statements) + "\n\n").encode())
     for table in tables:
         loaded = pg_ddl.loaded_columns(table.table, options.schema_dialect)
+        if not loaded:  # a table of no columns holds no rows: COPY t () is a syntax error
+            continue
         columns = pg_ddl.column_list(loaded)
         out.write(f"COPY {pg_ddl.table_name(table.table)} ({columns}) FROM stdin;\n".encode())
         for chunk in table:
