@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import polars as pl
 import pytest
 
@@ -442,4 +443,38 @@ def test_check_connections_are_memory_bounded_and_spill_outside_the_project(tmp_
         files[f"{i:05d}"] = str(path)
     result = check_primary_key(TableFiles("t", files), ("id",), con=con)
     assert result.passed and result.counts["rows"] == 3000
+    con.close()
+
+
+def test_a_check_out_of_its_bounded_memory_is_retried_with_more(tmp_path, monkeypatch):
+    """A PRIMARY KEY over 100M rows ran DuckDB out of 128MB even spilling (shop S=100): the
+    check is run again with the connection's limit doubled, not reported as failed; at the
+    cap (half the machine's memory) the error is the check's result."""
+    from datagen_assets.check import constraints
+    from datagen_assets.check.duckdb_sql import memory_limit_bytes, open_connection
+
+    files = chunks(tmp_path, "t", pl.DataFrame({"id": [1, 2, 3]}))
+    table = Table("t", (Column("id", INT, nullable=False),), primary_key=("id",))
+    real = constraints.check_primary_key
+    calls = []
+
+    def runs_out_once(*args, **kwargs):
+        calls.append(memory_limit_bytes(kwargs["con"]))
+        if len(calls) == 1:
+            raise duckdb.OutOfMemoryException("failed to allocate data of size 64.0 MiB")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(constraints, "check_primary_key", runs_out_once)
+    con = open_connection()
+    (result,) = constraints.run_checks(table, files, {}, {}, only={"primary_key"}, con=con)
+    assert result.passed, result.description
+    assert calls[1] == 2 * calls[0]
+
+    def always_out(*args, **kwargs):
+        raise duckdb.OutOfMemoryException("failed to allocate data of size 64.0 MiB")
+
+    monkeypatch.setattr(constraints, "check_primary_key", always_out)
+    (result,) = constraints.run_checks(table, files, {}, {}, only={"primary_key"}, con=con)
+    assert not result.passed
+    assert "could not run the check: failed to allocate" in result.description
     con.close()

@@ -28,7 +28,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from datagen_assets.check.duckdb_sql import connect, parquet_source, quote
+from datagen_assets.check.duckdb_sql import connect, parquet_source, quote, raise_memory_limit
 from datagen_assets.schema.model import CASE_INSENSITIVE_DIALECTS, COLLATED_KINDS, Check, Table
 
 SAMPLE_LIMIT = 5
@@ -310,39 +310,26 @@ def run_checks(
 
 
 def _run_one(con, table, constraint, files, expected_chunk_rows, parent_files) -> CheckResult:
-    try:
-        if constraint.kind == PRIMARY_KEY:
-            result = check_primary_key(
-                files, constraint.columns, con=con, expressions=constraint.expressions
+    while True:
+        try:
+            result = _evaluate(con, table, constraint, files, expected_chunk_rows, parent_files)
+            break
+        except duckdb.OutOfMemoryException as error:
+            # The connection's bounded memory (check/duckdb_sql.py) is too small for this
+            # table even spilling (a PRIMARY KEY over 100M rows at 128MB): more, and again.
+            if raise_memory_limit(con):
+                continue
+            result = _failed(
+                constraint.kind,
+                f"{table.key}: DuckDB could not run the check: {str(error).splitlines()[0]}",
             )
-        elif constraint.kind == UNIQUE:
-            result = check_unique(
-                files, constraint.columns, con=con, expressions=constraint.expressions
+            break
+        except duckdb.Error as error:
+            result = _failed(
+                constraint.kind,
+                f"{table.key}: DuckDB could not run the check: {str(error).splitlines()[0]}",
             )
-        elif constraint.kind == NOT_NULL:
-            result = check_not_null(files, constraint.columns, key=table.primary_key, con=con)
-        elif constraint.kind == CHECK:
-            result = check_expression(
-                files, constraint.expressions[0], constraint.columns, table.primary_key, con=con
-            )
-        elif constraint.kind == FOREIGN_KEY:
-            parent = (
-                files
-                if constraint.ref_table == table.key
-                else parent_files.get(constraint.ref_table)
-            )
-            if parent is None:
-                parent = TableFiles(constraint.ref_table, {})
-            result = check_foreign_key(
-                files, constraint.columns, parent, constraint.ref_columns, con=con
-            )
-        else:
-            result = check_row_count(files, expected_chunk_rows, con=con)
-    except duckdb.Error as error:
-        result = _failed(
-            constraint.kind,
-            f"{table.key}: DuckDB could not run the check: {str(error).splitlines()[0]}",
-        )
+            break
     return CheckResult(
         constraint.name,
         result.kind,
@@ -352,6 +339,36 @@ def _run_one(con, table, constraint, files, expected_chunk_rows, parent_files) -
         result.samples,
         result.severity,
     )
+
+
+def _evaluate(con, table, constraint, files, expected_chunk_rows, parent_files) -> CheckResult:
+    """One constraint's check (DuckDB errors raised to `_run_one`)."""
+    if constraint.kind == PRIMARY_KEY:
+        result = check_primary_key(
+            files, constraint.columns, con=con, expressions=constraint.expressions
+        )
+    elif constraint.kind == UNIQUE:
+        result = check_unique(
+            files, constraint.columns, con=con, expressions=constraint.expressions
+        )
+    elif constraint.kind == NOT_NULL:
+        result = check_not_null(files, constraint.columns, key=table.primary_key, con=con)
+    elif constraint.kind == CHECK:
+        result = check_expression(
+            files, constraint.expressions[0], constraint.columns, table.primary_key, con=con
+        )
+    elif constraint.kind == FOREIGN_KEY:
+        parent = (
+            files if constraint.ref_table == table.key else parent_files.get(constraint.ref_table)
+        )
+        if parent is None:
+            parent = TableFiles(constraint.ref_table, {})
+        result = check_foreign_key(
+            files, constraint.columns, parent, constraint.ref_columns, con=con
+        )
+    else:
+        result = check_row_count(files, expected_chunk_rows, con=con)
+    return result
 
 
 def check_primary_key(

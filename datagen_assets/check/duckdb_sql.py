@@ -30,6 +30,28 @@ def open_connection() -> duckdb.DuckDBPyConnection:
     return con
 
 
+_UNITS = {"KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40, "KB": 10**3, "MB": 10**6,
+          "GB": 10**9, "TB": 10**12, "bytes": 1}  # fmt: skip
+
+
+def memory_limit_bytes(con: duckdb.DuckDBPyConnection) -> int:
+    """The connection's memory limit in bytes (DuckDB reports it as `122.0 MiB`)."""
+    value, unit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0].split()
+    return int(float(value) * _UNITS[unit])
+
+
+def raise_memory_limit(con: duckdb.DuckDBPyConnection) -> bool:
+    """Double the connection's memory limit, up to half the machine's memory, after a query
+    ran out of it even spilling (DuckDB's aggregates and joins need some memory whatever they
+    spill: a PRIMARY KEY check over 100M rows fails at 128MB). False when at the cap already."""
+    cap = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
+    current = memory_limit_bytes(con)  # as DuckDB rounds it for display: 11.5 GiB
+    if current >= cap * 0.95:
+        return False
+    con.execute(f"SET memory_limit = '{min(current * 2, cap) // 2**20}MiB'")
+    return memory_limit_bytes(con) > current
+
+
 class connect:  # noqa: N801 - used like a function: `with connect(files) as con:`
     """Use the given connection, or open an in-process one (closed on exit) that can read the
     given file URLs: non-local protocols are served by their fsspec filesystem."""
