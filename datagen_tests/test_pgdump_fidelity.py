@@ -227,3 +227,21 @@ def test_an_index_the_fresh_database_cannot_build_never_fails_the_load(tmp_path,
         names = {r[0] for r in connection.execute("SELECT indexname FROM pg_indexes")}
         assert "pages_ns" in names and "pages_doc" not in names
         assert connection.execute("SELECT count(*) FROM pages").fetchone() == (1,)
+
+
+def test_a_check_over_an_extension_text_type_reads_as_text(tmp_path, fresh_database):
+    """graphile_starter's pg_dump: `username OPERATOR(public.~) '...'::public.citext` stopped
+    the translated load (type public.citext does not exist); citext columns are text here,
+    and so are the CHECK's casts and operator, which still refuses a bad row."""
+    ddl = """
+        CREATE TABLE users (id int PRIMARY KEY, username public.citext NOT NULL,
+            CONSTRAINT users_username_check CHECK ((username OPERATOR(public.~)
+                '^[a-zA-Z]([_]?[a-zA-Z0-9])+$'::public.citext)));
+    """
+    url = fresh_database("citext_check")
+    (tmp_path / "t.sql").write_text(_table_sql(ddl, "postgres"))
+    _psql(url, tmp_path / "t.sql")
+    with psycopg.connect(url) as connection:
+        connection.execute("INSERT INTO users VALUES (1, 'alice_b')")
+        with pytest.raises(psycopg.errors.CheckViolation):
+            connection.execute("INSERT INTO users VALUES (2, '1bad')")

@@ -47,7 +47,7 @@ from datagen_assets.schema.model import (
     UniqueIndex,
     type_name,
 )
-from datagen_assets.schema.types import map_type
+from datagen_assets.schema.types import NAMED_KINDS, map_type
 
 K = TypeKind
 PG = "postgres"
@@ -486,6 +486,12 @@ def check_sql(table: Table, check: Check) -> str:
             column = by_folded.get(node.name.casefold())
             if column is not None:
                 return exp.column(column.name, quoted=True)
+        if isinstance(node, exp.Cast) and _extension_text_type(node.to):
+            node.set("to", exp.DataType.build("text"))  # citext columns are text here
+        if isinstance(node, exp.Operator) and str(node.args.get("operator", "")).startswith(
+            "public."
+        ):  # OPERATOR(public.~) is citext's: on text, the built-in one
+            node.set("operator", str(node.args["operator"]).split(".", 1)[1])
         if isinstance(node, (exp.EQ, exp.NEQ)):
             if boolean(node.this):
                 node.set("expression", as_boolean(node.expression))
@@ -508,6 +514,14 @@ def check_sql(table: Table, check: Check) -> str:
         return check.expression.copy().transform(rewrite).sql(dialect=PG)
     except (SqlglotError, AttributeError):
         return check.sql
+
+
+def _extension_text_type(to: exp.DataType) -> bool:
+    """An extension's type the translation writes as text (`public.citext`)."""
+    if to.this != exp.DataType.Type.USERDEFINED:
+        return False
+    name = to.sql(dialect=PG).rsplit(".", 1)[-1].strip('"').upper()
+    return NAMED_KINDS.get(("*", name)) == K.TEXT
 
 
 # Kinds whose PostgreSQL column holds text that a `::json` cast tests.
